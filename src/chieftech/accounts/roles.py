@@ -1,0 +1,94 @@
+"""The roles of SPEC.md §1 as Django groups, each granted a fixed set of capabilities.
+
+A capability is a Django permission ("app_label.codename") declared in the Meta.permissions of the
+model it concerns. `roles_sync` makes the groups match this table exactly; it runs after every migrate.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业经办人"
+    OFFICER = "officer", "区人社局经办人"
+    EXPERT = "expert", "评审专家"
+    CHAIR = "chair", "评审委员会主任"
+    LEADER = "leader", "区委人才工作领导小组"
+    GOVERNMENT = "government", "区政府经办人"
+    AUDITOR = "auditor", "审计管理员"
+    SYSADMIN = "sysadmin", "系统管理员"
+    TECHNICIAN = "technician", "首席技师本人"
+
+
+ROLE_CAPABILITIES: dict[str, list[str]] = {
+    Role.ENTERPRISE: [
+        "selection.submit_application",
+        "tenure.report_status_change",
+        "tenure.submit_review_material",
+    ],
+    Role.OFFICER: [
+        "accounts.manage_enterprise",
+        "accounts.manage_enterprise_user",
+        "accounts.reveal_personal_data",
+        "policy.view_policy",
+        "selection.manage_round",
+        "selection.review_application",
+        "evaluation.manage_committee",
+        "publicity.manage_notice",
+        "publicity.handle_objection",
+        "certificates.issue_certificate",
+        "tenure.manage_tenure",
+        "tenure.run_payroll",
+        "tenure.propose_revocation",
+    ],
+    Role.EXPERT: ["evaluation.score"],
+    Role.CHAIR: ["evaluation.score", "evaluation.chair_committee"],
+    Role.LEADER: ["publicity.decide_leadership", "tenure.decide_revocation"],
+    Role.GOVERNMENT: ["publicity.record_government_approval", "tenure.approve_revocation"],
+    # The audit admin reads; nothing else (separation of duties).
+    Role.AUDITOR: ["audit.view_auditlog", "audit.export_auditlog"],
+    # The system admin keeps users, roles, policy and the calendar; it cannot score, approve or read the log.
+    Role.SYSADMIN: [
+        "accounts.manage_staff_user",
+        "policy.view_policy",
+        "policy.manage_policy",
+        "policy.manage_calendar",
+    ],
+    Role.TECHNICIAN: ["tenure.log_activity"],
+}
+
+
+def roles_sync(using: str = "default") -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        perms = []
+        for capability in capabilities:
+            app_label, codename = capability.split(".")
+            try:
+                perms.append(
+                    Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+                )
+            except Permission.DoesNotExist:
+                raise LookupError(f"capability {capability} of role {role} is not declared by any model") from None
+        group.permissions.set(perms)
+
+
+def role_values(user) -> list[str]:
+    """The user's role values, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_chieftech_roles", None)
+    if cached is None:
+        names = {name for name in user.groups.values_list("name", flat=True)}
+        cached = [role.value for role in Role if role.value in names]
+        user._chieftech_roles = cached
+    return cached
+
+
+def role_labels(user) -> list[str]:
+    return [Role(value).label for value in role_values(user)]
+
+
+def has_role(user, role: str) -> bool:
+    return role in role_values(user)

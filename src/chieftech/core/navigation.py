@@ -1,0 +1,31 @@
+"""The staff menu: each entry shows only to users holding its capability."""
+
+from django.urls import reverse
+
+from chieftech.accounts.roles import role_labels
+
+NAV_ENTRIES: list[tuple[str, str, str]] = [
+    # (label, url name, capability)
+    ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
+    ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
+    ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),
+    ("企业账号", "accounts:user_list", "accounts.manage_enterprise_user"),
+    ("政策版本", "policy:policy_list", "policy.view_policy"),
+    ("节假日安排", "policy:calendar_list", "policy.manage_calendar"),
+    ("审计日志", "audit:record_list", "audit.view_auditlog"),
+]
+
+
+def nav_items(user) -> list[dict[str, str]]:
+    items, seen = [], set()
+    for label, url_name, capability in NAV_ENTRIES:
+        if user.has_perm(capability) and url_name not in seen:
+            seen.add(url_name)
+            items.append({"label": label, "url": reverse(url_name)})
+    return items
+
+
+def site_user_context(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    return {"user_roles": role_labels(user), "nav_items": nav_items(user)}

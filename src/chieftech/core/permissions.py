@@ -1,0 +1,59 @@
+"""Every view declares who may open it; tests/test_url_permissions.py fails on a view that does not.
+
+- `public`: no login (the portal, /healthz, login itself).
+- `login_only`: any signed-in user (their own home, password change, logout).
+- `capability_required("app.codename", ...)`: signed in and holding one of the role capabilities
+  (Django permissions granted to role groups, see chieftech.accounts.roles). Anonymous users are sent
+  to the login page; signed-in users without the capability get 403.
+
+Object-level checks (own enterprise, state of the object) are django-rules predicates called inside the
+view after the object was looked up through a queryset scoped to the user, so an outsider gets 404.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+ACCESS_ATTR = "chieftech_access"
+
+
+def public(view):
+    setattr(view, ACCESS_ATTR, "public")
+    return view
+
+
+def login_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    setattr(wrapper, ACCESS_ATTR, "login")
+    return wrapper
+
+
+def capability_required(*capabilities: str):
+    if not capabilities:
+        raise ValueError("capability_required needs at least one capability")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(request.user.has_perm(cap) for cap in capabilities):
+                raise PermissionDenied("您没有执行此操作的权限。")
+            return view(request, *args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTR, ("capability", capabilities))
+        return wrapper
+
+    return decorator
+
+
+def require(allowed: bool, message: str = "您没有执行此操作的权限。") -> None:
+    """Raise 403 unless an object-level rule allowed the action."""
+    if not allowed:
+        raise PermissionDenied(message)
