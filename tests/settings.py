@@ -10,7 +10,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chieftech-media-"))
 os.environ.setdefault("CHIEFTECH_VAR_DIR", tempfile.mkdtemp(prefix="chieftech-var-"))
 
-from chieftech.settings import *  # noqa: E402, F403
+from chieftech.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -62,7 +62,7 @@ class Enterprise(models.Model):
         "产业类别", max_length=16, choices=IndustryFocus.choices, default=IndustryFocus.NONE
     )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = EncryptedTextField("联系电话", blank=True)
+    contact_phone = EncryptedTextField("联系电话", blank=True, pii_kind="phone")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
     status_reason = models.TextField("审核意见", blank=True)
     registered_via_portal = models.BooleanField("门户自行注册", default=False)
@@ -93,7 +93,7 @@ class Enterprise(models.Model):
 
 class User(AbstractUser):
     real_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = EncryptedTextField("手机号码", blank=True)
+    phone = EncryptedTextField("手机号码", blank=True, pii_kind="phone")
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name="所属企业",

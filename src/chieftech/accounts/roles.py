@@ -70,7 +70,9 @@ def roles_sync(using: str = "default") -> None:
                     Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
                 )
             except Permission.DoesNotExist:
-                raise LookupError(f"capability {capability} of role {role} is not declared by any model") from None
+                raise LookupError(
+                    f"capability {capability} of role {role} is not declared by any model"
+                ) from None
         group.permissions.set(perms)
 
 

@@ -19,6 +19,8 @@ from django.db import models
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric, uscc
 
+PII_KINDS = {"id_number", "phone", "bank_account"}
+
 # --- Encryption -----------------------------------------------------------------------------------
 
 
@@ -38,7 +40,9 @@ def decrypt(token: str) -> str:
     try:
         return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise ValueError("an encrypted value cannot be read with the configured FIELD_ENCRYPTION_KEY") from exc
+        raise ValueError(
+            "an encrypted value cannot be read with the configured FIELD_ENCRYPTION_KEY"
+        ) from exc
 
 
 def pii_hash(value: str) -> str:
@@ -48,7 +52,22 @@ def pii_hash(value: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A text value encrypted at rest. Not searchable: pair it with a pii_hash column for look-ups."""
+    """A text value encrypted at rest. Not searchable: pair it with a pii_hash column for look-ups.
+
+    `pii_kind` ("id_number", "phone" or "bank_account") says how the value is masked for display and in
+    audit snapshots.
+    """
+
+    def __init__(self, *args, pii_kind: str = "phone", **kwargs):
+        if pii_kind not in PII_KINDS:
+            raise ValueError(f"pii_kind must be one of {sorted(PII_KINDS)}")
+        self.pii_kind = pii_kind
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["pii_kind"] = self.pii_kind
+        return name, path, args, kwargs
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":

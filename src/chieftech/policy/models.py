@@ -67,7 +67,9 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
-    source = models.CharField("依据", max_length=200, help_text="例如：国务院办公厅关于2027年部分节假日安排的通知")
+    source = models.CharField(
+        "依据", max_length=200, help_text="例如：国务院办公厅关于2027年部分节假日安排的通知"
+    )
     complete = models.BooleanField("已完整录入", default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
