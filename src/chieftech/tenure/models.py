@@ -1,10 +1,50 @@
+"""The management period (SPEC.md §4; 第8条, 第11条–第17条): term, subsidy, re-review, duties, revocation."""
+
+from django.conf import settings
 from django.db import models
+
+from chieftech.core.pii import EncryptedTextField
+from chieftech.policy.models import SkillLevel
+
+
+class TenureStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    SUSPENDED = "suspended", "保留资格、停止待遇"
+    NOT_RENEWED = "not_renewed", "复核未通过"
+    EXPIRED = "expired", "管理期满"
+    REVOKED = "revoked", "已取消资格"
 
 
 class Tenure(models.Model):
-    started_on = models.DateField("起始日期")
+    """A chief technician's term: the district's honorary title, distinct from any skill grade."""
+
+    application = models.OneToOneField(
+        "selection.Application", on_delete=models.PROTECT, related_name="tenure"
+    )
+    policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", verbose_name="现工作单位", on_delete=models.PROTECT, related_name="tenures"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="本人账号", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    starts_on = models.DateField("管理期起始")
+    ends_on = models.DateField("管理期结束")
+    status = models.CharField(
+        "状态", max_length=16, choices=TenureStatus.choices, default=TenureStatus.ACTIVE
+    )
+    status_since = models.DateField("状态生效日期")
+    bank_name = models.CharField("开户银行", max_length=100, blank=True)
+    bank_account = EncryptedTextField("银行账号", blank=True, pii_kind="bank_account")
+    showcase_consent = models.BooleanField("同意在门户展示", default=False)
+    showcase_consent_at = models.DateTimeField("同意时间", null=True, blank=True)
+    photo = models.ImageField("照片", upload_to="showcase/", blank=True)
+    showcase_summary = models.TextField("事迹简介（公开）", blank=True)
 
     class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "首席技师（管理期）"
+        verbose_name_plural = "首席技师（管理期）"
         permissions = [
             ("manage_tenure", "可以管理首席技师"),
             ("run_payroll", "可以编制津贴发放表"),
@@ -15,3 +55,200 @@ class Tenure(models.Model):
             ("approve_revocation", "可以批准取消资格"),
             ("log_activity", "可以登记履职活动"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application.name}（{self.starts_on:%Y}）"
+
+
+class StatusChange(models.Model):
+    """第16条(一): the title stays, the benefits stop from the month after the effective date."""
+
+    class Kind(models.TextChoices):
+        LEFT_SKILL_POST = "left_skill_post", "不再从事技能或技术岗位工作"
+        MOVED_OUT = "moved_out", "调往区外"
+        CHANGED_EMPLOYER = "changed_employer", "区内变更工作单位"
+        REINSTATED = "reinstated", "恢复待遇"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="status_changes")
+    kind = models.CharField("变动类型", max_length=24, choices=Kind.choices)
+    effective_on = models.DateField("生效日期")
+    note = models.TextField("说明", blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["effective_on"]
+        verbose_name = "人员变动"
+
+    def __str__(self) -> str:
+        return f"{self.tenure} {self.get_kind_display()}"
+
+
+class PayrollBatch(models.Model):
+    """发放表 for a month or a quarter. Finalised batches are immutable."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        FINALISED = "finalised", "已确认"
+
+    period_start = models.DateField("起始月份")
+    period_end = models.DateField("结束月份")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    total = models.DecimalField("合计（元）", max_digits=12, decimal_places=2, default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        verbose_name = "津贴发放表"
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m}至{self.period_end:%Y-%m}"
+
+
+class PayrollLine(models.Model):
+    batch = models.ForeignKey(PayrollBatch, on_delete=models.CASCADE, related_name="lines")
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="payments")
+    month = models.DateField("月份", help_text="当月1日")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = "津贴发放明细"
+        # A month is never paid twice.
+        constraints = [models.UniqueConstraint(fields=["tenure", "month"], name="one_payment_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.tenure} {self.month:%Y-%m} {self.amount}"
+
+
+class AnnualReview(models.Model):
+    """复核认定 (第8条, 第11条): months 13–24 are paid only after it passes."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待报送"
+        SUBMITTED = "submitted", "已报送待审"
+        PASSED = "passed", "复核通过"
+        FAILED = "failed", "复核未通过"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="reviews")
+    review_year = models.PositiveSmallIntegerField("管理期第几年")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    achievements = models.TextField("主要技术成果、奖励情况", blank=True)
+    # 第8条(一)–(五): {"1": {"verdict": "pass|fail|judge", "note": "..."}, ...}
+    checks = models.JSONField("复核条件", default=dict)
+    reason = models.TextField("结论理由", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年度复核"
+        constraints = [models.UniqueConstraint(fields=["tenure", "review_year"], name="one_review_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.tenure} 第{self.review_year}年复核"
+
+
+class MentorshipAgreement(models.Model):
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="mentorships")
+    apprentice_name = models.CharField("徒弟姓名", max_length=50)
+    apprentice_enterprise = models.CharField("徒弟单位", max_length=200, blank=True)
+    signed_on = models.DateField("签订日期")
+    ends_on = models.DateField("协议期满", null=True, blank=True)
+    file = models.FileField("带徒协议", upload_to="mentorship/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["signed_on"]
+        verbose_name = "带徒协议"
+
+    def __str__(self) -> str:
+        return f"{self.tenure} 带徒 {self.apprentice_name}"
+
+
+class ApprenticeCertificate(models.Model):
+    agreement = models.ForeignKey(MentorshipAgreement, on_delete=models.CASCADE, related_name="certificates")
+    level = models.PositiveSmallIntegerField("等级", choices=SkillLevel.choices)
+    number = models.CharField("证书编号", max_length=100)
+    issued_on = models.DateField("发证日期")
+    file = models.FileField(upload_to="mentorship/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["issued_on"]
+        verbose_name = "徒弟技能等级证书"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Activity(models.Model):
+    """第15条: the technician's duties, and 第14条: the departments' and employer's support."""
+
+    class Kind(models.TextChoices):
+        MENTORING = "mentoring", "传帮带"
+        TECH_TACKLING = "tech_tackling", "技术攻关与革新"
+        EXCHANGE = "exchange", "技术交流与技能展示"
+        PUBLICITY = "publicity", "宣传"
+        STUDY = "study", "脱产学习/参观考察（第14条）"
+        PROJECT = "project", "项目咨询与科研支持（第14条）"
+        LIAISON = "liaison", "联系领导干部走访（第14条）"
+        MEDICAL = "medical", "补充医疗补助（第13条）"
+        HEALTH_CHECK = "health_check", "年度健康查体（第13条）"
+        PAID_LEAVE = "paid_leave", "带薪休假（第13条）"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    occurred_on = models.DateField("日期")
+    title = models.CharField("事项", max_length=200)
+    description = models.TextField("说明", blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        verbose_name = "履职与服务记录"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Revocation(models.Model):
+    """第17条: the office's initial finding, the leadership's 审定, the government's approval."""
+
+    class Ground(models.TextChoices):
+        MISCONDUCT = "1", "（一）管理期内有违法违纪行为或者重大过失"
+        REFUSED_DUTIES = "2", "（二）无正当理由拒不承担规定的职责和义务"
+        FRAUD = "3", "（三）弄虚作假、谎报成果等不正当手段骗取资格"
+        OTHER = "4", "（四）其他应当取消资格的行为"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "初步认定"
+        ENDORSED = "endorsed", "领导小组审定同意"
+        DISMISSED = "dismissed", "不予取消"
+        APPROVED = "approved", "区政府批准取消"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="revocations")
+    ground = models.CharField("取消情形", max_length=2, choices=Ground.choices)
+    facts = models.TextField("事实与依据")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    leadership_meeting_date = models.DateField(null=True, blank=True)
+    leadership_reference = models.CharField(max_length=200, blank=True)
+    government_document_number = models.CharField(max_length=100, blank=True)
+    government_approved_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField("取消生效日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = "取消资格"
+
+    def __str__(self) -> str:
+        return f"{self.tenure} {self.get_state_display()}"
