@@ -11,8 +11,14 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chieftech-media-"))
 os.environ.setdefault("CHIEFTECH_VAR_DIR", tempfile.mkdtemp(prefix="chieftech-var-"))
 
 from chieftech.settings import *  # noqa: F403
+from chieftech.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: concurrency tests need SQLite's real locking (WAL, IMMEDIATE, timeout),
+    # which shared-cache mode replaces with table locks that fail at once instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["CHIEFTECH_VAR_DIR"], "test.sqlite3")}

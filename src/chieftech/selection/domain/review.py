@@ -1,0 +1,101 @@
+"""The qualification review (第10条(三)): the officer's decision on each submitted application."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from chieftech.selection.domain.applications import application_transition
+from chieftech.selection.domain.eligibility import application_checks
+from chieftech.selection.domain.errors import SelectionError
+from chieftech.selection.models import (
+    Application,
+    ApplicationState,
+    ConditionVerdict,
+    ReviewDecision,
+    RoundState,
+)
+
+OUTCOME_STATES = {
+    ReviewDecision.Outcome.QUALIFIED: ApplicationState.QUALIFIED,
+    ReviewDecision.Outcome.NOT_QUALIFIED: ApplicationState.NOT_QUALIFIED,
+    ReviewDecision.Outcome.RETURNED: ApplicationState.RETURNED,
+    ReviewDecision.Outcome.FRAUD: ApplicationState.FRAUD,
+}
+REASON_REQUIRED = {
+    ReviewDecision.Outcome.NOT_QUALIFIED: "不予通过须填写理由。",
+    ReviewDecision.Outcome.RETURNED: "退回补正须填写需要补正的内容。",
+    ReviewDecision.Outcome.FRAUD: "认定弄虚作假须填写事实和理由。",
+}
+
+
+def review_checklist(application: Application, officer_verdicts: dict[str, dict] | None = None) -> dict:
+    """The automatic verdict beside the officer's own, per condition, as stored with the decision."""
+    officer_verdicts = officer_verdicts or {}
+    checklist = {}
+    for check in application_checks(application):
+        own = officer_verdicts.get(check.code, {})
+        checklist[check.code] = {
+            "title": check.title,
+            "article": check.article,
+            "auto": check.verdict,
+            "auto_reason": check.reason,
+            "officer": own.get("verdict", ""),
+            "note": own.get("note", ""),
+        }
+    return checklist
+
+
+def review_decide(
+    *,
+    actor,
+    application: Application,
+    outcome: str,
+    reason: str = "",
+    officer_verdicts: dict[str, dict] | None = None,
+    now: datetime | None = None,
+) -> ReviewDecision:
+    """Record one decision: qualified, not qualified, returned for correction, or fraud."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if outcome not in OUTCOME_STATES:
+        raise SelectionError("请选择审查结论。", field="outcome")
+    if outcome in REASON_REQUIRED and not reason:
+        raise SelectionError(REASON_REQUIRED[outcome], field="reason")
+    if application.round.state not in (RoundState.OPEN, RoundState.REVIEW):
+        raise SelectionError("本批次当前不在资格审查阶段。")
+    checklist = review_checklist(application, officer_verdicts)
+    if outcome == ReviewDecision.Outcome.QUALIFIED:
+        failing = [
+            item["title"]
+            for item in checklist.values()
+            if (item["officer"] or item["auto"]) == ConditionVerdict.FAIL
+        ]
+        if failing:
+            raise SelectionError(
+                "以下条件判定为不符合，不能认定资格审查通过：" + "；".join(failing) + "。", field="outcome"
+            )
+    with transaction.atomic():
+        application = application_transition(
+            actor=actor, application=application, to_state=OUTCOME_STATES[outcome], reason=reason, now=now
+        )
+        decision = ReviewDecision.objects.create(
+            application=application,
+            policy=application.round.policy,
+            correction_round=application.correction_round,
+            outcome=outcome,
+            reason=reason,
+            checklist=checklist,
+            decided_by=actor,
+            decided_at=now,
+        )
+    from chieftech.core.notify import notify
+
+    notify(
+        users=application.enterprise.users.filter(is_active=True),
+        subject=f"资格审查结果：{application.name} {decision.get_outcome_display()}",
+        body=f"{application.round.title}：{application.name}的申报资格审查结论为“{decision.get_outcome_display()}”。"
+        + (f"意见：{reason}" if reason else ""),
+        url=f"/selection/applications/{application.pk}/",
+    )
+    return decision

@@ -1,0 +1,292 @@
+"""Rounds and the call (第4条, 第10条(一)). Every change of a round's state goes through round_transition."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from chieftech.audit.domain import audit_record, snapshot
+from chieftech.policy.calendar import end_of_day
+from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.models import SkillLevel
+from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
+from chieftech.selection.models import ApplicationState, Round, RoundState
+
+ROUND_FIELDS = [
+    "title",
+    "year",
+    "state",
+    "policy",
+    "quota",
+    "quota_reason",
+    "application_opens_on",
+    "application_deadline",
+    "review_ends_on",
+    "evaluation_ends_on",
+    "age_reference_date",
+    "contact",
+]
+
+# Which state may follow which; the later issues fill in what each later step requires.
+ROUND_TRANSITIONS: dict[str, set[str]] = {
+    RoundState.DRAFT: {RoundState.OPEN, RoundState.CANCELLED},
+    RoundState.OPEN: {RoundState.REVIEW, RoundState.CANCELLED},
+    RoundState.REVIEW: {RoundState.EVALUATION, RoundState.CANCELLED},
+    RoundState.EVALUATION: {RoundState.NOTICE},
+    RoundState.NOTICE: {RoundState.APPROVAL},
+    RoundState.APPROVAL: {RoundState.PUBLISHED, RoundState.EVALUATION},
+    RoundState.PUBLISHED: set(),
+    RoundState.CANCELLED: set(),
+}
+
+TRANSITION_ACTIONS = {
+    RoundState.OPEN: "round.publish_call",
+    RoundState.REVIEW: "round.start_review",
+    RoundState.EVALUATION: "round.start_evaluation",
+    RoundState.NOTICE: "round.start_notice",
+    RoundState.APPROVAL: "round.start_approval",
+    RoundState.PUBLISHED: "round.publish_roster",
+    RoundState.CANCELLED: "round.cancel",
+}
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def application_deadline_at(round_: Round) -> datetime:
+    """Submissions close at the end of the deadline day, Asia/Shanghai."""
+    return end_of_day(round_.application_deadline)
+
+
+def _check_timeline(*, opens: date, deadline: date, review_ends: date, evaluation_ends: date) -> None:
+    if deadline < opens:
+        raise SelectionError("申报截止日期不能早于申报开始日期。", field="application_deadline")
+    if review_ends < deadline:
+        raise SelectionError("资格审查截止日期不能早于申报截止日期。", field="review_ends_on")
+    if evaluation_ends < review_ends:
+        raise SelectionError("评审截止日期不能早于资格审查截止日期。", field="evaluation_ends_on")
+
+
+def round_create(
+    *,
+    actor,
+    title: str,
+    year: int,
+    application_opens_on: date,
+    application_deadline: date,
+    review_ends_on: date,
+    evaluation_ends_on: date,
+    age_reference_date: date | None = None,
+    quota: int | None = None,
+    quota_reason: str = "",
+    contact: str = "",
+    confirmed: bool = False,
+    is_demo: bool = False,
+) -> Round:
+    """Create a draft round under the policy in force when applications open.
+
+    Refused when no policy is in force or the policy ends before the round's evaluation can finish; a round
+    sooner than the policy's selection interval after the previous one needs `confirmed=True`.
+    """
+    _check_timeline(
+        opens=application_opens_on,
+        deadline=application_deadline,
+        review_ends=review_ends_on,
+        evaluation_ends=evaluation_ends_on,
+    )
+    try:
+        policy = policy_in_force(on=application_opens_on)
+    except PolicyError as exc:
+        raise SelectionError(str(exc), field="application_opens_on") from None
+    if policy.valid_until < evaluation_ends_on:
+        raise SelectionError(
+            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends_on)}，"
+            "批次无法在政策有效期内完成。请系统管理员先登记新的政策版本。",
+            field="evaluation_ends_on",
+        )
+    if quota is None:
+        quota = policy.quota_per_round
+    if quota != policy.quota_per_round and not quota_reason.strip():
+        raise SelectionError(
+            f"政策规定每次选拔{policy.quota_per_round}人左右，调整名额须填写理由。", field="quota_reason"
+        )
+    if Round.objects.filter(title=title).exists():
+        raise SelectionError("已有同名批次，请修改名称。", field="title")
+    if not is_demo and not confirmed:
+        previous = (
+            Round.objects.filter(policy=policy, is_demo=False)
+            .exclude(state=RoundState.CANCELLED)
+            .order_by("-year")
+            .first()
+        )
+        if previous is not None and year - previous.year < policy.selection_interval_years:
+            raise NeedsConfirmation(
+                f"政策规定每{policy.selection_interval_years}年选拔一次，上一批次为{previous.year}年度"
+                f"（{previous.title}），距本批次不足{policy.selection_interval_years}年。确认仍要创建吗？",
+                field="year",
+            )
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            policy=policy,
+            year=year,
+            title=title,
+            is_demo=is_demo,
+            quota=quota,
+            quota_reason=quota_reason.strip(),
+            application_opens_on=application_opens_on,
+            application_deadline=application_deadline,
+            review_ends_on=review_ends_on,
+            evaluation_ends_on=evaluation_ends_on,
+            age_reference_date=age_reference_date or application_deadline,
+            contact=contact,
+            created_by=actor,
+        )
+        round_.call_text = call_text_render(round_)
+        round_.save(update_fields=["call_text"])
+        audit_record(action="round.create", actor=actor, obj=round_, after=snapshot(round_, ROUND_FIELDS))
+    return round_
+
+
+def call_text_render(round_: Round) -> str:
+    """The 申报通知 generated from the round and its policy; the officer may edit it before publishing."""
+    p = round_.policy
+    level = SkillLevel(p.min_skill_level).label
+    contact = round_.contact or "区人力资源和社会保障局"
+    return f"""关于开展{round_.year}年度环翠区首席技师选拔工作的通知
+
+各镇政府、街道办事处，里口山管理服务中心，区直有关部门、单位，各企业：
+
+根据《{p.title}》（{p.document_number}），经区委人才工作领导小组同意，现开展{round_.year}年度环翠区首席技师选拔工作。有关事项通知如下：
+
+一、选拔范围
+全区各类所有制经济企业中，具有{level}以上职业资格、在一线岗位上直接从事技术技能工作的高技能人才，重点从我区经济发展支柱产业和战略性新兴产业相关企业中选拔。本次选拔{round_.quota}人左右，管理期{p.management_period_months // 12}年，管理期内每人每月发放政府津贴{p.monthly_subsidy:.0f}元。
+
+二、选拔条件
+（一）热爱祖国，遵纪守法，爱岗敬业，具有良好的职业道德和社会公德，为所在单位发展作出突出贡献；
+（二）职业技能在市内同行业（领域）中处于领先水平、区内同行业（领域）中处于拔尖水平，市级一、二类职业技能竞赛成绩优异者；
+（三）具有绝招绝技，能够解决关键技术难题，获得技术创新革新成果或者专利，创造了同行业公认的先进操作法，在编制国家级标准工艺、工作方法方面具有突出贡献；
+（四）在带徒方面成绩突出，所带徒弟多人成为所在单位技术骨干、在各类职业技能竞赛中取得优异成绩；
+（五）年龄一般不超过{p.max_age}周岁（以{_cn(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
+
+三、推荐方式
+由各企业推荐或从各类职业技能竞赛成绩优异者中推荐，经单位公示后上报。
+
+四、申报材料
+1. 环翠区首席技师申报表（可在本页面下载空白表）；
+2. {p.deeds_target_chars}字左右的事迹材料；
+3. 申报人职业资格证书、主要技术成果、获奖情况等证明材料；
+4. 单位内部公示情况。
+申报材料通过本系统在线填报、上传。
+
+五、时间安排
+申报时间：{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时，逾期不予受理；
+资格审查：{_cn(round_.review_ends_on)}前完成；
+专家评审（含现场技能考查）：{_cn(round_.evaluation_ends_on)}前完成；
+评审结束后，建议人选名单在有关网站和申报单位公示{p.notice_working_days}个工作日。
+
+六、工作要求
+各单位要严格把关，确保申报材料真实准确。材料弄虚作假者，取消当年的申报资格。
+
+联系方式：{contact}
+
+威海市环翠区人力资源和社会保障局
+"""
+
+
+def round_update(*, actor, round_: Round, data: dict) -> Round:
+    """Edit a draft round's timeline, quota and call text before it is published."""
+    if round_.state != RoundState.DRAFT:
+        raise SelectionError("申报通知发布后，批次信息不能再修改。")
+    _check_timeline(
+        opens=data.get("application_opens_on", round_.application_opens_on),
+        deadline=data.get("application_deadline", round_.application_deadline),
+        review_ends=data.get("review_ends_on", round_.review_ends_on),
+        evaluation_ends=data.get("evaluation_ends_on", round_.evaluation_ends_on),
+    )
+    quota = data.get("quota", round_.quota)
+    reason = data.get("quota_reason", round_.quota_reason)
+    if quota != round_.policy.quota_per_round and not (reason or "").strip():
+        raise SelectionError(
+            f"政策规定每次选拔{round_.policy.quota_per_round}人左右，调整名额须填写理由。",
+            field="quota_reason",
+        )
+    editable = [*ROUND_FIELDS[:1], *ROUND_FIELDS[4:], "call_text"]
+    with transaction.atomic():
+        before = snapshot(round_, [*ROUND_FIELDS, "call_text"])
+        changed = []
+        for name in editable:
+            if name in data and getattr(round_, name) != data[name]:
+                setattr(round_, name, data[name])
+                changed.append(name)
+        if not changed:
+            return round_
+        round_.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            action="round.update",
+            actor=actor,
+            obj=round_,
+            before=before,
+            after=snapshot(round_, [*ROUND_FIELDS, "call_text"]),
+        )
+    return round_
+
+
+def round_transition(
+    *, actor, round_: Round, to_state: str, reason: str = "", now: datetime | None = None
+) -> Round:
+    """The one way a round changes state: checks the rule, saves, audits."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if to_state not in ROUND_TRANSITIONS[locked.state]:
+            raise SelectionError(
+                f"批次当前为“{locked.get_state_display()}”，不能变更为“{RoundState(to_state).label}”。"
+            )
+        _check_transition(locked, to_state, now=now, reason=reason)
+        before_state = locked.state
+        locked.state = to_state
+        fields = ["state", "updated_at"]
+        if to_state == RoundState.OPEN:
+            locked.call_published_at = now
+            fields.append("call_published_at")
+        locked.save(update_fields=fields)
+        audit_record(
+            action=TRANSITION_ACTIONS[to_state],
+            actor=actor,
+            obj=locked,
+            reason=reason,
+            before={"state": before_state},
+            after={"state": to_state},
+        )
+    round_.refresh_from_db()
+    return round_
+
+
+def _check_transition(round_: Round, to_state: str, *, now: datetime, reason: str) -> None:
+    if to_state == RoundState.OPEN:
+        if not round_.call_text.strip():
+            raise SelectionError("申报通知正文不能为空。", field="call_text")
+        if timezone.localdate(now) > round_.application_deadline:
+            raise SelectionError(f"申报截止日期{_cn(round_.application_deadline)}已过，请先修改时间安排。")
+    elif to_state == RoundState.REVIEW:
+        if now <= application_deadline_at(round_):
+            raise SelectionError(
+                f"申报截止时间为{_cn(round_.application_deadline)}24时，截止后方可开始资格审查。"
+            )
+    elif to_state == RoundState.EVALUATION:
+        pending = round_.applications.filter(state=ApplicationState.SUBMITTED).count()
+        if pending:
+            raise SelectionError(f"还有{pending}份申报未作出资格审查结论。")
+    elif to_state == RoundState.CANCELLED and not reason.strip():
+        raise SelectionError("撤销批次须填写理由。", field="reason")
+
+
+def round_publish_call(*, actor, round_: Round, now: datetime | None = None) -> Round:
+    """部署申报: the call goes on the public portal and enterprises may apply."""
+    return round_transition(actor=actor, round_=round_, to_state=RoundState.OPEN, now=now)
+
+
+def round_accepts_applications(round_: Round, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return round_.state == RoundState.OPEN and now <= application_deadline_at(round_)
