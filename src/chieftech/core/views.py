@@ -1,22 +1,29 @@
+import logging
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chieftech.core.permissions import login_only, public
 
+logger = logging.getLogger(__name__)
+
 
 @public
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
+    """For load balancers (GET or HEAD, plain HTTP allowed): 200 when this app server can reach its database."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except DatabaseError as exc:
+        # One line, not a traceback: a load balancer probes every few seconds during an outage.
+        logger.warning("health check: database unreachable: %s", exc)
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 

@@ -1,0 +1,39 @@
+"""Processes started with a production environment: the settings read the environment once, at import."""
+
+import os
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+
+STRONG_SECRET_KEY = "k3J9-xQ2vR7_tW5yZ8aB1cD4eF6gH0iL2mN5oP7qS9uV3wX6zA8bC1dE4fG7hJ0kM"
+FIELD_KEY = Fernet.generate_key().decode()
+
+
+def production_environment(tmp_path) -> dict[str, str]:
+    """The variables a production app server sets (docs/deploy.md), and nothing else."""
+    (tmp_path / "static").mkdir()
+    (tmp_path / "media").mkdir()
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "DEBUG": "0",
+        "SECRET_KEY": STRONG_SECRET_KEY,
+        "ALLOWED_HOSTS": "jishi.huancui.gov.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://jishi.huancui.gov.cn",
+        "FIELD_ENCRYPTION_KEY": FIELD_KEY,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chieftech.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "EMAIL_HOST": "smtp.huancui.gov.cn",
+        "EMAIL_PORT": "465",
+        "EMAIL_USE_SSL": "1",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+
+
+def run(env: dict[str, str], *args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
