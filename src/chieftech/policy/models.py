@@ -53,6 +53,8 @@ class PolicyVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(valid_until__gte=models.F("valid_from")), name="policy_valid_range"
             ),
+            # A document is registered once; its number is how officers and decisions cite it.
+            models.UniqueConstraint(fields=["document_number"], name="policy_unique_document_number"),
         ]
 
     def __str__(self) -> str:
