@@ -1,2 +1,12 @@
+from django.urls import path
+
+from chieftech.policy import views
+
 app_name = "policy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.policy_list, name="policy_list"),
+    path("new/", views.policy_create, name="policy_create"),
+    path("<int:pk>/", views.policy_detail, name="policy_detail"),
+    path("calendar/", views.calendar_list, name="calendar_list"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
+]

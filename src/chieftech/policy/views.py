@@ -1,0 +1,162 @@
+"""Pages for policy versions (view: officer and system admin; register: system admin) and the holiday
+schedule (system admin)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from chieftech.core.permissions import capability_required
+from chieftech.policy.calendar import (
+    YearSource,
+    calendar_next_year_warning,
+    calendar_years_overview,
+    library_covers,
+)
+from chieftech.policy.domain import (
+    calendar_year_save,
+    policy_expiry_warnings,
+    policy_register,
+    policy_successor_defaults,
+)
+from chieftech.policy.forms import CalendarYearForm, PolicyVersionForm, schedule_text
+from chieftech.policy.models import CalendarYear, PolicyVersion
+
+# Years the schedule pages accept; outside this range a year in the URL is a typo.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def _validity_status(version: PolicyVersion, today) -> tuple[str, str]:
+    if today < version.valid_from:
+        return "未生效", "status-warn"
+    if today > version.valid_until:
+        return "已失效", "status-bad"
+    return "现行有效", "status-ok"
+
+
+@capability_required("policy.view_policy")
+def policy_list(request):
+    today = timezone.localdate()
+    rows = []
+    for version in PolicyVersion.objects.all():
+        label, css = _validity_status(version, today)
+        rows.append({"version": version, "status": label, "status_class": css})
+    return render(
+        request,
+        "policy/policy_list.html",
+        {
+            "rows": rows,
+            "warnings": policy_expiry_warnings(today=today),
+            "can_manage": request.user.has_perm("policy.manage_policy"),
+        },
+    )
+
+
+@capability_required("policy.view_policy")
+def policy_detail(request, pk: int):
+    version = get_object_or_404(PolicyVersion.objects.select_related("predecessor"), pk=pk)
+    label, css = _validity_status(version, timezone.localdate())
+    successor = PolicyVersion.objects.filter(predecessor=version).first()
+    parameters = [
+        ("选拔周期", f"每{version.selection_interval_years}年选拔一次", "第四条"),
+        ("每次选拔人数", f"{version.quota_per_round}人左右", "第四条"),
+        ("管理期", f"{version.management_period_months}个月", "第四条"),
+        ("政府津贴", f"每人每月{version.monthly_subsidy}元", "第四条、第十二条"),
+        ("最低技能等级", f"{version.get_min_skill_level_display()}以上", "第六条"),
+        ("年龄", f"一般不超过{version.max_age}周岁", "第七条（五）"),
+        ("优先年龄", f"同等条件下优先{version.priority_age}周岁（含）以下", "第七条（五）"),
+        ("公示期", f"{version.notice_working_days}个工作日", "第十条（五）"),
+        (
+            "复核带徒要求",
+            f"每年所带徒弟至少{version.apprentices_per_year}人取得"
+            f"{version.get_apprentice_min_level_display()}以上职业技能等级证书",
+            "第八条（五）",
+        ),
+        ("事迹材料", f"{version.deeds_target_chars}字左右", "第十条（二）"),
+    ]
+    return render(
+        request,
+        "policy/policy_detail.html",
+        {
+            "version": version,
+            "status": label,
+            "status_class": css,
+            "parameters": parameters,
+            "successor": successor,
+        },
+    )
+
+
+@capability_required("policy.manage_policy")
+def policy_create(request):
+    if request.method == "POST":
+        form = PolicyVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = policy_register(actor=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已登记政策版本《{version.title}》（{version.document_number}）。")
+                return redirect("policy:policy_detail", pk=version.pk)
+    else:
+        form = PolicyVersionForm(initial=policy_successor_defaults(today=timezone.localdate()))
+    return render(request, "policy/policy_form.html", {"form": form})
+
+
+@capability_required("policy.manage_calendar")
+def calendar_list(request):
+    today = timezone.localdate()
+    overview = calendar_years_overview(today=today)
+    rows = [
+        {
+            "status": status,
+            "status_class": "status-ok"
+            if status.usable
+            else ("status-warn" if status.source == YearSource.INCOMPLETE else "status-bad"),
+            "action": "修改" if status.admin_source else ("修订" if status.usable else "录入"),
+        }
+        for status in overview
+    ]
+    return render(
+        request,
+        "policy/calendar_list.html",
+        {
+            "rows": rows,
+            "next_year_warning": calendar_next_year_warning(today=today, overview=overview),
+        },
+    )
+
+
+@capability_required("policy.manage_calendar")
+def calendar_year(request, year: int):
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("年份超出范围")
+    existing = CalendarYear.objects.filter(year=year).prefetch_related("days").first()
+    if request.method == "POST":
+        form = CalendarYearForm(request.POST, year=year)
+        if form.is_valid():
+            try:
+                calendar_year_save(
+                    actor=request.user,
+                    year=year,
+                    source=form.cleaned_data["source"],
+                    complete=form.cleaned_data["complete"],
+                    days=form.cleaned_data["days"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已保存{year}年的节假日安排。")
+                return redirect("policy:calendar_list")
+    else:
+        initial = {"days": schedule_text(existing)}
+        if existing is not None:
+            initial.update(source=existing.source, complete=existing.complete)
+        form = CalendarYearForm(initial=initial, year=year)
+    return render(
+        request,
+        "policy/calendar_year.html",
+        {"form": form, "year": year, "existing": existing, "in_library": library_covers(year)},
+    )
