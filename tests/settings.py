@@ -11,7 +11,7 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chieftech-media-"))
 os.environ.setdefault("CHIEFTECH_VAR_DIR", tempfile.mkdtemp(prefix="chieftech-var-"))
 
 from chieftech.settings import *  # noqa: F403
-from chieftech.settings import DATABASES
+from chieftech.settings import DATABASES, STATIC_ROOT
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -22,3 +22,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking (WAL, IMMEDIATE, timeout),
     # which shared-cache mode replaces with table locks that fail at once instead of waiting.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["CHIEFTECH_VAR_DIR"], "test.sqlite3")}
+
+# Tests serve static files straight from the apps (no collectstatic), as runserver does in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+os.makedirs(STATIC_ROOT, exist_ok=True)
