@@ -1,5 +1,144 @@
-"""What awaits each role on its home page."""
+"""What awaits each role on its home page (工作台).
+
+One section per role the user holds. A section's `items` are what awaits the role (with a count where
+one makes sense); when there are none, `empty` says so in words. `links` are the role's usual places to
+go. An enterprise account whose registration has not been approved holds no role: its section says where
+the registration stands instead. The number of queries does not depend on the amount of data.
+"""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.timezone import localdate
+
+from chieftech.accounts.models import Enterprise
+from chieftech.accounts.roles import Role, role_values
+
+
+def _section(
+    role: str, *, items=None, links=None, empty: str, message: str = "", message_css: str = ""
+) -> dict:
+    return {
+        "role": role,
+        "title": Role(role).label,
+        "items": items or [],
+        "links": links or [],
+        "empty": empty,
+        "message": message,
+        "message_css": message_css,
+    }
+
+
+def _item(label: str, url_name: str, count: int | None = None) -> dict:
+    return {"label": label, "url": reverse(url_name), "count": count}
+
+
+def _officer() -> dict:
+    counts = Enterprise.objects.aggregate(
+        pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
+    )
+    items = []
+    if counts["pending"]:
+        items.append(_item("待审核的企业注册申请", "accounts:registration_list", counts["pending"]))
+    return _section(
+        Role.OFFICER,
+        items=items,
+        links=[
+            _item("企业管理", "accounts:enterprise_list", counts["total"]),
+            _item("企业经办人账号", "accounts:user_list"),
+        ],
+        empty="目前没有待审核的企业注册申请。",
+    )
+
+
+def _sysadmin() -> dict:
+    from chieftech.policy.calendar import calendar_next_year_warning
+    from chieftech.policy.domain import policy_expiry_warnings
+
+    today = localdate()
+    policy_url = reverse("policy:policy_list")
+    items = [
+        {"label": text, "url": policy_url, "count": None} for text in policy_expiry_warnings(today=today)
+    ]
+    calendar_warning = calendar_next_year_warning(today=today)
+    if calendar_warning:
+        items.append({"label": calendar_warning, "url": reverse("policy:calendar_list"), "count": None})
+    return _section(
+        Role.SYSADMIN,
+        items=items,
+        links=[
+            _item("用户与角色", "accounts:user_list"),
+            _item("政策版本", "policy:policy_list"),
+            _item("节假日安排", "policy:calendar_list"),
+        ],
+        empty="政策版本和明年的节假日安排均已就绪，目前没有需要处理的事项。",
+    )
+
+
+def _enterprise(user, holds_role: bool) -> dict | None:
+    enterprise = user.enterprise
+    if enterprise is None:
+        return None
+    links = [_item("本企业信息", "accounts:my_enterprise")]
+    status = enterprise.status
+    if holds_role and status == Enterprise.Status.ACTIVE:
+        return _section(
+            Role.ENTERPRISE,
+            links=links,
+            empty="目前没有待办事项。区人社局发布首席技师选拔申报通知后，可在此为本企业推荐候选人。",
+            message=f"{enterprise.name}（已认证）",
+        )
+    if status == Enterprise.Status.PENDING:
+        message = (
+            f"贵单位“{enterprise.name}”的注册申请已提交，正在等待区人社局审核。审核通过后即可办理申报等业务。"
+        )
+        css = "msg-warning"
+    elif status == Enterprise.Status.REFUSED:
+        message = f"贵单位“{enterprise.name}”的注册申请未通过审核。原因：{enterprise.status_reason}"
+        css = "msg-error"
+    elif status == Enterprise.Status.SUSPENDED:
+        message = f"贵单位“{enterprise.name}”的账号已停用，如有疑问请联系区人社局。"
+        css = "msg-error"
+    else:
+        message = "您的账号尚未开通企业经办人权限，请联系区人社局。"
+        css = "msg-warning"
+    return _section(
+        Role.ENTERPRISE,
+        links=links,
+        empty="在此之前，您暂时不能办理业务。",
+        message=message,
+        message_css=css,
+    )
+
+
+# Their queues arrive with the selection, evaluation and publicity workflows.
+NOTHING_YET = {
+    Role.EXPERT: "目前没有分配给您的评审任务。",
+    Role.CHAIR: "目前没有需要您主持或确认的评审。",
+    Role.LEADER: "目前没有待审定的事项。",
+    Role.GOVERNMENT: "目前没有待批准的事项。",
+    Role.TECHNICIAN: "目前没有需要您处理的事项。",
+}
 
 
 def home_context(user) -> dict:
-    return {"sections": []}
+    roles = role_values(user)
+    sections = []
+    enterprise_section = _enterprise(user, Role.ENTERPRISE in roles) if user.enterprise_id else None
+    if enterprise_section is not None:
+        sections.append(enterprise_section)
+    for role in roles:
+        if role == Role.OFFICER:
+            sections.append(_officer())
+        elif role == Role.SYSADMIN:
+            sections.append(_sysadmin())
+        elif role == Role.AUDITOR:
+            sections.append(
+                _section(
+                    Role.AUDITOR,
+                    links=[_item("审计日志", "audit:record_list")],
+                    empty="审计日志随时可查阅；目前没有待办事项。",
+                )
+            )
+        elif role in NOTHING_YET:
+            sections.append(_section(role, empty=NOTHING_YET[role]))
+    return {"sections": sections}

@@ -1,15 +1,26 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chieftech.core.permissions import login_only, public
+from chieftech.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", public(auth_views.LoginView.as_view(template_name="accounts/login.html")), name="login"),
-    path("logout/", login_only(auth_views.LogoutView.as_view()), name="logout"),
-    path(
-        "password/",
-        login_only(auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html")),
-        name="password_change",
-    ),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("register/", views.register, name="register"),
+    path("registrations/", views.registration_list, name="registration_list"),
+    path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
+    path("registrations/<int:pk>/refuse/", views.registration_refuse, name="registration_refuse"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("enterprises/<int:pk>/reveal-phone/", views.enterprise_reveal_phone, name="enterprise_reveal_phone"),
+    path("my-enterprise/", views.my_enterprise, name="my_enterprise"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reveal-phone/", views.user_reveal_phone, name="user_reveal_phone"),
 ]

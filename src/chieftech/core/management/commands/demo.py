@@ -35,7 +35,9 @@ class Command(BaseCommand):
         rows += [(a["username"], a["role"], a["real_name"], a["enterprise"]) for a in demo_accounts()]
         widths = [max(_width(row[i]) for row in rows) for i in range(4)]
         for row in rows:
-            self.stdout.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            self.stdout.write(
+                "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )
         self.stdout.write(f"\n所有演示账号的密码：{password}")
 
 

@@ -1,0 +1,206 @@
+"""Demo accounts and enterprises, created through the domain functions like any real data.
+
+Idempotent: each object is looked up by its natural key (username, 统一社会信用代码) first and only
+created when missing, so a second run changes nothing and writes no audit record.
+"""
+
+from dataclasses import dataclass
+
+from stdnum.cn import uscc as uscc_module
+
+from chieftech.accounts import domain
+from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town, User
+from chieftech.accounts.roles import Role
+from chieftech.env import env_str
+
+DEFAULT_DEMO_PASSWORD = "ChiefTech-demo-2026"  # noqa: S105 - published on the login page in demo mode
+
+
+def demo_password() -> str:
+    return env_str("CHIEFTECH_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+
+
+def demo_uscc(n: int) -> str:
+    """A well-formed 统一社会信用代码 of a Huancui (371002) company; fictitious, check digit per GB 32100."""
+    body = f"91371002MA3CW{n:04d}"
+    return body + uscc_module.calc_check_digit(body)
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    role: str
+    real_name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class DemoEnterprise:
+    n: int
+    name: str
+    town: str
+    industry: str
+    focus: str
+    address: str
+    username: str
+    contact_name: str
+    contact_phone: str
+
+    @property
+    def uscc(self) -> str:
+        return demo_uscc(self.n)
+
+
+STAFF = [
+    DemoStaff("admin", Role.SYSADMIN, "刘志强", "13806310101"),
+    DemoStaff("auditor", Role.AUDITOR, "陈静", "13806310102"),
+    DemoStaff("officer", Role.OFFICER, "张伟", "13806310103"),
+    DemoStaff("leader", Role.LEADER, "孙立军", "13806310104"),
+    DemoStaff("gov", Role.GOVERNMENT, "赵明", "13806310105"),
+    DemoStaff("chair", Role.CHAIR, "周国华", "13806310106"),
+    DemoStaff("expert1", Role.EXPERT, "李红梅", "13906310201"),
+    DemoStaff("expert2", Role.EXPERT, "王海涛", "13906310202"),
+    DemoStaff("expert3", Role.EXPERT, "刘芳", "13906310203"),
+    DemoStaff("expert4", Role.EXPERT, "杨春林", "13906310204"),
+    DemoStaff("expert5", Role.EXPERT, "黄志刚", "13906310205"),
+    DemoStaff("expert6", Role.EXPERT, "吴晓燕", "13906310206"),
+]
+
+ENTERPRISES = [
+    DemoEnterprise(
+        1, "威海翠丰精密机械有限公司", Town.ZHANGCUN, Industry.MANUFACTURING, IndustryFocus.PILLAR,
+        "环翠区张村镇沈阳路88号", "ent1", "于海波", "15863101001",
+    ),
+    DemoEnterprise(
+        2, "威海安泰医疗器械有限公司", Town.WENQUAN, Industry.MEDICAL, IndustryFocus.EMERGING,
+        "环翠区温泉镇温泉路16号", "ent2", "曲晓丽", "15863101002",
+    ),
+    DemoEnterprise(
+        3, "威海嵩海电子科技有限公司", Town.SONGSHAN, Industry.ELECTRONICS, IndustryFocus.EMERGING,
+        "环翠区嵩山街道文化西路201号", "ent3", "丛建军", "15863101003",
+    ),
+    DemoEnterprise(
+        4, "威海蓝湾海洋科技有限公司", Town.SUNJIATUAN, Industry.MARINE, IndustryFocus.PILLAR,
+        "环翠区孙家疃街道海滨北路66号", "ent4", "毕志远", "15863101004",
+    ),
+    DemoEnterprise(
+        5, "威海锦绣纺织服装有限公司", Town.YANGTING, Industry.TEXTILE, IndustryFocus.PILLAR,
+        "环翠区羊亭镇羊亭路9号", "ent5", "姜丽娜", "15863101005",
+    ),
+    DemoEnterprise(
+        6, "威海鑫材新材料科技有限公司", Town.QIAOTOU, Industry.NEW_MATERIALS, IndustryFocus.EMERGING,
+        "环翠区桥头镇工业园3号", "ent6", "谷文博", "15863101006",
+    ),
+    DemoEnterprise(
+        7, "威海福味食品有限公司", Town.ZHANGCUN, Industry.FOOD, IndustryFocus.NONE,
+        "环翠区张村镇福山路12号", "ent7", "邹春燕", "15863101007",
+    ),
+    DemoEnterprise(
+        8, "威海华翠建设工程有限公司", Town.HUANCUILOU, Industry.CONSTRUCTION, IndustryFocus.NONE,
+        "环翠区环翠楼街道新威路35号", "ent8", "林国栋", "15863101008",
+    ),
+]  # fmt: skip
+
+# A portal registration the officer has not reviewed yet: its account signs in but cannot act.
+PENDING_REGISTRATION = DemoEnterprise(
+    9, "威海远航船舶配套有限公司", Town.TIANHE, Industry.MANUFACTURING, IndustryFocus.PILLAR,
+    "环翠区田和街道青岛北路120号", "ent9", "王立新", "15863101009",
+)  # fmt: skip
+
+
+def demo_accounts() -> list[dict[str, str]]:
+    """Every demo account with its role and enterprise, for the login page and the command's table."""
+    rows = [{"username": s.username, "role": Role(s.role).label, "real_name": s.real_name, "enterprise": ""}
+            for s in STAFF]  # fmt: skip
+    rows += [
+        {
+            "username": e.username,
+            "role": Role.ENTERPRISE.label,
+            "real_name": e.contact_name,
+            "enterprise": e.name,
+        }
+        for e in ENTERPRISES
+    ]
+    p = PENDING_REGISTRATION
+    rows.append(
+        {
+            "username": p.username,
+            "role": f"{Role.ENTERPRISE.label}（注册待审核）",
+            "real_name": p.contact_name,
+            "enterprise": p.name,
+        }
+    )
+    return rows
+
+
+def _existing_users() -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__in=[s.username for s in STAFF])}
+
+
+def load_demo(*, password: str) -> None:
+    """Staff accounts (the system admin creates them), the officer's enterprises with one account each,
+    and one pending self-registration."""
+    staff = _existing_users()
+    admin = staff.get("admin")
+    for person in STAFF:
+        if person.username in staff:
+            continue
+        staff[person.username] = domain.user_create(
+            # The first system admin is created from the command line; it creates everyone else.
+            actor=admin if person.username != "admin" else None,
+            username=person.username,
+            password=password,
+            real_name=person.real_name,
+            phone=person.phone,
+            roles=[person.role],
+        )
+        if person.username == "admin":
+            admin = staff["admin"]
+    officer = staff["officer"]
+
+    existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[d.uscc for d in ENTERPRISES])}
+    taken = set(
+        User.objects.filter(username__in=[d.username for d in ENTERPRISES]).values_list("username", flat=True)
+    )
+    for data in ENTERPRISES:
+        enterprise = existing.get(data.uscc)
+        if enterprise is None:
+            enterprise = domain.enterprise_create(
+                actor=officer,
+                name=data.name,
+                uscc=data.uscc,
+                town=data.town,
+                industry=data.industry,
+                industry_focus=data.focus,
+                address=data.address,
+                contact_name=data.contact_name,
+                contact_phone=data.contact_phone,
+            )
+        if data.username not in taken:
+            domain.user_create(
+                actor=officer,
+                username=data.username,
+                password=password,
+                real_name=data.contact_name,
+                phone=data.contact_phone,
+                enterprise=enterprise,
+                roles=[Role.ENTERPRISE],
+            )
+
+    p = PENDING_REGISTRATION
+    if (
+        not Enterprise.objects.filter(uscc=p.uscc).exists()
+        and not User.objects.filter(username=p.username).exists()
+    ):
+        domain.enterprise_registration_submit(
+            uscc=p.uscc,
+            name=p.name,
+            town=p.town,
+            industry=p.industry,
+            industry_focus=p.focus,
+            address=p.address,
+            contact_name=p.contact_name,
+            contact_phone=p.contact_phone,
+            username=p.username,
+            password=password,
+        )

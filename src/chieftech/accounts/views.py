@@ -1,0 +1,463 @@
+"""Sign-in, passwords, enterprises with their self-registration, and user accounts.
+
+Each view parses the request, calls one function of accounts.domain and renders. Objects are looked up
+through accounts.selectors, so an object outside the user's reach is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from chieftech.accounts import domain
+from chieftech.accounts.demo import demo_accounts, demo_password
+from chieftech.accounts.forms import (
+    EnterpriseEditForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    RefuseForm,
+    RegistrationForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    UserRolesForm,
+    add_domain_errors,
+)
+from chieftech.accounts.models import Enterprise, User
+from chieftech.accounts.roles import Role
+from chieftech.accounts.selectors import (
+    enterprise_search,
+    enterprises_visible_to,
+    user_search,
+    users_manageable_by,
+)
+from chieftech.core.permissions import capability_required, login_only, public
+
+PAGE_SIZE = 20
+STATUS_CSS = {
+    Enterprise.Status.ACTIVE: "status-ok",
+    Enterprise.Status.PENDING: "status-warn",
+    Enterprise.Status.REFUSED: "status-bad",
+    Enterprise.Status.SUSPENDED: "status-bad",
+}
+ENTERPRISE_FIELDS = [
+    "name",
+    "uscc",
+    "town",
+    "industry",
+    "industry_focus",
+    "address",
+    "contact_name",
+    "contact_phone",
+]
+REGISTRATION_FIELDS = [*ENTERPRISE_FIELDS, "username", "password", "email"]
+MANAGE_USERS = ("accounts.manage_staff_user", "accounts.manage_enterprise_user")
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    base = params.urlencode()
+    page.base_query = f"{base}&" if base else ""
+    return page
+
+
+# --- Sign-in, sign-out, password ------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_accounts"] = demo_accounts()
+            context["demo_password"] = demo_password()
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        domain.session_record(user=form.get_user(), action="session.login")
+        return response
+
+
+login = public(LoginView.as_view())
+
+
+@login_only
+@require_POST
+def logout(request):
+    domain.session_record(user=request.user, action="session.logout")
+    auth_logout(request)
+    messages.success(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@login_only
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.user_password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# --- Self-registration and its review -------------------------------------------------------------
+
+
+@public
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.enterprise_registration_submit(**{f: form.cleaned_data[f] for f in REGISTRATION_FIELDS})
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "注册申请已提交。请用刚才设置的用户名和密码登录查看审核进度；区人社局审核通过后即可办理业务。",
+            )
+            return redirect("accounts:login")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@capability_required("accounts.manage_enterprise")
+def registration_list(request):
+    pending = (
+        enterprises_visible_to(request.user).filter(status=Enterprise.Status.PENDING).order_by("created_at")
+    )
+    rows = [
+        {
+            "name": e.name,
+            "url": reverse("accounts:enterprise_detail", args=[e.pk]),
+            "uscc": e.uscc,
+            "town": e.get_town_display(),
+            "industry": e.get_industry_display(),
+            "contact": f"{e.contact_name} {e.contact_phone_masked}".strip(),
+            "submitted": e.created_at,
+            "approve_url": reverse("accounts:registration_approve", args=[e.pk]),
+            "refuse_url": reverse("accounts:registration_refuse", args=[e.pk]),
+        }
+        for e in pending
+    ]
+    return render(request, "accounts/registration_list.html", {"rows": rows})
+
+
+@capability_required("accounts.manage_enterprise")
+@require_POST
+def registration_approve(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    try:
+        domain.enterprise_registration_approve(actor=request.user, enterprise=enterprise)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已审核通过“{enterprise.name}”的注册申请，其经办人已获得企业经办人角色。")
+    return redirect("accounts:registration_list")
+
+
+@capability_required("accounts.manage_enterprise")
+def registration_refuse(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    form = RefuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.enterprise_registration_refuse(
+                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已退回“{enterprise.name}”的注册申请，企业登录后可看到原因。")
+            return redirect("accounts:registration_list")
+    return render(request, "accounts/registration_refuse.html", {"enterprise": enterprise, "form": form})
+
+
+# --- Enterprises ----------------------------------------------------------------------------------
+
+
+@capability_required("accounts.manage_enterprise")
+def enterprise_list(request):
+    form = EnterpriseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = (
+        enterprise_search(enterprises_visible_to(request.user), **filters)
+        .annotate(n_users=Count("users"))
+        .order_by("name", "pk")
+    )
+    page = _page(request, queryset)
+    rows = [
+        {
+            "name": e.name,
+            "url": reverse("accounts:enterprise_detail", args=[e.pk]),
+            "uscc": e.uscc,
+            "town": e.get_town_display(),
+            "industry": e.get_industry_display(),
+            "focus": e.get_industry_focus_display(),
+            "status": e.get_status_display(),
+            "status_css": STATUS_CSS[e.status],
+            "n_users": e.n_users,
+        }
+        for e in page
+    ]
+    return render(request, "accounts/enterprise_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = "", status: int = 200):
+    user = request.user
+    can_manage = user.has_perm("accounts.manage_enterprise")
+    accounts = enterprise.users.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+    users = [
+        {
+            "username": u.username,
+            "real_name": u.real_name,
+            "phone": u.phone_masked,
+            "roles": "、".join(Role(g.name).label for g in u.groups.all() if g.name in Role.values)
+            or "无（待审核）",
+            "active": u.is_active,
+            "url": reverse("accounts:user_detail", args=[u.pk]) if user.has_perm(MANAGE_USERS[1]) else "",
+        }
+        for u in accounts.order_by("username")
+    ]
+    context = {
+        "enterprise": enterprise,
+        "status_css": STATUS_CSS[enterprise.status],
+        "users": users,
+        "can_manage": can_manage,
+        "can_reveal": user.has_perm("accounts.reveal_personal_data"),
+        "revealed_phone": revealed_phone,
+        "awaiting_decision": can_manage and enterprise.status == Enterprise.Status.PENDING,
+    }
+    return render(request, "accounts/enterprise_detail.html", context, status=status)
+
+
+@login_only
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    return _enterprise_page(request, enterprise)
+
+
+@login_only
+def my_enterprise(request):
+    if request.user.enterprise_id is None:
+        raise Http404("no enterprise")
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=request.user.enterprise_id)
+    return _enterprise_page(request, enterprise)
+
+
+@capability_required("accounts.reveal_personal_data")
+@require_POST
+def enterprise_reveal_phone(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    phone = domain.phone_reveal(actor=request.user, obj=enterprise)
+    if request.htmx:
+        return HttpResponse(format_html('<span class="revealed">{}</span>', phone))
+    return _enterprise_page(request, enterprise, revealed_phone=phone)
+
+
+@capability_required("accounts.manage_enterprise")
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = domain.enterprise_create(
+                actor=request.user, **{f: form.cleaned_data[f] for f in ENTERPRISE_FIELDS}
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已登记企业“{enterprise.name}”。")
+            return redirect("accounts:enterprise_detail", pk=enterprise.pk)
+    return render(request, "accounts/enterprise_form.html", {"form": form, "title": "登记企业"})
+
+
+@capability_required("accounts.manage_enterprise")
+def enterprise_edit(request, pk: int):
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    initial = {f: getattr(enterprise, f) for f in ENTERPRISE_FIELDS if f != "contact_phone"}
+    form = EnterpriseEditForm(
+        request.POST or None, initial=initial, current_phone_masked=enterprise.contact_phone_masked
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ENTERPRISE_FIELDS}
+        data["contact_phone"] = data["contact_phone"] or None
+        try:
+            domain.enterprise_update(actor=request.user, enterprise=enterprise, **data)
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, "企业信息已保存。")
+            return redirect("accounts:enterprise_detail", pk=enterprise.pk)
+    context = {"form": form, "title": f"修改企业信息：{enterprise.name}", "enterprise": enterprise}
+    return render(request, "accounts/enterprise_form.html", context)
+
+
+# --- Users ----------------------------------------------------------------------------------------
+
+
+@capability_required(*MANAGE_USERS)
+def user_list(request):
+    form = UserFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = (
+        user_search(users_manageable_by(request.user), **filters)
+        .select_related("enterprise")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+        .order_by("enterprise__name", "username")
+        .distinct()
+    )
+    page = _page(request, queryset)
+    rows = [
+        {
+            "username": u.username,
+            "url": reverse("accounts:user_detail", args=[u.pk]),
+            "real_name": u.real_name,
+            "roles": "、".join(Role(g.name).label for g in u.groups.all() if g.name in Role.values) or "无",
+            "enterprise": u.enterprise.name if u.enterprise else "",
+            "phone": u.phone_masked,
+            "active": u.is_active,
+        }
+        for u in page
+    ]
+    staff = request.user.has_perm("accounts.manage_staff_user")
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "title": "用户与角色" if staff else "企业经办人账号",
+    }
+    return render(request, "accounts/user_list.html", context)
+
+
+@capability_required(*MANAGE_USERS)
+def user_create(request):
+    actor = request.user
+    roles = domain.grantable_roles(actor)
+    staff = actor.has_perm("accounts.manage_staff_user")
+    form = UserCreateForm(request.POST or None, roles=roles, enterprise_required=not staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = domain.user_create(
+                actor=actor,
+                username=data["username"],
+                password=data["password"],
+                real_name=data["real_name"],
+                phone=data["phone"],
+                email=data["email"],
+                enterprise=data["enterprise"],
+                roles=data["roles"] if "roles" in form.fields else [Role.ENTERPRISE],
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已创建账号“{user.username}”。")
+            return redirect("accounts:user_detail", pk=user.pk)
+    title = "新建账号" if staff else "新建企业经办人账号"
+    return render(request, "accounts/user_create.html", {"form": form, "title": title})
+
+
+def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone="", status=200):
+    actor = request.user
+    roles = sorted(user.groups.values_list("name", flat=True))
+    grantable = domain.grantable_roles(actor)
+    editable_roles = actor.pk != user.pk and set(roles) <= set(grantable)
+    context = {
+        "account": user,
+        "role_labels": "、".join(Role(r).label for r in roles if r in Role.values) or "无",
+        "edit_form": edit_form
+        or UserEditForm(
+            initial={"real_name": user.real_name, "email": user.email},
+            current_phone_masked=user.phone_masked,
+        ),
+        "roles_form": (roles_form or UserRolesForm(initial={"roles": roles}, roles=grantable))
+        if editable_roles
+        else None,
+        "can_deactivate": actor.pk != user.pk and user.is_active,
+        "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
+        "revealed_phone": revealed_phone,
+        "enterprise_url": reverse("accounts:enterprise_detail", args=[user.enterprise_id])
+        if user.enterprise_id and actor.has_perm("accounts.manage_enterprise")
+        else "",
+    }
+    return render(request, "accounts/user_detail.html", context, status=status)
+
+
+@capability_required(*MANAGE_USERS)
+def user_detail(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
+    if request.method != "POST":
+        return _user_page(request, user)
+    form = UserEditForm(request.POST, current_phone_masked=user.phone_masked)
+    if form.is_valid():
+        try:
+            domain.user_update(
+                actor=request.user,
+                user=user,
+                real_name=form.cleaned_data["real_name"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"] or None,
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, "账号信息已保存。")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return _user_page(request, user, edit_form=form)
+
+
+@capability_required(*MANAGE_USERS)
+@require_POST
+def user_roles(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
+    form = UserRolesForm(request.POST, roles=domain.grantable_roles(request.user))
+    if form.is_valid():
+        try:
+            domain.user_set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, "角色已更新。")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return _user_page(request, user, roles_form=form)
+
+
+@capability_required(*MANAGE_USERS)
+@require_POST
+def user_deactivate(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    try:
+        domain.user_deactivate(actor=request.user, user=user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已停用账号“{user.username}”。")
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@capability_required("accounts.reveal_personal_data")
+@require_POST
+def user_reveal_phone(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
+    phone = domain.phone_reveal(actor=request.user, obj=user)
+    if request.htmx:
+        return HttpResponse(format_html('<span class="revealed">{}</span>', phone))
+    return _user_page(request, user, revealed_phone=phone)
