@@ -1,6 +1,13 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from chieftech.core.navigation import site_user_context
+
+
+def unread_notification_count(user) -> int:
+    from chieftech.core.models import Notification
+
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 
 def site(request):
@@ -12,4 +19,7 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None:
         context.update(site_user_context(user))
+        if user.is_authenticated:
+            # Lazy: one query, and only when a page actually shows the header badge.
+            context["unread_notifications"] = SimpleLazyObject(lambda: unread_notification_count(user))
     return context
