@@ -272,6 +272,17 @@ def require_own_enterprise(actor, application: Application) -> None:
 def application_missing(application: Application, *, today: date) -> list[str]:
     """What still keeps a draft from being submitted, in Chinese, in form order."""
     missing = []
+    # A draft may be saved with only the ID number; the person must be complete before it is submitted.
+    person = [
+        ("姓名", application.name.strip()),
+        ("手机号码", application.phone),
+        ("文化程度", application.education),
+        ("职业（工种）", application.occupation.strip()),
+        ("一线岗位", application.post.strip()),
+    ]
+    blank = [label for label, value in person if not value]
+    if blank:
+        missing.append(f"请填写{'、'.join(blank)}。")
     if application.route == Route.COMPETITION and not (
         application.competition_name
         and application.competition_level

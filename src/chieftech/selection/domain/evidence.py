@@ -42,19 +42,23 @@ def safe_original_name(name: str) -> str:
     return name
 
 
+def upload_size_check(*, name: str, size: int) -> None:
+    """Refuse an empty or oversized file by its size alone, so a view can refuse it before reading it."""
+    if size == 0:
+        raise SelectionError(f"“{name}”是空文件。", field="file")
+    if size > MAX_FILE_BYTES:
+        raise SelectionError(
+            f"“{name}”大小为{size / MB:.1f}MB，单个文件不能超过{MAX_FILE_BYTES // MB}MB。", field="file"
+        )
+
+
 def inspect_upload(*, name: str, content: bytes) -> str:
     """Return the content type of an acceptable file, or refuse it with the reason."""
     name = safe_original_name(name)
     extension = PurePosixPath(name).suffix.lower()
     if extension not in ALLOWED:
         raise SelectionError(f"“{name}”的格式不受支持：只接受PDF、JPG、PNG文件。", field="file")
-    if len(content) == 0:
-        raise SelectionError(f"“{name}”是空文件。", field="file")
-    if len(content) > MAX_FILE_BYTES:
-        raise SelectionError(
-            f"“{name}”大小为{len(content) / MB:.1f}MB，单个文件不能超过{MAX_FILE_BYTES // MB}MB。",
-            field="file",
-        )
+    upload_size_check(name=name, size=len(content))
     content_type, signatures = ALLOWED[extension]
     if not any(content.startswith(sig) for sig in signatures):
         raise SelectionError(
