@@ -1,5 +1,23 @@
 from django.db import models
 
+APPEND_ONLY = "audit records are append-only"
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    """No bulk path may rewrite, remove or insert records outside the chain (see audit.domain)."""
+
+    def update(self, **kwargs):
+        raise RuntimeError(APPEND_ONLY)
+
+    def delete(self):
+        raise RuntimeError(APPEND_ONLY)
+
+    def bulk_create(self, *args, **kwargs):
+        raise RuntimeError("audit records are written one by one through audit.domain.audit_record")
+
+    def bulk_update(self, *args, **kwargs):
+        raise RuntimeError(APPEND_ONLY)
+
 
 class AuditRecord(models.Model):
     """One append-only entry of the tamper-evident audit log.
@@ -21,13 +39,17 @@ class AuditRecord(models.Model):
     reason = models.TextField("理由", blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField("前一条记录哈希", max_length=64)
+    hash = models.CharField("本条记录哈希", max_length=64, unique=True)
+
+    objects = AuditRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
+        # Only reading and exporting exist; no add/change/delete permission can ever be granted.
+        default_permissions = ()
         permissions = [
             ("view_auditlog", "可以查阅审计日志"),
             ("export_auditlog", "可以导出审计日志"),
@@ -39,20 +61,25 @@ class AuditRecord(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("audit records are append-only")
+            raise RuntimeError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("audit records are append-only")
+        raise RuntimeError(APPEND_ONLY)
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers chain in a strict order."""
+    """A single row locked while appending, so concurrent writers chain in a strict order.
+
+    It also remembers the last record, so deleting records from the end of the log is detected.
+    """
 
     last_hash = models.CharField(max_length=64)
+    last_id = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "审计链头"
+        default_permissions = ()
 
     def __str__(self) -> str:
         return self.last_hash
