@@ -1,2 +1,10 @@
+from django.urls import path
+
+from chieftech.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.record_list, name="record_list"),
+    path("export/", views.export, name="export"),
+    path("<int:pk>/", views.record_detail, name="record_detail"),
+]
