@@ -1,0 +1,100 @@
+"""Read-side queries of the selection domain, shared by the officer's queue page and the Excel export."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from chieftech.accounts.models import Industry, Town
+from chieftech.core.pii import parse_resident_id, pii_hash
+from chieftech.selection.models import Application, ApplicationState, ReviewDecision, Round
+
+# Eligibility flags the queue can filter on (第6条, 第7条(五)); each compares with the round's policy.
+QUEUE_FLAGS = {
+    "age_priority": "45周岁（含）以下优先",
+    "over_age": "超过一般年龄上限",
+    "below_level": "技能等级低于要求",
+    "not_frontline": "非一线岗位",
+    "outside_district": "推荐单位不在本区",
+}
+
+# sort parameter -> ordering; the primary key last so pages never overlap.
+QUEUE_SORTS = {
+    "submitted": ("submitted_at", "pk"),
+    "-submitted": ("-submitted_at", "-pk"),
+    "name": ("name", "pk"),
+    "enterprise": ("enterprise__name", "submitted_at", "pk"),
+    "age": ("age_on_reference_date", "submitted_at", "pk"),
+    "-age": ("-age_on_reference_date", "submitted_at", "pk"),
+    "level": ("skill_level", "submitted_at", "pk"),
+    "-level": ("-skill_level", "submitted_at", "pk"),
+}
+DEFAULT_SORT = "submitted"
+
+# The bureau's queue holds what enterprises have submitted: a draft is the enterprise's own until then.
+QUEUE_STATES = [state for state in ApplicationState if state != ApplicationState.DRAFT]
+
+
+def _param(params: Mapping, name: str) -> str:
+    value = params.get(name) or ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _flag_filter(flag: str, round_: Round) -> Q | None:
+    policy = round_.policy
+    return {
+        "age_priority": Q(age_on_reference_date__lte=policy.priority_age),
+        "over_age": Q(age_on_reference_date__gt=policy.max_age),
+        "below_level": Q(skill_level__lt=policy.min_skill_level) | Q(skill_level__isnull=True),
+        "not_frontline": Q(is_frontline=False),
+        "outside_district": Q(enterprise__town=Town.OUTSIDE),
+    }.get(flag)
+
+
+def application_queue(*, round_: Round, params: Mapping) -> QuerySet[Application]:
+    """The round's submitted applications, filtered and sorted by the officer's query parameters.
+
+    `params` is request.GET or a plain dict: state, enterprise (id), town, industry, flag (one of
+    QUEUE_FLAGS), q (part of the name, or a whole ID number, matched through its keyed hash) and sort (one
+    of QUEUE_SORTS). A value that is not one of the choices is ignored, as if the filter were not set.
+    The enterprise and the round's policy are joined in, so listing the rows costs no further queries.
+    """
+    queryset = Application.objects.filter(round=round_, state__in=QUEUE_STATES).select_related(
+        "enterprise", "round__policy"
+    )
+    state = _param(params, "state")
+    if state in QUEUE_STATES:
+        queryset = queryset.filter(state=state)
+    enterprise = _param(params, "enterprise")
+    if enterprise.isdigit():
+        queryset = queryset.filter(enterprise_id=int(enterprise))
+    town = _param(params, "town")
+    if town in Town.values:
+        queryset = queryset.filter(enterprise__town=town)
+    industry = _param(params, "industry")
+    if industry in Industry.values:
+        queryset = queryset.filter(enterprise__industry=industry)
+    flag = _flag_filter(_param(params, "flag"), round_)
+    if flag is not None:
+        queryset = queryset.filter(flag)
+    q = _param(params, "q")
+    if q:
+        try:
+            person = parse_resident_id(q)
+        except ValidationError:
+            queryset = queryset.filter(name__icontains=q)
+        else:
+            queryset = queryset.filter(id_hash=pii_hash(person.number))
+    sort = _param(params, "sort")
+    return queryset.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS[DEFAULT_SORT]))
+
+
+def with_latest_decision(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate each application with its latest review decision (latest_outcome, latest_reason,
+    latest_decided_at), in the same query."""
+    latest = ReviewDecision.objects.filter(application=OuterRef("pk")).order_by("-decided_at", "-pk")
+    return queryset.annotate(
+        latest_outcome=Subquery(latest.values("outcome")[:1]),
+        latest_reason=Subquery(latest.values("reason")[:1]),
+        latest_decided_at=Subquery(latest.values("decided_at")[:1]),
+    )
