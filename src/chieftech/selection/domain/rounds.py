@@ -194,8 +194,16 @@ def call_text_render(round_: Round) -> str:
 """
 
 
-def round_update(*, actor, round_: Round, data: dict) -> Round:
-    """Edit a draft round's timeline, quota and call text before it is published."""
+def _same_text(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool = False) -> Round:
+    """Edit a draft round's timeline, quota and call text before it is published.
+
+    A call text still exactly as generated follows the new timeline and quota; one the officer has edited
+    is kept unless `regenerate_call_text` asks for a fresh one.
+    """
     if round_.state != RoundState.DRAFT:
         raise SelectionError("申报通知发布后，批次信息不能再修改。")
     _check_timeline(
@@ -204,6 +212,23 @@ def round_update(*, actor, round_: Round, data: dict) -> Round:
         review_ends=data.get("review_ends_on", round_.review_ends_on),
         evaluation_ends=data.get("evaluation_ends_on", round_.evaluation_ends_on),
     )
+    evaluation_ends = data.get("evaluation_ends_on", round_.evaluation_ends_on)
+    opens = data.get("application_opens_on", round_.application_opens_on)
+    policy = round_.policy
+    if not policy.valid_from <= opens <= policy.valid_until:
+        raise SelectionError(
+            f"申报开始日期须在《{policy.title}》有效期（{_cn(policy.valid_from)}至{_cn(policy.valid_until)}）内。",
+            field="application_opens_on",
+        )
+    if policy.valid_until < evaluation_ends:
+        raise SelectionError(
+            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends)}，"
+            "批次无法在政策有效期内完成。",
+            field="evaluation_ends_on",
+        )
+    title = data.get("title", round_.title)
+    if title != round_.title and Round.objects.filter(title=title).exclude(pk=round_.pk).exists():
+        raise SelectionError("已有同名批次，请修改名称。", field="title")
     quota = data.get("quota", round_.quota)
     reason = data.get("quota_reason", round_.quota_reason)
     if quota != round_.policy.quota_per_round and not (reason or "").strip():
@@ -214,11 +239,21 @@ def round_update(*, actor, round_: Round, data: dict) -> Round:
     editable = [*ROUND_FIELDS[:1], *ROUND_FIELDS[4:], "call_text"]
     with transaction.atomic():
         before = snapshot(round_, [*ROUND_FIELDS, "call_text"])
+        text_was_generated = round_.call_text == call_text_render(round_)
+        text_edited = "call_text" in data and not _same_text(data["call_text"], round_.call_text)
+        if not text_edited:
+            # A form gives back the text with its blanks trimmed and CRLF line ends: that is no edit.
+            data = {name: value for name, value in data.items() if name != "call_text"}
         changed = []
         for name in editable:
             if name in data and getattr(round_, name) != data[name]:
                 setattr(round_, name, data[name])
                 changed.append(name)
+        if regenerate_call_text or (text_was_generated and not text_edited):
+            fresh = call_text_render(round_)
+            if fresh != round_.call_text:
+                round_.call_text = fresh
+                changed = [*(name for name in changed if name != "call_text"), "call_text"]
         if not changed:
             return round_
         round_.save(update_fields=[*changed, "updated_at"])
