@@ -1,0 +1,562 @@
+"""The bureau officer's pages: rounds and the call (第10条(一)) and the qualification review (第10条(三)).
+
+Each view parses the request, calls one domain function and renders. Rows are computed here, not in
+template loops; list pages cost a fixed number of queries however many rows they show.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from chieftech.accounts.models import Enterprise, IndustryFocus
+from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.permissions import capability_required
+from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.selection.domain import review as review_domain
+from chieftech.selection.domain import rounds as round_domain
+from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
+from chieftech.selection.domain.eligibility import JUDGEMENT_CONDITIONS, application_checks
+from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
+from chieftech.selection.domain.rounds import (
+    ROUND_TRANSITIONS,
+    round_publish_call,
+    round_transition,
+    round_update,
+)
+from chieftech.selection.forms_officer import (
+    FLAG_CHOICES,
+    SORT_CHOICES,
+    DecisionForm,
+    QueueFilterForm,
+    RoundCancelForm,
+    RoundCreateForm,
+    RoundEditForm,
+    add_selection_error,
+)
+from chieftech.selection.models import (
+    Application,
+    ApplicationState,
+    CompetitionLevel,
+    ConditionVerdict,
+    ReviewDecision,
+    Round,
+    RoundState,
+    Route,
+)
+from chieftech.selection.selectors import application_queue
+
+MANAGE_ROUND = "selection.manage_round"
+REVIEW = "selection.review_application"
+QUEUE_PAGE_SIZE = 50
+
+ROUND_STATE_CSS = {
+    RoundState.DRAFT: "status-warn",
+    RoundState.OPEN: "status-ok",
+    RoundState.CANCELLED: "status-bad",
+}
+APPLICATION_STATE_CSS = {
+    ApplicationState.SUBMITTED: "status-warn",
+    ApplicationState.RETURNED: "status-warn",
+    ApplicationState.QUALIFIED: "status-ok",
+    ApplicationState.NOT_QUALIFIED: "status-bad",
+    ApplicationState.FRAUD: "status-bad",
+    ApplicationState.WITHDRAWN: "",
+}
+VERDICT_CSS = {
+    ConditionVerdict.PASS: "status-ok",
+    ConditionVerdict.FAIL: "status-bad",
+    ConditionVerdict.JUDGE: "status-warn",
+}
+# The application states counted on the round pages, in the order an application moves through them.
+COUNTED_STATES = [
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.RETURNED,
+    ApplicationState.QUALIFIED,
+    ApplicationState.NOT_QUALIFIED,
+    ApplicationState.FRAUD,
+    ApplicationState.WITHDRAWN,
+]
+JUDGEMENT_CODES = {code for code, _title, _article in JUDGEMENT_CONDITIONS}
+# Fields the queue never shows: not loading them keeps 50 rows from decrypting 100 values.
+QUEUE_DEFERRED = ("id_number", "phone", "deeds", "apprentices_summary", "enterprise_opinion")
+
+
+def _cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+# --- Rounds ---------------------------------------------------------------------------------------
+
+
+def _state_counts(rounds: list[Round]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Application.objects.filter(round__in=[r.pk for r in rounds])
+        .values_list("round_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for round_id, state, n in rows:
+        counts[round_id][state] = n
+    return counts
+
+
+def _count_cells(counts: dict[str, int]) -> list[dict]:
+    return [
+        {"state": state, "label": ApplicationState(state).label, "n": counts.get(state, 0)}
+        for state in COUNTED_STATES
+    ]
+
+
+@capability_required(MANAGE_ROUND)
+def round_list(request):
+    rounds = list(Round.objects.select_related("policy").order_by("-year", "-id"))
+    counts = _state_counts(rounds)
+    rows = [
+        {
+            "title": r.title,
+            "url": reverse("selection:round_detail", args=[r.pk]),
+            "year": r.year,
+            "state": r.get_state_display(),
+            "state_css": ROUND_STATE_CSS.get(r.state, ""),
+            "is_demo": r.is_demo,
+            "window": f"{r.application_opens_on:%Y-%m-%d} 至 {r.application_deadline:%Y-%m-%d}",
+            "counts": _count_cells(counts[r.pk]),
+            "total": sum(n for s, n in counts[r.pk].items() if s != ApplicationState.DRAFT),
+        }
+        for r in rounds
+    ]
+    return render(
+        request,
+        "selection/officer/round_list.html",
+        {"rows": rows, "count_headers": [ApplicationState(s).label for s in COUNTED_STATES]},
+    )
+
+
+def _policy_quota() -> int | None:
+    try:
+        return policy_in_force(on=timezone.localdate()).quota_per_round
+    except PolicyError:
+        return None
+
+
+@capability_required(MANAGE_ROUND)
+def round_create(request):
+    quota = _policy_quota()
+    form = RoundCreateForm(request.POST or None, policy_quota=quota, initial={"quota": quota})
+    warning = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.round_data()
+        try:
+            round_ = round_domain.round_create(
+                actor=request.user, confirmed=form.cleaned_data["confirmed"], **data
+            )
+        except NeedsConfirmation as exc:
+            warning = exc.message
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, f"已创建批次“{round_.title}”，申报通知正文已按政策生成，请核对后发布。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(
+        request, "selection/officer/round_form.html", {"form": form, "warning": warning, "round": None}
+    )
+
+
+def _round_or_404(pk: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("policy", "created_by"), pk=pk)
+
+
+@capability_required(MANAGE_ROUND)
+def round_detail(request, pk: int):
+    round_ = _round_or_404(pk)
+    policy = round_.policy
+    counts = _state_counts([round_])[round_.pk]
+    allowed = ROUND_TRANSITIONS[round_.state]
+    timeline = [
+        ("申报时间", f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时"),
+        ("资格审查", f"{_cn(round_.review_ends_on)}前完成"),
+        ("专家评审", f"{_cn(round_.evaluation_ends_on)}前完成"),
+        ("年龄计算基准日", _cn(round_.age_reference_date)),
+    ]
+    context = {
+        "round": round_,
+        "state_css": ROUND_STATE_CSS.get(round_.state, ""),
+        "policy": policy,
+        "policy_url": reverse("policy:policy_detail", args=[policy.pk]),
+        "timeline": timeline,
+        "counts": _count_cells(counts),
+        "quota_differs": round_.quota != policy.quota_per_round,
+        "can_edit": round_.state == RoundState.DRAFT,
+        "can_publish": RoundState.OPEN in allowed,
+        "can_start_review": RoundState.REVIEW in allowed,
+        "can_cancel": RoundState.CANCELLED in allowed,
+        "has_queue": round_.state != RoundState.DRAFT,
+        "public_url": reverse("portal:call_detail", args=[round_.pk])
+        if round_.state != RoundState.DRAFT
+        else "",
+    }
+    return render(request, "selection/officer/round_detail.html", context)
+
+
+@capability_required(MANAGE_ROUND)
+def round_edit(request, pk: int):
+    round_ = _round_or_404(pk)
+    if round_.state != RoundState.DRAFT:
+        raise PermissionDenied("申报通知发布后，批次信息不能再修改。")
+    initial = {
+        name: getattr(round_, name)
+        for name in RoundEditForm.base_fields
+        if name not in ("regenerate_call_text", "age_reference_date")
+    }
+    # A reference date equal to the deadline is the default: left blank, it follows a changed deadline.
+    if round_.age_reference_date != round_.application_deadline:
+        initial["age_reference_date"] = round_.age_reference_date
+    form = RoundEditForm(request.POST or None, initial=initial, policy_quota=round_.policy.quota_per_round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_update(
+                actor=request.user,
+                round_=round_,
+                data=form.round_data(),
+                regenerate_call_text=form.cleaned_data["regenerate_call_text"],
+            )
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, "批次信息已保存。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(
+        request, "selection/officer/round_form.html", {"form": form, "warning": "", "round": round_}
+    )
+
+
+@capability_required(MANAGE_ROUND)
+@require_POST
+def round_publish(request, pk: int):
+    round_ = _round_or_404(pk)
+    try:
+        round_publish_call(actor=request.user, round_=round_)
+    except SelectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "申报通知已发布，门户网站“申报通知”栏目已公开，企业可以开始填报。")
+    return redirect("selection:round_detail", pk=round_.pk)
+
+
+@capability_required(MANAGE_ROUND)
+@require_POST
+def round_start_review(request, pk: int):
+    round_ = _round_or_404(pk)
+    try:
+        round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
+    except SelectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "申报已截止，批次进入资格审查阶段。")
+    return redirect("selection:round_detail", pk=round_.pk)
+
+
+@capability_required(MANAGE_ROUND)
+def round_cancel(request, pk: int):
+    round_ = _round_or_404(pk)
+    form = RoundCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_transition(
+                actor=request.user,
+                round_=round_,
+                to_state=RoundState.CANCELLED,
+                reason=form.cleaned_data["reason"],
+            )
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, f"批次“{round_.title}”已撤销。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(request, "selection/officer/round_cancel.html", {"round": round_, "form": form})
+
+
+# --- The review queue -----------------------------------------------------------------------------
+
+
+def _row_flags(application: Application) -> list[dict]:
+    """The eligibility hints of one row, from its own columns and its joined enterprise and policy."""
+    policy = application.round.policy
+    flags = []
+    automatic = [c for c in application_checks(application) if c.code not in JUDGEMENT_CODES]
+    failing = [c.title for c in automatic if c.verdict == ConditionVerdict.FAIL]
+    judging = [c.title for c in automatic if c.verdict == ConditionVerdict.JUDGE]
+    if failing:
+        flags.append({"label": "有不符合项", "css": "status-bad", "title": "；".join(failing)})
+    if judging:
+        flags.append({"label": "需研判", "css": "status-warn", "title": "；".join(judging)})
+    age = application.age_on_reference_date
+    if age is not None and age > policy.max_age:
+        flags.append({"label": "超龄", "css": "status-warn", "title": f"超过{policy.max_age}周岁"})
+    elif age is not None and age <= policy.priority_age:
+        flags.append(
+            {"label": "年龄优先", "css": "status-ok", "title": f"{policy.priority_age}周岁（含）以下"}
+        )
+    return flags
+
+
+def _needs_judgement(round_: Round) -> Q:
+    """Rows whose automatic checks leave something to the officer: over the usual age, outside the focus
+    industries, or a competition below the levels 第7条(二) names."""
+    policy = round_.policy
+    return (
+        Q(age_on_reference_date__gt=policy.max_age)
+        | ~Q(enterprise__industry_focus__in=[IndustryFocus.PILLAR, IndustryFocus.EMERGING])
+        | (
+            Q(route=Route.COMPETITION)
+            & ~Q(
+                competition_level__in=[
+                    CompetitionLevel.NATIONAL,
+                    CompetitionLevel.PROVINCIAL,
+                    CompetitionLevel.CITY_I,
+                    CompetitionLevel.CITY_II,
+                ]
+            )
+        )
+    )
+
+
+def _queue(round_: Round, params) -> QuerySet[Application]:
+    queryset = application_queue(round_=round_, params=params)
+    if params.get("flag") == "judge":
+        queryset = queryset.filter(_needs_judgement(round_))
+    return queryset.defer(*QUEUE_DEFERRED)
+
+
+@capability_required(REVIEW)
+def review_queue(request, pk: int):
+    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
+    enterprises = list(
+        Enterprise.objects.filter(applications__round=round_)
+        .exclude(applications__state=ApplicationState.DRAFT)
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    form = QueueFilterForm(request.GET or None, enterprises=enterprises)
+    form.is_valid()
+    page = Paginator(_queue(round_, request.GET), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    rows = [
+        {
+            "name": a.name,
+            "url": reverse("selection:review_detail", args=[a.pk]),
+            "enterprise": a.enterprise.name,
+            "town": a.enterprise.get_town_display(),
+            "age": a.age_on_reference_date,
+            "level": a.get_skill_level_display() if a.skill_level else "未填写",
+            "state": a.get_state_display(),
+            "state_css": APPLICATION_STATE_CSS.get(a.state, ""),
+            "flags": _row_flags(a),
+            "submitted": a.submitted_at,
+            "correction_round": a.correction_round,
+        }
+        for a in page.object_list
+    ]
+    page.base_query = f"{query}&" if query else ""
+    export_url = reverse("selection:round_export_xlsx", args=[round_.pk]) + (f"?{query}" if query else "")
+    return render(
+        request,
+        "selection/officer/review_queue.html",
+        {
+            "round": round_,
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "export_url": export_url,
+            "flag_choices": FLAG_CHOICES,
+            "sort_choices": SORT_CHOICES,
+        },
+    )
+
+
+# --- The review page ------------------------------------------------------------------------------
+
+
+def _application_for_review(user, pk: int) -> Application:
+    # A draft is still the enterprise's own: the bureau sees an application once it was submitted.
+    queryset = applications_visible_to(user).exclude(state=ApplicationState.DRAFT)
+    return get_object_or_404(queryset.select_related("round__policy", "enterprise"), pk=pk)
+
+
+def _checklist_rows(application: Application, form: DecisionForm | None) -> list[dict]:
+    rows = []
+    for check in application_checks(application):
+        rows.append(
+            {
+                "code": check.code,
+                "title": check.title,
+                "article": check.article,
+                "verdict": check.verdict_label,
+                "verdict_css": VERDICT_CSS[check.verdict],
+                "reason": check.reason,
+                "officer_field": form[f"verdict_{check.code}"] if form else None,
+                "note_field": form[f"note_{check.code}"] if form else None,
+            }
+        )
+    return rows
+
+
+def _history(application: Application) -> list[dict]:
+    """Every decision in order: a return for correction, the decision on the corrected application, ..."""
+    decisions = application.decisions.select_related("decided_by").order_by("decided_at", "pk")
+    history = []
+    for n, d in enumerate(decisions, start=1):
+        verdicts = [
+            {
+                "title": item.get("title", code),
+                "officer": ConditionVerdict(item["officer"]).label if item.get("officer") else "同自动判断",
+                "note": item.get("note", ""),
+            }
+            for code, item in d.checklist.items()
+            if item.get("officer") or item.get("note")
+        ]
+        history.append(
+            {
+                "n": n,
+                "outcome": d.get_outcome_display(),
+                "outcome_css": APPLICATION_STATE_CSS.get(d.outcome, ""),
+                "reason": d.reason,
+                "by": str(d.decided_by),
+                "at": d.decided_at,
+                "verdicts": verdicts,
+            }
+        )
+    return history
+
+
+def _same_person(application: Application) -> list[dict]:
+    others = (
+        Application.objects.filter(id_hash=application.id_hash)
+        .exclude(pk=application.pk)
+        .select_related("round", "enterprise")
+        .order_by("-round__year", "-created_at")
+    )
+    return [
+        {
+            "round": o.round.title,
+            "same_round": o.round_id == application.round_id,
+            "enterprise": o.enterprise.name,
+            "state": o.get_state_display(),
+            "state_css": APPLICATION_STATE_CSS.get(o.state, ""),
+            "created": o.created_at,
+            "url": reverse("selection:review_detail", args=[o.pk])
+            if o.state != ApplicationState.DRAFT
+            else "",
+        }
+        for o in others
+    ]
+
+
+def _review_page(request, application: Application, *, form=None, revealed=None, status=200):
+    user = request.user
+    can_decide = user.has_perm("selection.decide_application", application)
+    if can_decide and form is None:
+        form = DecisionForm(checks=application_checks(application))
+    policy = application.round.policy
+    evidence = [
+        {
+            "name": e.original_name,
+            "kind": e.get_kind_display(),
+            "size_kb": max(1, round(e.size / 1024)),
+            "uploaded_at": e.uploaded_at,
+            "url": reverse("selection:evidence_download", args=[e.pk]),
+        }
+        for e in application.evidence.all()
+    ]
+    context = {
+        "application": application,
+        "round": application.round,
+        "enterprise": application.enterprise,
+        "state_css": APPLICATION_STATE_CSS.get(application.state, ""),
+        "certificates": list(application.certificates.all()),
+        "competitions": list(application.competitions.all()),
+        "achievements": list(application.achievements.all()),
+        "evidence": evidence,
+        "deeds_count": deeds_char_count(application.deeds),
+        "deeds_note": deeds_note(text=application.deeds, policy=policy),
+        "checklist": _checklist_rows(application, form if can_decide else None),
+        "history": _history(application),
+        "same_person": _same_person(application),
+        "form": form if can_decide else None,
+        "can_decide": can_decide,
+        "can_reveal": user.has_perm("accounts.reveal_personal_data"),
+        "revealed": revealed or {},
+        "queue_url": reverse("selection:review_queue", args=[application.round_id]),
+        "form_pdf_url": reverse("selection:application_pdf", args=[application.pk]),
+        "form_docx_url": reverse("selection:application_docx", args=[application.pk]),
+    }
+    return render(request, "selection/officer/review_detail.html", context, status=status)
+
+
+@capability_required(REVIEW)
+def review_detail(request, pk: int):
+    application = _application_for_review(request.user, pk)
+    return _review_page(request, application)
+
+
+@capability_required(REVIEW)
+@require_POST
+def review_decide(request, pk: int):
+    application = _application_for_review(request.user, pk)
+    if not request.user.has_perm("selection.decide_application", application):
+        raise PermissionDenied(
+            f"申报当前为“{application.get_state_display()}”，批次为“{application.round.get_state_display()}”，"
+            "不能作出资格审查结论。"
+        )
+    form = DecisionForm(request.POST, checks=application_checks(application))
+    if form.is_valid():
+        try:
+            decision = review_domain.review_decide(
+                actor=request.user,
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                officer_verdicts=form.officer_verdicts(),
+            )
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            outcome = decision.get_outcome_display()
+            if decision.outcome == ReviewDecision.Outcome.RETURNED:
+                messages.success(request, f"已将{application.name}的申报退回补正，推荐单位将收到补正意见。")
+            else:
+                messages.success(request, f"已作出审查结论：{application.name}，{outcome}。")
+            return redirect("selection:review_detail", pk=application.pk)
+    return _review_page(request, application, form=form, status=200)
+
+
+REVEALABLE = {"id_number": "身份证号码", "phone": "手机号码"}
+
+
+@capability_required(REVIEW)
+@require_POST
+def review_reveal(request, pk: int):
+    if not request.user.has_perm("accounts.reveal_personal_data"):
+        raise PermissionDenied("您没有查看完整个人敏感信息的权限。")
+    application = _application_for_review(request.user, pk)
+    field = request.POST.get("field", "")
+    if field not in REVEALABLE:
+        raise PermissionDenied("只能查看身份证号码或手机号码。")
+    value = personal_data_reveal(actor=request.user, obj=application, field_name=field, reason="资格审查核对")
+    if request.htmx:
+        return HttpResponse(format_html('<span class="revealed">{}</span>', value))
+    return _review_page(request, application, revealed={field: value})
