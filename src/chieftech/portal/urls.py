@@ -3,4 +3,8 @@ from django.urls import path
 from chieftech.portal import views
 
 app_name = "portal"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+]
