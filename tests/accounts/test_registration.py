@@ -268,3 +268,84 @@ def test_an_officer_cannot_grant_the_enterprise_role_before_approval(olivia, pen
         "enterprise": ["“威海丙船舶配套有限公司”尚未通过审核或已停用，不能授予企业经办人角色。"]
     }
     assert not Group.objects.get(name="enterprise").user_set.filter(pk=penny.pk).exists()
+
+
+# --- Correcting a refused registration ------------------------------------------------------------
+
+
+@pytest.fixture
+def refused(olivia, pending_enterprise):
+    from chieftech.accounts.domain import enterprise_registration_refuse
+
+    return enterprise_registration_refuse(
+        actor=olivia, enterprise=pending_enterprise, reason="地址不全，请补充门牌号。"
+    )
+
+
+def test_a_refused_registration_is_corrected_and_goes_back_to_the_queue(client, refused, olivia):
+    penny = User.objects.get(username="penny")
+    client.force_login(penny)
+    home = client.get(reverse("core:home"))
+    assert home.context["sections"][0]["links"][0] == {
+        "label": "修改并重新提交注册申请",
+        "url": reverse("accounts:registration_resubmit"),
+        "count": None,
+    }
+    data = {
+        "name": refused.name,
+        "uscc": refused.uscc,
+        "town": refused.town,
+        "industry": refused.industry,
+        "industry_focus": refused.industry_focus,
+        "address": "环翠区张村镇船舶路18号",
+        "contact_name": "潘妮",
+        "contact_phone": "",
+    }
+
+    response = client.post(reverse("accounts:registration_resubmit"), data)
+
+    assert response.status_code == 302
+    refused.refresh_from_db()
+    assert (refused.status, refused.status_reason, refused.address, refused.contact_phone) == (
+        "pending",
+        "",
+        "环翠区张村镇船舶路18号",
+        "13963100002",
+    )
+    record = AuditRecord.objects.get(action="enterprise.registration_resubmit")
+    assert (record.actor_username, record.before["status"], record.after["status"]) == (
+        "penny",
+        "refused",
+        "pending",
+    )
+    assert record.before["status_reason"] == "地址不全，请补充门牌号。"
+    client.force_login(olivia)
+    queue = client.get(reverse("accounts:registration_list"))
+    assert [row["name"] for row in queue.context["rows"]] == ["威海丙船舶配套有限公司"]
+
+
+def test_a_bad_correction_is_refused_at_the_field_and_stays_refused(client, refused):
+    client.force_login(User.objects.get(username="penny"))
+
+    response = client.post(
+        reverse("accounts:registration_resubmit"),
+        {"name": refused.name, "uscc": "91371002MA0000000X", "town": refused.town, "industry": refused.industry,
+         "industry_focus": "none", "address": "某地", "contact_name": "潘妮"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"uscc": ["统一社会信用代码校验位不正确，请核对。"]}
+    refused.refresh_from_db()
+    assert refused.status == "refused"
+    assert AuditRecord.objects.filter(action="enterprise.registration_resubmit").count() == 0
+
+
+@pytest.mark.parametrize("who", ["penny", "alice", "olivia"])
+def test_only_a_refused_registrations_own_account_reaches_the_correction_form(
+    client, pending_enterprise, alice, olivia, who
+):
+    # penny's registration is still pending, alice's enterprise is active, olivia has no enterprise.
+    user = User.objects.get(username=who)
+    client.force_login(user)
+
+    assert client.get(reverse("accounts:registration_resubmit")).status_code == 404

@@ -45,9 +45,12 @@ class EnterpriseForm(forms.Form):
 class EnterpriseEditForm(EnterpriseForm):
     """Editing leaves the phone blank: the stored number stays unless a new one is typed."""
 
-    def __init__(self, *args, current_phone_masked: str = "", **kwargs):
+    def __init__(self, *args, current_phone_masked: str = "", contact_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_phone"].help_text = f"当前：{current_phone_masked or '未填写'}。留空则不修改。"
+        if contact_required:
+            self.fields["contact_name"].required = True
+            self.fields["address"].required = True
 
 
 class RegistrationForm(EnterpriseForm):

@@ -95,6 +95,7 @@ def _enterprise(user, holds_role: bool) -> dict | None:
     elif status == Enterprise.Status.REFUSED:
         message = f"贵单位“{enterprise.name}”的注册申请未通过审核。原因：{enterprise.status_reason}"
         css = "msg-error"
+        links.insert(0, _item("修改并重新提交注册申请", "accounts:registration_resubmit"))
     elif status == Enterprise.Status.SUSPENDED:
         message = f"贵单位“{enterprise.name}”的账号已停用，如有疑问请联系区人社局。"
         css = "msg-error"

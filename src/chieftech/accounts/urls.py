@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("register/", views.register, name="register"),
+    path("register/resubmit/", views.registration_resubmit, name="registration_resubmit"),
     path("registrations/", views.registration_list, name="registration_list"),
     path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
     path("registrations/<int:pk>/refuse/", views.registration_refuse, name="registration_refuse"),

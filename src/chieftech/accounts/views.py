@@ -191,6 +191,35 @@ def registration_refuse(request, pk: int):
     return render(request, "accounts/registration_refuse.html", {"enterprise": enterprise, "form": form})
 
 
+@login_only
+def registration_resubmit(request):
+    """A refused registration's account corrects the data and sends it for review again."""
+    if request.user.enterprise_id is None:
+        raise Http404("no enterprise")
+    enterprise = get_object_or_404(
+        enterprises_visible_to(request.user), pk=request.user.enterprise_id, status=Enterprise.Status.REFUSED
+    )
+    initial = {f: getattr(enterprise, f) for f in ENTERPRISE_FIELDS if f != "contact_phone"}
+    form = EnterpriseEditForm(
+        request.POST or None,
+        initial=initial,
+        current_phone_masked=enterprise.contact_phone_masked,
+        contact_required=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ENTERPRISE_FIELDS}
+        data["contact_phone"] = data["contact_phone"] or None
+        try:
+            domain.enterprise_registration_resubmit(actor=request.user, enterprise=enterprise, **data)
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, "注册申请已重新提交，请等待区人社局审核。")
+            return redirect("core:home")
+    context = {"form": form, "enterprise": enterprise}
+    return render(request, "accounts/registration_resubmit.html", context)
+
+
 # --- Enterprises ----------------------------------------------------------------------------------
 
 
