@@ -65,6 +65,12 @@ REGISTRATION_FIELDS = [*ENTERPRISE_FIELDS, "username", "password", "email"]
 MANAGE_USERS = ("accounts.manage_staff_user", "accounts.manage_enterprise_user")
 
 
+def _labels(role_names, *, none: str = "无") -> str:
+    """Role group names as their Chinese labels, in the order of the Role enum."""
+    names = set(role_names)
+    return "、".join(role.label for role in Role if role.value in names) or none
+
+
 def _page(request, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -250,7 +256,7 @@ def enterprise_list(request):
     return render(request, "accounts/enterprise_list.html", {"form": form, "page": page, "rows": rows})
 
 
-def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = "", status: int = 200):
+def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = ""):
     user = request.user
     can_manage = user.has_perm("accounts.manage_enterprise")
     accounts = enterprise.users.prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
@@ -259,10 +265,11 @@ def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = "
             "username": u.username,
             "real_name": u.real_name,
             "phone": u.phone_masked,
-            "roles": "、".join(Role(g.name).label for g in u.groups.all() if g.name in Role.values)
-            or "无（待审核）",
+            "roles": _labels((g.name for g in u.groups.all()), none="无（待审核）"),
             "active": u.is_active,
-            "url": reverse("accounts:user_detail", args=[u.pk]) if user.has_perm(MANAGE_USERS[1]) else "",
+            "url": reverse("accounts:user_detail", args=[u.pk])
+            if user.has_perm("accounts.manage_enterprise_user")
+            else "",
         }
         for u in accounts.order_by("username")
     ]
@@ -275,7 +282,7 @@ def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = "
         "revealed_phone": revealed_phone,
         "awaiting_decision": can_manage and enterprise.status == Enterprise.Status.PENDING,
     }
-    return render(request, "accounts/enterprise_detail.html", context, status=status)
+    return render(request, "accounts/enterprise_detail.html", context)
 
 
 @login_only
@@ -359,7 +366,7 @@ def user_list(request):
             "username": u.username,
             "url": reverse("accounts:user_detail", args=[u.pk]),
             "real_name": u.real_name,
-            "roles": "、".join(Role(g.name).label for g in u.groups.all() if g.name in Role.values) or "无",
+            "roles": _labels(g.name for g in u.groups.all()),
             "enterprise": u.enterprise.name if u.enterprise else "",
             "phone": u.phone_masked,
             "active": u.is_active,
@@ -404,14 +411,14 @@ def user_create(request):
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
 
 
-def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone="", status=200):
+def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
     actor = request.user
     roles = sorted(user.groups.values_list("name", flat=True))
     grantable = domain.grantable_roles(actor)
     editable_roles = actor.pk != user.pk and set(roles) <= set(grantable)
     context = {
         "account": user,
-        "role_labels": "、".join(Role(r).label for r in roles if r in Role.values) or "无",
+        "role_labels": _labels(roles),
         "edit_form": edit_form
         or UserEditForm(
             initial={"real_name": user.real_name, "email": user.email},
@@ -427,7 +434,7 @@ def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed
         if user.enterprise_id and actor.has_perm("accounts.manage_enterprise")
         else "",
     }
-    return render(request, "accounts/user_detail.html", context, status=status)
+    return render(request, "accounts/user_detail.html", context)
 
 
 @capability_required(*MANAGE_USERS)
