@@ -322,3 +322,18 @@ def test_the_system_admin_sees_phones_masked_on_the_user_pages(client, sam, alic
     assert "139****5678" in detail
     assert "13963105678" not in listing + detail
     assert "查看完整号码" not in detail
+
+
+def test_a_new_phone_with_the_same_mask_is_still_saved_and_audited(olivia, enterprise_a):
+    from chieftech.accounts.domain import enterprise_update
+
+    fields = {
+        f: getattr(enterprise_a, f)
+        for f in ["name", "uscc", "town", "industry", "industry_focus", "address", "contact_name"]
+    }
+    enterprise_update(actor=olivia, enterprise=enterprise_a, contact_phone="13899990000", **fields)
+
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.contact_phone == "13899990000"
+    record = AuditRecord.objects.get(action="enterprise.update")
+    assert record.before["contact_phone"] == record.after["contact_phone"] == "138****0000"

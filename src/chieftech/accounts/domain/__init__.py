@@ -1,0 +1,47 @@
+"""Enterprises, their self-registration on the portal, and user accounts with their roles.
+
+Each function checks who may do it, validates and normalises its input (raising ValidationError keyed by
+field, in Chinese, before anything is saved), changes the data and writes the audit record inside one
+transaction. `actor=None` means the command line (the demo loader, an operator's shell); views always pass
+the signed-in user.
+"""
+
+from chieftech.accounts.domain.enterprises import (
+    ENTERPRISE_AUDIT_FIELDS,
+    enterprise_create,
+    enterprise_registration_approve,
+    enterprise_registration_refuse,
+    enterprise_registration_resubmit,
+    enterprise_registration_submit,
+    enterprise_update,
+)
+from chieftech.accounts.domain.users import (
+    USER_AUDIT_FIELDS,
+    grantable_roles,
+    phone_reveal,
+    session_record,
+    user_create,
+    user_deactivate,
+    user_password_change,
+    user_set_roles,
+    user_update,
+)
+
+__all__ = [
+    "ENTERPRISE_AUDIT_FIELDS",
+    "USER_AUDIT_FIELDS",
+    "enterprise_create",
+    "enterprise_registration_approve",
+    "enterprise_registration_refuse",
+    "enterprise_registration_resubmit",
+    "enterprise_registration_submit",
+    "enterprise_update",
+    "grantable_roles",
+    "phone_reveal",
+    "session_record",
+    "user_create",
+    "user_deactivate",
+    "user_password_change",
+    "user_set_roles",
+    "user_update",
+]

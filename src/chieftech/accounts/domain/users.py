@@ -1,0 +1,222 @@
+"""Accounts and their roles, sessions in the audit log, and the officer's look at a full phone number."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from chieftech.accounts.domain.checks import (
+    DENIED,
+    clean_account,
+    clean_phone,
+    require_capability,
+    save_unique,
+)
+from chieftech.accounts.models import Enterprise, User
+from chieftech.accounts.roles import Role, role_values
+from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
+
+USER_AUDIT_FIELDS = ["username", "real_name", "phone", "email", "enterprise", "is_active"]
+
+# Separation of duties (SPEC.md §1): the audit admin reads the log and does nothing else; the system
+# admin keeps accounts and configuration but never scores, approves or reads the log.
+SOLE_ROLES = {Role.AUDITOR}
+SYSADMIN_EXCLUDES = {Role.AUDITOR, Role.EXPERT, Role.CHAIR, Role.LEADER, Role.GOVERNMENT}
+
+
+def _role_snapshot(user: User) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def _user_snapshot(user: User) -> dict:
+    return {**snapshot(user, USER_AUDIT_FIELDS), "roles": _role_snapshot(user)}
+
+
+def grantable_roles(actor: User | None) -> list[str]:
+    """The roles `actor` may give: the system admin any, the officer only the enterprise role."""
+    if actor is None or actor.has_perm("accounts.manage_staff_user"):
+        return list(Role.values)
+    if actor.has_perm("accounts.manage_enterprise_user"):
+        return [Role.ENTERPRISE.value]
+    return []
+
+
+def _may_manage(actor: User | None, user: User) -> bool:
+    if actor is None or actor.has_perm("accounts.manage_staff_user"):
+        return True
+    return actor.has_perm("accounts.manage_enterprise_user") and user.enterprise_id is not None
+
+
+def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": "包含无效的角色。"})
+    refused = roles - set(grantable_roles(actor))
+    if refused:
+        labels = "、".join(Role(r).label for r in sorted(refused))
+        raise PermissionDenied(f"您不能授予以下角色：{labels}。")
+    if roles & SOLE_ROLES and len(roles) > 1:
+        raise ValidationError({"roles": "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"})
+    if Role.SYSADMIN in roles and roles & SYSADMIN_EXCLUDES:
+        raise ValidationError({"roles": "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"})
+    if enterprise is not None and roles - {Role.ENTERPRISE}:
+        raise ValidationError({"roles": "企业账号只能担任企业经办人角色。"})
+    if Role.ENTERPRISE in roles:
+        if enterprise is None:
+            raise ValidationError({"enterprise": "企业经办人必须属于一家企业。"})
+        if enterprise.status != Enterprise.Status.ACTIVE:
+            raise ValidationError(
+                {"enterprise": f"“{enterprise.name}”尚未通过审核或已停用，不能授予企业经办人角色。"}
+            )
+
+
+def _set_groups(user: User, roles: set[str]) -> None:
+    user.groups.set(Group.objects.filter(name__in=roles))
+    user._chieftech_roles = None  # the role cache of roles.role_values
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    real_name: str,
+    phone: str = "",
+    email: str = "",
+    enterprise: Enterprise | None = None,
+    roles: Iterable[str] = (),
+) -> User:
+    """The system admin creates any account; the officer creates enterprise users of any enterprise."""
+    roles = set(roles)
+    if actor is not None and not grantable_roles(actor):
+        raise PermissionDenied(DENIED)
+    if actor is not None and not actor.has_perm("accounts.manage_staff_user") and enterprise is None:
+        raise ValidationError({"enterprise": "请选择所属企业。"})
+    errors: dict = {}
+    account = clean_account(
+        username=username, password=password, real_name=real_name, email=email, phone=phone, errors=errors
+    )
+    if not account["real_name"]:
+        errors["real_name"] = "请填写姓名。"
+    if errors:
+        raise ValidationError(errors)
+    _check_roles(actor=actor, roles=roles, enterprise=enterprise)
+    user = User(enterprise=enterprise, **account)
+    user.set_password(password)
+    with transaction.atomic():
+        save_unique(user.save)
+        _set_groups(user, roles)
+        audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
+    return user
+
+
+def user_update(
+    *, actor: User | None, user: User, real_name: str, email: str = "", phone: str | None = None
+) -> User:
+    """Correct an account's name and contact details. `phone=None` keeps the stored number."""
+    if not _may_manage(actor, user):
+        raise PermissionDenied(DENIED)
+    errors: dict = {}
+    real_name = (real_name or "").strip()
+    if not real_name:
+        errors["real_name"] = "请填写姓名。"
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "请输入有效的电子邮箱地址。"
+    changes = {"real_name": real_name, "email": email}
+    if phone is not None:
+        changes["phone"] = clean_phone(phone, field="phone", required=False, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        # Compare values, not snapshots: a new phone number can have the same mask as the old one.
+        if all(getattr(user, field) == value for field, value in changes.items()):
+            return user
+        before = _user_snapshot(user)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        after = _user_snapshot(user)
+        user.save(update_fields=list(changes))
+        audit_record(action="user.update", actor=actor, obj=user, before=before, after=after)
+    return user
+
+
+def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
+    """Give an account exactly `roles`. Nobody changes their own roles."""
+    roles = set(roles)
+    if not _may_manage(actor, user):
+        raise PermissionDenied(DENIED)
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied("不能修改自己的角色，请由另一位系统管理员操作。")
+    current = set(role_values(user))
+    if actor is not None and current - set(grantable_roles(actor)):
+        raise PermissionDenied("该账号持有您无权管理的角色。")
+    _check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    if roles == current:
+        return user
+    with transaction.atomic():
+        before = _user_snapshot(user)
+        _set_groups(user, roles)
+        audit_record(
+            action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user)
+        )
+    return user
+
+
+def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
+    """Stop an account from signing in; the account and its history stay."""
+    if not _may_manage(actor, user):
+        raise PermissionDenied(DENIED)
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied("不能停用自己的账号。")
+    if not user.is_active:
+        raise ValidationError("该账号已经停用。")
+    with transaction.atomic():
+        before = _user_snapshot(user)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(
+            action="user.deactivate",
+            actor=actor,
+            obj=user,
+            reason=(reason or "").strip(),
+            before=before,
+            after=_user_snapshot(user),
+        )
+    return user
+
+
+def user_password_change(*, user: User, password: str) -> User:
+    """The signed-in user sets a new password (the old one was checked by the form)."""
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(action="user.password_change", actor=user, obj=user)
+    return user
+
+
+def session_record(*, user: User, action: str) -> None:
+    """Sign-in and sign-out go into the audit log: who, when, from where."""
+    if action not in {"session.login", "session.logout"}:
+        raise ValueError(action)
+    audit_record(action=action, actor=user, obj=user)
+
+
+# --- Personal data ---------------------------------------------------------------------------------
+
+
+def phone_reveal(*, actor: User, obj: Enterprise | User, reason: str = "") -> str:
+    """The full phone number of an enterprise's contact or of an account, for the officer; audited."""
+    require_capability(actor, "accounts.reveal_personal_data")
+    if isinstance(obj, User) and not _may_manage(actor, obj):
+        raise PermissionDenied(DENIED)
+    field_name = "contact_phone" if isinstance(obj, Enterprise) else "phone"
+    return personal_data_reveal(actor=actor, obj=obj, field_name=field_name, reason=reason)
