@@ -1,0 +1,44 @@
+"""Finding Chromium and keeping screenshots for the browser tests."""
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+NOT_FOUND = "Chromium not found: apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH)"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def find_chromium(candidates: Iterable[str | None]) -> str:
+    """The first candidate that is an executable file; otherwise the test fails with one line.
+
+    A browser test that cannot find its browser fails: skipping would let a broken page pass.
+    """
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail(NOT_FOUND, pytrace=False)
+
+
+def chromium_candidates(playwright) -> list[str | None]:
+    """CHROMIUM_PATH, then Debian's package, then the browser Playwright downloads itself."""
+    return [os.environ.get("CHROMIUM_PATH"), DEBIAN_CHROMIUM, playwright.chromium.executable_path]
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/<name>.png, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
