@@ -13,10 +13,19 @@ from django.utils import timezone
 
 from chieftech.audit.models import AuditRecord
 from chieftech.core.models import Notification
+from chieftech.selection.domain.applications import application_create
+from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_create, round_publish_call
 from chieftech.selection.models import Application, EvidenceFile, SkillCertificate
-from tests.factories import PNG_BYTES, SHANGHAI, make_application, make_id_number
+from tests.factories import (
+    PNG_BYTES,
+    SHANGHAI,
+    application_data,
+    certificate_data,
+    make_application,
+    make_id_number,
+)
 
 TODAY = timezone.localdate()
 ID_NUMBER = make_id_number(date(1980, 5, 17))
@@ -528,10 +537,6 @@ def test_without_the_enterprise_notice_the_page_lists_it_and_submit_is_refused(a
 def test_a_late_submit_is_refused_with_the_deadline(alice, olivia):
     deadline = TODAY - timedelta(days=1)
     closed = open_round(olivia, opens=TODAY - timedelta(days=10), deadline=deadline)
-    from chieftech.selection.domain.applications import application_create
-    from chieftech.selection.domain.evidence import evidence_add
-    from tests.factories import application_data, certificate_data
-
     in_window = datetime.combine(TODAY - timedelta(days=5), time(10), tzinfo=SHANGHAI)
     application = application_create(
         actor=alice,
