@@ -51,6 +51,11 @@ for _key in FIELD_ENCRYPTION_KEYS:
         ) from None
 if not DEBUG and _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must not be the development key when DEBUG is off")
+# The key of the look-up hashes beside encrypted values (chieftech.core.pii.pii_hash). Optional: without it
+# the last FIELD_ENCRYPTION_KEY is used. Set once, at installation; changing it orphans every stored hash.
+PII_HASH_KEY = env_str("PII_HASH_KEY", "")
+if PII_HASH_KEY and len(PII_HASH_KEY) < 32:
+    raise ImproperlyConfigured("PII_HASH_KEY must be a random value of at least 32 characters")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -233,7 +238,13 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 PDF_FONT_PATH = env_str("CHIEFTECH_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # --- Email ----------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mail; production sends it (a console default there would lose every message quietly).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

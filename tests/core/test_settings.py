@@ -78,6 +78,11 @@ REFUSALS = [
         id="field-key-development",
     ),
     pytest.param(
+        {"PII_HASH_KEY": "short"},
+        "PII_HASH_KEY must be a random value of at least 32 characters",
+        id="pii-hash-key-weak",
+    ),
+    pytest.param(
         {"EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not an integer", id="email-port-not-an-integer"
     ),
     pytest.param(
@@ -108,6 +113,77 @@ def test_production_refuses_to_start_on_a_missing_or_bad_value(production_env, t
 
     assert result.returncode == 1
     assert last_line(result.stderr) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+SETTINGS_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    print(json.dumps({
+        "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+        "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
+        "AXES_CLIENT_IP_CALLABLE": settings.AXES_CLIENT_IP_CALLABLE,
+        "FIELD_ENCRYPTION_KEYS": settings.FIELD_ENCRYPTION_KEYS,
+        "PII_HASH_KEY": settings.PII_HASH_KEY,
+        "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+        "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    }))
+    """
+)
+
+
+def test_production_reads_its_values_from_the_environment(production_env, tmp_path):
+    production_env["DJANGO_SETTINGS_MODULE"] = "chieftech.settings"
+    production_env["PII_HASH_KEY"] = "p" * 40
+
+    result = run(production_env, "-c", SETTINGS_PROBE, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        # A console default would drop every notification without a word.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "TRUSTED_PROXY_COUNT": 1,
+        "AXES_CLIENT_IP_CALLABLE": "chieftech.core.middleware.client_ip",
+        "FIELD_ENCRYPTION_KEYS": [FIELD_KEY],
+        "PII_HASH_KEY": "p" * 40,
+        "ALLOWED_HOSTS": ["jishi.huancui.gov.cn"],
+        "DATABASE_ENGINE": "django.db.backends.sqlite3",
+    }
+
+
+DATABASE_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    print(json.dumps({key: db[key] for key in ("ENGINE", "HOST", "NAME", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")}))
+    """
+)
+
+
+def test_postgresql_connections_are_reused_checked_and_fail_fast(production_env, tmp_path):
+    production_env["DJANGO_SETTINGS_MODULE"] = "chieftech.settings"
+    production_env["DATABASE_URL"] = "postgres://chieftech:secret@10.0.0.20:5432/chieftech"
+
+    result = run(production_env, "-c", DATABASE_PROBE, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": "10.0.0.20",
+        "NAME": "chieftech",
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 5},
+    }
 
 
 def test_s3_bucket_needs_django_storages(production_env, tmp_path):
