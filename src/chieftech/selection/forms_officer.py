@@ -5,6 +5,8 @@ selection.domain and come back as SelectionError, which `add_selection_error` pu
 """
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from chieftech.accounts.models import Industry, Town
 from chieftech.selection.domain.errors import SelectionError
@@ -144,8 +146,29 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, enterprises: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["type"] = "search"
         self.fields["enterprise"].choices = ANY + enterprises
+
+    def controls(self, params) -> list[dict]:
+        """The filter bar as plain data: rendering Django's select widgets (one template per option)
+        cost the queue page more than its queries.
+
+        Filtering itself is selectors.application_queue's, which ignores a value that is not a choice.
+        """
+        controls = []
+        for name, field in self.fields.items():
+            value = str(params.get(name, "") or "")
+            control = {"name": name, "id": f"id_{name}", "label": field.label, "value": value, "options": ""}
+            if hasattr(field, "choices"):
+                control["options"] = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (key, mark_safe(" selected") if str(key) == value else "", label)
+                        for key, label in field.choices
+                    ),
+                )
+            controls.append(control)
+        return controls
 
 
 # --- The decision ---------------------------------------------------------------------------------

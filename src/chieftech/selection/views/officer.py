@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from chieftech.accounts.models import Enterprise, IndustryFocus
+from chieftech.accounts.models import Enterprise, IndustryFocus, Town
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.permissions import capability_required
 from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain import review as review_domain
 from chieftech.selection.domain import rounds as round_domain
 from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
@@ -33,8 +34,6 @@ from chieftech.selection.domain.rounds import (
     round_update,
 )
 from chieftech.selection.forms_officer import (
-    FLAG_CHOICES,
-    SORT_CHOICES,
     DecisionForm,
     QueueFilterForm,
     RoundCancelForm,
@@ -88,7 +87,16 @@ COUNTED_STATES = [
 ]
 JUDGEMENT_CODES = {code for code, _title, _article in JUDGEMENT_CONDITIONS}
 # Fields the queue never shows: not loading them keeps 50 rows from decrypting 100 values.
-QUEUE_DEFERRED = ("id_number", "phone", "deeds", "apprentices_summary", "enterprise_opinion")
+QUEUE_DEFERRED = (
+    "id_number",
+    "phone",
+    "deeds",
+    "apprentices_summary",
+    "enterprise_opinion",
+    "enterprise__contact_phone",
+    "enterprise__address",
+    "enterprise__status_reason",
+)
 
 
 def _cn(d) -> str:
@@ -336,41 +344,66 @@ def _queue(round_: Round, params) -> QuerySet[Application]:
     queryset = application_queue(round_=round_, params=params)
     if params.get("flag") == "judge":
         queryset = queryset.filter(_needs_judgement(round_))
-    return queryset.defer(*QUEUE_DEFERRED)
+    return queryset
+
+
+def _queue_page(queryset: QuerySet[Application], number, *, round_: Round):
+    """One page of the queue: the page's keys are sorted first, then only those 50 rows are loaded.
+
+    Sorting thousands of bare keys is cheap; sorting them with every column of the row and its joins is
+    what made a deep page slow. The round (with its policy) is the one already loaded, not one per row.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(number)
+    keys = list(page.object_list)
+    # By key alone: the filters already chose these rows.
+    loaded = Application.objects.select_related("enterprise").defer(*QUEUE_DEFERRED).in_bulk(keys)
+    for application in loaded.values():
+        application.round = round_
+    page.object_list = [loaded[key] for key in keys]
+    return page
+
+
+STATE_LABELS = dict(ApplicationState.choices)
+TOWN_LABELS = dict(Town.choices)
+LEVEL_LABELS = dict(SkillLevel.choices)
+
+
+def _queue_row(a: Application, detail_url: str) -> dict:
+    return {
+        "name": a.name,
+        "url": detail_url.replace(URL_PK_PLACEHOLDER, str(a.pk)),
+        "enterprise": a.enterprise.name,
+        "town": TOWN_LABELS.get(a.enterprise.town, a.enterprise.town),
+        "age": a.age_on_reference_date,
+        "level": LEVEL_LABELS.get(a.skill_level, "未填写"),
+        "state": STATE_LABELS.get(a.state, a.state),
+        "state_css": APPLICATION_STATE_CSS.get(a.state, ""),
+        "flags": _row_flags(a),
+        "submitted": timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+        "correction_round": a.correction_round,
+    }
+
+
+# Reversing once and filling in each row's key keeps 50 reverse() calls off every page.
+URL_PK_PLACEHOLDER = "2147483647"
 
 
 @capability_required(REVIEW)
 def review_queue(request, pk: int):
     round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
+    in_queue = Application.objects.filter(round=round_).exclude(state=ApplicationState.DRAFT)
     enterprises = list(
-        Enterprise.objects.filter(applications__round=round_)
-        .exclude(applications__state=ApplicationState.DRAFT)
-        .distinct()
+        Enterprise.objects.filter(pk__in=in_queue.values("enterprise_id"))
         .order_by("name")
         .values_list("pk", "name")
     )
-    form = QueueFilterForm(request.GET or None, enterprises=enterprises)
-    form.is_valid()
-    page = Paginator(_queue(round_, request.GET), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = QueueFilterForm(enterprises=enterprises).controls(request.GET)
+    page = _queue_page(_queue(round_, request.GET), request.GET.get("page"), round_=round_)
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()
-    rows = [
-        {
-            "name": a.name,
-            "url": reverse("selection:review_detail", args=[a.pk]),
-            "enterprise": a.enterprise.name,
-            "town": a.enterprise.get_town_display(),
-            "age": a.age_on_reference_date,
-            "level": a.get_skill_level_display() if a.skill_level else "未填写",
-            "state": a.get_state_display(),
-            "state_css": APPLICATION_STATE_CSS.get(a.state, ""),
-            "flags": _row_flags(a),
-            "submitted": a.submitted_at,
-            "correction_round": a.correction_round,
-        }
-        for a in page.object_list
-    ]
+    detail_url = reverse("selection:review_detail", args=[int(URL_PK_PLACEHOLDER)])
+    rows = [_queue_row(a, detail_url) for a in page.object_list]
     page.base_query = f"{query}&" if query else ""
     export_url = reverse("selection:round_export_xlsx", args=[round_.pk]) + (f"?{query}" if query else "")
     return render(
@@ -378,12 +411,10 @@ def review_queue(request, pk: int):
         "selection/officer/review_queue.html",
         {
             "round": round_,
-            "form": form,
+            "filters": filters,
             "rows": rows,
             "page": page,
             "export_url": export_url,
-            "flag_choices": FLAG_CHOICES,
-            "sort_choices": SORT_CHOICES,
         },
     )
 
