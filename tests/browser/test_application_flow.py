@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from chieftech.accounts.roles import Role, roles_sync
+from chieftech.accounts.roles import Role
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.rounds import round_create, round_publish_call
 from chieftech.selection.models import Application
@@ -23,10 +23,12 @@ DEEDS = "该同志长期扎根生产一线，刻苦钻研数控加工技术。\n
 TRICKY_DEEDS = "扎根一线　二十年\u00a0攻克难题\n\n😀 "
 
 
+# Starts from the database as the migrations left it: the policy in force and the role groups.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
 @pytest.fixture
-def people(transactional_db):
-    # transactional_db empties every table after each test, the groups made by post_migrate included.
-    roles_sync()
+def people():
     enterprise = make_enterprise("威海甲精密机械有限公司")
     alice = make_user("alice", Role.ENTERPRISE, enterprise=enterprise, real_name="艾丽")
     olivia = make_user("olivia", Role.OFFICER, real_name="欧丽")
@@ -68,7 +70,6 @@ def decide(page, base_url: str, application: Application, outcome: str, reason: 
     page.wait_for_load_state()
 
 
-@pytest.mark.browser
 def test_recommend_return_correct_resubmit_qualify(people, round_, live_server, page, browser):
     base = live_server.url
     log_in(page, base, "alice")
