@@ -86,3 +86,59 @@ def test_officer_creates_edits_and_publishes_a_call_the_public_reads_on_a_phone(
     expect(phone_page.get_by_role("link", name="空白申报表（Word）")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") == 375
     shot(phone_page, "calls-detail-mobile")
+
+
+def test_officer_filters_the_queue_reveals_the_id_number_and_returns_an_application(
+    live_server, page, officer
+):
+    from datetime import date
+
+    from chieftech.accounts.models import IndustryFocus
+    from tests.factories import make_application, make_enterprise, make_id_number, make_round
+
+    today = timezone.localdate()
+    round_ = make_round(
+        officer,
+        application_opens_on=today - timedelta(days=7),
+        application_deadline=today + timedelta(days=21),
+        review_ends_on=today + timedelta(days=35),
+        evaluation_ends_on=today + timedelta(days=60),
+    )
+    focus = make_enterprise("威海甲精密机械有限公司")
+    other = make_enterprise("威海丙食品有限公司", industry_focus=IndustryFocus.NONE)
+    alice = make_user("alice", Role.ENTERPRISE, enterprise=focus, real_name="艾丽")
+    carol = make_user("carol", Role.ENTERPRISE, enterprise=other, real_name="卡萝")
+    make_application(
+        alice, round_, submit=True, name="赵一", id_number=make_id_number(date(1985, 1, 10), serial=201)
+    )
+    make_application(
+        alice, round_, submit=True, name="钱二", id_number=make_id_number(date(1962, 2, 1), serial=202)
+    )
+    sun = make_application(
+        carol, round_, submit=True, name="孙三", id_number=make_id_number(date(1990, 3, 3), serial=203)
+    )
+
+    sign_in(page, live_server, officer)
+    page.goto(live_server.url + reverse("selection:review_queue", args=[round_.pk]))
+    expect(page.locator("#queue tbody tr")).to_have_count(3)
+    page.get_by_label("资格提示").select_option("judge")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#queue tbody tr td:first-child")).to_have_text(["钱二", "孙三"])
+    shot(page, "round-review-queue")
+
+    page.get_by_role("link", name="孙三").click()
+    expect(page.locator("#id-number")).to_contain_text(sun.id_number_masked)
+    page.locator("#id-number").get_by_role("button", name="显示完整号码").click()
+    expect(page.locator("#id-number .revealed")).to_have_text(sun.id_number)
+
+    page.get_by_label("重点产业：审查意见").select_option("pass")
+    page.get_by_label("重点产业：说明").fill("属海洋产业链配套企业。")
+    page.get_by_label("退回补正").check()
+    page.get_by_label("理由/意见").fill("请补充技师证书扫描件。")
+    shot(page, "round-review-form")
+    page.get_by_role("button", name="提交审查结论").click()
+    expect(page.locator(".msg-success")).to_have_text("已将孙三的申报退回补正，推荐单位将收到补正意见。")
+    expect(page.locator("#app-state")).to_have_text("退回补正")
+    expect(page.locator("#history tbody tr")).to_have_count(1)
+    expect(page.locator("#history")).to_contain_text("重点产业：符合（属海洋产业链配套企业。）")
+    shot(page, "round-review-detail")

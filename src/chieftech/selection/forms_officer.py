@@ -177,7 +177,7 @@ class QueueFilterForm(forms.Form):
 class DecisionForm(forms.Form):
     """The officer's verdict per condition (fields `verdict_<code>` / `note_<code>`) and the outcome.
 
-    An empty verdict keeps the automatic one (review_decide reads it that way too)."""
+    An empty verdict ("同左": as the automatic column beside it) keeps the automatic one (review_decide reads it that way too)."""
 
     outcome = forms.ChoiceField(
         label="审查结论",
@@ -199,7 +199,7 @@ class DecisionForm(forms.Form):
             self.fields[f"verdict_{check.code}"] = forms.ChoiceField(
                 label=f"{check.title}：审查意见",
                 required=False,
-                choices=[("", "同自动判断"), *ConditionVerdict.choices],
+                choices=[("", "同左"), *ConditionVerdict.choices],
                 widget=forms.Select(attrs={"aria-label": f"{check.title}：审查意见"}),
             )
             self.fields[f"note_{check.code}"] = forms.CharField(
