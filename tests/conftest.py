@@ -2,6 +2,24 @@
 
 import pytest
 
+# Reference data (role groups, the 2022 policy) comes from migrations. A transactional test ends with a
+# flush that removes it, so every test is made a database test (run first, inside a rolled-back
+# transaction) and every transactional test restores the migrated data when it starts.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+            "transactional_db" in fixtures or "live_server" in fixtures
+        )
+        if transactional:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+        elif marker is None:
+            item.add_marker(pytest.mark.django_db, append=False)
+
 from chieftech.accounts.roles import Role
 from tests.factories import make_enterprise, make_user
 
