@@ -1,5 +1,7 @@
 """Each role's home page lists what awaits it; when nothing does, it says so in words."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +10,7 @@ from django.utils.timezone import localdate
 
 from chieftech.policy.calendar import calendar_next_year_warning
 from chieftech.policy.domain import policy_expiry_warnings
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_enterprise, make_id_number, make_user
 
 
 def _home(client, user):
@@ -59,7 +61,7 @@ def test_the_officer_sees_pending_registrations_with_their_count(
     assert section["items"] == [
         {"label": "待审核的企业注册申请", "url": reverse("accounts:registration_list"), "count": 2}
     ]
-    assert section["links"][0] == {
+    assert section["links"][1] == {
         "label": "企业管理",
         "url": reverse("accounts:enterprise_list"),
         "count": 3,
@@ -71,7 +73,44 @@ def test_the_officer_with_no_pending_registration_is_told_so(client, olivia, ent
 
     section = _section(response, "officer")
     assert section["items"] == []
-    assert "目前没有待审核的企业注册申请。" in response.content.decode()
+    assert "目前没有待审核的企业注册申请，也没有待资格审查的推荐申报。" in response.content.decode()
+
+
+def test_the_officer_sees_applications_awaiting_review(client, olivia, alice):
+    from tests.factories import make_application, make_round
+
+    round_ = make_round(olivia)
+    make_application(alice, round_, submit=True)
+    make_application(
+        alice, round_, id_number=make_id_number(date(1985, 1, 1))
+    )  # a draft: not the officer's yet
+
+    section = _section(_home(client, olivia), "officer")
+
+    assert section["items"] == [
+        {"label": "待资格审查的推荐申报", "url": reverse("selection:round_list"), "count": 1}
+    ]
+
+
+def test_the_enterprise_sees_returned_applications_drafts_and_open_rounds(client, alice, olivia):
+    from chieftech.selection.domain.review import review_decide
+    from tests.factories import IN_WINDOW, make_application, make_round
+
+    round_ = make_round(olivia)
+    returned = make_application(alice, round_, submit=True)
+    review_decide(
+        actor=olivia, application=returned, outcome="returned", reason="请补充证书。", now=IN_WINDOW
+    )
+    make_application(alice, round_, id_number=make_id_number(date(1985, 1, 1)))
+
+    section = _section(_home(client, alice), "enterprise")
+
+    url = reverse("selection:my_applications")
+    assert section["items"] == [
+        {"label": "被退回补正的申报", "url": url, "count": 1},
+        {"label": "尚未提交的申报草稿", "url": url, "count": 1},
+        {"label": "正在接受申报的选拔批次", "url": url, "count": 1},
+    ]
 
 
 def test_the_system_admin_sees_policy_and_calendar_warnings_and_user_management(client, sam):
@@ -119,7 +158,8 @@ def test_an_active_enterprise_user_sees_its_enterprise_and_nothing_pending(clien
         section["empty"] == "目前没有待办事项。区人社局发布首席技师选拔申报通知后，可在此为本企业推荐候选人。"
     )
     assert section["links"] == [
-        {"label": "本企业信息", "url": reverse("accounts:my_enterprise"), "count": None}
+        {"label": "推荐申报", "url": reverse("selection:my_applications"), "count": None},
+        {"label": "本企业信息", "url": reverse("accounts:my_enterprise"), "count": None},
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils.timezone import localdate
 
 from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, role_values
+from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 
 def _section(
@@ -36,17 +37,21 @@ def _officer() -> dict:
     counts = Enterprise.objects.aggregate(
         pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
     )
+    awaiting_review = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
     items = []
     if counts["pending"]:
         items.append(_item("待审核的企业注册申请", "accounts:registration_list", counts["pending"]))
+    if awaiting_review:
+        items.append(_item("待资格审查的推荐申报", "selection:round_list", awaiting_review))
     return _section(
         Role.OFFICER,
         items=items,
         links=[
+            _item("选拔批次", "selection:round_list"),
             _item("企业管理", "accounts:enterprise_list", counts["total"]),
             _item("企业经办人账号", "accounts:user_list"),
         ],
-        empty="目前没有待审核的企业注册申请。",
+        empty="目前没有待审核的企业注册申请，也没有待资格审查的推荐申报。",
     )
 
 
@@ -81,9 +86,22 @@ def _enterprise(user, holds_role: bool) -> dict | None:
     links = [_item("本企业信息", "accounts:my_enterprise")]
     status = enterprise.status
     if holds_role and status == Enterprise.Status.ACTIVE:
+        counts = Application.objects.filter(enterprise=enterprise).aggregate(
+            returned=Count("pk", filter=Q(state=ApplicationState.RETURNED)),
+            drafts=Count("pk", filter=Q(state=ApplicationState.DRAFT, round__state=RoundState.OPEN)),
+        )
+        open_rounds = Round.objects.filter(state=RoundState.OPEN).count()
+        items = []
+        if counts["returned"]:
+            items.append(_item("被退回补正的申报", "selection:my_applications", counts["returned"]))
+        if counts["drafts"]:
+            items.append(_item("尚未提交的申报草稿", "selection:my_applications", counts["drafts"]))
+        if open_rounds:
+            items.append(_item("正在接受申报的选拔批次", "selection:my_applications", open_rounds))
         return _section(
             Role.ENTERPRISE,
-            links=links,
+            items=items,
+            links=[_item("推荐申报", "selection:my_applications"), *links],
             empty="目前没有待办事项。区人社局发布首席技师选拔申报通知后，可在此为本企业推荐候选人。",
             message=f"{enterprise.name}（已认证）",
         )

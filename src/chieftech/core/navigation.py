@@ -6,6 +6,8 @@ from chieftech.accounts.roles import role_labels
 
 NAV_ENTRIES: list[tuple[str, str, str]] = [
     # (label, url name, capability)
+    ("推荐申报", "selection:my_applications", "selection.submit_application"),
+    ("选拔批次", "selection:round_list", "selection.manage_round"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),
