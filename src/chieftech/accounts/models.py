@@ -107,6 +107,11 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
         permissions = [("manage_staff_user", "可以管理系统用户与角色")]
+        constraints = [
+            # Separation of duties: a superuser would hold every capability at once (read the audit log,
+            # score, approve). Every power comes from a role group instead.
+            models.CheckConstraint(condition=models.Q(is_superuser=False), name="no_superuser_accounts"),
+        ]
 
     def __str__(self) -> str:
         return self.real_name or self.username
