@@ -626,6 +626,7 @@ def test_reveal_shows_the_full_number_and_is_audited(officer_client, olivia, sub
     url = reverse("selection:review_reveal", args=[submitted.pk])
     response = officer_client.post(url, {"field": "id_number"})
     assert response.context["revealed"] == {"id_number": submitted.id_number}
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     assert submitted.id_number in response.content.decode()
     response = officer_client.post(url, {"field": "phone"}, headers={"HX-Request": "true"})
     assert response.content.decode() == '<span class="revealed">13963187654</span>'

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chieftech.accounts.models import Enterprise, IndustryFocus, Town
@@ -141,6 +142,9 @@ def round_list(request):
             "window": f"{r.application_opens_on:%Y-%m-%d} 至 {r.application_deadline:%Y-%m-%d}",
             "counts": _count_cells(counts[r.pk]),
             "total": sum(n for s, n in counts[r.pk].items() if s != ApplicationState.DRAFT),
+            "queue_url": reverse("selection:review_queue", args=[r.pk])
+            if r.state != RoundState.DRAFT
+            else "",
         }
         for r in rounds
     ]
@@ -580,6 +584,7 @@ REVEALABLE = {"id_number": "身份证号码", "phone": "手机号码"}
 
 @capability_required(REVIEW)
 @require_POST
+@never_cache
 def review_reveal(request, pk: int):
     if not request.user.has_perm("accounts.reveal_personal_data"):
         raise PermissionDenied("您没有查看完整个人敏感信息的权限。")
