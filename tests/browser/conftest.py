@@ -9,7 +9,6 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.test.utils import override_settings
 from playwright.sync_api import sync_playwright
@@ -36,41 +35,27 @@ def live_server(request):
 
 
 @pytest.fixture(scope="session")
-def migrated_data(django_db_setup):
-    """The database as the migrations left it (the seeded policy, the role groups), per alias.
+def playwright_instance(django_db_setup):
+    """Playwright, started once the test database exists.
 
-    pytest-django keeps this copy on the connection that created the test database when a test asks
-    for serialized_rollback. It is taken here, before Playwright starts: from then on an asyncio loop
-    runs in this thread and Django hands the tests other connection objects, which lack the copy.
+    Playwright's synchronous API keeps an asyncio loop running in this thread until the session ends,
+    and from then on Django hands out database connections per context instead of per thread: every
+    later test, browser or not, gets fresh connection objects. The copy of the migrated data that
+    serialized_rollback restores (the seeded policy, the role groups) lives on the connection that
+    created the test database, so it is handed over to the new ones.
     """
-    return {
+    migrated = {
         alias: connections[alias]._test_serialized_contents
         for alias in connections
         if hasattr(connections[alias], "_test_serialized_contents")
     }
-
-
-@pytest.fixture(autouse=True)
-def _start_from_migrated_data(request):
-    """A test marked django_db(transaction=True, serialized_rollback=True) starts from migrated_data.
-
-    Django's own restore cannot be used: it loads the copy over whatever the previous transactional
-    test left, and the rows post_migrate re-creates after that test's flush (role groups with new ids)
-    collide with the copy. Here the tables are emptied first.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("serialized_rollback"):
-        return
-    request.getfixturevalue("transactional_db")
-    for alias, contents in request.getfixturevalue("migrated_data").items():
-        call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connections[alias].creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture(scope="session")
-def playwright_instance(migrated_data):
     with sync_playwright() as playwright:
+        for alias, contents in migrated.items():
+            connections[alias]._test_serialized_contents = contents
         yield playwright
+        # These connections become unreachable once the loop stops; closed now, they cannot keep
+        # PostgreSQL from dropping the test database.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
