@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from chieftech.accounts.models import Industry, Town
 from chieftech.core.pii import parse_resident_id, pii_hash
@@ -89,12 +89,17 @@ def application_queue(*, round_: Round, params: Mapping) -> QuerySet[Application
     return queryset.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS[DEFAULT_SORT]))
 
 
-def with_latest_decision(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotate each application with its latest review decision (latest_outcome, latest_reason,
-    latest_decided_at), in the same query."""
-    latest = ReviewDecision.objects.filter(application=OuterRef("pk")).order_by("-decided_at", "-pk")
-    return queryset.annotate(
-        latest_outcome=Subquery(latest.values("outcome")[:1]),
-        latest_reason=Subquery(latest.values("reason")[:1]),
-        latest_decided_at=Subquery(latest.values("decided_at")[:1]),
+def latest_decisions(application_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The latest review decision of each application, as {application id: (outcome, reason)}, in one query.
+
+    For a page or a chunk of rows: cheaper than a correlated subquery per row.
+    """
+    latest: dict[int, tuple[str, str]] = {}
+    decisions = (
+        ReviewDecision.objects.filter(application_id__in=application_ids)
+        .order_by("application_id", "decided_at", "pk")
+        .values_list("application_id", "outcome", "reason")
     )
+    for application_id, outcome, reason in decisions:
+        latest[application_id] = (outcome, reason)  # later rows overwrite earlier ones
+    return latest

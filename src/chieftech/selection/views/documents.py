@@ -1,0 +1,117 @@
+"""Downloads: the 申报表 (PDF, Word) of an application or blank for a call, and the round's list in Excel."""
+
+from urllib.parse import quote
+
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.permissions import capability_required, public, require
+from chieftech.selection.documents.excel import round_applications_export
+from chieftech.selection.documents.form import FORM_TITLE
+from chieftech.selection.documents.pdf import application_form_pdf, blank_form_pdf
+from chieftech.selection.documents.word import application_form_docx, blank_form_docx
+from chieftech.selection.domain.applications import applications_visible_to
+from chieftech.selection.models import Application, Round, RoundState
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """An attachment with the Chinese name (RFC 5987 filename*) and an ASCII name for older clients."""
+    name = filename.translate(_UNSAFE_IN_FILENAMES)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _download(response, filename: str, fallback: str):
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _visible_application(request, pk: int) -> Application:
+    """Only the owning enterprise's users and officers find it; anyone else gets 404."""
+    queryset = applications_visible_to(request.user).select_related("round__policy")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _reveal_requested(request, application: Application, *, what: str) -> bool:
+    """?reveal=1 prints the full ID number and phone: officers with the capability only, each reveal audited."""
+    if request.GET.get("reveal") != "1":
+        return False
+    require(request.user.has_perm("accounts.reveal_personal_data"), "您没有查看完整个人敏感信息的权限。")
+    with transaction.atomic():
+        for field in ("id_number", "phone"):
+            personal_data_reveal(actor=request.user, obj=application, field_name=field, reason=f"打印{what}")
+    return True
+
+
+def _application_filename(application: Application, extension: str) -> tuple[str, str]:
+    return (
+        f"{FORM_TITLE}_{application.name}_{application.round.year}-{application.pk:05d}.{extension}",
+        f"application-{application.pk}.{extension}",
+    )
+
+
+@capability_required("selection.submit_application", "selection.review_application")
+@require_GET
+@never_cache
+def application_pdf(request, pk: int):
+    application = _visible_application(request, pk)
+    reveal = _reveal_requested(request, application, what="申报表（PDF）")
+    content = application_form_pdf(application, reveal=reveal)
+    return _download(HttpResponse(content, content_type=PDF), *_application_filename(application, "pdf"))
+
+
+@capability_required("selection.submit_application", "selection.review_application")
+@require_GET
+@never_cache
+def application_docx(request, pk: int):
+    application = _visible_application(request, pk)
+    reveal = _reveal_requested(request, application, what="申报表（Word）")
+    content = application_form_docx(application, reveal=reveal)
+    return _download(HttpResponse(content, content_type=DOCX), *_application_filename(application, "docx"))
+
+
+def _published_round(pk: int) -> Round:
+    # A draft round's call is not public yet: it does not exist for the public.
+    rounds = Round.objects.exclude(state=RoundState.DRAFT).select_related("policy")
+    return get_object_or_404(rounds, pk=pk)
+
+
+@public
+@require_GET
+def blank_form_pdf_view(request, pk: int):
+    round_ = _published_round(pk)
+    return _download(
+        HttpResponse(blank_form_pdf(round_), content_type=PDF),
+        f"{FORM_TITLE}（{round_.title}）.pdf",
+        f"application-form-{round_.pk}.pdf",
+    )
+
+
+@public
+@require_GET
+def blank_form_docx_view(request, pk: int):
+    round_ = _published_round(pk)
+    return _download(
+        HttpResponse(blank_form_docx(round_), content_type=DOCX),
+        f"{FORM_TITLE}（{round_.title}）.docx",
+        f"application-form-{round_.pk}.docx",
+    )
+
+
+@capability_required("selection.review_application")
+@require_GET
+@never_cache
+def round_export_xlsx(request, pk: int):
+    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
+    export = round_applications_export(actor=request.user, round_=round_, params=request.GET)
+    response = FileResponse(export.file, content_type=XLSX)
+    return _download(response, export.filename, f"applications-{round_.pk}.xlsx")
