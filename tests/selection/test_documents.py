@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
+from PIL import Image
 
 from chieftech.audit.models import AuditRecord
 from chieftech.core.pdf import PdfFontMissing, register_cjk_font
@@ -112,6 +113,8 @@ def test_the_filled_and_the_blank_form_render_to_a4_pages(client, alice, applica
     blank_pages = render_pages(blank, "blank-application-form", tmp_path)
     assert len(filled_pages) == 2
     assert len(blank_pages) == 2
+    # A4 (595 x 842 pt) at 80 dpi.
+    assert {Image.open(page).size for page in filled_pages + blank_pages} == {(662, 936)}
 
 
 def submitted(user, round_, *, name: str, birth: date, **overrides) -> Application:

@@ -91,11 +91,17 @@ def _table(document, rows: int, widths_mm: list[float]):
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    scale = TEXT_WIDTH_MM / sum(widths_mm)
+    _widths(table, [width * TEXT_WIDTH_MM / sum(widths_mm) for width in widths_mm])
+    return table
+
+
+def _widths(table, widths_mm: list[float]) -> None:
+    # Word lays out a fixed table by its grid (w:gridCol); other programs read each cell's width.
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width * scale)
-    return table
+            cell.width = Mm(width)
 
 
 def _section_title(table, row: int, title: str) -> None:
@@ -209,8 +215,8 @@ def _heading(document, content: FormContent) -> None:
         (f"批次：{content.round_title}", f"编号：{content.number}"),
         ("推荐单位（盖章）：", f"填报日期：{content.filled_on}"),
     ]
+    _widths(table, [108, 66])
     for row, (left, right) in enumerate(texts):
-        table.cell(row, 0).width, table.cell(row, 1).width = Mm(108), Mm(66)
         _write(table.cell(row, 0), left, align=WD_ALIGN_PARAGRAPH.LEFT)
         _write(table.cell(row, 1), right, align=WD_ALIGN_PARAGRAPH.LEFT)
     document.add_paragraph().paragraph_format.space_after = Pt(2)
