@@ -701,7 +701,7 @@ def test_the_decision_reaches_the_notifications_page_and_is_marked_read(alice, o
 
     home = client.get(reverse("core:home"))
     assert (
-        '<span class="badge" style="background:#f6d36b;color:#8c1c16" aria-label="2条未读">2</span>'
+        '<span class="badge badge-notify" aria-label="2条未读">2</span>'
         in home.content.decode()
     )
 
@@ -711,7 +711,7 @@ def test_the_decision_reaches_the_notifications_page_and_is_marked_read(alice, o
         (f"{alice.enterprise.name}提交了申报：王建国", True, detail_url(application)),
     ]
     assert Notification.objects.filter(user=alice, read_at__isnull=True).count() == 0
-    assert 'class="badge"' not in client.get(reverse("core:home")).content.decode()
+    assert "条未读" not in client.get(reverse("core:home")).content.decode()
 
 
 def test_notifications_are_the_users_own(alice, bob, round_):
