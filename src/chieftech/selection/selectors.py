@@ -5,12 +5,20 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from chieftech.accounts.models import Industry, Town
+from chieftech.accounts.models import Industry, IndustryFocus, Town
 from chieftech.core.pii import parse_resident_id, pii_hash
-from chieftech.selection.models import Application, ApplicationState, ReviewDecision, Round
+from chieftech.selection.domain.eligibility import QUALIFYING_COMPETITION_LEVELS
+from chieftech.selection.models import (
+    Application,
+    ApplicationState,
+    ReviewDecision,
+    Round,
+    Route,
+)
 
 # Eligibility flags the queue can filter on (第6条, 第7条(五)); each compares with the round's policy.
 QUEUE_FLAGS = {
+    "judge": "需研判",
     "age_priority": "45周岁（含）以下优先",
     "over_age": "超过一般年龄上限",
     "below_level": "技能等级低于要求",
@@ -40,9 +48,20 @@ def _param(params: Mapping, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _needs_judgement(policy) -> Q:
+    """Rows whose automatic checks leave something to the officer: over the usual age, outside the focus
+    industries, or a competition below the levels 第7条(二) names."""
+    return (
+        Q(age_on_reference_date__gt=policy.max_age)
+        | ~Q(enterprise__industry_focus__in=[IndustryFocus.PILLAR, IndustryFocus.EMERGING])
+        | (Q(route=Route.COMPETITION) & ~Q(competition_level__in=QUALIFYING_COMPETITION_LEVELS))
+    )
+
+
 def _flag_filter(flag: str, round_: Round) -> Q | None:
     policy = round_.policy
     return {
+        "judge": _needs_judgement(policy),
         "age_priority": Q(age_on_reference_date__lte=policy.priority_age),
         "over_age": Q(age_on_reference_date__gt=policy.max_age),
         "below_level": Q(skill_level__lt=policy.min_skill_level) | Q(skill_level__isnull=True),

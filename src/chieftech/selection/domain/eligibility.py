@@ -11,6 +11,14 @@ from chieftech.accounts.models import IndustryFocus
 from chieftech.policy.models import PolicyVersion, SkillLevel
 from chieftech.selection.models import CompetitionLevel, ConditionVerdict, Route
 
+# 第7条(二): a competition route counts from 市级二类 up.
+QUALIFYING_COMPETITION_LEVELS = [
+    CompetitionLevel.NATIONAL,
+    CompetitionLevel.PROVINCIAL,
+    CompetitionLevel.CITY_I,
+    CompetitionLevel.CITY_II,
+]
+
 
 @dataclass(frozen=True)
 class Check:
@@ -163,12 +171,7 @@ def check_competition(*, route: str, level: str, rank: str) -> Check:
     title, article = "竞赛成绩（职业技能竞赛推荐）", "第七条（二）、第十条（二）"
     if route != Route.COMPETITION:
         return Check("competition", title, article, ConditionVerdict.PASS, "企业推荐，不适用竞赛推荐条件。")
-    if level in (
-        CompetitionLevel.NATIONAL,
-        CompetitionLevel.PROVINCIAL,
-        CompetitionLevel.CITY_I,
-        CompetitionLevel.CITY_II,
-    ):
+    if level in QUALIFYING_COMPETITION_LEVELS:
         return Check(
             "competition",
             title,

@@ -1,0 +1,57 @@
+"""Shared by the officer's round pages and review pages."""
+
+from chieftech.selection.domain.eligibility import JUDGEMENT_CONDITIONS
+from chieftech.selection.models import (
+    ApplicationState,
+    ConditionVerdict,
+    RoundState,
+)
+
+MANAGE_ROUND = "selection.manage_round"
+REVIEW = "selection.review_application"
+QUEUE_PAGE_SIZE = 50
+
+ROUND_STATE_CSS = {
+    RoundState.DRAFT: "status-warn",
+    RoundState.OPEN: "status-ok",
+    RoundState.CANCELLED: "status-bad",
+}
+APPLICATION_STATE_CSS = {
+    ApplicationState.SUBMITTED: "status-warn",
+    ApplicationState.RETURNED: "status-warn",
+    ApplicationState.QUALIFIED: "status-ok",
+    ApplicationState.NOT_QUALIFIED: "status-bad",
+    ApplicationState.FRAUD: "status-bad",
+    ApplicationState.WITHDRAWN: "",
+}
+VERDICT_CSS = {
+    ConditionVerdict.PASS: "status-ok",
+    ConditionVerdict.FAIL: "status-bad",
+    ConditionVerdict.JUDGE: "status-warn",
+}
+# The application states counted on the round pages, in the order an application moves through them.
+COUNTED_STATES = [
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.RETURNED,
+    ApplicationState.QUALIFIED,
+    ApplicationState.NOT_QUALIFIED,
+    ApplicationState.FRAUD,
+    ApplicationState.WITHDRAWN,
+]
+JUDGEMENT_CODES = {code for code, _title, _article in JUDGEMENT_CONDITIONS}
+# Fields the queue never shows: not loading them keeps 50 rows from decrypting 100 values.
+QUEUE_DEFERRED = (
+    "id_number",
+    "phone",
+    "deeds",
+    "apprentices_summary",
+    "enterprise_opinion",
+    "enterprise__contact_phone",
+    "enterprise__address",
+    "enterprise__status_reason",
+)
+
+
+def _cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -1,0 +1,234 @@
+"""The officer's round pages: create, edit and publish the call (第10条(一)), start the review."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chieftech.core.permissions import capability_required
+from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.selection.domain import rounds as round_domain
+from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
+from chieftech.selection.domain.rounds import (
+    ROUND_TRANSITIONS,
+    round_publish_call,
+    round_transition,
+    round_update,
+)
+from chieftech.selection.forms_officer import (
+    RoundCancelForm,
+    RoundCreateForm,
+    RoundEditForm,
+    add_selection_error,
+)
+from chieftech.selection.models import (
+    Application,
+    ApplicationState,
+    Round,
+    RoundState,
+)
+from chieftech.selection.views.officer_common import (
+    COUNTED_STATES,
+    MANAGE_ROUND,
+    ROUND_STATE_CSS,
+    _cn,
+)
+
+# --- Rounds ---------------------------------------------------------------------------------------
+
+
+def _state_counts(rounds: list[Round]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Application.objects.filter(round__in=[r.pk for r in rounds])
+        .values_list("round_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for round_id, state, n in rows:
+        counts[round_id][state] = n
+    return counts
+
+
+def _count_cells(counts: dict[str, int]) -> list[dict]:
+    return [
+        {"state": state, "label": ApplicationState(state).label, "n": counts.get(state, 0)}
+        for state in COUNTED_STATES
+    ]
+
+
+@capability_required(MANAGE_ROUND)
+def round_list(request):
+    rounds = list(Round.objects.select_related("policy").order_by("-year", "-id"))
+    counts = _state_counts(rounds)
+    rows = [
+        {
+            "title": r.title,
+            "url": reverse("selection:round_detail", args=[r.pk]),
+            "year": r.year,
+            "state": r.get_state_display(),
+            "state_css": ROUND_STATE_CSS.get(r.state, ""),
+            "is_demo": r.is_demo,
+            "window": f"{r.application_opens_on:%Y-%m-%d} 至 {r.application_deadline:%Y-%m-%d}",
+            "counts": _count_cells(counts[r.pk]),
+            "total": sum(n for s, n in counts[r.pk].items() if s != ApplicationState.DRAFT),
+            "queue_url": reverse("selection:review_queue", args=[r.pk])
+            if r.state != RoundState.DRAFT
+            else "",
+        }
+        for r in rounds
+    ]
+    return render(
+        request,
+        "selection/officer/round_list.html",
+        {"rows": rows, "count_headers": [ApplicationState(s).label for s in COUNTED_STATES]},
+    )
+
+
+def _policy_quota() -> int | None:
+    try:
+        return policy_in_force(on=timezone.localdate()).quota_per_round
+    except PolicyError:
+        return None
+
+
+@capability_required(MANAGE_ROUND)
+def round_create(request):
+    quota = _policy_quota()
+    form = RoundCreateForm(request.POST or None, policy_quota=quota, initial={"quota": quota})
+    warning = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.round_data()
+        try:
+            round_ = round_domain.round_create(
+                actor=request.user, confirmed=form.cleaned_data["confirmed"], **data
+            )
+        except NeedsConfirmation as exc:
+            warning = exc.message
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, f"已创建批次“{round_.title}”，申报通知正文已按政策生成，请核对后发布。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(
+        request, "selection/officer/round_form.html", {"form": form, "warning": warning, "round": None}
+    )
+
+
+def _round_or_404(pk: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("policy", "created_by"), pk=pk)
+
+
+@capability_required(MANAGE_ROUND)
+def round_detail(request, pk: int):
+    round_ = _round_or_404(pk)
+    policy = round_.policy
+    counts = _state_counts([round_])[round_.pk]
+    allowed = ROUND_TRANSITIONS[round_.state]
+    timeline = [
+        ("申报时间", f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时"),
+        ("资格审查", f"{_cn(round_.review_ends_on)}前完成"),
+        ("专家评审", f"{_cn(round_.evaluation_ends_on)}前完成"),
+        ("年龄计算基准日", _cn(round_.age_reference_date)),
+    ]
+    context = {
+        "round": round_,
+        "state_css": ROUND_STATE_CSS.get(round_.state, ""),
+        "policy": policy,
+        "policy_url": reverse("policy:policy_detail", args=[policy.pk]),
+        "timeline": timeline,
+        "counts": _count_cells(counts),
+        "quota_differs": round_.quota != policy.quota_per_round,
+        "can_edit": round_.state == RoundState.DRAFT,
+        "can_publish": RoundState.OPEN in allowed,
+        "can_start_review": RoundState.REVIEW in allowed,
+        "can_cancel": RoundState.CANCELLED in allowed,
+        "has_queue": round_.state != RoundState.DRAFT,
+        "public_url": reverse("portal:call_detail", args=[round_.pk])
+        if round_.state != RoundState.DRAFT
+        else "",
+    }
+    return render(request, "selection/officer/round_detail.html", context)
+
+
+@capability_required(MANAGE_ROUND)
+def round_edit(request, pk: int):
+    round_ = _round_or_404(pk)
+    if round_.state != RoundState.DRAFT:
+        raise PermissionDenied("申报通知发布后，批次信息不能再修改。")
+    initial = {
+        name: getattr(round_, name)
+        for name in RoundEditForm.base_fields
+        if name not in ("regenerate_call_text", "age_reference_date")
+    }
+    # A reference date equal to the deadline is the default: left blank, it follows a changed deadline.
+    if round_.age_reference_date != round_.application_deadline:
+        initial["age_reference_date"] = round_.age_reference_date
+    form = RoundEditForm(request.POST or None, initial=initial, policy_quota=round_.policy.quota_per_round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_update(
+                actor=request.user,
+                round_=round_,
+                data=form.round_data(),
+                regenerate_call_text=form.cleaned_data["regenerate_call_text"],
+            )
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, "批次信息已保存。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(
+        request, "selection/officer/round_form.html", {"form": form, "warning": "", "round": round_}
+    )
+
+
+@capability_required(MANAGE_ROUND)
+@require_POST
+def round_publish(request, pk: int):
+    round_ = _round_or_404(pk)
+    try:
+        round_publish_call(actor=request.user, round_=round_)
+    except SelectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "申报通知已发布，门户网站“申报通知”栏目已公开，企业可以开始填报。")
+    return redirect("selection:round_detail", pk=round_.pk)
+
+
+@capability_required(MANAGE_ROUND)
+@require_POST
+def round_start_review(request, pk: int):
+    round_ = _round_or_404(pk)
+    try:
+        round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
+    except SelectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "申报已截止，批次进入资格审查阶段。")
+    return redirect("selection:round_detail", pk=round_.pk)
+
+
+@capability_required(MANAGE_ROUND)
+def round_cancel(request, pk: int):
+    round_ = _round_or_404(pk)
+    form = RoundCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_transition(
+                actor=request.user,
+                round_=round_,
+                to_state=RoundState.CANCELLED,
+                reason=form.cleaned_data["reason"],
+            )
+        except SelectionError as exc:
+            add_selection_error(form, exc)
+        else:
+            messages.success(request, f"批次“{round_.title}”已撤销。")
+            return redirect("selection:round_detail", pk=round_.pk)
+    return render(request, "selection/officer/round_cancel.html", {"round": round_, "form": form})
