@@ -2,6 +2,9 @@
 
 import pytest
 
+from chieftech.accounts.roles import Role
+from tests.factories import make_enterprise, make_user
+
 # Reference data (role groups, the 2022 policy) comes from migrations. A transactional test ends with a
 # flush that removes it, so every test is made a database test (run first, inside a rolled-back
 # transaction) and every transactional test restores the migrated data when it starts.
@@ -19,9 +22,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
         elif marker is None:
             item.add_marker(pytest.mark.django_db, append=False)
-
-from chieftech.accounts.roles import Role
-from tests.factories import make_enterprise, make_user
 
 
 @pytest.fixture
