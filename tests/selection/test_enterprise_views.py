@@ -700,10 +700,7 @@ def test_the_decision_reaches_the_notifications_page_and_is_marked_read(alice, o
     client = logged_in(alice)
 
     home = client.get(reverse("core:home"))
-    assert (
-        '<span class="badge badge-notify" aria-label="2条未读">2</span>'
-        in home.content.decode()
-    )
+    assert '<span class="badge badge-notify" aria-label="2条未读">2</span>' in home.content.decode()
 
     response = client.get(reverse("core:notifications"))
     assert [(row["subject"], row["unread"], row["url"]) for row in response.context["rows"]] == [
