@@ -3,6 +3,7 @@
 Every change of an application's state goes through application_transition.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -122,6 +123,9 @@ def _actor_enterprise(actor) -> Enterprise:
     return enterprise
 
 
+DUPLICATE_PERSON = "该人员在本批次已有申报，不能重复申报。如有疑问，请联系区人力资源和社会保障局。"
+
+
 def _duplicate_message(*, round_: Round, id_hash: str, exclude_pk: int | None) -> str | None:
     existing = (
         Application.objects.filter(round=round_, id_hash=id_hash)
@@ -133,7 +137,7 @@ def _duplicate_message(*, round_: Round, id_hash: str, exclude_pk: int | None) -
         return None
     if existing.state == ApplicationState.FRAUD:
         return "该身份证号码因申报材料弄虚作假，已被取消本批次申报资格，不能再次申报。"
-    return "该人员在本批次已有申报，不能重复申报。如有疑问，请联系区人力资源和社会保障局。"
+    return DUPLICATE_PERSON
 
 
 def _clean_person(data: dict, *, round_: Round, exclude_pk: int | None) -> dict:
@@ -185,6 +189,23 @@ def _replace_children(application: Application, *, certificates, competitions, a
         Achievement.objects.bulk_create([Achievement(application=application, **a) for a in achievements])
 
 
+@contextmanager
+def _one_per_person():
+    """Two saves for the same person can race past the duplicate check; the unique constraint keeps one
+    and the other gets the same message as the check would have given."""
+    try:
+        yield
+    except IntegrityError:
+        raise SelectionError(DUPLICATE_PERSON, field="id_number") from None
+
+
+def _save_children_and_audit(application: Application, *, actor, action: str, before, children: dict) -> None:
+    _replace_children(application, **children)
+    audit_record(
+        action=action, actor=actor, obj=application, before=before, after=snapshot(application, AUDIT_FIELDS)
+    )
+
+
 def application_create(
     *,
     actor,
@@ -203,26 +224,21 @@ def application_create(
     if not data.get("id_number"):
         raise SelectionError("请填写身份证号码。", field="id_number")
     cleaned = _clean_person(data, round_=round_, exclude_pk=None)
-    try:
-        with transaction.atomic():
-            application = Application.objects.create(
-                round=round_, enterprise=enterprise, created_by=actor, state=ApplicationState.DRAFT, **cleaned
-            )
-            _replace_children(
-                application, certificates=certificates, competitions=competitions, achievements=achievements
-            )
-            audit_record(
-                action="application.create",
-                actor=actor,
-                obj=application,
-                after=snapshot(application, AUDIT_FIELDS),
-            )
-    except IntegrityError:
-        # Two drafts for the same person raced past the duplicate check; the constraint kept one.
-        raise SelectionError(
-            "该人员在本批次已有申报，不能重复申报。如有疑问，请联系区人力资源和社会保障局。",
-            field="id_number",
-        ) from None
+    with _one_per_person(), transaction.atomic():
+        application = Application.objects.create(
+            round=round_, enterprise=enterprise, created_by=actor, state=ApplicationState.DRAFT, **cleaned
+        )
+        _save_children_and_audit(
+            application,
+            actor=actor,
+            action="application.create",
+            before=None,
+            children={
+                "certificates": certificates,
+                "competitions": competitions,
+                "achievements": achievements,
+            },
+        )
     return application
 
 
@@ -240,27 +256,22 @@ def application_update(
     if application.state not in EDITABLE_STATES:
         raise SelectionError(f"申报当前为“{application.get_state_display()}”，不能修改。")
     cleaned = _clean_person(data, round_=application.round, exclude_pk=application.pk)
-    try:
-        with transaction.atomic():
-            before = snapshot(application, AUDIT_FIELDS)
-            for name, value in cleaned.items():
-                setattr(application, name, value)
-            application.save()
-            _replace_children(
-                application, certificates=certificates, competitions=competitions, achievements=achievements
-            )
-            audit_record(
-                action="application.update",
-                actor=actor,
-                obj=application,
-                before=before,
-                after=snapshot(application, AUDIT_FIELDS),
-            )
-    except IntegrityError:
-        raise SelectionError(
-            "该人员在本批次已有申报，不能重复申报。如有疑问，请联系区人力资源和社会保障局。",
-            field="id_number",
-        ) from None
+    with _one_per_person(), transaction.atomic():
+        before = snapshot(application, AUDIT_FIELDS)
+        for name, value in cleaned.items():
+            setattr(application, name, value)
+        application.save()
+        _save_children_and_audit(
+            application,
+            actor=actor,
+            action="application.update",
+            before=before,
+            children={
+                "certificates": certificates,
+                "competitions": competitions,
+                "achievements": achievements,
+            },
+        )
     return application
 
 
