@@ -349,7 +349,7 @@ def test_equal_on_everything_but_age_the_candidate_45_or_under_goes_first():
         scheme(),
     )
 
-    assert order(results) == [(2, 1, ""), (1, 2, "综合得分相同，45周岁（含）以下优先（第七条（五））")]
+    assert order(results) == [(2, 1, ""), (1, 2, "综合得分相同，属同等条件下年龄优先人选（第七条（五））")]
 
 
 def test_ties_are_broken_by_age_then_on_site_score_then_submission_then_application_id():
@@ -368,7 +368,7 @@ def test_ties_are_broken_by_age_then_on_site_score_then_submission_then_applicat
     assert order(results) == [
         (10, 1, ""),
         (11, 2, ""),
-        (12, 3, "综合得分相同，45周岁（含）以下优先（第七条（五））"),
+        (12, 3, "综合得分相同，属同等条件下年龄优先人选（第七条（五））"),
         (15, 4, TIE_BREAK_APPLICATION_ID),
         (13, 5, "综合得分相同，申报提交时间较早"),
         (14, 6, "综合得分相同，现场技能考查得分较高"),
@@ -612,7 +612,7 @@ def test_of_two_candidates_equal_on_everything_but_age_the_one_45_or_under_ranks
     assert first.composite == second.composite
     assert first.rank < second.rank
     if second.rank == first.rank + 1:
-        assert second.tie_break == "综合得分相同，45周岁（含）以下优先（第七条（五））"
+        assert second.tie_break == "综合得分相同，属同等条件下年龄优先人选（第七条（五））"
 
 
 def _exact_mean(values: list[Decimal], scheme_: Scheme) -> Fraction:

@@ -95,7 +95,8 @@ SPREAD_FLAG_POINTS = Decimal(15)
 NORMALISED_CENTRE = Decimal(50)
 NORMALISED_STEP = Decimal(10)
 
-TIE_BREAK_AGE = "综合得分相同，45周岁（含）以下优先（第七条（五））"
+# The age itself comes from the policy version, so the note names the rule, not a number.
+TIE_BREAK_AGE = "综合得分相同，属同等条件下年龄优先人选（第七条（五））"
 TIE_BREAK_ONSITE = "综合得分相同，现场技能考查得分较高"
 TIE_BREAK_SUBMITTED = "综合得分相同，申报提交时间较早"
 TIE_BREAK_APPLICATION_ID = "综合得分、年龄条件、现场技能考查得分和提交时间均相同，按申报编号先后"
