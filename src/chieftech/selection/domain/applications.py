@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.models import Enterprise
@@ -100,6 +101,11 @@ def deeds_note(*, text: str, policy) -> str:
     if count > limits.soft_max:
         return f"事迹材料{count}字，多于建议的{limits.soft_min}–{limits.soft_max}字。"
     return f"事迹材料{count}字。"
+
+
+def application_url(application: Application) -> str:
+    """Where a notification about an application leads (officers are sent on to their review page)."""
+    return reverse("selection:application_detail", args=[application.pk])
 
 
 def applications_visible_to(user):
@@ -404,7 +410,7 @@ def application_submit(*, actor, application: Application, now: datetime | None 
         users=[*officers, actor],
         subject=f"{application.enterprise.name}{verb}申报：{application.name}",
         body=f"{application.round.title}：{application.enterprise.name}{verb}{application.name}的推荐申报，等待资格审查。",
-        url=f"/selection/applications/{application.pk}/",
+        url=application_url(application),
     )
     return application
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from chieftech.selection.domain.applications import application_transition
+from chieftech.selection.domain.applications import application_transition, application_url
 from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import (
@@ -96,6 +96,6 @@ def review_decide(
         subject=f"资格审查结果：{application.name} {decision.get_outcome_display()}",
         body=f"{application.round.title}：{application.name}的申报资格审查结论为“{decision.get_outcome_display()}”。"
         + (f"意见：{reason}" if reason else ""),
-        url=f"/selection/applications/{application.pk}/",
+        url=application_url(application),
     )
     return decision
