@@ -8,11 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设施"
 
     def ready(self) -> None:
-        from chieftech.accounts.roles import roles_sync
-
         # Runs after every app's permissions exist, because core is the last installed app.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="chieftech-roles-sync")
-        self._roles_sync = roles_sync
 
 
 def _sync_roles(sender, using="default", **kwargs) -> None:
