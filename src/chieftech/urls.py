@@ -9,6 +9,8 @@ urlpatterns = [
     path("selection/", include("chieftech.selection.urls")),
     path("evaluation/", include("chieftech.evaluation.urls")),
     path("publicity/manage/", include("chieftech.publicity.urls")),
+    path("publicity/", include("chieftech.publicity.public_urls")),
+    path("", include("chieftech.certificates.public_urls")),
     path("certificates/", include("chieftech.certificates.urls")),
     path("tenure/", include("chieftech.tenure.urls")),
 ]

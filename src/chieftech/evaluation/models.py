@@ -46,6 +46,11 @@ class CommitteeState(models.TextChoices):
     CONFIRMED = "confirmed", "建议名单已确认"
 
 
+class AssignmentMode(models.TextChoices):
+    ALL = "all", "全体委员评审全部候选人"
+    BY_GROUP = "by_group", "按职业（工种）分组评审"
+
+
 class Committee(models.Model):
     round = models.OneToOneField("selection.Round", on_delete=models.PROTECT, related_name="committee")
     name = models.CharField("名称", max_length=200)
@@ -56,6 +61,16 @@ class Committee(models.Model):
     scoring_opened_at = models.DateTimeField(null=True, blank=True)
     scoring_closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField("提前结束理由", blank=True)
+    assignment_mode = models.CharField(
+        "评审分配方式", max_length=16, choices=AssignmentMode.choices, default=AssignmentMode.ALL
+    )
+    load_cap = models.PositiveSmallIntegerField(
+        "每位专家评审人数上限", null=True, blank=True, help_text="超过时提示，不阻止"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("组建时间", auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = "评审委员会"
@@ -82,6 +97,23 @@ class CommitteeMember(models.Model):
         return str(self.expert)
 
 
+class GroupPlacement(models.Model):
+    """In by-group assignment, the trade group a candidate is scored by (matching CommitteeMember.trade_group)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="placements")
+    application = models.ForeignKey("selection.Application", on_delete=models.CASCADE, related_name="+")
+    trade_group = models.CharField("评审组", max_length=100)
+
+    class Meta:
+        verbose_name = "候选人分组"
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "application"], name="one_group_per_candidate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} → {self.trade_group}"
+
+
 class ScoringScheme(models.Model):
     """Criteria and weights, configured before scoring opens and frozen after."""
 
@@ -91,6 +123,7 @@ class ScoringScheme(models.Model):
     onsite_max = models.DecimalField("现场技能考查满分", max_digits=6, decimal_places=2)
     trimmed_mean = models.BooleanField("去掉一个最高分和一个最低分", default=True)
     trim_min_sheets = models.PositiveSmallIntegerField("去极值所需最少有效评分数", default=5)
+    rank_by_normalised = models.BooleanField("按标准化参考分排名", default=False)
     from_default_template = models.BooleanField("来自系统默认模板（非办法规定）", default=True)
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
 
@@ -169,6 +202,7 @@ class ScoreSheet(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "已提交"
+        ABSENT = "absent", "未到场"  # on-site assessment only: the expert was not present
 
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="sheets")
     application = models.ForeignKey("selection.Application", on_delete=models.PROTECT, related_name="sheets")
@@ -177,6 +211,7 @@ class ScoreSheet(models.Model):
     total = models.DecimalField("合计", max_digits=7, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     reopened_reason = models.TextField("退回重评理由", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)
 
     class Meta:
         verbose_name = "评分表"
@@ -213,7 +248,10 @@ class Result(models.Model):
     std_dev = models.DecimalField("标准差", max_digits=7, decimal_places=2)
     spread = models.DecimalField("极差", max_digits=7, decimal_places=2)
     normalised = models.DecimalField("标准化参考分", max_digits=7, decimal_places=2, null=True, blank=True)
-    valid_sheets = models.PositiveSmallIntegerField("有效评分数")
+    valid_sheets = models.PositiveSmallIntegerField("综合评审有效评分数")
+    onsite_valid_sheets = models.PositiveSmallIntegerField("现场技能考查有效评分数", default=0)
+    spread_flagged = models.BooleanField("分歧较大", default=False)
+    expert_totals = models.JSONField("各专家综合评审合计", default=dict, blank=True)
     rank = models.PositiveIntegerField("排名")
     tie_break = models.CharField("同分排序依据", max_length=200, blank=True)
     computed_at = models.DateTimeField("计算时间")
@@ -237,6 +275,7 @@ class ProposedList(models.Model):
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     applications = models.ManyToManyField("selection.Application", related_name="proposed_in", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)
 
     class Meta:
         verbose_name = "建议人选名单"

@@ -36,6 +36,13 @@ class PolicyVersion(models.Model):
         "徒弟应取得的最低等级", choices=SkillLevel.choices, default=SkillLevel.SENIOR
     )
     deeds_target_chars = models.PositiveSmallIntegerField("事迹材料字数（左右）", default=1000)
+    certificate_prefix = models.CharField(
+        "证书编号前缀",
+        max_length=16,
+        default="HCSJ",
+        db_default="HCSJ",
+        help_text="证书编号为“前缀-年度-序号”，如 HCSJ-2026-001",
+    )
     predecessor = models.ForeignKey(
         "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -74,6 +74,7 @@ class Objection(models.Model):
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.RECEIVED)
     investigation_notes = models.TextField("调查核实情况", blank=True)
     finding_reason = models.TextField("处理结论理由", blank=True)
+    public_reply = models.TextField("答复意见（凭回执码可查）", blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

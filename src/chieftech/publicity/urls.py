@@ -1,2 +1,7 @@
+"""Staff pages of the notice and the approvals, under /publicity/manage/ (namespace `publicity`)."""
+
+from chieftech.publicity.urls_approval import urlpatterns as approval_urls
+from chieftech.publicity.urls_notice import urlpatterns as notice_urls
+
 app_name = "publicity"
-urlpatterns: list = []
+urlpatterns = [*notice_urls, *approval_urls]

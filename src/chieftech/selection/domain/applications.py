@@ -71,6 +71,15 @@ APPLICATION_TRANSITIONS: dict[tuple[str, str], str] = {
     (ApplicationState.SUBMITTED, ApplicationState.NOT_QUALIFIED): "application.disqualify",
     (ApplicationState.SUBMITTED, ApplicationState.RETURNED): "application.return",
     (ApplicationState.SUBMITTED, ApplicationState.FRAUD): "application.fraud",
+    # The committee's proposed list (第10条(四)), the public notice (第10条(五)) and the approval (第10条(六)).
+    (ApplicationState.QUALIFIED, ApplicationState.PROPOSED): "application.propose",
+    (ApplicationState.QUALIFIED, ApplicationState.NOT_PROPOSED): "application.not_propose",
+    (ApplicationState.PROPOSED, ApplicationState.REMOVED): "application.remove_after_objection",
+    (ApplicationState.PROPOSED, ApplicationState.APPROVED): "application.approve",
+    (ApplicationState.PROPOSED, ApplicationState.NOT_APPROVED): "application.not_approve",
+    # The leadership sends the whole list back to the committee (审定不同意).
+    (ApplicationState.PROPOSED, ApplicationState.QUALIFIED): "application.return_to_committee",
+    (ApplicationState.NOT_PROPOSED, ApplicationState.QUALIFIED): "application.return_to_committee",
 }
 
 

@@ -1,0 +1,3 @@
+"""Routes of the evaluation area (results); included by chieftech.evaluation.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the evaluation area (scoring); included by chieftech.evaluation.urls."""
+
+urlpatterns: list = []

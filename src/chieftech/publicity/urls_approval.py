@@ -1,0 +1,3 @@
+"""Staff routes of the publicity area (approval); included by chieftech.publicity.urls."""
+
+urlpatterns: list = []
