@@ -1,0 +1,1 @@
+"""The evaluation stage's pages, one module per area: committee, scoring, results."""
