@@ -5,11 +5,14 @@ comprehensive evaluation and the on-site skill assessment but no criteria, point
 records `from_default_template` so every page and document can say so.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
-from chieftech.evaluation.models import Criterion, ScoringScheme
+from chieftech.audit.domain import audit_record, snapshot
+from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ScoringScheme
 
 # (name, description, maximum points)
 DEFAULT_CRITERIA: list[tuple[str, str, Decimal]] = [
@@ -27,6 +30,24 @@ DEFAULT_ONSITE_MAX = Decimal("100")
 DEFAULT_COMPREHENSIVE_WEIGHT = Decimal("0.60")
 DEFAULT_ONSITE_WEIGHT = Decimal("0.40")
 DEFAULT_TEMPLATE_NOTE = "系统默认评分模板，供参考，非《环翠区首席技师选拔管理办法》规定，可由区人社局调整。"
+
+# Points are entered in steps of half a point; a maximum above this is a typing error, not a scale.
+POINTS_STEP = Decimal("0.5")
+CENTS = Decimal("0.01")
+POINTS_LIMIT = Decimal("1000")
+MAX_CRITERIA = 20
+# Trimming drops two sheets, so at least three must remain to trim at all.
+TRIM_MIN_SHEETS_FLOOR = 3
+TRIM_MIN_SHEETS_LIMIT = 99
+SCHEME_AUDIT_FIELDS = [
+    "comprehensive_weight",
+    "onsite_weight",
+    "onsite_max",
+    "trimmed_mean",
+    "trim_min_sheets",
+    "rank_by_normalised",
+    "from_default_template",
+]
 
 
 def scheme_default_create(*, round_) -> ScoringScheme:
@@ -53,3 +74,180 @@ def scheme_default_create(*, round_) -> ScoringScheme:
 
 def comprehensive_max(scheme: ScoringScheme) -> Decimal:
     return sum((c.max_points for c in scheme.criteria.all()), Decimal("0"))
+
+
+def points_step_ok(value: Decimal) -> bool:
+    """Whether `value` is a whole number of half points."""
+    return (value / POINTS_STEP) % 1 == 0
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """One criterion as the officer entered it; `pk` names the existing criterion it replaces."""
+
+    name: str
+    max_points: Decimal
+    description: str = ""
+    pk: int | None = None
+
+
+def _points(value, *, field: str, label: str) -> Decimal:
+    if value is None:
+        raise EvaluationError(f"请填写{label}。", field=field)
+    value = Decimal(value)
+    if not value.is_finite() or value <= 0:
+        raise EvaluationError(f"{label}须大于0。", field=field)
+    if value > POINTS_LIMIT:
+        raise EvaluationError(f"{label}不能超过{POINTS_LIMIT}分。", field=field)
+    if not points_step_ok(value):
+        raise EvaluationError(f"{label}须为0.5分的整数倍（如10或12.5）。", field=field)
+    return value.quantize(CENTS)
+
+
+def _weight(value, *, field: str, label: str) -> Decimal:
+    if value is None:
+        raise EvaluationError(f"请填写{label}。", field=field)
+    value = Decimal(value)
+    if not value.is_finite() or value < 0 or value > 1:
+        raise EvaluationError(f"{label}须在0%至100%之间。", field=field)
+    if value != value.quantize(CENTS):
+        raise EvaluationError(f"{label}须为整数百分比（如60%）。", field=field)
+    return value.quantize(CENTS)
+
+
+def _percent(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
+
+
+def _clean_criteria(criteria: list[CriterionInput]) -> list[CriterionInput]:
+    if not criteria:
+        raise EvaluationError("综合评审至少需要一个评分项。", field="criteria")
+    if len(criteria) > MAX_CRITERIA:
+        raise EvaluationError(f"评分项不能超过{MAX_CRITERIA}个。", field="criteria")
+    cleaned, names = [], set()
+    for i, item in enumerate(criteria):
+        name = (item.name or "").strip()
+        if not name:
+            raise EvaluationError("请填写评分项名称。", field=f"criteria.{i}.name")
+        if len(name) > 50:
+            raise EvaluationError("评分项名称不能超过50个字。", field=f"criteria.{i}.name")
+        if name in names:
+            raise EvaluationError(f"评分项“{name}”重复。", field=f"criteria.{i}.name")
+        names.add(name)
+        points = _points(item.max_points, field=f"criteria.{i}.max_points", label=f"“{name}”的满分")
+        cleaned.append(
+            CriterionInput(
+                name=name, max_points=points, description=(item.description or "").strip(), pk=item.pk
+            )
+        )
+    return cleaned
+
+
+def scheme_snapshot(scheme: ScoringScheme) -> dict:
+    return {
+        **snapshot(scheme, SCHEME_AUDIT_FIELDS),
+        "criteria": [
+            {"name": c.name, "description": c.description, "max_points": str(c.max_points)}
+            for c in scheme.criteria.order_by("order", "pk")
+        ],
+    }
+
+
+def scheme_editable_check(scheme: ScoringScheme) -> None:
+    """Refused once the scheme is frozen (scoring opened) or the committee has left the forming state."""
+    committee = Committee.objects.filter(round_id=scheme.round_id).only("state").first()
+    if scheme.frozen_at is not None or (committee is not None and committee.state != CommitteeState.FORMING):
+        raise EvaluationError("评分已开始，评分方案已冻结，不能再修改。")
+
+
+def scheme_update(
+    *,
+    actor,
+    scheme: ScoringScheme,
+    criteria: list[CriterionInput],
+    onsite_max: Decimal,
+    comprehensive_weight: Decimal,
+    onsite_weight: Decimal,
+    trimmed_mean: bool,
+    trim_min_sheets: int,
+    rank_by_normalised: bool,
+) -> ScoringScheme:
+    """The officer's scheme: criteria (in the order given), the on-site maximum, the weights of the two parts
+    (fractions adding up to 1), the trimming rule and whether the ranking follows the normalised score.
+
+    All or nothing, audited with before and after. Any change makes the scheme the bureau's own, no longer the
+    default template. Criteria with a `pk` are updated in place, those left out removed, the others added.
+    """
+    criteria = _clean_criteria(criteria)
+    onsite_max = _points(onsite_max, field="onsite_max", label="现场技能考查满分")
+    comprehensive_weight = _weight(comprehensive_weight, field="comprehensive_weight", label="综合评审权重")
+    onsite_weight = _weight(onsite_weight, field="onsite_weight", label="现场技能考查权重")
+    if comprehensive_weight + onsite_weight != 1:
+        raise EvaluationError(
+            f"两部分权重之和须为100%（现为{_percent(comprehensive_weight + onsite_weight)}）。",
+            field="onsite_weight",
+        )
+    if trim_min_sheets is None or not TRIM_MIN_SHEETS_FLOOR <= trim_min_sheets <= TRIM_MIN_SHEETS_LIMIT:
+        raise EvaluationError(
+            f"去极值所需最少有效评分数须在{TRIM_MIN_SHEETS_FLOOR}至{TRIM_MIN_SHEETS_LIMIT}之间"
+            "（去掉最高分和最低分后至少还要剩一份）。",
+            field="trim_min_sheets",
+        )
+    settings = {
+        "onsite_max": onsite_max,
+        "comprehensive_weight": comprehensive_weight,
+        "onsite_weight": onsite_weight,
+        "trimmed_mean": bool(trimmed_mean),
+        "trim_min_sheets": int(trim_min_sheets),
+        "rank_by_normalised": bool(rank_by_normalised),
+    }
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        scheme_editable_check(scheme)
+        existing = {c.pk: c for c in scheme.criteria.all()}
+        unknown = [c.pk for c in criteria if c.pk is not None and c.pk not in existing]
+        if unknown:
+            raise EvaluationError("评分项已被他人修改，请刷新页面后重试。", field="criteria")
+        current = [(c.pk, c.name, c.description, c.max_points) for c in existing.values()]
+        proposed = [(c.pk, c.name, c.description, c.max_points) for c in criteria]
+        if current == proposed and all(getattr(scheme, k) == v for k, v in settings.items()):
+            return scheme
+        before = scheme_snapshot(scheme)
+        for name, value in settings.items():
+            setattr(scheme, name, value)
+        kept = {c.pk for c in criteria if c.pk is not None}
+        removed = [pk for pk in existing if pk not in kept]
+        if removed:
+            Criterion.objects.filter(pk__in=removed).delete()
+        changed = []
+        for order, item in enumerate(criteria, start=1):
+            if item.pk is None:
+                continue
+            criterion = existing[item.pk]
+            values = {
+                "name": item.name,
+                "description": item.description,
+                "max_points": item.max_points,
+                "order": order,
+            }
+            if any(getattr(criterion, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(criterion, k, v)
+                changed.append(criterion)
+        Criterion.objects.bulk_update(changed, ["name", "description", "max_points", "order"])
+        Criterion.objects.bulk_create(
+            Criterion(
+                scheme=scheme,
+                name=item.name,
+                description=item.description,
+                max_points=item.max_points,
+                order=order,
+            )
+            for order, item in enumerate(criteria, start=1)
+            if item.pk is None
+        )
+        scheme.from_default_template = False
+        scheme.save(update_fields=[*settings, "from_default_template"])
+        after = scheme_snapshot(scheme)
+        audit_record(action="scheme.update", actor=actor, obj=scheme, before=before, after=after)
+    return scheme
