@@ -613,16 +613,16 @@ def committee_overview(committee: Committee) -> CommitteeOverview:
     Loads and employer recusals follow the rules as they stand now (the plan `committee_assignments_sync`
     applies), so a candidate qualified since the last change is already counted. A fixed number of queries.
     """
+    # Members in the order they were seated (the chair first); candidates by trade. Sorted here, not by the
+    # database, so the order does not depend on its collation of Chinese text.
     members = list(
-        committee.members.select_related("expert__user", "expert__employer_enterprise").order_by(
-            "expert__name", "pk"
-        )
+        committee.members.select_related("expert__user", "expert__employer_enterprise").order_by("pk")
     )
-    candidates = list(
+    candidates = sorted(
         committee_candidates(committee)
         .select_related("enterprise")
-        .only("pk", "name", "occupation", "enterprise_id", "enterprise__name")
-        .order_by("occupation", "name", "pk")
+        .only("pk", "name", "occupation", "enterprise_id", "enterprise__name"),
+        key=lambda a: (a.occupation, a.name, a.pk),
     )
     placements = _placements(committee)
     assigned, employer = _plan(
@@ -721,7 +721,7 @@ def committee_problems(
     """What must be put right before scoring can open: members who cannot score, a chair who cannot chair,
     candidates nobody scores. Empty when the committee is ready."""
     if members is None:
-        members = list(committee.members.select_related("expert__user"))
+        members = list(committee.members.select_related("expert__user").order_by("pk"))
     if candidates is None or scorers is None:
         candidates = list(committee_candidates(committee).only("pk", "name", "enterprise_id"))
         assigned, employer = _plan(
