@@ -1,0 +1,774 @@
+"""Scoring (第10条(四)): the chair opens and closes it; each expert fills, saves and submits their own sheets.
+
+A sheet is one expert's score of one candidate for one part: the comprehensive evaluation (one score per
+criterion of the round's scheme) or the on-site skill assessment (one score, or "absent" when the expert was not
+present at that candidate's assessment). Points run from 0 to the maximum in steps of 0.5. A draft may be saved
+half filled; submitting locks it. Only the chair can send a submitted sheet back, with a reason, while scoring is
+open.
+
+Conflicts of interest: a recused member (employer, or declared here) has no sheets for that candidate. A
+declaration deletes the member's drafts for the candidate; a sheet they had already submitted is kept for the
+record and never counts (results leave recused members out).
+
+Locking: a sheet action locks the sheet row and then reads the committee's state; closing locks the committee
+and every sheet of it. So a submit racing a close either lands before the close counts the sheets or is refused
+because the committee closed, and the same sheet submitted twice at once is submitted once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from chieftech.audit.domain import audit_record
+from chieftech.core.notify import notify
+from chieftech.evaluation.domain.committee import committee_assignments_sync, committee_candidates
+from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.evaluation.domain.scheme import scheme_default_create
+from chieftech.evaluation.models import (
+    Assignment,
+    Committee,
+    CommitteeMember,
+    CommitteeState,
+    Criterion,
+    Recusal,
+    Score,
+    ScoreSheet,
+    ScoringScheme,
+)
+from chieftech.evaluation.rules import is_chair
+from chieftech.selection.models import Application, Round, RoundState
+
+COMPREHENSIVE = ScoreSheet.Part.COMPREHENSIVE
+ONSITE = ScoreSheet.Part.ONSITE
+DRAFT = ScoreSheet.State.DRAFT
+SUBMITTED = ScoreSheet.State.SUBMITTED
+ABSENT = ScoreSheet.State.ABSENT
+
+STEP = Decimal("0.5")
+ONSITE_FIELD = "onsite"
+ONSITE_LABEL = "现场技能考查"
+
+
+def criterion_field(criterion_id: int) -> str:
+    """The form field of one criterion; refusals name it so the form shows them beside the input."""
+    return f"criterion_{criterion_id}"
+
+
+def sheet_url(sheet: ScoreSheet) -> str:
+    return reverse("evaluation:sheet", args=[sheet.member.committee.round_id, sheet.application_id])
+
+
+def _chair_url(round_id: int) -> str:
+    return reverse("evaluation:chair", args=[round_id])
+
+
+# --- Points ----------------------------------------------------------------------------------------
+
+
+def points_error(value, *, maximum: Decimal, label: str) -> str | None:
+    """Why `value` is not an acceptable score for an item out of `maximum`, or None when it is."""
+    try:
+        points = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return f"“{label}”的得分须为数字。"
+    if not points.is_finite():
+        return f"“{label}”的得分须为数字。"
+    if points < 0 or points > maximum:
+        return f"“{label}”的得分须在0至{_plain(maximum)}分之间。"
+    if points % STEP != 0:
+        return f"“{label}”的得分须为0.5分的整数倍。"
+    return None
+
+
+def _plain(value: Decimal) -> str:
+    """30.00 → "30", 12.50 → "12.5"."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _items(sheet: ScoreSheet, scheme: ScoringScheme) -> dict[int | None, tuple[str, Decimal, str]]:
+    """criterion id (None for the on-site score) → (label, maximum, form field), in the scheme's order."""
+    if sheet.part == ONSITE:
+        return {None: (ONSITE_LABEL, scheme.onsite_max, ONSITE_FIELD)}
+    return {
+        c.pk: (c.name, c.max_points, criterion_field(c.pk))
+        for c in Criterion.objects.filter(scheme=scheme).order_by("order", "pk")
+    }
+
+
+# --- Loading and checking --------------------------------------------------------------------------
+
+
+def _committee_of(round_: Round, *, lock: bool = False) -> Committee:
+    committees = Committee.objects.select_related("round", "chair__user")
+    if lock:
+        committees = committees.select_for_update(of=("self",))
+    committee = committees.filter(round_id=round_.pk).first()
+    if committee is None:
+        raise EvaluationError("本批次尚未组建评审委员会。")
+    return committee
+
+
+def _require_chair(actor, committee: Committee, what: str) -> None:
+    if not is_chair(actor, committee):
+        raise EvaluationError(f"只有评审委员会主任可以{what}。")
+
+
+def _locked_sheet(sheet: ScoreSheet) -> ScoreSheet:
+    """The sheet row locked for this transaction, then its committee read as it stands now."""
+    locked = ScoreSheet.objects.select_for_update(of=("self",)).filter(pk=sheet.pk).first()
+    if locked is None:
+        raise EvaluationError("评分表不存在（可能因回避已删除）。")
+    member = CommitteeMember.objects.select_related("expert__user", "committee__round").get(
+        pk=locked.member_id
+    )
+    locked.member = member
+    locked.application = Application.objects.only("pk", "name", "round_id").get(pk=locked.application_id)
+    return locked
+
+
+def _require_own(actor, sheet: ScoreSheet) -> None:
+    if sheet.member.expert.user_id is None or sheet.member.expert.user_id != actor.pk:
+        raise EvaluationError("只能填写本人的评分表。")
+
+
+def _require_scoring(committee: Committee) -> None:
+    if committee.state == CommitteeState.FORMING:
+        raise EvaluationError("评分尚未开始。")
+    if committee.state != CommitteeState.SCORING:
+        raise EvaluationError("评分已经结束，评分表不能再修改。")
+
+
+def _require_draft(sheet: ScoreSheet) -> None:
+    if sheet.state == SUBMITTED:
+        raise EvaluationError("评分表已提交，不能修改。如需更正，请联系评审委员会主任退回重评。")
+    if sheet.state == ABSENT:
+        raise EvaluationError("该评分表已标记为未到场，不能修改。如需更正，请联系评审委员会主任退回重评。")
+
+
+def _scheme(round_id: int) -> ScoringScheme:
+    return ScoringScheme.objects.get(round_id=round_id)
+
+
+# --- Opening ---------------------------------------------------------------------------------------
+
+
+def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Committee:
+    """The chair opens scoring: assignments synced, scheme frozen, an empty draft per non-recused assignment
+    and part; every member is told their sheets are waiting."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        committee = _committee_of(round_, lock=True)
+        _require_chair(actor, committee, "开始评分")
+        round_state = Round.objects.values_list("state", flat=True).get(pk=round_.pk)
+        if round_state != RoundState.EVALUATION:
+            raise EvaluationError(
+                f"批次当前为“{RoundState(round_state).label}”，不在评审阶段，不能开始评分。"
+            )
+        if committee.state != CommitteeState.FORMING:
+            raise EvaluationError(f"评审委员会当前为“{committee.get_state_display()}”，不能再次开始评分。")
+        members = list(committee.members.select_related("expert__user").order_by("pk"))
+        if not members:
+            raise EvaluationError("评审委员会还没有委员，不能开始评分。")
+        candidates = list(committee_candidates(committee).order_by("pk").only("pk", "name"))
+        if not candidates:
+            raise EvaluationError("本批次没有资格审查合格的候选人，不能开始评分。")
+
+        committee_assignments_sync(committee=committee)
+        recused = set(
+            Recusal.objects.filter(member__committee=committee).values_list("member_id", "application_id")
+        )
+        pairs = sorted(
+            pair
+            for pair in Assignment.objects.filter(member__committee=committee).values_list(
+                "member_id", "application_id"
+            )
+            if pair not in recused
+        )
+        scored = {application_id for _member, application_id in pairs}
+        unscored = [c.name for c in candidates if c.pk not in scored]
+        if unscored:
+            raise EvaluationError(
+                "以下候选人没有可评分的委员（未分配或全部回避），请先调整委员会或评审分配："
+                + "、".join(unscored)
+                + "。"
+            )
+
+        scheme = scheme_default_create(round_=committee.round)
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        if not scheme.criteria.exists():
+            raise EvaluationError("评分方案没有综合评审评分项，不能开始评分。")
+        scheme.frozen_at = now
+        scheme.save(update_fields=["frozen_at"])
+
+        ScoreSheet.objects.bulk_create(
+            ScoreSheet(member_id=m, application_id=a, part=part, state=DRAFT)
+            for m, a in pairs
+            for part in (COMPREHENSIVE, ONSITE)
+        )
+        committee.state = CommitteeState.SCORING
+        committee.scoring_opened_at = now
+        committee.save(update_fields=["state", "scoring_opened_at"])
+        audit_record(
+            action="scoring.open",
+            actor=actor,
+            obj=committee,
+            before={"state": CommitteeState.FORMING},
+            after={
+                "state": CommitteeState.SCORING,
+                "members": len(members),
+                "candidates": len(candidates),
+                "sheets": 2 * len(pairs),
+                "scheme_frozen_at": now,
+            },
+        )
+        waiting: dict[int, int] = {}
+        for member_id, _application in pairs:
+            waiting[member_id] = waiting.get(member_id, 0) + 1
+        url = reverse("evaluation:my_work")
+        title = committee.round.title
+        for member in members:
+            count = waiting.get(member.pk, 0)
+            notify(
+                users=[member.expert.user],
+                subject=f"评分已开始：{title}",
+                body=f"{title}评审委员会已开始评分，您有{count}名候选人的评分表（综合评审、现场技能考查）待填写。"
+                if count
+                else f"{title}评审委员会已开始评分，本次没有分配给您的候选人。",
+                url=url,
+            )
+    return committee
+
+
+# --- The expert's sheets ---------------------------------------------------------------------------
+
+
+def sheet_save(*, actor, sheet: ScoreSheet, points: dict) -> ScoreSheet:
+    """Save a draft: `points` maps criterion id → points (on-site: None → points); a blank value (None or "")
+    clears that item. Items not in `points` stay as they were. The whole save is refused on one bad value."""
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        _require_own(actor, sheet)
+        _require_scoring(sheet.member.committee)
+        _require_draft(sheet)
+        items = _items(sheet, _scheme(sheet.member.committee.round_id))
+        wanted: dict[int | None, Decimal | None] = {}
+        for key, value in points.items():
+            if key not in items:
+                raise EvaluationError("评分项不属于本批次的评分方案。")
+            label, maximum, field_name = items[key]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                wanted[key] = None
+                continue
+            message = points_error(value, maximum=maximum, label=label)
+            if message:
+                raise EvaluationError(message, field=field_name)
+            wanted[key] = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+        existing = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
+        cleared = [existing[k].pk for k, v in wanted.items() if v is None and k in existing]
+        if cleared:
+            Score.objects.filter(pk__in=cleared).delete()
+        changed = []
+        for key, value in wanted.items():
+            if value is None:
+                continue
+            if key in existing:
+                if existing[key].points != value:
+                    existing[key].points = value
+                    changed.append(existing[key])
+            else:
+                Score.objects.create(sheet=sheet, criterion_id=key, points=value)
+        if changed:
+            Score.objects.bulk_update(changed, ["points"])
+        sheet.save(update_fields=["updated_at"])
+    return sheet
+
+
+def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> ScoreSheet:
+    """Lock the sheet with its total once every item has a score. Submitting it a second time is refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        _require_own(actor, sheet)
+        _require_scoring(sheet.member.committee)
+        if sheet.state != DRAFT:
+            raise EvaluationError(
+                f"评分表当前为“{sheet.get_state_display()}”，不能重复提交。"
+                if sheet.state == SUBMITTED
+                else f"评分表当前为“{sheet.get_state_display()}”，不能提交。"
+            )
+        items = _items(sheet, _scheme(sheet.member.committee.round_id))
+        scores = {s.criterion_id: s.points for s in Score.objects.filter(sheet=sheet)}
+        blank = [label for key, (label, _max, _field) in items.items() if key not in scores]
+        if blank:
+            raise EvaluationError("尚有评分项未填写：" + "、".join(blank) + "。填写完整后才能提交。")
+        total = sum((scores[key] for key in items), Decimal("0"))
+        sheet.state = SUBMITTED
+        sheet.total = total
+        sheet.submitted_at = now
+        sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
+        audit_record(
+            action="sheet.submit",
+            actor=actor,
+            obj=sheet,
+            before={"state": DRAFT},
+            after={
+                "state": SUBMITTED,
+                "part": sheet.part,
+                "total": total,
+                "scores": {str(k) if k is not None else ONSITE_FIELD: scores[k] for k in items},
+            },
+        )
+    return sheet
+
+
+def sheet_mark_absent(*, actor, sheet: ScoreSheet) -> ScoreSheet:
+    """The expert was not present at this candidate's on-site assessment: the sheet is done without a value.
+
+    Recorded like a submission (audit action "sheet.submit", state absent); any points typed are removed.
+    """
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        _require_own(actor, sheet)
+        if sheet.part != ONSITE:
+            raise EvaluationError("只有现场技能考查评分表可以标记未到场。")
+        _require_scoring(sheet.member.committee)
+        _require_draft(sheet)
+        Score.objects.filter(sheet=sheet).delete()
+        sheet.state = ABSENT
+        sheet.total = None
+        sheet.submitted_at = None
+        sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
+        audit_record(
+            action="sheet.submit",
+            actor=actor,
+            obj=sheet,
+            before={"state": DRAFT},
+            after={"state": ABSENT, "part": ONSITE},
+        )
+    return sheet
+
+
+# --- Conflicts of interest -------------------------------------------------------------------------
+
+
+def recusal_declare(*, actor, round_: Round, application: Application, reason: str) -> Recusal:
+    """A member declares a conflict of interest on one of their candidates (a reason is required).
+
+    Their drafts for the candidate are deleted; a sheet already submitted is kept for the record and does not
+    count, as no sheet of a recused member does. The chair is told.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError("申明回避须填写理由。", field="reason")
+    with transaction.atomic():
+        committee = _committee_of(round_)
+        member = (
+            CommitteeMember.objects.select_for_update(of=("self",))
+            .select_related("expert")
+            .filter(committee=committee, expert__user_id=actor.pk)
+            .first()
+        )
+        if member is None:
+            raise EvaluationError("您不是本批次评审委员会委员。")
+        state = Committee.objects.values_list("state", flat=True).get(pk=committee.pk)
+        if state not in (CommitteeState.FORMING, CommitteeState.SCORING):
+            raise EvaluationError("评分已经结束，不能再申明回避。")
+        if not Assignment.objects.filter(member=member, application_id=application.pk).exists():
+            raise EvaluationError("该候选人不在您的评审范围内。")
+        if Recusal.objects.filter(member=member, application_id=application.pk).exists():
+            raise EvaluationError(f"您已回避候选人{application.name}。")
+        drafts = ScoreSheet.objects.filter(member=member, application_id=application.pk, state=DRAFT)
+        deleted = sorted(drafts.values_list("part", flat=True))
+        drafts.delete()
+        kept = sorted(
+            ScoreSheet.objects.filter(member=member, application_id=application.pk).values_list(
+                "part", "state"
+            )
+        )
+        recusal = Recusal.objects.create(
+            member=member, application_id=application.pk, kind=Recusal.Kind.DECLARED, reason=reason
+        )
+        audit_record(
+            action="recusal.declare",
+            actor=actor,
+            obj=recusal,
+            reason=reason,
+            after={
+                "member": member.pk,
+                "expert": member.expert.name,
+                "application": application.pk,
+                "deleted_drafts": deleted,
+                "kept_sheets": [f"{part}:{state}" for part, state in kept],
+            },
+        )
+        notify(
+            users=[committee.chair.user],
+            subject=f"回避申明：{member.expert.name}申明回避{application.name}",
+            body=f"{committee.round.title}：委员{member.expert.name}申明回避候选人{application.name}。理由：{reason}",
+            url=_chair_url(committee.round_id),
+        )
+    return recusal
+
+
+# --- The chair's control of scoring ----------------------------------------------------------------
+
+
+def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
+    """The chair sends one submitted (or absent) sheet back to its expert as a draft, with a reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        sheet = _locked_sheet(sheet)
+        committee = sheet.member.committee
+        committee = Committee.objects.select_related("chair__user", "round").get(pk=committee.pk)
+        _require_chair(actor, committee, "退回评分表")
+        if committee.state != CommitteeState.SCORING:
+            raise EvaluationError("只有评分进行中才能退回评分表。")
+        if not reason:
+            raise EvaluationError("退回重评须填写理由。", field="reason")
+        if sheet.state == DRAFT:
+            raise EvaluationError("该评分表尚未提交，无需退回。")
+        if Recusal.objects.filter(member_id=sheet.member_id, application_id=sheet.application_id).exists():
+            raise EvaluationError("该委员已回避该候选人，其评分表不计入结果，不能退回重评。")
+        before = {"state": sheet.state, "total": sheet.total, "submitted_at": sheet.submitted_at}
+        sheet.state = DRAFT
+        sheet.total = None
+        sheet.submitted_at = None
+        sheet.reopened_reason = reason
+        sheet.save(update_fields=["state", "total", "submitted_at", "reopened_reason", "updated_at"])
+        audit_record(
+            action="sheet.reopen",
+            actor=actor,
+            obj=sheet,
+            reason=reason,
+            before=before,
+            after={"state": DRAFT},
+        )
+        part = sheet.get_part_display()
+        notify(
+            users=[sheet.member.expert.user],
+            subject=f"评分表退回重评：{sheet.application.name}（{part}）",
+            body=f"{committee.round.title}：评审委员会主任退回了您对{sheet.application.name}的{part}评分表，"
+            f"请修改后重新提交。理由：{reason}",
+            url=sheet_url(sheet),
+        )
+    return sheet
+
+
+@dataclass(frozen=True)
+class MissingSheet:
+    expert: str
+    candidate: str
+    part: str  # label
+
+    def __str__(self) -> str:
+        return f"{self.expert}—{self.candidate}（{self.part}）"
+
+
+def scoring_missing(committee: Committee) -> list[MissingSheet]:
+    """The sheets still in draft of members who are not recused from the candidate, by expert then candidate."""
+    recused = set(
+        Recusal.objects.filter(member__committee=committee).values_list("member_id", "application_id")
+    )
+    rows = (
+        ScoreSheet.objects.filter(member__committee=committee, state=DRAFT)
+        .order_by("member__expert__name", "member_id", "application__name", "application_id", "part")
+        .values_list("member_id", "application_id", "member__expert__name", "application__name", "part")
+    )
+    return [
+        MissingSheet(expert=expert, candidate=candidate, part=ScoreSheet.Part(part).label)
+        for member_id, application_id, expert, candidate, part in rows
+        if (member_id, application_id) not in recused
+    ]
+
+
+def scoring_close(*, actor, round_: Round, reason: str = "", now: datetime | None = None) -> Committee:
+    """The chair closes scoring and the results are computed in the same transaction.
+
+    Allowed when every sheet of a member not recused is submitted (on-site: submitted or absent); otherwise
+    only with a reason, and the refusal names the missing sheets. Drafts left open never count.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        committee = _committee_of(round_, lock=True)
+        _require_chair(actor, committee, "结束评分")
+        if committee.state == CommitteeState.FORMING:
+            raise EvaluationError("评分尚未开始。")
+        if committee.state != CommitteeState.SCORING:
+            raise EvaluationError("评分已经结束。")
+        # Wait for any sheet action in flight, so the count below sees it.
+        list(
+            ScoreSheet.objects.select_for_update(of=("self",))
+            .filter(member__committee=committee)
+            .values_list("pk", flat=True)
+        )
+        missing = scoring_missing(committee)
+        if missing and not reason:
+            raise EvaluationError(
+                f"尚有{len(missing)}份评分表未提交："
+                + "；".join(str(m) for m in missing)
+                + "。如需提前结束评分，请填写理由。",
+                field="reason",
+            )
+        committee.state = CommitteeState.CLOSED
+        committee.scoring_closed_at = now
+        committee.close_reason = reason if missing else ""
+        committee.save(update_fields=["state", "scoring_closed_at", "close_reason"])
+        audit_record(
+            action="scoring.close",
+            actor=actor,
+            obj=committee,
+            reason=committee.close_reason,
+            before={"state": CommitteeState.SCORING},
+            after={"state": CommitteeState.CLOSED, "missing": [str(m) for m in missing]},
+        )
+        from chieftech.evaluation.domain.results import results_compute
+
+        results_compute(committee=committee, now=now)
+    return committee
+
+
+# --- Selectors -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PartCounts:
+    submitted: int = 0
+    draft: int = 0
+    absent: int = 0
+    recused: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.submitted + self.absent
+
+
+@dataclass
+class ProgressRow:
+    """One member's or one candidate's sheets, counted per part."""
+
+    pk: int
+    name: str
+    comprehensive: PartCounts = field(default_factory=PartCounts)
+    onsite: PartCounts = field(default_factory=PartCounts)
+
+    def part(self, part: str) -> PartCounts:
+        return self.comprehensive if part == COMPREHENSIVE else self.onsite
+
+
+@dataclass
+class SheetState:
+    """One sheet as the chair sees it: whose, whom, which part, which state — never the points."""
+
+    pk: int
+    member_id: int
+    expert: str
+    application_id: int
+    candidate: str
+    part: str
+    state: str
+    submitted_at: datetime | None
+    reopened_reason: str
+    recused: bool
+
+    @property
+    def part_label(self) -> str:
+        return ScoreSheet.Part(self.part).label
+
+    @property
+    def state_label(self) -> str:
+        return ScoreSheet.State(self.state).label
+
+
+@dataclass
+class ScoringProgress:
+    members: list[ProgressRow]
+    candidates: list[ProgressRow]
+    sheets: list[SheetState]
+    missing: list[MissingSheet]
+
+    @property
+    def total(self) -> int:
+        return sum(1 for s in self.sheets if not s.recused)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.sheets if not s.recused and s.state != DRAFT)
+
+
+def scoring_progress(committee: Committee) -> ScoringProgress:
+    """Who has submitted what, per member and per candidate, in a fixed number of queries.
+
+    A recusal counts once per part for the member and the candidate (whatever sheets it left behind), and the
+    recused member's remaining sheets count as recused, not as submitted.
+    """
+    members = {
+        m.pk: ProgressRow(pk=m.pk, name=m.expert.name)
+        for m in committee.members.select_related("expert").order_by("expert__name", "pk")
+    }
+    candidates = {
+        a.pk: ProgressRow(pk=a.pk, name=a.name)
+        for a in committee_candidates(committee).order_by("pk").only("pk", "name")
+    }
+    recused = set(
+        Recusal.objects.filter(member__committee=committee).values_list("member_id", "application_id")
+    )
+    for member_id, application_id in recused:
+        for row in (members.get(member_id), candidates.get(application_id)):
+            if row is not None:
+                row.comprehensive.recused += 1
+                row.onsite.recused += 1
+    sheets = []
+    rows = (
+        ScoreSheet.objects.filter(member__committee=committee)
+        .order_by("member__expert__name", "member_id", "application_id", "part")
+        .values_list(
+            "pk",
+            "member_id",
+            "member__expert__name",
+            "application_id",
+            "application__name",
+            "part",
+            "state",
+            "submitted_at",
+            "reopened_reason",
+        )
+    )
+    for pk, member_id, expert, application_id, candidate, part, state, submitted_at, reopened in rows:
+        is_recused = (member_id, application_id) in recused
+        sheets.append(
+            SheetState(
+                pk=pk,
+                member_id=member_id,
+                expert=expert,
+                application_id=application_id,
+                candidate=candidate,
+                part=part,
+                state=state,
+                submitted_at=submitted_at,
+                reopened_reason=reopened,
+                recused=is_recused,
+            )
+        )
+        if is_recused:
+            continue
+        for row in (members.get(member_id), candidates.get(application_id)):
+            if row is None:
+                continue
+            counts = row.part(part)
+            if state == SUBMITTED:
+                counts.submitted += 1
+            elif state == ABSENT:
+                counts.absent += 1
+            else:
+                counts.draft += 1
+    missing = [
+        MissingSheet(expert=s.expert, candidate=s.candidate, part=s.part_label)
+        for s in sorted(sheets, key=lambda s: (s.expert, s.member_id, s.candidate, s.application_id, s.part))
+        if s.state == DRAFT and not s.recused
+    ]
+    return ScoringProgress(
+        members=list(members.values()), candidates=list(candidates.values()), sheets=sheets, missing=missing
+    )
+
+
+@dataclass
+class CandidateWork:
+    """One of the expert's candidates in a round, with the state of their own two sheets."""
+
+    application_id: int
+    name: str
+    enterprise: str
+    occupation: str
+    recused: bool
+    recusal_kind: str
+    comprehensive: ScoreSheet | None
+    onsite: ScoreSheet | None
+
+    @property
+    def waiting(self) -> bool:
+        return not self.recused and any(s is not None and s.state == DRAFT for s in self.sheets)
+
+    @property
+    def sheets(self) -> list[ScoreSheet | None]:
+        return [self.comprehensive, self.onsite]
+
+
+@dataclass
+class RoundWork:
+    committee: Committee
+    member: CommitteeMember
+    candidates: list[CandidateWork]
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for c in self.candidates if c.waiting)
+
+
+def _work(memberships: list[CommitteeMember]) -> list[RoundWork]:
+    """The candidates and own sheets of each membership, in four queries whatever their number."""
+    ids = [m.pk for m in memberships]
+    assigned: dict[int, list[Application]] = {pk: [] for pk in ids}
+    for assignment in (
+        Assignment.objects.filter(member_id__in=ids)
+        .select_related("application__enterprise")
+        .only(
+            "member_id",
+            "application__name",
+            "application__occupation",
+            "application__enterprise__name",
+        )
+        .order_by("application_id")
+    ):
+        assigned[assignment.member_id].append(assignment.application)
+    recusals = {
+        (r.member_id, r.application_id): r.kind
+        for r in Recusal.objects.filter(member_id__in=ids).only("member_id", "application_id", "kind")
+    }
+    sheets = {
+        (s.member_id, s.application_id, s.part): s for s in ScoreSheet.objects.filter(member_id__in=ids)
+    }
+    kinds = dict(Recusal.Kind.choices)
+    work = []
+    for member in memberships:
+        candidates = [
+            CandidateWork(
+                application_id=a.pk,
+                name=a.name,
+                enterprise=a.enterprise.name,
+                occupation=a.occupation,
+                recused=(member.pk, a.pk) in recusals,
+                recusal_kind=kinds.get(recusals.get((member.pk, a.pk), ""), ""),
+                comprehensive=sheets.get((member.pk, a.pk, COMPREHENSIVE)),
+                onsite=sheets.get((member.pk, a.pk, ONSITE)),
+            )
+            for a in assigned[member.pk]
+        ]
+        work.append(RoundWork(committee=member.committee, member=member, candidates=candidates))
+    return work
+
+
+def my_rounds(user) -> list[RoundWork]:
+    """Every committee the user sits on (newest round first), with their candidates and own sheets."""
+    memberships = list(
+        CommitteeMember.objects.filter(expert__user_id=user.pk)
+        .select_related("committee__round", "expert")
+        .order_by("-committee__round__year", "-committee__round_id")
+    )
+    return _work(memberships)
+
+
+def my_sheets(user, round_: Round) -> list[CandidateWork]:
+    """The user's candidates in one round with their own sheets (empty when not a member)."""
+    memberships = list(
+        CommitteeMember.objects.filter(expert__user_id=user.pk, committee__round_id=round_.pk).select_related(
+            "committee__round", "expert"
+        )
+    )
+    work = _work(memberships)
+    return work[0].candidates if work else []

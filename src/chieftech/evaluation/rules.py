@@ -1,0 +1,46 @@
+"""Who may do what on a committee: named checks combining the role capability and the committee's rows.
+
+Views look the round up first; a user who is not a member of its committee gets 404 before any action check,
+a member who may not take the action 403.
+"""
+
+import rules
+
+from chieftech.evaluation.models import Assignment, Committee, CommitteeMember, Recusal
+
+SCORE = "evaluation.score"
+CHAIR_COMMITTEE = "evaluation.chair_committee"
+
+
+@rules.predicate
+def is_member(user, committee: Committee) -> bool:
+    """An expert with the scoring capability who holds a seat on this committee."""
+    return (
+        user.is_authenticated
+        and user.has_perm(SCORE)
+        and CommitteeMember.objects.filter(committee=committee, expert__user=user).exists()
+    )
+
+
+@rules.predicate
+def is_chair(user, committee: Committee) -> bool:
+    """The chair acting as chair: holds the chair capability and is this committee's chair."""
+    return (
+        user.is_authenticated
+        and user.has_perm(CHAIR_COMMITTEE)
+        and committee.chair.user_id is not None
+        and committee.chair.user_id == user.pk
+    )
+
+
+def may_open_candidate(user, committee: Committee, application) -> bool:
+    """A member assigned to score the candidate and not recused from it (employer or declared)."""
+    if not user.is_authenticated or not user.has_perm(SCORE):
+        return False
+    member = CommitteeMember.objects.filter(committee=committee, expert__user=user).first()
+    if member is None:
+        return False
+    return (
+        Assignment.objects.filter(member=member, application=application).exists()
+        and not Recusal.objects.filter(member=member, application=application).exists()
+    )
