@@ -1,2 +1,11 @@
+"""Staff certificate downloads, under /certificates/ (namespace `certificates`)."""
+
+from django.urls import path
+
+from chieftech.certificates import views
+
 app_name = "certificates"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("rounds/<int:round_pk>/certificates.pdf", views.round_batch_pdf, name="round_batch_pdf"),
+]

@@ -1,3 +1,10 @@
 """Staff routes of the publicity area (approval); included by chieftech.publicity.urls."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chieftech.publicity.views import approval
+
+urlpatterns: list = [
+    path("approval/", approval.approval_list, name="approval_list"),
+    path("rounds/<int:round_pk>/approval/", approval.approval, name="approval"),
+]

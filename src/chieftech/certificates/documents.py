@@ -1,0 +1,195 @@
+"""The certificate as a printable A4 landscape PDF with a QR code to its public verification page.
+
+Drawn on the canvas (a certificate is a fixed layout, not flowing text). The Chinese font is embedded;
+no photo and no ID number is printed: whoever holds the paper can check it at the QR target instead.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from io import BytesIO
+
+from django.conf import settings
+from django.urls import reverse
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from chieftech.certificates.models import Certificate
+from chieftech.core.pdf import FONT_NAME, markup, register_cjk_font
+
+PAGE = landscape(A4)
+RED = colors.HexColor("#A61B1B")
+GOLD = colors.HexColor("#B8862B")
+INK = colors.HexColor("#1F2328")
+MUTED = colors.HexColor("#5B6470")
+QR_SIZE = 28 * mm
+
+# What a certificate needs, in one query for any number of them.
+CERTIFICATE_RELATED = (
+    "tenure__application__round__government_approval",
+    "tenure__enterprise",
+)
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The public page the QR code leads to."""
+    return settings.PUBLIC_BASE_URL + reverse("verify:verify", args=[certificate.verification_code])
+
+
+def certificate_qr(certificate: Certificate) -> QrCodeWidget:
+    """The QR code of a certificate: its verification URL, error correction M (survives a worn print)."""
+    return QrCodeWidget(verification_url(certificate), barLevel="M", barBorder=2)
+
+
+def _qr_drawing(widget: QrCodeWidget, size: float) -> Drawing:
+    x0, y0, x1, y1 = widget.getBounds()
+    width, height = x1 - x0, y1 - y0
+    drawing = Drawing(size, size, transform=[size / width, 0, 0, size / height, 0, 0])
+    # The renderer otherwise sets Helvetica, a font the PDF would name but not embed.
+    drawing.initialFontName = FONT_NAME
+    drawing.add(widget)
+    return drawing
+
+
+def _body_style() -> ParagraphStyle:
+    return ParagraphStyle(
+        "certificate-body",
+        fontName=FONT_NAME,
+        fontSize=17,
+        leading=30,
+        alignment=TA_JUSTIFY,
+        firstLineIndent=34,
+        wordWrap="CJK",
+        textColor=INK,
+    )
+
+
+def _frame(canvas: Canvas) -> None:
+    width, height = PAGE
+    canvas.setStrokeColor(RED)
+    canvas.setLineWidth(6)
+    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.2)
+    canvas.rect(17 * mm, 17 * mm, width - 34 * mm, height - 34 * mm)
+    # Corner ornaments: short gold strokes inside each corner.
+    canvas.setLineWidth(2.4)
+    for x, y, dx, dy in (
+        (20 * mm, 20 * mm, 1, 1),
+        (width - 20 * mm, 20 * mm, -1, 1),
+        (20 * mm, height - 20 * mm, 1, -1),
+        (width - 20 * mm, height - 20 * mm, -1, -1),
+    ):
+        canvas.line(x, y, x + dx * 14 * mm, y)
+        canvas.line(x, y, x, y + dy * 14 * mm)
+
+
+def _draw_certificate(canvas: Canvas, certificate: Certificate, style: ParagraphStyle) -> None:
+    tenure = certificate.tenure
+    application = tenure.application
+    round_ = application.round
+    approval = getattr(round_, "government_approval", None)
+    width = PAGE[0]
+    left, right = 40 * mm, width - 40 * mm
+
+    _frame(canvas)
+    canvas.setFillColor(RED)
+    canvas.setFont(FONT_NAME, 40)
+    canvas.drawCentredString(width / 2, 165 * mm, "首席技师证书")
+    canvas.setFillColor(MUTED)
+    canvas.setFont(FONT_NAME, 12)
+    canvas.drawCentredString(width / 2, 155 * mm, f"证书编号：{certificate.number}")
+
+    # The salutation, then the text with its two-character indent.
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_NAME, style.fontSize)
+    canvas.drawString(left, 140 * mm, f"{application.name}同志：")
+    body = Paragraph(
+        markup(
+            f"经区委人才工作领导小组审定、区人民政府批准，您被评为{round_.year}年度环翠区首席技师。特发此证。"
+        ),
+        style,
+    )
+    _, body_height = body.wrap(right - left, 40 * mm)
+    body.drawOn(canvas, left, 140 * mm - 4 * mm - body_height)
+
+    rows = [
+        ("姓　　名", application.name),
+        ("工作单位", tenure.enterprise.name),
+        ("职业（工种）", application.occupation),
+        ("管 理 期", f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"),
+        ("批准文号", approval.document_number if approval else ""),
+    ]
+    canvas.setFont(FONT_NAME, 13)
+    y = 104 * mm
+    for label, value in rows:
+        canvas.setFillColor(MUTED)
+        canvas.drawString(left, y, f"{label}：")
+        canvas.setFillColor(INK)
+        canvas.drawString(left + 34 * mm, y, value)
+        y -= 8 * mm
+
+    # The issuing authority and date, bottom right, where the seal goes.
+    canvas.setFont(FONT_NAME, 15)
+    canvas.drawRightString(right, 44 * mm, settings.SITE_AUTHORITY)
+    canvas.setFont(FONT_NAME, 13)
+    canvas.drawRightString(right - 14 * mm, 35 * mm, _cn(certificate.issued_on))
+    canvas.saveState()
+    canvas.setStrokeColor(colors.HexColor("#C9A0A0"))
+    canvas.setDash(2, 2)
+    canvas.setLineWidth(0.6)
+    canvas.circle(right - 28 * mm, 44 * mm, 19 * mm, stroke=1, fill=0)
+    canvas.restoreState()
+
+    # The QR code to the public verification page, bottom left, the code printed under it.
+    qr_x, qr_y = left, 32 * mm
+    renderPDF.draw(_qr_drawing(certificate_qr(certificate), QR_SIZE), canvas, qr_x, qr_y)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(FONT_NAME, 9)
+    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 16 * mm, "扫码查验证书")
+    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 11 * mm, f"查验码：{certificate.verification_code}")
+    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 6 * mm, "或在门户网站“证书查验”输入查验码")
+
+
+def certificates_pdf(certificates: Iterable[Certificate], *, title: str) -> bytes:
+    """One landscape A4 page per certificate; the certificates should come with CERTIFICATE_RELATED."""
+    register_cjk_font()
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=PAGE, initialFontName=FONT_NAME, lang="zh-CN")
+    canvas.setTitle(title)
+    canvas.setAuthor(settings.SITE_AUTHORITY)
+    canvas.setCreator(settings.SITE_NAME)
+    style = _body_style()
+    pages = 0
+    for certificate in certificates:
+        _draw_certificate(canvas, certificate, style)
+        canvas.showPage()
+        pages += 1
+    if not pages:
+        raise ValueError("a certificate PDF needs at least one certificate")
+    canvas.save()
+    return buffer.getvalue()
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    return certificates_pdf([certificate], title=f"首席技师证书 {certificate.number}")
+
+
+def round_certificates(round_) -> list[Certificate]:
+    """The round's certificates in number order, with everything the page needs."""
+    return list(
+        Certificate.objects.filter(tenure__application__round=round_)
+        .select_related(*CERTIFICATE_RELATED)
+        .order_by("number")
+    )

@@ -1,0 +1,161 @@
+"""Issuing certificates and reading their current status (SPEC.md §3 step 7, §4).
+
+A certificate is numbered "<policy prefix>-<round year>-<seq>" (HCSJ-2026-001), the sequence running per
+prefix and year in the committee's rank order, and carries a random verification code that the public
+page and the QR code use. What a verifier sees is derived from the tenure, never stored twice.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from chieftech.audit.domain import audit_record, snapshot
+from chieftech.certificates.models import Certificate
+from chieftech.policy.models import PolicyVersion
+from chieftech.selection.domain.errors import SelectionError
+from chieftech.selection.models import Round
+from chieftech.tenure.models import Tenure, TenureStatus
+
+# No 0/O, 1/I/L: a code read aloud over the phone or typed from paper cannot be mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+CODE_ATTEMPTS = 20
+CERTIFICATE_FIELDS = ["tenure", "number", "verification_code", "issued_on", "issued_by"]
+
+
+class CertificateError(SelectionError):
+    """A refused certificate action, with a Chinese message."""
+
+
+def verification_code_new() -> str:
+    """A fresh code of CODE_LENGTH characters from the unambiguous alphabet, unused so far."""
+    for _ in range(CODE_ATTEMPTS):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Certificate.objects.filter(verification_code=code).exists():
+            return code
+    # 31^12 codes: reaching this means the random source is broken, not that the space is full.
+    raise RuntimeError("could not draw an unused certificate verification code")
+
+
+def verification_code_normalise(value: str) -> str:
+    """What a person typed, as stored: blanks and hyphens dropped, upper case."""
+    return "".join(ch for ch in (value or "") if ch not in " -\u3000\t").upper()
+
+
+def _number_prefix(policy: PolicyVersion, year: int) -> str:
+    return f"{policy.certificate_prefix}-{year}-"
+
+
+def _next_sequence(prefix: str) -> int:
+    numbers = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    used = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
+    return max(used, default=0) + 1
+
+
+def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
+    """Number and issue the certificate of one tenure (the next number of its prefix and year)."""
+    with transaction.atomic():
+        tenure = (
+            Tenure.objects.select_for_update()
+            .select_related("application__round", "policy")
+            .get(pk=tenure.pk)
+        )
+        if Certificate.objects.filter(tenure=tenure).exists():
+            raise CertificateError(f"{tenure.application.name}的证书已经颁发，不能重复颁发。")
+        if tenure.status == TenureStatus.REVOKED:
+            raise CertificateError(f"{tenure.application.name}已被取消资格，不能颁发证书。")
+        policy = tenure.policy
+        # Numbers are drawn one at a time per prefix: the policy rows sharing the prefix serialise issuers.
+        list(PolicyVersion.objects.select_for_update().filter(certificate_prefix=policy.certificate_prefix))
+        prefix = _number_prefix(policy, tenure.application.round.year)
+        certificate = Certificate.objects.create(
+            tenure=tenure,
+            number=f"{prefix}{_next_sequence(prefix):03d}",
+            verification_code=verification_code_new(),
+            issued_on=issued_on,
+            issued_by=actor,
+        )
+        audit_record(
+            action="certificate.issue",
+            actor=actor,
+            obj=certificate,
+            after=snapshot(certificate, CERTIFICATE_FIELDS),
+        )
+    return certificate
+
+
+def round_tenures_in_rank_order(round_: Round):
+    """The round's tenures in the committee's rank order (those without a result last, by application)."""
+    return (
+        Tenure.objects.filter(application__round=round_)
+        .select_related("application", "enterprise")
+        .order_by(F("application__result__rank").asc(nulls_last=True), "application_id")
+    )
+
+
+def certificates_issue_for_round(*, actor, round_: Round, issued_on: date) -> list[Certificate]:
+    """A certificate for every tenure of the round that has none yet, numbered in rank order."""
+    with transaction.atomic():
+        pending = list(round_tenures_in_rank_order(round_).filter(certificate__isnull=True))
+        return [certificate_issue(actor=actor, tenure=tenure, issued_on=issued_on) for tenure in pending]
+
+
+# --- What a verifier sees ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    key: str
+    label: str
+    css: str
+    note: str = ""
+
+
+VALID = "valid"
+SUSPENDED = "suspended"
+EXPIRED = "expired"
+REVOKED = "revoked"
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def certificate_status(certificate: Certificate, today: date) -> CertificateStatus:
+    """The certificate's status on `today`, most final first.
+
+    - 已取消资格: the title was revoked (第17条) or the certificate withdrawn;
+    - 已期满: the management period ended (ends_on before today, or the tenure marked expired), or the
+      annual re-review failed: 第12条 only keeps "第二年复核认定为环翠区首席技师" in the title, so a failed
+      re-review ends the term early — the note says which;
+    - 保留资格、停止待遇: 第16条(一), left a skill post or moved out of the district while the term runs;
+    - 有效: otherwise.
+    """
+    tenure = certificate.tenure
+    if certificate.withdrawn_at is not None or tenure.status == TenureStatus.REVOKED:
+        when = (
+            tenure.status_since
+            if tenure.status == TenureStatus.REVOKED
+            else timezone.localdate(certificate.withdrawn_at)
+        )
+        return CertificateStatus(
+            REVOKED, "已取消资格", "status-bad", f"自{_cn(when)}起取消资格，证书已收回。"
+        )
+    if tenure.status == TenureStatus.NOT_RENEWED:
+        return CertificateStatus(
+            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{_cn(tenure.status_since)}终止。"
+        )
+    if tenure.status == TenureStatus.EXPIRED or tenure.ends_on < today:
+        return CertificateStatus(EXPIRED, "已期满", "status-bad", f"管理期已于{_cn(tenure.ends_on)}届满。")
+    if tenure.status == TenureStatus.SUSPENDED:
+        return CertificateStatus(
+            SUSPENDED,
+            "保留资格、停止待遇",
+            "status-warn",
+            f"自{_cn(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
+        )
+    return CertificateStatus(VALID, "有效", "status-ok")

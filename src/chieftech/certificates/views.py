@@ -1,0 +1,46 @@
+"""Staff downloads of certificates: one certificate, or every certificate of a round for printing."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from chieftech.certificates import documents
+from chieftech.certificates.documents import CERTIFICATE_RELATED, certificates_pdf, round_certificates
+from chieftech.certificates.models import Certificate
+from chieftech.core.permissions import capability_required
+from chieftech.selection.models import Round
+
+ISSUE = "certificates.issue_certificate"
+ENTERPRISE = "selection.submit_application"
+
+
+def certificates_visible_to(user):
+    """The officer sees every certificate; an enterprise user those of its own current staff, not withdrawn."""
+    qs = Certificate.objects.select_related(*CERTIFICATE_RELATED)
+    if user.has_perm(ISSUE):
+        return qs
+    if user.has_perm(ENTERPRISE) and user.enterprise_id:
+        return qs.filter(tenure__enterprise_id=user.enterprise_id, withdrawn_at__isnull=True)
+    return qs.none()
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@capability_required(ISSUE, ENTERPRISE)
+def certificate_pdf(request, pk: int):
+    certificate = get_object_or_404(certificates_visible_to(request.user), pk=pk)
+    return _pdf_response(documents.certificate_pdf(certificate), f"{certificate.number}.pdf")
+
+
+@capability_required(ISSUE)
+def round_batch_pdf(request, round_pk: int):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    certificates = round_certificates(round_)
+    if not certificates:
+        raise Http404("本批次尚未颁发证书。")
+    content = certificates_pdf(certificates, title=f"{round_.title} 首席技师证书")
+    return _pdf_response(content, f"certificates-{round_.year}-{round_.pk}.pdf")

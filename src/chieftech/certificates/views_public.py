@@ -1,0 +1,163 @@
+"""The public roster of chief technicians and certificate verification (no login).
+
+Only certificates of published rounds are public. These pages name a person, their work unit, occupation,
+certificate number and term — never an ID number, phone or bank account, which are never even loaded.
+"""
+
+from urllib.parse import urlsplit
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from chieftech.certificates.domain import certificate_status, verification_code_normalise
+from chieftech.certificates.models import Certificate
+from chieftech.core.permissions import public
+from chieftech.selection.models import Round, RoundState
+
+NOT_FOUND = "未查询到该证书，请核对查验码。"
+# Columns that hold personal data or long text: the public pages never load them.
+PRIVATE_FIELDS = (
+    "tenure__bank_account",
+    "tenure__bank_name",
+    "tenure__application__id_number",
+    "tenure__application__phone",
+    "tenure__application__deeds",
+    "tenure__application__apprentices_summary",
+    "tenure__application__enterprise_opinion",
+    "tenure__application__enterprise__contact_phone",
+    "tenure__application__enterprise__address",
+    "tenure__enterprise__contact_phone",
+    "tenure__enterprise__address",
+)
+
+
+def _cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _published_rounds():
+    return (
+        Round.objects.filter(state=RoundState.PUBLISHED, government_approval__published_at__isnull=False)
+        .select_related("government_approval")
+        .order_by("-government_approval__published_at", "-id")
+    )
+
+
+def public_certificates():
+    """Certificates of published rounds, with what the public pages show."""
+    return (
+        Certificate.objects.filter(tenure__application__round__state=RoundState.PUBLISHED)
+        .select_related(
+            "tenure__application__round__government_approval",
+            "tenure__application__enterprise",
+            "tenure__enterprise",
+        )
+        .defer(*PRIVATE_FIELDS)
+    )
+
+
+@public
+@require_safe
+def roster(request):
+    """The latest published roster (or the one asked for by ?round=), the other published rounds below."""
+    rounds = list(_published_rounds())
+    wanted = request.GET.get("round", "")
+    current = next((r for r in rounds if str(r.pk) == wanted), rounds[0] if rounds else None)
+    rows = []
+    verify_prefix = reverse("verify:lookup")
+    if current is not None:
+        today = timezone.localdate()
+        certificates = public_certificates().filter(tenure__application__round=current).order_by("number")
+        for certificate in certificates:
+            tenure = certificate.tenure
+            application = tenure.application
+            status = certificate_status(certificate, today)
+            rows.append(
+                {
+                    "name": application.name,
+                    "enterprise": application.enterprise.name,
+                    "occupation": application.occupation,
+                    "number": certificate.number,
+                    "url": f"{verify_prefix}{certificate.verification_code}/",
+                    "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}",
+                    "status": status.label,
+                    "status_css": status.css,
+                }
+            )
+    others = [
+        {
+            "title": r.title,
+            "url": f"?round={r.pk}",
+            "document_number": r.government_approval.document_number,
+            "published_on": _cn(timezone.localdate(r.government_approval.published_at)),
+        }
+        for r in rounds
+        if r is not current
+    ]
+    context = {"round": current, "rows": rows, "others": others}
+    if current is not None:
+        approval = current.government_approval
+        context["document_number"] = approval.document_number
+        context["published_on"] = _cn(timezone.localdate(approval.published_at))
+    return render(request, "certificates/roster.html", context)
+
+
+@public
+@require_safe
+def verify(request, code: str):
+    normalised = verification_code_normalise(code)
+    certificate = public_certificates().filter(verification_code=normalised).first()
+    if certificate is None:
+        return render(request, "certificates/verify_not_found.html", {"code": code[:40]}, status=404)
+    if normalised != code:
+        return redirect("verify:verify", code=normalised)
+    now = timezone.localtime()
+    tenure = certificate.tenure
+    application = tenure.application
+    round_ = application.round
+    status = certificate_status(certificate, now.date())
+    approval = getattr(round_, "government_approval", None)
+    context = {
+        "certificate": certificate,
+        "status": status,
+        "facts": [
+            ("姓名", application.name),
+            ("现工作单位", tenure.enterprise.name),
+            ("职业（工种）", application.occupation),
+            ("证书编号", certificate.number),
+            ("选拔批次", round_.title),
+            ("批准文号", approval.document_number if approval else ""),
+            ("管理期", f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"),
+            ("发证日期", _cn(certificate.issued_on)),
+        ],
+        "checked_at": f"{_cn(now.date())} {now:%H:%M}",
+    }
+    return render(request, "certificates/verify.html", context)
+
+
+def _code_from_input(value: str) -> str:
+    """A code typed in, or the whole verification address a QR reader shows."""
+    value = (value or "").strip()
+    if "/verify/" in value:
+        path = urlsplit(value).path if "://" in value else value
+        value = path.rstrip("/").rsplit("/", 1)[-1]
+    return verification_code_normalise(value)
+
+
+@public
+@require_safe
+def lookup(request):
+    """The look-up box: ?code=… goes to that certificate's page; a blank or unknown code is told so at the field."""
+    error = ""
+    value = request.GET.get("code")
+    if value is not None:
+        code = _code_from_input(value)
+        if not code:
+            error = "请输入证书查验码。"
+        elif public_certificates().filter(verification_code=code).exists():
+            return redirect("verify:verify", code=code)
+        else:
+            error = NOT_FOUND
+    return render(request, "certificates/lookup.html", {"value": (value or "")[:100], "error": error})

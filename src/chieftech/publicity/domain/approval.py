@@ -1,0 +1,351 @@
+"""审定 and 批准 (第10条(六)): the leadership's decision, the government's approval, the published roster.
+
+Each step is one audited transition by its role. The leadership approves the list, approves it with named
+removals, or rejects it back to the committee; the government then records its document number and date,
+which starts every approved person's term and issues their certificates in one transaction; the officer
+publishes the roster on the portal.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from chieftech.accounts.models import User
+from chieftech.accounts.roles import Role
+from chieftech.audit.domain import audit_record, snapshot
+from chieftech.certificates.domain import certificates_issue_for_round
+from chieftech.core.notify import notify
+from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
+from chieftech.publicity.domain.errors import PublicityError
+from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
+from chieftech.selection.domain.applications import application_transition
+from chieftech.selection.domain.rounds import round_transition
+from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.tenure.domain.terms import tenure_start
+
+DECIDE = "publicity.decide_leadership"
+APPROVE = "publicity.record_government_approval"
+PUBLISH = "publicity.manage_notice"
+
+DECISION_FIELDS = [
+    "round",
+    "outcome",
+    "meeting_date",
+    "minutes_reference",
+    "note",
+    "decided_by",
+    "decided_at",
+]
+APPROVAL_FIELDS = ["round", "document_number", "approved_on", "recorded_by", "recorded_at", "published_at"]
+
+# 威环政字〔2026〕12号: an issuing code, the year in 〔〕 (also accepted: [] and ［］ as typed), a number, 号.
+DOCUMENT_NUMBER = re.compile(
+    r"^(?P<code>[^\s〔〕\[\]［］]{2,30})[〔\[［](?P<year>\d{4})[〕\]］](?P<seq>\d{1,5})号$"
+)
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def approval_url(round_: Round) -> str:
+    return reverse("publicity:approval", args=[round_.pk])
+
+
+def _role_users(role: str):
+    return User.objects.filter(groups__name=role, is_active=True)
+
+
+def _locked_round(round_: Round, *, state: str, what: str) -> Round:
+    locked = Round.objects.select_for_update().select_related("policy").get(pk=round_.pk)
+    if locked.state != state:
+        raise PublicityError(
+            f"批次当前为“{locked.get_state_display()}”，不能{what}。须在“{RoundState(state).label}”阶段办理。"
+        )
+    return locked
+
+
+def _require(actor, capability: str, message: str) -> None:
+    if actor is None or not actor.has_perm(capability):
+        raise PublicityError(message)
+
+
+def document_number_normalise(value: str) -> str:
+    """A document number as printed: full-width 〔〕 whatever brackets were typed, no blanks."""
+    text = "".join((value or "").split())
+    match = DOCUMENT_NUMBER.fullmatch(text)
+    if match is None:
+        raise PublicityError(
+            "批准文号格式不正确，应为“发文机关代字〔年份〕序号号”，如：威环政字〔2026〕12号。",
+            field="document_number",
+        )
+    return f"{match['code']}〔{match['year']}〕{int(match['seq'])}号"
+
+
+# --- The leadership's decision (审定) ----------------------------------------------------------------
+
+
+def leadership_decide(
+    *,
+    actor,
+    round_: Round,
+    outcome: str,
+    meeting_date: date,
+    minutes_reference: str,
+    removed: Iterable[Application] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> LeadershipDecision:
+    """区委人才工作领导小组审定 the list after the notice has finished.
+
+    - approve: every remaining proposed candidate goes on to the government;
+    - approve_with_removals: the named proposed candidates (at least one, not all) become 审定未通过 with the
+      note as reason; the rest go on;
+    - reject: the whole list goes back to the committee (round → evaluation, proposed and not-proposed
+      candidates → qualified, the committee back to "scoring closed", its list unconfirmed); the notice stays
+      as the archived record.
+    """
+    now = now or timezone.now()
+    _require(actor, DECIDE, "只有区委人才工作领导小组可以审定建议人选名单。")
+    if outcome not in LeadershipDecision.Outcome.values:
+        raise PublicityError("请选择审定结论。", field="outcome")
+    minutes_reference = (minutes_reference or "").strip()
+    note = (note or "").strip()
+    if meeting_date is None:
+        raise PublicityError("请填写会议日期。", field="meeting_date")
+    if meeting_date > timezone.localdate(now):
+        raise PublicityError("会议日期不能晚于今天。", field="meeting_date")
+    if not minutes_reference:
+        raise PublicityError("请填写会议纪要编号或名称。", field="minutes_reference")
+    removed_pks = sorted({a.pk for a in removed})
+    with transaction.atomic():
+        locked = _locked_round(round_, state=RoundState.APPROVAL, what="审定")
+        previous = LeadershipDecision.objects.select_for_update().filter(round=locked).first()
+        if previous is not None and previous.outcome != LeadershipDecision.Outcome.REJECT:
+            raise PublicityError(f"领导小组已于{_cn(previous.meeting_date)}审定，不能重复审定。")
+        proposed = list(
+            Application.objects.filter(round=locked, state=ApplicationState.PROPOSED).order_by("pk")
+        )
+        proposed_pks = {a.pk for a in proposed}
+        if outcome == LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS:
+            if not removed_pks:
+                raise PublicityError("部分同意须至少选择一名取消的人选。", field="removed")
+            strangers = [pk for pk in removed_pks if pk not in proposed_pks]
+            if strangers:
+                raise PublicityError("只能取消本批次建议人选名单中的人员。", field="removed")
+            if len(removed_pks) == len(proposed_pks):
+                raise PublicityError("全部人选均不同意时，请选择“不同意”并退回评审委员会。", field="removed")
+            if not note:
+                raise PublicityError("取消部分人选须在说明中写明理由。", field="note")
+        elif removed_pks:
+            raise PublicityError("只有“部分同意”时才能选择取消的人选。", field="removed")
+        if outcome == LeadershipDecision.Outcome.REJECT and not note:
+            raise PublicityError("不同意时须写明理由，名单将退回评审委员会。", field="note")
+        if outcome != LeadershipDecision.Outcome.REJECT and not proposed:
+            raise PublicityError(
+                "建议人选名单中已无人选，只能选择“不同意”并退回评审委员会。", field="outcome"
+            )
+
+        before = snapshot(previous, DECISION_FIELDS) if previous is not None else None
+        decision = previous or LeadershipDecision(round=locked)
+        decision.outcome = outcome
+        decision.meeting_date = meeting_date
+        decision.minutes_reference = minutes_reference
+        decision.note = note
+        decision.decided_by = actor
+        decision.decided_at = now
+        decision.save()
+        decision.removed.set(removed_pks)
+
+        for application in proposed:
+            if application.pk in removed_pks:
+                application_transition(
+                    actor=actor,
+                    application=application,
+                    to_state=ApplicationState.NOT_APPROVED,
+                    reason=note,
+                    now=now,
+                )
+        if outcome == LeadershipDecision.Outcome.REJECT:
+            _return_to_committee(actor=actor, round_=locked, note=note, now=now)
+        audit_record(
+            action="leadership.decide",
+            actor=actor,
+            obj=decision,
+            reason=note,
+            before=before,
+            after={**snapshot(decision, DECISION_FIELDS), "removed": removed_pks},
+        )
+        _notify_after_decision(decision=decision, round_=locked, kept=len(proposed) - len(removed_pks))
+    return decision
+
+
+def _return_to_committee(*, actor, round_: Round, note: str, now: datetime) -> None:
+    for application in Application.objects.filter(
+        round=round_, state__in=[ApplicationState.PROPOSED, ApplicationState.NOT_PROPOSED]
+    ).order_by("pk"):
+        application_transition(
+            actor=actor, application=application, to_state=ApplicationState.QUALIFIED, reason=note, now=now
+        )
+    committee = Committee.objects.select_for_update().filter(round=round_).first()
+    if committee is not None and committee.state != CommitteeState.CLOSED:
+        before = committee.state
+        committee.state = CommitteeState.CLOSED
+        committee.save(update_fields=["state"])
+        audit_record(
+            action="committee.return_by_leadership",
+            actor=actor,
+            obj=committee,
+            reason=note,
+            before={"state": before},
+            after={"state": CommitteeState.CLOSED.value},
+        )
+    plist = ProposedList.objects.select_for_update().filter(round=round_).first()
+    if plist is not None and plist.confirmed_at is not None:
+        before = snapshot(plist, ["confirmed_by", "confirmed_at"])
+        plist.confirmed_by = None
+        plist.confirmed_at = None
+        plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+        audit_record(
+            action="proposed_list.unconfirm",
+            actor=actor,
+            obj=plist,
+            reason=note,
+            before=before,
+            after=snapshot(plist, ["confirmed_by", "confirmed_at"]),
+        )
+    round_transition(actor=actor, round_=round_, to_state=RoundState.EVALUATION, reason=note, now=now)
+
+
+def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept: int) -> None:
+    if decision.outcome == LeadershipDecision.Outcome.REJECT:
+        committee = Committee.objects.select_related("chair__user").filter(round=round_).first()
+        chair = committee.chair.user if committee is not None else None
+        notify(
+            users=[*_role_users(Role.OFFICER), chair],
+            subject=f"{round_.title}：领导小组审定不同意，名单退回评审委员会",
+            body=f"领导小组{_cn(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
+            f"理由：{decision.note}",
+            url=approval_url(round_),
+        )
+        return
+    notify(
+        users=_role_users(Role.GOVERNMENT),
+        subject=f"{round_.title}：领导小组已审定，待区政府批准",
+        body=f"领导小组{_cn(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
+        url=approval_url(round_),
+    )
+
+
+# --- The government's approval (批准) ----------------------------------------------------------------
+
+
+def government_approve(
+    *, actor, round_: Round, document_number: str, approved_on: date, now: datetime | None = None
+) -> GovernmentApproval:
+    """区政府批准: the document number and date. Every remaining proposed candidate is approved, their term
+    starts on the approval date and their certificate is issued — all or nothing."""
+    now = now or timezone.now()
+    _require(actor, APPROVE, "只有区政府经办人可以登记区政府批准。")
+    document_number = document_number_normalise(document_number)
+    if approved_on is None:
+        raise PublicityError("请填写批准日期。", field="approved_on")
+    if approved_on > timezone.localdate(now):
+        raise PublicityError("批准日期不能晚于今天。", field="approved_on")
+    year = int(re.search(r"〔(\d{4})〕", document_number)[1])
+    if year != approved_on.year:
+        raise PublicityError(
+            f"批准文号中的年份（{year}）与批准日期（{_cn(approved_on)}）不一致。", field="document_number"
+        )
+    with transaction.atomic():
+        locked = _locked_round(round_, state=RoundState.APPROVAL, what="登记区政府批准")
+        decision = LeadershipDecision.objects.filter(round=locked).first()
+        if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
+            raise PublicityError("领导小组审定同意后，方可登记区政府批准。")
+        if GovernmentApproval.objects.filter(round=locked).exists():
+            raise PublicityError("本批次已登记区政府批准，不能重复登记。")
+        if approved_on < decision.meeting_date:
+            raise PublicityError(
+                f"批准日期不能早于领导小组审定会议日期（{_cn(decision.meeting_date)}）。", field="approved_on"
+            )
+        if GovernmentApproval.objects.filter(document_number=document_number).exists():
+            raise PublicityError("该批准文号已被其他批次使用，请核对。", field="document_number")
+        approval = GovernmentApproval.objects.create(
+            round=locked,
+            document_number=document_number,
+            approved_on=approved_on,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        approved = list(
+            Application.objects.filter(round=locked, state=ApplicationState.PROPOSED)
+            .select_related("round__policy")
+            .order_by("pk")
+        )
+        for application in approved:
+            application_transition(
+                actor=actor,
+                application=application,
+                to_state=ApplicationState.APPROVED,
+                reason=document_number,
+                now=now,
+            )
+            tenure_start(application=application, starts_on=approved_on, actor=actor)
+        certificates = certificates_issue_for_round(actor=actor, round_=locked, issued_on=approved_on)
+        audit_record(
+            action="government.approve",
+            actor=actor,
+            obj=approval,
+            after={
+                **snapshot(approval, APPROVAL_FIELDS),
+                "approved": [a.pk for a in approved],
+                "certificates": [c.number for c in certificates],
+            },
+        )
+        notify(
+            users=_role_users(Role.OFFICER),
+            subject=f"{locked.title}：区政府已批准（{document_number}），待发文公布",
+            body=f"区政府于{_cn(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
+            url=approval_url(locked),
+        )
+    return approval
+
+
+# --- Publication (发文公布) ----------------------------------------------------------------------------
+
+
+def roster_publish(*, actor, round_: Round, now: datetime | None = None) -> GovernmentApproval:
+    """The officer publishes the approved roster: it appears on /roster/ with each certificate's link."""
+    now = now or timezone.now()
+    _require(actor, PUBLISH, "只有区人社局经办人可以发文公布名单。")
+    with transaction.atomic():
+        locked = _locked_round(round_, state=RoundState.APPROVAL, what="发文公布")
+        approval = GovernmentApproval.objects.select_for_update().filter(round=locked).first()
+        if approval is None:
+            raise PublicityError("区政府批准后，方可发文公布名单。")
+        approval.published_at = now
+        approval.save(update_fields=["published_at"])
+        round_transition(actor=actor, round_=locked, to_state=RoundState.PUBLISHED, now=now)
+        audit_record(
+            action="roster.publish",
+            actor=actor,
+            obj=approval,
+            before={"published_at": None},
+            after={"published_at": now},
+        )
+        enterprise_ids = Application.objects.filter(round=locked, state=ApplicationState.APPROVED).values(
+            "enterprise_id"
+        )
+        notify(
+            users=User.objects.filter(
+                groups__name=Role.ENTERPRISE, is_active=True, enterprise_id__in=enterprise_ids
+            ),
+            subject=f"{locked.title}：首席技师名单已发文公布",
+            body=f"依据{approval.document_number}，{locked.title}首席技师名单已在门户网站公布，证书可在线查验。",
+            url=reverse("verify:roster"),
+        )
+    return approval

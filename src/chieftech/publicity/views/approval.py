@@ -1,0 +1,297 @@
+"""The approval page of a round: the leader decides, the government approves, the officer publishes.
+
+Each role sees where the round stands and only its own form; a POST for another role's step is a 403.
+"""
+
+from django.contrib import messages
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from chieftech.certificates.models import Certificate
+from chieftech.core.permissions import capability_required, require
+from chieftech.publicity.domain.approval import (
+    APPROVE,
+    DECIDE,
+    PUBLISH,
+    government_approve,
+    leadership_decide,
+    roster_publish,
+)
+from chieftech.publicity.domain.errors import PublicityError
+from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
+from chieftech.publicity.models import LeadershipDecision
+from chieftech.selection.forms_officer import add_selection_error
+from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+
+CANDIDATE_STATES = (
+    ApplicationState.PROPOSED,
+    ApplicationState.APPROVED,
+    ApplicationState.NOT_APPROVED,
+    ApplicationState.REMOVED,
+)
+STATE_CSS = {
+    ApplicationState.PROPOSED: "status-warn",
+    ApplicationState.APPROVED: "status-ok",
+    ApplicationState.NOT_APPROVED: "status-bad",
+    ApplicationState.REMOVED: "status-bad",
+}
+# Fields the page never shows: not loading them keeps the rows from decrypting personal data.
+DEFERRED = (
+    "id_number",
+    "phone",
+    "deeds",
+    "apprentices_summary",
+    "enterprise_opinion",
+    "enterprise__contact_phone",
+)
+
+
+def _cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _round(pk: int) -> Round:
+    return get_object_or_404(
+        Round.objects.select_related(
+            "policy", "leadership_decision__decided_by", "government_approval__recorded_by"
+        ),
+        pk=pk,
+    )
+
+
+def _one_to_one(round_: Round, name: str):
+    return getattr(round_, name, None)
+
+
+def _proposed(round_: Round):
+    return (
+        Application.objects.filter(round=round_, state=ApplicationState.PROPOSED)
+        .select_related("enterprise")
+        .defer(*DEFERRED)
+        .order_by(F("result__rank").asc(nulls_last=True), "pk")
+    )
+
+
+def _candidates(round_: Round) -> list[dict]:
+    rows = (
+        Application.objects.filter(round=round_, state__in=CANDIDATE_STATES)
+        .select_related("enterprise", "result", "tenure__certificate")
+        .defer(*DEFERRED)
+        .order_by(F("result__rank").asc(nulls_last=True), "pk")
+    )
+    out = []
+    for a in rows:
+        result = getattr(a, "result", None)
+        tenure = getattr(a, "tenure", None)
+        certificate = getattr(tenure, "certificate", None) if tenure else None
+        out.append(
+            {
+                "name": a.name,
+                "gender": a.gender,
+                "enterprise": a.enterprise.name,
+                "occupation": a.occupation,
+                "skill_level": a.get_skill_level_display() if a.skill_level else "",
+                "rank": result.rank if result else "",
+                "composite": result.composite if result else "",
+                "state": a.get_state_display(),
+                "state_css": STATE_CSS.get(a.state, ""),
+                "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}" if tenure else "",
+                "certificate": certificate.number if certificate else "",
+                "certificate_url": reverse("certificates:certificate_pdf", args=[certificate.pk])
+                if certificate
+                else "",
+            }
+        )
+    return out
+
+
+def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
+    approving = decision is not None and decision.outcome != LeadershipDecision.Outcome.REJECT
+    steps = [
+        {
+            "title": "领导小组审定",
+            "done": approving,
+            "text": (
+                f"{decision.get_outcome_display()}（{_cn(decision.meeting_date)}，{decision.minutes_reference}）"
+                if decision
+                else "待审定"
+            ),
+        },
+        {
+            "title": "区政府批准",
+            "done": approval is not None,
+            "text": f"{approval.document_number}（{_cn(approval.approved_on)}）" if approval else "待批准",
+        },
+        {
+            "title": "发文公布",
+            "done": round_.state == RoundState.PUBLISHED,
+            "text": "已在门户网站公布" if round_.state == RoundState.PUBLISHED else "待公布",
+        },
+    ]
+    for step, role in zip(steps, ("leader", "government", "officer"), strict=True):
+        step["current"] = role == waiting
+    return steps
+
+
+def _waiting_for(round_: Round, decision, approval) -> str:
+    """Which role the round waits for: "leader", "government", "officer" or ""."""
+    if round_.state != RoundState.APPROVAL:
+        return ""
+    if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
+        return "leader"
+    if approval is None:
+        return "government"
+    return "officer"
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+def approval(request, round_pk: int):
+    round_ = _round(round_pk)
+    decision = _one_to_one(round_, "leadership_decision")
+    approval_ = _one_to_one(round_, "government_approval")
+    waiting = _waiting_for(round_, decision, approval_)
+    user = request.user
+    can_decide = waiting == "leader" and user.has_perm(DECIDE)
+    can_approve = waiting == "government" and user.has_perm(APPROVE)
+    can_publish = waiting == "officer" and user.has_perm(PUBLISH)
+
+    decision_form = LeadershipDecisionForm(proposed=_proposed(round_)) if can_decide else None
+    approval_form = GovernmentApprovalForm() if can_approve else None
+
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "decide":
+                require(user.has_perm(DECIDE), "只有区委人才工作领导小组可以审定建议人选名单。")
+                decision_form = LeadershipDecisionForm(request.POST, proposed=_proposed(round_))
+                if decision_form.is_valid() and _decide(request, round_, decision_form):
+                    return redirect("publicity:approval", round_pk=round_.pk)
+                can_decide = True
+            elif action == "approve":
+                require(user.has_perm(APPROVE), "只有区政府经办人可以登记区政府批准。")
+                approval_form = GovernmentApprovalForm(request.POST)
+                if approval_form.is_valid() and _approve(request, round_, approval_form):
+                    return redirect("publicity:approval", round_pk=round_.pk)
+                can_approve = True
+            elif action == "publish":
+                require(user.has_perm(PUBLISH), "只有区人社局经办人可以发文公布名单。")
+                roster_publish(actor=user, round_=round_)
+                messages.success(request, "首席技师名单已发文公布，门户网站“首席技师名单”栏目已更新。")
+                return redirect("publicity:approval", round_pk=round_.pk)
+            else:
+                messages.error(request, "请从页面上的表单提交。")
+                return redirect("publicity:approval", round_pk=round_.pk)
+        except PublicityError as exc:
+            messages.error(request, exc.message)
+            return redirect("publicity:approval", round_pk=round_.pk)
+
+    notice = getattr(round_, "notice", None)
+    context = {
+        "round": round_,
+        "notice": notice,
+        "notice_period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}" if notice else "",
+        "decision": decision,
+        "removed_names": [a.name for a in decision.removed.all()] if decision else [],
+        "government_approval": approval_,
+        "published_at": approval_.published_at if approval_ else None,
+        "steps": _steps(round_, decision, approval_, waiting),
+        "waiting": waiting,
+        "candidates": _candidates(round_),
+        "decision_form": decision_form if can_decide else None,
+        "approval_form": approval_form if can_approve else None,
+        "can_publish": can_publish,
+        "batch_pdf_url": reverse("certificates:round_batch_pdf", args=[round_.pk])
+        if approval_ is not None and user.has_perm("certificates.issue_certificate")
+        else "",
+        "roster_url": reverse("verify:roster") if round_.state == RoundState.PUBLISHED else "",
+    }
+    return render(request, "publicity/approval/approval.html", context)
+
+
+def _decide(request, round_: Round, form: LeadershipDecisionForm) -> bool:
+    data = form.cleaned_data
+    try:
+        decision = leadership_decide(
+            actor=request.user,
+            round_=round_,
+            outcome=data["outcome"],
+            meeting_date=data["meeting_date"],
+            minutes_reference=data["minutes_reference"],
+            removed=list(data["removed"]),
+            note=data["note"],
+        )
+    except PublicityError as exc:
+        add_selection_error(form, exc)
+        return False
+    if decision.outcome == LeadershipDecision.Outcome.REJECT:
+        messages.success(request, "已记录审定结论：不同意。建议人选名单已退回评审委员会。")
+    else:
+        messages.success(
+            request, f"已记录审定结论：{decision.get_outcome_display()}。已通知区政府经办人办理批准。"
+        )
+    return True
+
+
+def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
+    data = form.cleaned_data
+    try:
+        recorded = government_approve(
+            actor=request.user,
+            round_=round_,
+            document_number=data["document_number"],
+            approved_on=data["approved_on"],
+        )
+    except PublicityError as exc:
+        add_selection_error(form, exc)
+        return False
+    count = Certificate.objects.filter(tenure__application__round=round_).count()
+    messages.success(
+        request,
+        f"已登记区政府批准（{recorded.document_number}）。{count}名首席技师的管理期自{_cn(recorded.approved_on)}起计算，"
+        "证书已生成，待区人社局发文公布。",
+    )
+    return True
+
+
+# --- Rounds awaiting each role ----------------------------------------------------------------------
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+def approval_list(request):
+    user = request.user
+    rounds = list(
+        Round.objects.filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
+        .select_related("leadership_decision", "government_approval")
+        .order_by("-year", "-id")
+    )
+    waiting_rows, done_rows = [], []
+    labels = {"leader": "待领导小组审定", "government": "待区政府批准", "officer": "待发文公布"}
+    mine = {
+        "leader": user.has_perm(DECIDE),
+        "government": user.has_perm(APPROVE),
+        "officer": user.has_perm(PUBLISH),
+    }
+    for r in rounds:
+        decision = _one_to_one(r, "leadership_decision")
+        approval_ = _one_to_one(r, "government_approval")
+        waiting = _waiting_for(r, decision, approval_)
+        row = {
+            "title": r.title,
+            "url": reverse("publicity:approval", args=[r.pk]),
+            "state": labels.get(waiting, r.get_state_display()),
+            "state_css": "status-warn" if waiting else "status-ok",
+            "mine": mine.get(waiting, False),
+            "document_number": approval_.document_number if approval_ else "",
+            "published_on": _cn(timezone.localdate(approval_.published_at))
+            if approval_ and approval_.published_at
+            else "",
+        }
+        (waiting_rows if waiting else done_rows).append(row)
+    waiting_rows.sort(key=lambda row: not row["mine"])
+    return render(
+        request,
+        "publicity/approval/approval_list.html",
+        {"waiting_rows": waiting_rows, "done_rows": done_rows},
+    )
