@@ -1,2 +1,10 @@
+from django.urls import path
+
+from chieftech.tenure import views
+
 app_name = "tenure"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tenure_list, name="tenure_list"),
+    path("<int:pk>/showcase/", views.tenure_showcase, name="tenure_showcase"),
+    path("<int:pk>/showcase/photo/", views.tenure_showcase_photo, name="tenure_showcase_photo"),
+]

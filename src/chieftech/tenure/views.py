@@ -1,0 +1,161 @@
+"""The officer's pages for chief technicians: the list, and the showcase consent with the public summary."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from chieftech.core.permissions import capability_required
+from chieftech.core.pii import mask_bank_account, mask_phone
+from chieftech.selection.domain.errors import SelectionError
+from chieftech.tenure.domain.showcase import (
+    PhotoUpload,
+    photo_content_type,
+    photo_size_check,
+    showcase_visible,
+    tenure_showcase_update,
+)
+from chieftech.tenure.forms import ShowcaseForm
+from chieftech.tenure.models import Tenure, TenureStatus
+
+MANAGE_TENURE = "tenure.manage_tenure"
+
+STATUS_CSS = {
+    TenureStatus.ACTIVE: "status-ok",
+    TenureStatus.SUSPENDED: "status-warn",
+    TenureStatus.NOT_RENEWED: "status-bad",
+    TenureStatus.REVOKED: "status-bad",
+}
+# Long texts and the ID number are never shown on these pages; the phone and bank account only masked.
+_DEFERRED = (
+    "application__id_number",
+    "application__deeds",
+    "application__apprentices_summary",
+    "application__enterprise_opinion",
+    "enterprise__address",
+    "enterprise__contact_phone",
+    "enterprise__status_reason",
+)
+
+
+def _cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _tenures():
+    return Tenure.objects.select_related(
+        "application", "application__round", "enterprise", "certificate"
+    ).defer(*_DEFERRED)
+
+
+def _certificate_number(tenure: Tenure) -> str:
+    try:
+        return tenure.certificate.number
+    except ObjectDoesNotExist:
+        return ""
+
+
+def _consent_text(tenure: Tenure) -> str:
+    if not tenure.showcase_consent:
+        return "未同意"
+    return f"{timezone.localtime(tenure.showcase_consent_at):%Y-%m-%d}同意"
+
+
+@capability_required(MANAGE_TENURE)
+@require_safe
+def tenure_list(request):
+    rows = [
+        {
+            "name": t.application.name,
+            "round": t.application.round.title,
+            "enterprise": t.enterprise.name,
+            "occupation": t.application.occupation,
+            "certificate": _certificate_number(t),
+            "term": f"{t.starts_on:%Y-%m-%d} 至 {t.ends_on:%Y-%m-%d}",
+            "status": t.get_status_display(),
+            "status_css": STATUS_CSS.get(t.status, ""),
+            "phone": mask_phone(t.application.phone),
+            "bank_account": mask_bank_account(t.bank_account),
+            "consent": _consent_text(t),
+            "on_portal": showcase_visible(t),
+            "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
+        }
+        for t in _tenures().order_by("-starts_on", "application__name", "pk")
+    ]
+    return render(request, "tenure/tenure_list.html", {"rows": rows})
+
+
+def _add_error(form: ShowcaseForm, exc: SelectionError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _initial(tenure: Tenure) -> dict:
+    return {"consent": "yes" if tenure.showcase_consent else "no", "summary": tenure.showcase_summary}
+
+
+@capability_required(MANAGE_TENURE)
+def tenure_showcase(request, pk: int):
+    tenure = get_object_or_404(_tenures(), pk=pk)
+    if request.method == "POST":
+        form = ShowcaseForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload = data["photo"]
+            try:
+                photo = None
+                if upload is not None:
+                    # Refused by size before the content is read into memory.
+                    photo_size_check(name=upload.name, size=upload.size)
+                    photo = PhotoUpload(name=upload.name, content=upload.read())
+                tenure = tenure_showcase_update(
+                    actor=request.user,
+                    tenure=tenure,
+                    consent=data["consent"] == "yes",
+                    summary=data["summary"],
+                    photo=photo,
+                    remove_photo=data["remove_photo"],
+                )
+            except SelectionError as exc:
+                _add_error(form, exc)
+            else:
+                shown = "，已在门户展示" if showcase_visible(tenure) else "，不在门户展示"
+                messages.success(request, f"{tenure.application.name}的门户展示信息已保存{shown}。")
+                return redirect(reverse("tenure:tenure_showcase", args=[tenure.pk]))
+    else:
+        form = ShowcaseForm(initial=_initial(tenure))
+    context = {
+        "form": form,
+        "tenure": tenure,
+        "name": tenure.application.name,
+        "enterprise": tenure.enterprise.name,
+        "town": tenure.enterprise.get_town_display(),
+        "occupation": tenure.application.occupation,
+        "certificate": _certificate_number(tenure),
+        "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}",
+        "status": tenure.get_status_display(),
+        "status_css": STATUS_CSS.get(tenure.status, ""),
+        "consent": _consent_text(tenure),
+        "on_portal": showcase_visible(tenure),
+        "photo_url": reverse("tenure:tenure_showcase_photo", args=[tenure.pk]) if tenure.photo else "",
+    }
+    return render(request, "tenure/tenure_showcase.html", context)
+
+
+@capability_required(MANAGE_TENURE)
+@require_safe
+def tenure_showcase_photo(request, pk: int):
+    """The stored photo for the officer's preview, whether or not the person consented."""
+    tenure = get_object_or_404(Tenure.objects.exclude(photo="").only("pk", "photo"), pk=pk)
+    try:
+        handle = tenure.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404("照片不存在。") from None
+    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
