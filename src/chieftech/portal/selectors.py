@@ -1,9 +1,33 @@
-"""What the public portal may show: published calls only, never a draft and never personal data."""
+"""What the public portal may show: published calls, notices and rosters only, never a draft and never
+personal data (the querysets load no encrypted field at all)."""
+
+from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
 
+from chieftech.publicity.models import Notice
 from chieftech.selection.models import Round, RoundState
+from chieftech.tenure.domain.showcase import SHOWCASE_STATUSES
+from chieftech.tenure.models import Tenure
+
+# Columns of an application or enterprise that a public page never reads: deferring them keeps the
+# personal data out of memory, not just out of the template.
+_APPLICATION_PRIVATE = (
+    "application__id_number",
+    "application__phone",
+    "application__deeds",
+    "application__apprentices_summary",
+    "application__enterprise_opinion",
+)
+_ENTERPRISE_PRIVATE = ("address", "contact_phone", "contact_name", "status_reason", "uscc")
+
+
+def _rounds_public() -> QuerySet[Round]:
+    rounds = Round.objects.all()
+    if not settings.DEMO_MODE:
+        rounds = rounds.filter(is_demo=False)
+    return rounds
 
 
 def calls_public() -> QuerySet[Round]:
@@ -11,7 +35,51 @@ def calls_public() -> QuerySet[Round]:
 
     Demo rounds show only while the site runs in demo mode.
     """
-    rounds = Round.objects.exclude(state=RoundState.DRAFT).select_related("policy")
-    if not settings.DEMO_MODE:
-        rounds = rounds.filter(is_demo=False)
-    return rounds
+    return _rounds_public().exclude(state=RoundState.DRAFT).select_related("policy")
+
+
+def notices_current(*, today: date) -> QuerySet[Notice]:
+    """Published notices whose period includes today."""
+    return Notice.objects.filter(
+        state=Notice.State.PUBLISHED,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        round__in=_rounds_public(),
+    ).only("pk", "title", "starts_on", "ends_on", "issued_by", "round_id")
+
+
+def roster_round_latest() -> Round | None:
+    """The round whose roster was published last."""
+    return (
+        _rounds_public()
+        .filter(state=RoundState.PUBLISHED, government_approval__published_at__isnull=False)
+        .select_related("government_approval")
+        .order_by("-government_approval__published_at", "-pk")
+        .first()
+    )
+
+
+def roster_tenures(round_: Round) -> QuerySet[Tenure]:
+    """The certified chief technicians of a published round, in certificate order."""
+    return (
+        Tenure.objects.filter(application__round=round_, certificate__isnull=False)
+        .select_related("application", "application__enterprise", "certificate")
+        .defer(*_APPLICATION_PRIVATE, "bank_account", "bank_name", "showcase_summary")
+        .defer(*(f"application__enterprise__{name}" for name in _ENTERPRISE_PRIVATE))
+        .order_by("certificate__number")
+    )
+
+
+def showcase_public() -> QuerySet[Tenure]:
+    """Chief technicians who hold the title, consented to the showcase, and whose roster was published."""
+    return (
+        Tenure.objects.filter(
+            showcase_consent=True,
+            status__in=SHOWCASE_STATUSES,
+            application__round__in=_rounds_public().filter(state=RoundState.PUBLISHED),
+        )
+        .select_related("application", "enterprise")
+        .defer(*_APPLICATION_PRIVATE, "bank_account", "bank_name")
+        .defer(*(f"enterprise__{name}" for name in _ENTERPRISE_PRIVATE))
+        .order_by("-starts_on", "application__name", "pk")
+    )

@@ -1,16 +1,32 @@
-"""The public portal (no login): the district's calls for applications and their blank forms.
+"""The public portal (no login): the district's calls, current notices, the latest roster, the certificate
+look-up and the chief technicians' showcase (第14条(六)).
 
-Only round-level facts appear here (title, timeline, call text); nothing of any application.
+Nothing personal reaches these pages: name, employer, occupation, the town at most, and what the person
+agreed to show. The selectors do not even load ID numbers, phones, bank accounts or street addresses.
 """
 
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from chieftech.core.permissions import public
-from chieftech.portal.selectors import calls_public
+from chieftech.portal.selectors import (
+    calls_public,
+    notices_current,
+    roster_round_latest,
+    roster_tenures,
+    showcase_public,
+)
 from chieftech.selection.domain.rounds import application_deadline_at
 from chieftech.selection.models import Round, RoundState
+from chieftech.tenure.domain.showcase import photo_content_type
+from chieftech.tenure.models import Tenure, TenureStatus
+
+SHOWCASE_TEASER_SIZE = 6
+TEASER_SUMMARY_CHARS = 60
 
 
 def _cn(d) -> str:
@@ -47,18 +63,122 @@ def _calls(now) -> list[dict]:
     return rows
 
 
+def _notice_rows(today) -> list[dict]:
+    return [
+        {
+            "title": notice.title,
+            "url": reverse("publicity_public:notice_detail", args=[notice.pk]),
+            "period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}",
+            "issued_by": notice.issued_by,
+        }
+        for notice in notices_current(today=today)
+    ]
+
+
+def _term(tenure: Tenure) -> str:
+    return f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"
+
+
+def _roster() -> dict | None:
+    round_ = roster_round_latest()
+    if round_ is None:
+        return None
+    approval = round_.government_approval
+    rows = []
+    for tenure in roster_tenures(round_):
+        application, certificate = tenure.application, tenure.certificate
+        rows.append(
+            {
+                "name": application.name,
+                "enterprise": application.enterprise.name,
+                "occupation": application.occupation,
+                "number": certificate.number,
+                "verify_url": reverse("verify:verify", args=[certificate.verification_code]),
+                "term": _term(tenure),
+                "revoked": tenure.status == TenureStatus.REVOKED,
+            }
+        )
+    return {
+        "title": round_.title,
+        "document_number": approval.document_number,
+        "approved_on": _cn(approval.approved_on),
+        "rows": rows,
+    }
+
+
+def _showcase_row(tenure: Tenure) -> dict:
+    application, enterprise = tenure.application, tenure.enterprise
+    summary = tenure.showcase_summary
+    return {
+        "pk": tenure.pk,
+        "name": application.name,
+        "initial": application.name[:1],
+        "enterprise": enterprise.name,
+        "town": enterprise.get_town_display(),
+        "occupation": application.occupation,
+        "term": _term(tenure),
+        "summary": summary,
+        "summary_short": summary
+        if len(summary) <= TEASER_SUMMARY_CHARS
+        else summary[:TEASER_SUMMARY_CHARS] + "……",
+        "photo_url": reverse("portal:showcase_photo", args=[tenure.pk]) if tenure.photo else "",
+    }
+
+
 @public
+@require_safe
 def index(request):
-    calls = [row for row in _calls(timezone.now()) if row["accepting"]]
-    return render(request, "portal/index.html", {"open_calls": calls})
+    now = timezone.now()
+    showcase = [_showcase_row(t) for t in showcase_public()[:SHOWCASE_TEASER_SIZE]]
+    context = {
+        "open_calls": [row for row in _calls(now) if row["accepting"]],
+        "notices": _notice_rows(timezone.localdate(now)),
+        "roster": _roster(),
+        "showcase": showcase,
+        "lookup_url": reverse("verify:lookup"),
+        "notice_list_url": reverse("publicity_public:notice_list"),
+        "roster_url": reverse("verify:roster"),
+    }
+    return render(request, "portal/index.html", context)
 
 
 @public
+@require_safe
+def showcase(request):
+    rows = [_showcase_row(t) for t in showcase_public()]
+    return render(request, "portal/showcase.html", {"rows": rows})
+
+
+@public
+@require_safe
+def showcase_photo(request, pk: int):
+    """A consenting chief technician's photo, shown inline as an image and nothing else.
+
+    Uploads are never served by URL; this view finds the photo only through the showcase itself, so a
+    withdrawn consent or a revoked title makes it unreachable at once, and no cache keeps a copy.
+    """
+    tenure = get_object_or_404(
+        showcase_public().select_related(None).exclude(photo="").only("pk", "photo"), pk=pk
+    )
+    try:
+        handle = tenure.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404("照片不存在。") from None
+    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
+@public
+@require_safe
 def call_list(request):
     return render(request, "portal/call_list.html", {"calls": _calls(timezone.now())})
 
 
 @public
+@require_safe
 def call_detail(request, pk: int):
     round_ = get_object_or_404(calls_public(), pk=pk)
     row = _call_row(round_, timezone.now())
