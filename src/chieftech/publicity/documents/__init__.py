@@ -1,0 +1,1 @@
+"""Printable documents of the notice stage: the notice each applying enterprise posts on its premises."""

@@ -1,0 +1,402 @@
+"""The officer's notice pages: prepare, edit, publish and finish the notice; the objections and their findings;
+the printable notice for each applying enterprise."""
+
+from datetime import date
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chieftech.accounts.models import Enterprise
+from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.permissions import capability_required
+from chieftech.core.pii import mask_phone
+from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
+from chieftech.publicity.documents.notice_pdf import notice_pdf as render_notice_pdf
+from chieftech.publicity.domain.errors import PublicityError
+from chieftech.publicity.domain.notice import (
+    FINDING_STATES,
+    MANAGE_NOTICE,
+    cn_date,
+    cn_number,
+    notice_finish,
+    notice_has_ended,
+    notice_is_running,
+    notice_period,
+    notice_prepare,
+    notice_publish,
+    notice_table,
+    notice_text_problem,
+    notice_update,
+    period_label,
+)
+from chieftech.publicity.domain.objections import HANDLE_OBJECTION, objection_decide, objection_investigate
+from chieftech.publicity.forms_notice import (
+    DecideForm,
+    InvestigateForm,
+    NoticeEditForm,
+    NoticePrepareForm,
+    add_domain_error,
+)
+from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
+from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+
+OBJECTION_STATE_CSS = {
+    Objection.State.RECEIVED: "status-warn",
+    Objection.State.INVESTIGATING: "status-warn",
+    Objection.State.UPHELD: "status-bad",
+    Objection.State.NOT_UPHELD: "status-ok",
+}
+NOTICE_STATE_CSS = {Notice.State.DRAFT: "status-warn", Notice.State.PUBLISHED: "status-ok"}
+_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
+
+
+def _attachment(filename: str, fallback: str) -> str:
+    name = filename.translate(_UNSAFE_IN_FILENAMES)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _applying_enterprises(round_: Round) -> list[tuple[int, str]]:
+    """The enterprises that recommended someone to this round: each posts the notice on its premises."""
+    submitted = Application.objects.filter(round=round_).exclude(
+        state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]
+    )
+    return list(
+        Enterprise.objects.filter(pk__in=submitted.values("enterprise_id"))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+# --- The notice -------------------------------------------------------------------------------------
+
+
+def _period_preview(round_: Round, starts_on: date | None) -> dict:
+    if starts_on is None:
+        return {}
+    try:
+        period = notice_period(starts_on=starts_on, policy=round_.policy)
+    except CalendarDataMissing as exc:
+        return {"error": str(exc)}
+    text = (
+        f"{cn_date(starts_on)}至{cn_date(period.ends_on)}（{cn_number(period.working_days)}个工作日），"
+        f"截至{cn_date(period.ends_on)}24时（北京时间）"
+    )
+    if period.first_day != starts_on:
+        text += f"；开始日不是工作日，从{cn_date(period.first_day)}起计算工作日"
+    return {"text": text}
+
+
+def _starts_on_param(request) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get("starts_on", ""))
+    except ValueError:
+        return None
+
+
+def _finish_blockers(notice: Notice, open_objections: int, now) -> list[str]:
+    blockers = []
+    if not notice_has_ended(notice, now):
+        blockers.append(f"公示期至{cn_date(notice.ends_on)}24时结束，期满后方可结束公示。")
+    if open_objections:
+        blockers.append(f"还有{open_objections}件异议尚未作出处理结论。")
+    return blockers
+
+
+def _objection_counts(notice: Notice | None) -> dict[str, int]:
+    if notice is None:
+        return {}
+    rows = notice.objections.values_list("state").annotate(n=Count("id")).order_by()
+    return dict(rows)
+
+
+def _manage_page(
+    request, round_: Round, notice: Notice | None, *, prepare_form=None, edit_form=None, status=200
+):
+    now = timezone.now()
+    can_prepare = notice is None and round_.state == RoundState.NOTICE
+    if can_prepare and prepare_form is None:
+        prepare_form = NoticePrepareForm(initial={"starts_on": _starts_on_param(request)})
+    if prepare_form is not None:
+        prepare_form.fields["starts_on"].widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-target": "#period-preview",
+                "hx-select": "#period-preview",
+                "hx-swap": "outerHTML",
+            }
+        )
+    if notice is not None and notice.state == Notice.State.DRAFT and edit_form is None:
+        edit_form = NoticeEditForm(
+            initial={"starts_on": notice.starts_on, "title": notice.title, "body": notice.body}
+        )
+    counts = _objection_counts(notice)
+    open_objections = sum(n for state, n in counts.items() if state not in FINDING_STATES)
+    preview_date = _starts_on_param(request)
+    if preview_date is None and prepare_form is not None and prepare_form.is_bound:
+        preview_date = getattr(prepare_form, "cleaned_data", {}).get("starts_on")
+    context = {
+        "round": round_,
+        "notice": notice,
+        "notice_state_css": NOTICE_STATE_CSS.get(notice.state, "") if notice else "",
+        "in_notice_stage": round_.state == RoundState.NOTICE,
+        "prepare_form": prepare_form if can_prepare else None,
+        "preview": _period_preview(round_, preview_date) if can_prepare else {},
+        "edit_form": edit_form,
+        "rows": notice_table(notice) if notice else [],
+        "period": period_label(notice) if notice else "",
+        "closes_at": end_of_day(notice.ends_on) if notice else None,
+        "running": notice_is_running(notice, now) if notice else False,
+        "text_problem": notice_text_problem(notice) if notice and notice.state == Notice.State.DRAFT else "",
+        "objection_total": sum(counts.values()),
+        "open_objections": open_objections,
+        "finish_blockers": _finish_blockers(notice, open_objections, now)
+        if notice and notice.state == Notice.State.PUBLISHED
+        else [],
+        "enterprises": [
+            {"name": name, "pdf_url": reverse("publicity:notice_pdf", args=[round_.pk, pk])}
+            for pk, name in (_applying_enterprises(round_) if notice else [])
+        ],
+        "public_url": reverse("publicity_public:notice_detail", args=[notice.pk])
+        if notice and notice.state != Notice.State.DRAFT
+        else "",
+        "objections_url": reverse("publicity:objection_list", args=[round_.pk]),
+        "round_url": reverse("selection:round_detail", args=[round_.pk]),
+    }
+    return render(request, "publicity/notice/notice_manage.html", context, status=status)
+
+
+def _notice_action(request, round_: Round, notice: Notice | None):
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "prepare":
+        form = NoticePrepareForm(request.POST)
+        if form.is_valid():
+            try:
+                notice_prepare(actor=user, round_=round_, starts_on=form.cleaned_data["starts_on"])
+            except PublicityError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已生成公示草稿，请核对正文和名单后发布。")
+                return None
+        return _manage_page(request, round_, notice, prepare_form=form)
+    if notice is None:
+        raise Http404("本批次尚无考察公示。")
+    if action == "update":
+        form = NoticeEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice_update(
+                    actor=user,
+                    notice=notice,
+                    starts_on=data["starts_on"],
+                    title=data["title"],
+                    body=data["body"],
+                    regenerate=data["regenerate"],
+                )
+            except PublicityError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "公示草稿已保存。")
+                return None
+        return _manage_page(request, round_, notice, edit_form=form)
+    try:
+        if action == "publish":
+            notice_publish(actor=user, notice=notice)
+            messages.success(request, f"考察公示已发布，公示期为{period_label(notice)}。")
+        elif action == "finish":
+            notice_finish(actor=user, round_=round_)
+            messages.success(request, "考察公示已结束，建议人选名单已提交审定。")
+        else:
+            raise PermissionDenied("未知的操作。")
+    except PublicityError as exc:
+        messages.error(request, exc.message)
+    return None
+
+
+@capability_required(MANAGE_NOTICE)
+@require_http_methods(["GET", "POST"])
+def notice_manage(request, round_pk: int):
+    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=round_pk)
+    notice = Notice.objects.filter(round=round_).first()
+    if request.method == "POST":
+        response = _notice_action(request, round_, notice)
+        if response is not None:
+            return response
+        return redirect("publicity:notice_manage", round_pk=round_.pk)
+    return _manage_page(request, round_, notice)
+
+
+@capability_required(MANAGE_NOTICE)
+@require_GET
+@never_cache
+def notice_pdf(request, round_pk: int, enterprise_pk: int):
+    notice = get_object_or_404(Notice.objects.select_related("round"), round_id=round_pk)
+    applying = dict(_applying_enterprises(notice.round))
+    if enterprise_pk not in applying:
+        raise Http404("该单位没有在本批次申报。")
+    enterprise = Enterprise.objects.get(pk=enterprise_pk)
+    content = render_notice_pdf(notice, enterprise=enterprise)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = _attachment(
+        f"{notice.title}_{enterprise.name}.pdf", f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Objections -------------------------------------------------------------------------------------
+
+
+@capability_required(HANDLE_OBJECTION)
+@require_GET
+def objection_list(request, round_pk: int):
+    round_ = get_object_or_404(Round, pk=round_pk)
+    objections = (
+        Objection.objects.filter(notice__round=round_)
+        .select_related("entry__application")
+        .only("receipt_code", "submitted_at", "state", "name", "handled_at", "entry__application__name")
+        .order_by("submitted_at", "pk")
+    )
+    rows = [
+        {
+            "code": o.receipt_code,
+            "url": reverse("publicity:objection_detail", args=[o.pk]),
+            "submitted": o.submitted_at,
+            "candidate": o.entry.application.name,
+            "objector": o.name,
+            "state": o.get_state_display(),
+            "state_css": OBJECTION_STATE_CSS.get(o.state, ""),
+            "handled": o.handled_at,
+        }
+        for o in objections
+    ]
+    return render(
+        request,
+        "publicity/notice/objection_list.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "open": sum(1 for row in rows if row["state_css"] == "status-warn"),
+            "manage_url": reverse("publicity:notice_manage", args=[round_.pk]),
+        },
+    )
+
+
+def _objection_or_404(pk: int) -> Objection:
+    return get_object_or_404(
+        Objection.objects.select_related("notice__round", "entry__application__enterprise", "handled_by"),
+        pk=pk,
+    )
+
+
+def _objection_page(request, objection: Objection, *, investigate_form=None, decide_form=None, revealed=""):
+    final = objection.state in FINDING_STATES
+    open_for_handling = not final and objection.notice.state != Notice.State.CLOSED
+    if open_for_handling:
+        investigate_form = investigate_form or InvestigateForm(
+            initial={"notes": objection.investigation_notes}
+        )
+        decide_form = decide_form or DecideForm()
+    evidence = [
+        {
+            "name": e.original_name,
+            "size_kb": max(1, round(e.size / 1024)),
+            "url": reverse("publicity:objection_evidence", args=[objection.pk, e.pk]),
+        }
+        for e in objection.evidence.all()
+    ]
+    application = objection.entry.application
+    context = {
+        "objection": objection,
+        "notice": objection.notice,
+        "round": objection.notice.round,
+        "candidate": application.name,
+        "enterprise": application.enterprise.name,
+        "entry_removed": objection.entry.removed,
+        "state_css": OBJECTION_STATE_CSS.get(objection.state, ""),
+        "phone_masked": mask_phone(objection.phone),
+        "revealed": revealed,
+        "can_reveal": request.user.has_perm("accounts.reveal_personal_data"),
+        "evidence": evidence,
+        "final": final,
+        "investigate_form": investigate_form if open_for_handling else None,
+        "decide_form": decide_form if open_for_handling else None,
+        "submitted": objection.submitted_at.astimezone(DEADLINE_TZ),
+        "list_url": reverse("publicity:objection_list", args=[objection.notice.round_id]),
+    }
+    return render(request, "publicity/notice/objection_detail.html", context)
+
+
+@capability_required(HANDLE_OBJECTION)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def objection_detail(request, pk: int):
+    objection = _objection_or_404(pk)
+    if request.method == "GET":
+        return _objection_page(request, objection)
+    action = request.POST.get("action", "")
+    if action == "reveal":
+        if not request.user.has_perm("accounts.reveal_personal_data"):
+            raise PermissionDenied("您没有查看完整个人敏感信息的权限。")
+        value = personal_data_reveal(actor=request.user, obj=objection, field_name="phone", reason="核实异议")
+        return _objection_page(request, objection, revealed=value)
+    if action == "investigate":
+        form = InvestigateForm(request.POST)
+        if form.is_valid():
+            try:
+                objection_investigate(
+                    actor=request.user, objection=objection, notes=form.cleaned_data["notes"]
+                )
+            except PublicityError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "调查核实情况已记录。")
+                return redirect("publicity:objection_detail", pk=objection.pk)
+        return _objection_page(request, objection, investigate_form=form)
+    if action == "decide":
+        form = DecideForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                objection_decide(
+                    actor=request.user,
+                    objection=objection,
+                    upheld=data["finding"] == "upheld",
+                    reason=data["reason"],
+                    public_reply=data["public_reply"],
+                )
+            except PublicityError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "处理结论已记录。")
+                return redirect("publicity:objection_detail", pk=objection.pk)
+        return _objection_page(request, objection, decide_form=form)
+    raise PermissionDenied("未知的操作。")
+
+
+@capability_required(HANDLE_OBJECTION)
+@require_GET
+def objection_evidence(request, pk: int, evidence_pk: int):
+    """Always a download, never shown inline: the browser must not interpret an uploaded file."""
+    evidence = get_object_or_404(ObjectionEvidence, pk=evidence_pk, objection_id=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
