@@ -1,3 +1,16 @@
 """Routes of the evaluation area (results); included by chieftech.evaluation.urls."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chieftech.evaluation.views import results
+
+urlpatterns: list = [
+    path("rounds/<int:round_pk>/results/", results.results, name="results"),
+    path("rounds/<int:round_pk>/proposed-list/", results.proposed_list, name="proposed_list"),
+    path("rounds/<int:round_pk>/score-sheets.xlsx", results.score_sheets_xlsx, name="score_sheets_xlsx"),
+    path(
+        "rounds/<int:round_pk>/committee-record.pdf",
+        results.committee_record_pdf,
+        name="committee_record_pdf",
+    ),
+]
