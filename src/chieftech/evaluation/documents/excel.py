@@ -57,31 +57,31 @@ def _number(value: Decimal | str | None) -> Decimal | None:
 
 
 def _part_rows(report: ResultsReport, sheets, part: str):
-    """(rank, candidate, enterprise, member, status, values…) for every candidate × member of `part`."""
-    recused = report.recused_pairs
+    """(rank, candidate, enterprise, member, status, values…, submitted) for every candidate × member of `part`."""
+    recused = {(line.member_id, line.application_id): line.kind for line in report.recusals}
     criteria = report.criteria
+    width = len(criteria) + 1 if part == ScoreSheet.Part.COMPREHENSIVE else 1
     for row in report.rows:
         for column in report.members:
-            sheet = sheets.get((column.member_id, row.application_id, part))
-            if (column.member_id, row.application_id) in recused:
-                status, values = RECUSED, []
+            pair = (column.member_id, row.application_id)
+            sheet = sheets.get((*pair, part))
+            values, submitted = [], None
+            if pair in recused:
+                # Whatever the member may have entered before the recusal never counts.
+                status = f"{RECUSED}（{recused[pair]}）"
             elif sheet is None:
-                status, values = NO_SHEET, []
+                status = NO_SHEET
             else:
                 status = SHEET_STATES.get(sheet.state, sheet.state)
+                if sheet.submitted_at:
+                    submitted = timezone.localtime(sheet.submitted_at).strftime(TIME_FORMAT)
                 # Only submitted points count; a draft's points were never handed in.
-                if sheet.state != ScoreSheet.State.SUBMITTED:
-                    values = []
-                elif part == ScoreSheet.Part.COMPREHENSIVE:
-                    points = {s.criterion_id: s.points for s in sheet.scores.all()}
-                    values = [*(points.get(c.pk) for c in criteria), sheet.total]
-                else:
-                    values = [sheet.total]
-            submitted = (
-                timezone.localtime(sheet.submitted_at).strftime(TIME_FORMAT)
-                if sheet is not None and sheet.submitted_at
-                else None
-            )
+                if sheet.state == ScoreSheet.State.SUBMITTED:
+                    if part == ScoreSheet.Part.COMPREHENSIVE:
+                        points = {s.criterion_id: s.points for s in sheet.scores.all()}
+                        values = [*(points.get(c.pk) for c in criteria), sheet.total]
+                    else:
+                        values = [sheet.total]
             yield [
                 row.rank,
                 _text(row.name),
@@ -89,10 +89,7 @@ def _part_rows(report: ResultsReport, sheets, part: str):
                 _text(column.label),
                 status,
                 *(_number(v) for v in values),
-                *(
-                    [None]
-                    * ((len(criteria) + 1 if part == ScoreSheet.Part.COMPREHENSIVE else 1) - len(values))
-                ),
+                *([None] * (width - len(values))),
                 submitted,
             ]
 
