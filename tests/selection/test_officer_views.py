@@ -306,6 +306,35 @@ def test_review_starts_after_the_deadline(officer_client, olivia):
     assert AuditRecord.objects.filter(action="round.start_review", object_id=str(round_.pk)).count() == 1
 
 
+def test_evaluation_starts_once_every_application_has_a_decision(officer_client, olivia, alice):
+    from chieftech.selection.domain.review import review_decide
+    from chieftech.selection.domain.rounds import round_transition
+    from tests.evaluation.factories import AFTER_DEADLINE
+
+    round_ = make_round(olivia)
+    application = make_application(alice, round_, submit=True)
+    make_application(alice, round_, **person(2))  # a draft never submitted does not hold the round up
+    round_transition(actor=olivia, round_=round_, to_state="review", now=AFTER_DEADLINE)
+    url = reverse("selection:round_start_evaluation", args=[round_.pk])
+
+    response = officer_client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["还有1份申报未作出资格审查结论。"]
+    round_.refresh_from_db()
+    assert round_.state == "review"
+
+    review_decide(actor=olivia, application=application, outcome="qualified", now=AFTER_DEADLINE)
+    response = officer_client.post(url, follow=True)
+    round_.refresh_from_db()
+    assert round_.state == "evaluation"
+    assert [str(m) for m in response.context["messages"]] == ["资格审查已结束，批次进入专家评审阶段。"]
+    assert AuditRecord.objects.filter(action="round.start_evaluation", object_id=str(round_.pk)).count() == 1
+    assert [link["label"] for link in response.context["stage_links"]] == [
+        "评审委员会",
+        "评分方案",
+        "评审结果",
+    ]
+
+
 def test_cancelling_a_round_needs_a_reason(officer_client, olivia):
     round_ = open_round(olivia)
     url = reverse("selection:round_cancel", args=[round_.pk])

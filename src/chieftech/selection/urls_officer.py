@@ -9,6 +9,11 @@ urlpatterns = [
     path("rounds/<int:pk>/edit/", officer_rounds.round_edit, name="round_edit"),
     path("rounds/<int:pk>/publish/", officer_rounds.round_publish, name="round_publish"),
     path("rounds/<int:pk>/start-review/", officer_rounds.round_start_review, name="round_start_review"),
+    path(
+        "rounds/<int:pk>/start-evaluation/",
+        officer_rounds.round_start_evaluation,
+        name="round_start_evaluation",
+    ),
     path("rounds/<int:pk>/cancel/", officer_rounds.round_cancel, name="round_cancel"),
     path("rounds/<int:pk>/review/", officer_review.review_queue, name="review_queue"),
     path("review/<int:pk>/", officer_review.review_detail, name="review_detail"),

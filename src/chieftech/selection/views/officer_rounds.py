@@ -124,6 +124,30 @@ def _round_or_404(pk: int) -> Round:
     return get_object_or_404(Round.objects.select_related("policy", "created_by"), pk=pk)
 
 
+# The later stages' pages, by the state from which each makes sense (the pages check their own rules).
+STAGE_LINKS: list[tuple[str, str, set[str]]] = [
+    ("评审委员会", "evaluation:committee", {RoundState.REVIEW, RoundState.EVALUATION}),
+    ("评分方案", "evaluation:scheme", {RoundState.REVIEW, RoundState.EVALUATION}),
+    (
+        "评审结果",
+        "evaluation:results",
+        {RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL, RoundState.PUBLISHED},
+    ),
+    ("考察公示", "publicity:notice_manage", {RoundState.NOTICE, RoundState.APPROVAL, RoundState.PUBLISHED}),
+    ("公示异议", "publicity:objection_list", {RoundState.NOTICE, RoundState.APPROVAL, RoundState.PUBLISHED}),
+    ("审定与批准", "publicity:approval", {RoundState.APPROVAL, RoundState.PUBLISHED}),
+    ("证书（批量打印）", "certificates:round_batch_pdf", {RoundState.APPROVAL, RoundState.PUBLISHED}),
+]
+
+
+def _stage_links(round_: Round) -> list[dict]:
+    return [
+        {"label": label, "url": reverse(name, args=[round_.pk])}
+        for label, name, states in STAGE_LINKS
+        if round_.state in states
+    ]
+
+
 @capability_required(MANAGE_ROUND)
 def round_detail(request, pk: int):
     round_ = _round_or_404(pk)
@@ -147,6 +171,8 @@ def round_detail(request, pk: int):
         "can_edit": round_.state == RoundState.DRAFT,
         "can_publish": RoundState.OPEN in allowed,
         "can_start_review": RoundState.REVIEW in allowed,
+        "can_start_evaluation": RoundState.EVALUATION in allowed and round_.state == RoundState.REVIEW,
+        "stage_links": _stage_links(round_),
         "can_cancel": RoundState.CANCELLED in allowed,
         "has_queue": round_.state != RoundState.DRAFT,
         "public_url": reverse("portal:call_detail", args=[round_.pk])
@@ -211,6 +237,19 @@ def round_start_review(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已截止，批次进入资格审查阶段。")
+    return redirect("selection:round_detail", pk=round_.pk)
+
+
+@capability_required(MANAGE_ROUND)
+@require_POST
+def round_start_evaluation(request, pk: int):
+    round_ = _round_or_404(pk)
+    try:
+        round_transition(actor=request.user, round_=round_, to_state=RoundState.EVALUATION)
+    except SelectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "资格审查已结束，批次进入专家评审阶段。")
     return redirect("selection:round_detail", pk=round_.pk)
 
 
