@@ -35,9 +35,7 @@ def _section(response, role):
         ("aubrey", "auditor", "审计管理员", "审计日志随时可查阅；目前没有待办事项。"),
     ],
 )
-def test_roles_whose_queues_come_later_say_in_words_that_nothing_awaits(
-    client, request, who, role, title, empty
-):
+def test_roles_with_nothing_waiting_say_so_in_words(client, request, who, role, title, empty):
     response = _home(client, request.getfixturevalue(who))
 
     [section] = response.context["sections"]
@@ -73,7 +71,10 @@ def test_the_officer_with_no_pending_registration_is_told_so(client, olivia, ent
 
     section = _section(response, "officer")
     assert section["items"] == []
-    assert "目前没有待审核的企业注册申请，也没有待资格审查的推荐申报。" in response.content.decode()
+    assert (
+        "目前没有待审核的企业注册申请、待资格审查的推荐申报，也没有待推进的评审、公示或审批环节。"
+        in response.content.decode()
+    )
 
 
 def test_the_officer_sees_applications_awaiting_review(client, olivia, alice):

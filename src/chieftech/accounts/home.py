@@ -6,6 +6,7 @@ go. An enterprise account whose registration has not been approved holds no role
 the registration stands instead. The number of queries does not depend on the amount of data.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.timezone import localdate
@@ -33,16 +34,43 @@ def _item(label: str, url_name: str, count: int | None = None) -> dict:
     return {"label": label, "url": reverse(url_name), "count": count}
 
 
+def _round_item(label: str, url_name: str, round_: Round, detail: str = "") -> dict:
+    return {
+        "label": f"{label}：{round_.title}{detail}",
+        "url": reverse(url_name, args=[round_.pk]),
+        "count": None,
+    }
+
+
 def _officer() -> dict:
+    from chieftech.publicity.models import Objection
+
     counts = Enterprise.objects.aggregate(
         pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
     )
     awaiting_review = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
+    open_objections = Objection.objects.filter(
+        state__in=[Objection.State.RECEIVED, Objection.State.INVESTIGATING]
+    ).count()
+    rounds = list(
+        Round.objects.filter(state__in=[RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL])
+        .select_related("committee", "notice", "government_approval")
+        .order_by("-year", "-id")
+    )
     items = []
     if counts["pending"]:
         items.append(_item("待审核的企业注册申请", "accounts:registration_list", counts["pending"]))
     if awaiting_review:
         items.append(_item("待资格审查的推荐申报", "selection:round_list", awaiting_review))
+    for round_ in rounds:
+        if round_.state == RoundState.EVALUATION and not _has(round_, "committee"):
+            items.append(_round_item("待组建评审委员会", "evaluation:committee", round_))
+        elif round_.state == RoundState.NOTICE and not _has(round_, "notice"):
+            items.append(_round_item("待发布考察公示", "publicity:notice_manage", round_))
+        elif round_.state == RoundState.APPROVAL and _has(round_, "government_approval"):
+            items.append(_round_item("区政府已批准，待发文公布名单", "publicity:approval", round_))
+    if open_objections:
+        items.append(_item("待处理的公示异议", "selection:round_list", open_objections))
     return _section(
         Role.OFFICER,
         items=items,
@@ -51,7 +79,7 @@ def _officer() -> dict:
             _item("企业管理", "accounts:enterprise_list", counts["total"]),
             _item("企业经办人账号", "accounts:user_list"),
         ],
-        empty="目前没有待审核的企业注册申请，也没有待资格审查的推荐申报。",
+        empty="目前没有待审核的企业注册申请、待资格审查的推荐申报，也没有待推进的评审、公示或审批环节。",
     )
 
 
@@ -129,12 +157,76 @@ def _enterprise(user, holds_role: bool) -> dict | None:
     )
 
 
-# Their queues arrive with the selection, evaluation and publicity workflows.
+def _has(obj, relation: str) -> bool:
+    """Whether a reverse one-to-one fetched by select_related exists, without another query."""
+    try:
+        return getattr(obj, relation) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def _expert(user) -> dict:
+    from chieftech.evaluation.models import CommitteeState, ScoreSheet
+
+    waiting = ScoreSheet.objects.filter(
+        member__expert__user=user,
+        member__committee__state=CommitteeState.SCORING,
+        state=ScoreSheet.State.DRAFT,
+    ).count()
+    items = [_item("待完成的评分表", "evaluation:my_work", waiting)] if waiting else []
+    return _section(
+        Role.EXPERT,
+        items=items,
+        links=[_item("我的评审任务", "evaluation:my_work")],
+        empty="目前没有分配给您的评审任务。",
+    )
+
+
+def _chair(user) -> dict:
+    from chieftech.evaluation.models import Committee, CommitteeState
+
+    items = []
+    for committee in Committee.objects.filter(chair__user=user).select_related("round").order_by("-round_id"):
+        round_ = committee.round
+        if committee.state == CommitteeState.FORMING and round_.state == RoundState.EVALUATION:
+            items.append(_round_item("待开启评分", "evaluation:chair", round_))
+        elif committee.state == CommitteeState.SCORING:
+            items.append(_round_item("评分进行中，待结束评分", "evaluation:chair", round_))
+        elif committee.state == CommitteeState.CLOSED:
+            items.append(_round_item("待确认建议人选名单", "evaluation:results", round_))
+    return _section(
+        Role.CHAIR,
+        items=items,
+        links=[_item("我的评审任务", "evaluation:my_work")],
+        empty="目前没有需要您主持或确认的评审。",
+    )
+
+
+def _leader() -> dict:
+    rounds = Round.objects.filter(state=RoundState.APPROVAL, leadership_decision__isnull=True).order_by("-id")
+    return _section(
+        Role.LEADER,
+        items=[_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds],
+        links=[_item("审定审批", "publicity:approval_list")],
+        empty="目前没有待审定的事项。",
+    )
+
+
+def _government() -> dict:
+    rounds = Round.objects.filter(
+        state=RoundState.APPROVAL,
+        leadership_decision__outcome__in=["approve", "approve_with_removals"],
+        government_approval__isnull=True,
+    ).order_by("-id")
+    return _section(
+        Role.GOVERNMENT,
+        items=[_round_item("待区政府批准的首席技师人选", "publicity:approval", r) for r in rounds],
+        links=[_item("审定审批", "publicity:approval_list")],
+        empty="目前没有待批准的事项。",
+    )
+
+
 NOTHING_YET = {
-    Role.EXPERT: "目前没有分配给您的评审任务。",
-    Role.CHAIR: "目前没有需要您主持或确认的评审。",
-    Role.LEADER: "目前没有待审定的事项。",
-    Role.GOVERNMENT: "目前没有待批准的事项。",
     Role.TECHNICIAN: "目前没有需要您处理的事项。",
 }
 
@@ -158,6 +250,14 @@ def home_context(user) -> dict:
                     empty="审计日志随时可查阅；目前没有待办事项。",
                 )
             )
+        elif role == Role.EXPERT:
+            sections.append(_expert(user))
+        elif role == Role.CHAIR:
+            sections.append(_chair(user))
+        elif role == Role.LEADER:
+            sections.append(_leader())
+        elif role == Role.GOVERNMENT:
+            sections.append(_government())
         elif role in NOTHING_YET:
             sections.append(_section(role, empty=NOTHING_YET[role]))
     return {"sections": sections}

@@ -8,6 +8,11 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     # (label, url name, capability)
     ("推荐申报", "selection:my_applications", "selection.submit_application"),
     ("选拔批次", "selection:round_list", "selection.manage_round"),
+    ("评审专家库", "evaluation:expert_list", "evaluation.manage_committee"),
+    ("我的评审", "evaluation:my_work", "evaluation.score"),
+    ("审定审批", "publicity:approval_list", "publicity.decide_leadership"),
+    ("审定审批", "publicity:approval_list", "publicity.record_government_approval"),
+    ("首席技师", "tenure:tenure_list", "tenure.manage_tenure"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

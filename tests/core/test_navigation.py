@@ -1,0 +1,27 @@
+"""The staff menu shows each role the places its capabilities open, and nothing else."""
+
+import pytest
+
+from chieftech.core.navigation import nav_items
+
+
+@pytest.mark.parametrize(
+    ("who", "labels"),
+    [
+        ("alice", ["推荐申报"]),
+        (
+            "olivia",
+            ["选拔批次", "评审专家库", "首席技师", "企业管理", "注册审核", "企业账号", "政策版本"],
+        ),
+        ("erin", ["我的评审"]),
+        ("chris", ["我的评审"]),
+        ("leo", ["审定审批"]),
+        ("gina", ["审定审批"]),
+        ("aubrey", ["审计日志"]),
+        ("sam", ["用户管理", "政策版本", "节假日安排"]),
+        ("stranger", []),
+    ],
+)
+def test_each_role_sees_its_own_menu(request, who, labels):
+    user = request.getfixturevalue(who)
+    assert [item["label"] for item in nav_items(user)] == labels
