@@ -66,25 +66,29 @@ def make_approved_round(
 ):
     """A round the leadership and government approved (and, by default, the officer published)."""
     round_, proposed = make_approval_stage_round(officer, enterprise_users, n=n, **fields)
-    now = datetime(2026, 12, 29, 15, 0, tzinfo=SHANGHAI)
-    leadership_decide(
-        actor=leader,
-        round_=round_,
-        outcome=LeadershipDecision.Outcome.APPROVE,
-        meeting_date=MEETING,
-        minutes_reference="区委人才工作领导小组2026年第4次会议纪要",
-        now=now,
-    )
-    government_approve(
-        actor=government,
-        round_=round_,
-        document_number=document_number,
-        approved_on=APPROVED_ON,
-        now=datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI),
-    )
+    approve_staged(round_, leader, government, document_number=document_number)
     if publish:
         roster_publish(actor=officer, round_=round_, now=datetime(2027, 1, 4, 9, 0, tzinfo=SHANGHAI))
     round_.refresh_from_db()
     for application in proposed:
         application.refresh_from_db()
     return round_, proposed
+
+
+def approve_staged(round_, leader, government, *, document_number: str = DOCUMENT_NUMBER):
+    """The leadership approves and the government approves a round already at the approval stage."""
+    leadership_decide(
+        actor=leader,
+        round_=round_,
+        outcome=LeadershipDecision.Outcome.APPROVE,
+        meeting_date=MEETING,
+        minutes_reference="区委人才工作领导小组2026年第4次会议纪要",
+        now=datetime(2026, 12, 29, 15, 0, tzinfo=SHANGHAI),
+    )
+    return government_approve(
+        actor=government,
+        round_=round_,
+        document_number=document_number,
+        approved_on=APPROVED_ON,
+        now=datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI),
+    )
