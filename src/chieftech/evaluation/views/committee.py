@@ -196,10 +196,14 @@ def _groups_form(request, overview):
     members = [row.member for row in overview.members]
     initial = {f"group_{m.expert_id}": m.trade_group for m in members}
     initial.update({f"place_{a.pk}": overview.placements.get(a.pk, "") for a in overview.candidates})
-    # Nothing grouped yet: propose the experts' fields and the candidates' trades, saved only when confirmed.
+    # Nothing grouped yet: propose each candidate's trade as their group, and an expert whose field is one of
+    # those trades for that group; the rest is the officer's to fill. Saved only when the officer saves.
     proposed = not any(m.trade_group for m in members) and not overview.placements
     if proposed:
-        initial.update({f"group_{m.expert_id}": m.expert.field for m in members})
+        trades = {a.occupation for a in overview.candidates}
+        initial.update(
+            {f"group_{m.expert_id}": m.expert.field if m.expert.field in trades else "" for m in members}
+        )
         initial.update({f"place_{a.pk}": a.occupation for a in overview.candidates})
     data = request.POST if request.method == "POST" and request.POST.get("action") == "groups" else None
     return GroupsForm(data, initial=initial, members=members, candidates=overview.candidates), proposed
