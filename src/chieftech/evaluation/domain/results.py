@@ -214,7 +214,7 @@ def results_compute(*, committee: Committee, now: datetime) -> list[Result]:
     """
     with transaction.atomic():
         committee = (
-            Committee.objects.select_for_update()
+            Committee.objects.select_for_update(of=("self",))
             .select_related("round__policy", "round__scoring_scheme")
             .get(pk=committee.pk)
         )
@@ -289,7 +289,7 @@ def results_compute(*, committee: Committee, now: datetime) -> list[Result]:
 def _chair_committee(*, actor, round_: Round, what: str) -> Committee:
     """The round's committee, locked, with the checks every chair action on the list shares."""
     committee = (
-        Committee.objects.select_for_update()
+        Committee.objects.select_for_update(of=("self",))
         .select_related("chair", "round__policy")
         .filter(round_id=round_.pk)
         .first()
