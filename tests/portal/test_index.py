@@ -49,7 +49,10 @@ def test_every_section_says_in_words_when_it_is_empty(client):
 
 def test_the_certificate_lookup_box_sends_the_code_to_the_verification_page(client):
     html = index(client).content.decode()
-    assert f'<form method="get" action="{reverse("verify:lookup")}" class="lookup-form">' in html
+    assert (
+        f'<form method="get" action="{reverse("verify:lookup")}" class="lookup-form" role="search" novalidate>'
+        in html
+    )
     assert '<label for="id_code">证书查验</label>' in html
     assert 'name="code" id="id_code"' in html
 
