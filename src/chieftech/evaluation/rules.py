@@ -33,14 +33,23 @@ def is_chair(user, committee: Committee) -> bool:
     )
 
 
+def candidate_seat(user, committee: Committee, application) -> CommitteeMember | None:
+    """The user's seat on the committee when they may open the candidate, else None."""
+    if not user.is_authenticated or not user.has_perm(SCORE):
+        return None
+    member = (
+        CommitteeMember.objects.select_related("expert")
+        .filter(committee=committee, expert__user=user)
+        .first()
+    )
+    if member is None:
+        return None
+    assigned = Assignment.objects.filter(member=member, application=application).exists()
+    if not assigned or Recusal.objects.filter(member=member, application=application).exists():
+        return None
+    return member
+
+
 def may_open_candidate(user, committee: Committee, application) -> bool:
     """A member assigned to score the candidate and not recused from it (employer or declared)."""
-    if not user.is_authenticated or not user.has_perm(SCORE):
-        return False
-    member = CommitteeMember.objects.filter(committee=committee, expert__user=user).first()
-    if member is None:
-        return False
-    return (
-        Assignment.objects.filter(member=member, application=application).exists()
-        and not Recusal.objects.filter(member=member, application=application).exists()
-    )
+    return candidate_seat(user, committee, application) is not None

@@ -1,3 +1,24 @@
 """Routes of the evaluation area (scoring); included by chieftech.evaluation.urls."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chieftech.evaluation.views import scoring
+
+urlpatterns = [
+    path("my/", scoring.my_work, name="my_work"),
+    path("rounds/<int:round_pk>/candidates/<int:application_pk>/", scoring.sheet, name="sheet"),
+    path(
+        "rounds/<int:round_pk>/candidates/<int:application_pk>/recuse/",
+        scoring.recusal_declare,
+        name="recusal_declare",
+    ),
+    path(
+        "rounds/<int:round_pk>/candidates/<int:application_pk>/evidence/<int:pk>/",
+        scoring.sheet_evidence,
+        name="sheet_evidence",
+    ),
+    path("rounds/<int:round_pk>/chair/", scoring.chair, name="chair"),
+    path("rounds/<int:round_pk>/chair/open/", scoring.scoring_open, name="scoring_open"),
+    path("rounds/<int:round_pk>/chair/close/", scoring.scoring_close, name="scoring_close"),
+    path("rounds/<int:round_pk>/chair/reopen/", scoring.sheet_reopen, name="sheet_reopen"),
+]
