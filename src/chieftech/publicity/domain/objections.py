@@ -50,6 +50,7 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_GROUPS = 3
 RECEIPT_GROUP_LENGTH = 4
 RATE_WINDOW = timedelta(hours=1)
+REMOVED_MESSAGE = "该人选已被取消，不再接受对其的异议。"
 
 
 def content_char_count(text: str) -> int:
@@ -173,7 +174,7 @@ def objection_file(
     if entry is None or entry.notice_id != notice.pk:
         raise PublicityError("请选择被反映的公示人选。", field="entry")
     if entry.removed:
-        raise PublicityError("该人选已被取消，不再接受对其的异议。", field="entry")
+        raise PublicityError(REMOVED_MESSAGE, field="entry")
     name, phone, email, content = _clean_fields(name=name, phone=phone, email=email, content=content)
     checked = objection_files_check(files or [])
     limit = settings.OBJECTIONS_PER_IP_PER_HOUR
@@ -207,6 +208,9 @@ def objection_file(
 def _objection_save(*, notice, entry, candidate, fields, checked, ip, now, stored) -> Objection:
     name, phone, email, content = fields["name"], fields["phone"], fields["email"], fields["content"]
     with transaction.atomic():
+        # Locked: a finding that removes this candidate and an objection against them do not cross.
+        if NoticeEntry.objects.select_for_update().get(pk=entry.pk).removed:
+            raise PublicityError(REMOVED_MESSAGE, field="entry")
         for _attempt in range(5):
             try:
                 with transaction.atomic():

@@ -56,6 +56,14 @@ OBJECTION_STATE_CSS = {
     Objection.State.NOT_UPHELD: "status-ok",
 }
 NOTICE_STATE_CSS = {Notice.State.DRAFT: "status-warn", Notice.State.PUBLISHED: "status-ok"}
+# The candidate's columns the objection page never shows: not loading them keeps them from being decrypted.
+CANDIDATE_DEFERRED = (
+    "entry__application__id_number",
+    "entry__application__phone",
+    "entry__application__deeds",
+    "entry__application__apprentices_summary",
+    "entry__application__enterprise__contact_phone",
+)
 _UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
 
 
@@ -295,7 +303,9 @@ def objection_list(request, round_pk: int):
 
 def _objection_or_404(pk: int) -> Objection:
     return get_object_or_404(
-        Objection.objects.select_related("notice__round", "entry__application__enterprise", "handled_by"),
+        Objection.objects.select_related(
+            "notice__round", "entry__application__enterprise", "handled_by"
+        ).defer(*CANDIDATE_DEFERRED),
         pk=pk,
     )
 
@@ -338,6 +348,12 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
     return render(request, "publicity/notice/objection_detail.html", context)
 
 
+def _refused(request, objection: Objection, exc: PublicityError):
+    """A refusal that concerns the objection, not a field (a finding already made): shown on the page."""
+    messages.error(request, exc.message)
+    return redirect("publicity:objection_detail", pk=objection.pk)
+
+
 @capability_required(HANDLE_OBJECTION)
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -359,6 +375,8 @@ def objection_detail(request, pk: int):
                     actor=request.user, objection=objection, notes=form.cleaned_data["notes"]
                 )
             except PublicityError as exc:
+                if exc.field is None:
+                    return _refused(request, objection, exc)
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "调查核实情况已记录。")
@@ -377,6 +395,8 @@ def objection_detail(request, pk: int):
                     public_reply=data["public_reply"],
                 )
             except PublicityError as exc:
+                if exc.field is None:
+                    return _refused(request, objection, exc)
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "处理结论已记录。")
