@@ -52,11 +52,11 @@ def showcase_url(tenure) -> str:
     return reverse("tenure:tenure_showcase", args=[tenure.pk])
 
 
-def post(client, tenure, *, consent="yes", summary=SUMMARY, photo=None, **extra):
+def post(client, tenure, *, consent="yes", summary=SUMMARY, photo=None, follow=False, **extra):
     data = {"consent": consent, "summary": summary, **extra}
     if photo is not None:
         data["photo"] = photo
-    return client.post(showcase_url(tenure), data)
+    return client.post(showcase_url(tenure), data, follow=follow)
 
 
 # --- Recording consent ----------------------------------------------------------------------------
@@ -345,3 +345,18 @@ def test_the_form_shows_what_is_recorded(client, olivia, tenure):
     assert response.context["form"].initial == {"consent": "yes", "summary": SUMMARY}
     assert BANK_ACCOUNT[:4] not in response.content.decode()
     assert PASSWORD not in response.content.decode()
+
+
+def test_consent_before_the_roster_is_published_waits_for_the_publication(client, olivia, alice):
+    round_ = chief_round(olivia)
+    tenure = make_chief(olivia, alice, round_, name="李海燕", consent=False, summary="")
+    client.force_login(olivia)
+
+    response = post(client, tenure, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "李海燕的门户展示信息已保存，名单发文公布后在门户展示。"
+    ]
+    assert response.context["portal_state"] == "名单发文公布后在门户展示"
+    round_publish(olivia, round_)
+    assert client.get(showcase_url(tenure)).context["portal_state"] == "已在门户展示"

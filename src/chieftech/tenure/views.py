@@ -16,6 +16,7 @@ from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
     photo_size_check,
+    showcase_eligible,
     showcase_visible,
     tenure_showcase_update,
 )
@@ -65,6 +66,14 @@ def _consent_text(tenure: Tenure) -> str:
     return f"{timezone.localtime(tenure.showcase_consent_at):%Y-%m-%d}同意"
 
 
+def _portal_state(tenure: Tenure) -> str:
+    if showcase_visible(tenure):
+        return "已在门户展示"
+    if showcase_eligible(tenure):
+        return "名单发文公布后在门户展示"
+    return "不在门户展示"
+
+
 @capability_required(MANAGE_TENURE)
 @require_safe
 def tenure_list(request):
@@ -82,6 +91,7 @@ def tenure_list(request):
             "bank_account": mask_bank_account(t.bank_account),
             "consent": _consent_text(t),
             "on_portal": showcase_visible(t),
+            "portal_state": _portal_state(t),
             "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
         }
         for t in _tenures().order_by("-starts_on", "application__name", "pk")
@@ -122,8 +132,9 @@ def tenure_showcase(request, pk: int):
             except SelectionError as exc:
                 _add_error(form, exc)
             else:
-                shown = "，已在门户展示" if showcase_visible(tenure) else "，不在门户展示"
-                messages.success(request, f"{tenure.application.name}的门户展示信息已保存{shown}。")
+                messages.success(
+                    request, f"{tenure.application.name}的门户展示信息已保存，{_portal_state(tenure)}。"
+                )
                 return redirect(reverse("tenure:tenure_showcase", args=[tenure.pk]))
     else:
         form = ShowcaseForm(initial=_initial(tenure))
@@ -140,6 +151,7 @@ def tenure_showcase(request, pk: int):
         "status_css": STATUS_CSS.get(tenure.status, ""),
         "consent": _consent_text(tenure),
         "on_portal": showcase_visible(tenure),
+        "portal_state": _portal_state(tenure),
         "photo_url": reverse("tenure:tenure_showcase_photo", args=[tenure.pk]) if tenure.photo else "",
     }
     return render(request, "tenure/tenure_showcase.html", context)

@@ -23,6 +23,7 @@ from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
 from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, inspect_upload, random_storage_name
+from chieftech.selection.models import RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
 
 # The title stays while benefits are suspended (第16条(一)); an expired, not renewed or revoked term is
@@ -47,8 +48,14 @@ class PhotoUpload:
     content: bytes
 
 
-def showcase_visible(tenure: Tenure) -> bool:
+def showcase_eligible(tenure: Tenure) -> bool:
+    """Consented and holding the title: shown on the portal once the round's roster is published."""
     return tenure.showcase_consent and tenure.status in SHOWCASE_STATUSES
+
+
+def showcase_visible(tenure: Tenure) -> bool:
+    """Shown on the portal now (the same rule as chieftech.portal.selectors.showcase_public)."""
+    return showcase_eligible(tenure) and tenure.application.round.state == RoundState.PUBLISHED
 
 
 def photo_content_type(stored_name: str) -> str:
@@ -131,7 +138,11 @@ def tenure_showcase_update(
     summary = showcase_summary_clean(summary)
     cleaned_photo = showcase_photo_clean(name=photo.name, content=photo.content) if photo else None
     with transaction.atomic():
-        locked = Tenure.objects.select_for_update().select_related("application").get(pk=tenure.pk)
+        locked = (
+            Tenure.objects.select_for_update(of=("self",))
+            .select_related("application__round")
+            .get(pk=tenure.pk)
+        )
         if consent and locked.status not in SHOWCASE_STATUSES:
             raise SelectionError(
                 f"该首席技师当前为“{locked.get_status_display()}”，不能在门户展示。", field="consent"
