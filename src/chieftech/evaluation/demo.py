@@ -73,7 +73,6 @@ EXPERTS = [
     DemoExpert("expert5", "焊接与材料成型", "威海市特种设备检验研究院", "正高级工程师", 1, 3),
     DemoExpert("expert6", "建筑施工与设备安装", "威海市建筑业协会", "高级工程师", -2, -3),
 ]
-CHAIR_USERNAME = "chair"
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,8 @@ class DemoCandidate:
     username: str  # the enterprise account that recommends the candidate
     quality: int  # the comprehensive total an average expert gives
     onsite_quality: int
-    competition: tuple[str, str, str, int] | None = (
-        None  # name, level, rank, year: recommended by competition
-    )
+    # Recommended as a competition winner: (competition, level, rank, year).
+    competition: tuple[str, str, str, int] | None = None
 
 
 CANDIDATES = [
