@@ -1,0 +1,555 @@
+"""The notice-stage, approval-stage and completed demo rounds, built through the domain functions.
+
+- `2024年度环翠区首席技师选拔`: the real round before today's, completed in 2024 — committee, notice,
+  leadership and government approval (威环政字〔2024〕18号), certificates HCSJ-2024-001…005, roster published,
+  five chief technicians in their term; three agreed to the portal showcase.
+- `2026年度（演示·公示阶段）`: its notice started two working days before the day the demo is loaded and runs
+  over it, with one objection pending and one handled (not upheld, with a public reply).
+- `2026年度（演示·审定阶段）`: its notice has ended; the list awaits the leadership's decision.
+
+Every step is the domain function a person would trigger, called with the moment it would have happened
+(`now`), so the dates, the audit trail and the notifications read as a real history. Idempotent: a round
+whose title exists is left as it is, so a second run writes nothing. A demo round whose notice period
+would need a year the working-day calendar does not know is skipped.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+from stdnum.cn import ric
+
+from chieftech.accounts.models import User
+from chieftech.audit.domain import audit_record, snapshot
+from chieftech.certificates.domain import round_tenures_in_rank_order
+from chieftech.evaluation.domain.committee import committee_form, expert_create
+from chieftech.evaluation.domain.results import proposed_list_confirm
+from chieftech.evaluation.domain.scoring import scoring_close, scoring_open, sheet_save, sheet_submit
+from chieftech.evaluation.models import Committee, Criterion, Expert, ScoreSheet
+from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar
+from chieftech.policy.models import SkillLevel
+from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
+from chieftech.publicity.domain.notice import notice_finish, notice_period, notice_prepare, notice_publish
+from chieftech.publicity.domain.objections import objection_decide, objection_file, objection_investigate
+from chieftech.publicity.models import LeadershipDecision, NoticeEntry
+from chieftech.selection.domain.applications import application_create, application_submit
+from chieftech.selection.domain.evidence import evidence_add
+from chieftech.selection.domain.review import review_decide
+from chieftech.selection.domain.rounds import round_create, round_publish_call, round_transition
+from chieftech.selection.models import Application, Round, RoundState
+from chieftech.tenure.domain.showcase import PhotoUpload, tenure_showcase_update
+from chieftech.tenure.models import Tenure
+
+REAL_TITLE = "2024年度环翠区首席技师选拔"
+NOTICE_STAGE_TITLE = "2026年度（演示·公示阶段）"
+APPROVAL_STAGE_TITLE = "2026年度（演示·审定阶段）"
+CONTACT = "区人力资源和社会保障局职业能力建设科，电话0631-5201234"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    birth: date
+    serial: int  # the ID number's sequence code: odd for a man, even for a woman
+    occupation: str
+    post: str
+    level: int
+    enterprise_user: str
+    qualified: bool = True
+
+    @property
+    def id_number(self) -> str:
+        body = f"371002{self.birth:%Y%m%d}{self.serial:03d}"
+        return body + ric.calc_check_digit(body + "0")
+
+    @property
+    def phone(self) -> str:
+        return f"1376310{self.serial:04d}"
+
+
+# In each list the committee's ranking follows the order (see _points); the first five are proposed.
+REAL_PEOPLE = [
+    Person("曲志刚", date(1975, 5, 14), 601, "数控铣工", "精密加工车间", SkillLevel.SENIOR_TECHNICIAN, "ent1"),
+    Person("于海燕", date(1980, 2, 9), 612, "医疗器械装配工", "无菌装配车间", SkillLevel.TECHNICIAN, "ent2"),
+    Person("宋建军", date(1978, 11, 23), 623, "电子设备装接工", "SMT贴装车间", SkillLevel.SENIOR_TECHNICIAN, "ent3"),
+    Person("林晓红", date(1984, 7, 30), 634, "水产品加工工", "精深加工车间", SkillLevel.TECHNICIAN, "ent4"),
+    Person("鞠文涛", date(1982, 3, 17), 645, "复合材料成型工", "成型车间", SkillLevel.TECHNICIAN, "ent6"),
+    Person("丛丽萍", date(1986, 10, 4), 656, "服装制版师", "技术部制版室", SkillLevel.TECHNICIAN, "ent5"),
+    Person("毕国栋", date(1979, 8, 12), 667, "砌筑工", "施工一线班组", SkillLevel.SENIOR, "ent8", qualified=False),
+]  # fmt: skip
+
+NOTICE_STAGE_PEOPLE = [
+    Person("孙国强", date(1977, 4, 2), 701, "装配钳工", "总装车间", SkillLevel.SENIOR_TECHNICIAN, "ent1"),
+    Person("刘慧敏", date(1985, 12, 19), 712, "医用电子仪器组装调试工", "调试车间", SkillLevel.TECHNICIAN, "ent2"),
+    Person("王振华", date(1981, 6, 25), 723, "集成电路测试员", "测试车间", SkillLevel.TECHNICIAN, "ent3"),
+    Person("张丽君", date(1988, 9, 8), 734, "西式面点师", "烘焙车间", SkillLevel.TECHNICIAN, "ent7"),
+    Person("谭海滨", date(1976, 1, 30), 745, "船舶电气装配工", "船舶电气车间", SkillLevel.SENIOR_TECHNICIAN, "ent4"),
+    Person("隋秀芝", date(1983, 5, 21), 756, "缝纫工", "西装缝制车间", SkillLevel.TECHNICIAN, "ent5"),
+]  # fmt: skip
+
+APPROVAL_STAGE_PEOPLE = [
+    Person("姜德明", date(1979, 3, 11), 801, "焊工", "焊接车间", SkillLevel.SENIOR_TECHNICIAN, "ent1"),
+    Person("邹晓梅", date(1987, 8, 16), 812, "化学检验员", "质检中心", SkillLevel.TECHNICIAN, "ent6"),
+    Person("梁永胜", date(1974, 10, 27), 823, "电梯安装维修工", "安装维保班", SkillLevel.SENIOR_TECHNICIAN, "ent8"),
+    Person("初玉洁", date(1990, 2, 3), 834, "食品检验员", "质检中心", SkillLevel.TECHNICIAN, "ent7"),
+    Person("戚宏伟", date(1980, 12, 9), 845, "电工", "动力车间维修班", SkillLevel.TECHNICIAN, "ent2"),
+    Person("殷春燕", date(1986, 6, 14), 856, "电子设备装接工", "SMT贴装线", SkillLevel.TECHNICIAN, "ent3"),
+]  # fmt: skip
+
+DEEDS = (
+    "{name}同志扎根{post}一线二十年，刻苦钻研{occupation}技术，练就了过硬本领。他主持的工艺改进项目把关键工序的"
+    "一次合格率提高到百分之九十九以上，每年为企业节约成本百万元以上；总结的先进操作法在全公司推广应用，"
+    "并作为企业标准发布实施。作为首席师傅，他先后与多名青年职工签订带徒协议，所带徒弟中多人取得高级工以上"
+    "职业技能等级证书，成为班组技术骨干，并在市级职业技能竞赛中取得优异成绩。"
+)
+SHOWCASE = {
+    0: "从事数控铣削加工二十余年，攻克航空零件薄壁加工变形难题，总结的“分层对称铣削法”在全市推广；"
+    "带徒十余人，其中三人获评技师。",
+    1: "长期从事无菌医疗器械装配，牵头改进导管组装工装，使装配效率提高三成；"
+    "主持编写的装配作业指导书成为企业标准。",
+    2: "深耕电子装联一线，解决高密度电路板焊接虚焊问题，产品返修率下降八成；"
+    "所带徒弟在省级职业技能大赛中获奖。",
+}
+BANK_NAME = "中国农业银行威海环翠支行"
+BANK_ACCOUNTS = {0: "6228480438012345671", 1: "6228480438012345689", 3: "6217002020034567812"}
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=DEADLINE_TZ)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A round's dates, and the moments its steps happened."""
+
+    opens: date
+    deadline: date
+    review_ends: date
+    evaluation_ends: date
+    scoring_opens: datetime
+    scoring_closes: datetime
+    confirmed: datetime
+    notice_starts: date
+
+    @classmethod
+    def before_notice(cls, notice_starts: date) -> "Timeline":
+        """The call, the review and the committee's work in the months before a notice starting that day."""
+        s = notice_starts
+        return cls(
+            opens=s - timedelta(days=75),
+            deadline=s - timedelta(days=45),
+            review_ends=s - timedelta(days=30),
+            evaluation_ends=s - timedelta(days=1),
+            scoring_opens=_at(s - timedelta(days=14), 9),
+            scoring_closes=_at(s - timedelta(days=10), 16),
+            confirmed=_at(s - timedelta(days=8), 10),
+            notice_starts=s,
+        )
+
+
+REAL_TIMELINE = Timeline(
+    opens=date(2024, 9, 2),
+    deadline=date(2024, 9, 30),
+    review_ends=date(2024, 10, 18),
+    evaluation_ends=date(2024, 11, 15),
+    scoring_opens=_at(date(2024, 11, 5), 9),
+    scoring_closes=_at(date(2024, 11, 6), 16),
+    confirmed=_at(date(2024, 11, 8), 10),
+    notice_starts=date(2024, 11, 18),
+)
+REAL_MEETING = date(2024, 12, 10)
+REAL_APPROVED_ON = date(2024, 12, 27)
+REAL_DOCUMENT_NUMBER = "威环政字〔2024〕18号"
+REAL_PUBLISHED_AT = _at(date(2024, 12, 30), 10)
+REAL_SHOWCASE_AT = _at(date(2025, 1, 6), 10)
+
+
+def load_demo(*, password: str) -> None:
+    existing = set(
+        Round.objects.filter(title__in=[REAL_TITLE, NOTICE_STAGE_TITLE, APPROVAL_STAGE_TITLE]).values_list(
+            "title", flat=True
+        )
+    )
+    if REAL_TITLE not in existing:
+        with transaction.atomic():
+            _load_real_round()
+    today = timezone.localdate()
+    for title, build in (
+        (NOTICE_STAGE_TITLE, _load_notice_stage),
+        (APPROVAL_STAGE_TITLE, _load_approval_stage),
+    ):
+        if title in existing:
+            continue
+        try:
+            with transaction.atomic():
+                build(today=today)
+        except CalendarDataMissing:
+            continue  # the period would need a holiday schedule not entered yet: nothing to demonstrate
+
+
+def _users() -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(is_active=True)}
+
+
+# --- The completed 2024 round -------------------------------------------------------------------------
+
+
+def _load_real_round() -> None:
+    users = _users()
+    officer = users["officer"]
+    timeline = REAL_TIMELINE
+    round_ = _select(title=REAL_TITLE, year=2024, is_demo=False, timeline=timeline, people=REAL_PEOPLE)
+    _evaluate(round_=round_, timeline=timeline, users=users)
+    notice = _publish_notice(round_=round_, starts_on=timeline.notice_starts, officer=officer)
+    notice_finish(actor=officer, round_=round_, now=_at(notice.ends_on + timedelta(days=3), 9))
+    leadership_decide(
+        actor=users["leader"],
+        round_=round_,
+        outcome=LeadershipDecision.Outcome.APPROVE,
+        meeting_date=REAL_MEETING,
+        minutes_reference="区委人才工作领导小组2024年第4次会议纪要",
+        now=_at(REAL_MEETING, 17),
+    )
+    government_approve(
+        actor=users["gov"],
+        round_=round_,
+        document_number=REAL_DOCUMENT_NUMBER,
+        approved_on=REAL_APPROVED_ON,
+        now=_at(REAL_APPROVED_ON, 15),
+    )
+    roster_publish(actor=officer, round_=round_, now=REAL_PUBLISHED_AT)
+    tenures = list(round_tenures_in_rank_order(round_))
+    for index, tenure in enumerate(tenures):
+        if index in SHOWCASE:
+            photo = None
+            if index < 2:
+                name = tenure.application.name
+                photo = PhotoUpload(name=f"{name}.png", content=portrait_png(name, index))
+            tenure_showcase_update(
+                actor=officer,
+                tenure=tenure,
+                consent=True,
+                summary=SHOWCASE[index],
+                photo=photo,
+                now=REAL_SHOWCASE_AT,
+            )
+        if index in BANK_ACCOUNTS:
+            _tenure_bank_account_record(
+                actor=officer, tenure=tenure, bank_name=BANK_NAME, bank_account=BANK_ACCOUNTS[index]
+            )
+
+
+def _tenure_bank_account_record(*, actor, tenure: Tenure, bank_name: str, bank_account: str) -> None:
+    """The account the subsidy is paid into, as the officer records it (audited, masked in the record).
+
+    The tenure app has no domain function for this yet; this does what one would.
+    """
+    fields = ["bank_name", "bank_account"]
+    with transaction.atomic():
+        locked = Tenure.objects.select_for_update().get(pk=tenure.pk)
+        before = snapshot(locked, fields)
+        locked.bank_name, locked.bank_account = bank_name, bank_account
+        locked.save(update_fields=fields)
+        audit_record(
+            action="tenure.bank_account_update",
+            actor=actor,
+            obj=locked,
+            before=before,
+            after=snapshot(locked, fields),
+        )
+
+
+# --- The two demo rounds of this year ------------------------------------------------------------------
+
+
+def _working_days_before(today: date, n: int) -> date:
+    """The n-th working day before `today` (today itself not counted)."""
+    calendar = WorkingCalendar()
+    day, counted = today, 0
+    while counted < n:
+        day -= timedelta(days=1)
+        counted += calendar.is_working_day(day)
+    return day
+
+
+def _load_notice_stage(*, today: date) -> None:
+    """A notice that started two working days ago and runs over today, with two objections."""
+    starts_on = _working_days_before(today, 2)
+    timeline = Timeline.before_notice(starts_on)
+    users = _users()
+    officer = users["officer"]
+    round_ = _select(
+        title=NOTICE_STAGE_TITLE, year=2026, is_demo=True, timeline=timeline, people=NOTICE_STAGE_PEOPLE
+    )
+    _evaluate(round_=round_, timeline=timeline, users=users)
+    notice = _publish_notice(round_=round_, starts_on=starts_on, officer=officer)
+    entries = list(NoticeEntry.objects.filter(notice=notice).select_related("application").order_by("order"))
+    now = timezone.now()
+    handled = objection_file(
+        notice=notice,
+        entry=entries[1],
+        name="高明亮",
+        phone="13563106901",
+        content=f"反映{entries[1].application.name}申报材料中的工艺改进项目系班组集体完成，"
+        "并非其个人主持，请核实其在项目中的实际作用。",
+        ip=None,
+        now=_at(starts_on, 14, 20),
+    )
+    decided_at = min(_at(starts_on + timedelta(days=1), 16), now)
+    objection_investigate(
+        actor=officer,
+        objection=handled,
+        notes="调阅了企业项目立项书、结题报告和工时记录，走访了班组成员三人。",
+        now=decided_at - timedelta(hours=3),
+    )
+    objection_decide(
+        actor=officer,
+        objection=handled,
+        upheld=False,
+        reason="项目立项书和结题报告均载明其为项目负责人，班组成员证实其主持了工艺方案设计和试验，反映情况不属实。",
+        public_reply="经调阅项目立项书、结题报告并走访班组成员核实，被反映人系该工艺改进项目负责人，"
+        "反映的问题不成立。感谢您对首席技师选拔工作的监督。",
+        now=decided_at,
+    )
+    objection_file(
+        notice=notice,
+        entry=entries[3],
+        name="曲晓东",
+        phone="13563106902",
+        content=f"反映{entries[3].application.name}近两年主要从事车间管理工作，已不在一线岗位直接从事技能操作，"
+        "不符合选拔条件，请予核实。",
+        ip=None,
+        now=max(_at(starts_on, 10), min(_at(starts_on + timedelta(days=1), 10), now - timedelta(minutes=5))),
+    )
+
+
+def _load_approval_stage(*, today: date) -> None:
+    """A notice that ended last week without objections: the list waits for the leadership."""
+    starts_on = _working_days_before(today, 12)
+    timeline = Timeline.before_notice(starts_on)
+    users = _users()
+    officer = users["officer"]
+    round_ = _select(
+        title=APPROVAL_STAGE_TITLE, year=2026, is_demo=True, timeline=timeline, people=APPROVAL_STAGE_PEOPLE
+    )
+    _evaluate(round_=round_, timeline=timeline, users=users)
+    notice = _publish_notice(round_=round_, starts_on=starts_on, officer=officer)
+    notice_finish(actor=officer, round_=round_, now=_at(notice.ends_on + timedelta(days=1), 9))
+
+
+# --- The steps every round goes through ----------------------------------------------------------------
+
+
+def _select(*, title: str, year: int, is_demo: bool, timeline: Timeline, people: list[Person]) -> Round:
+    """The call, the applications and the qualification review: a round ready for the committee."""
+    users = _users()
+    officer = users["officer"]
+    t = timeline
+    round_ = round_create(
+        actor=officer,
+        title=title,
+        year=year,
+        application_opens_on=t.opens,
+        application_deadline=t.deadline,
+        review_ends_on=t.review_ends,
+        evaluation_ends_on=t.evaluation_ends,
+        contact=CONTACT,
+        is_demo=is_demo,
+        confirmed=True,
+    )
+    round_publish_call(actor=officer, round_=round_, now=_at(t.opens, 9))
+    applications = []
+    for index, person in enumerate(people):
+        user = users[person.enterprise_user]
+        application = _application(round_=round_, user=user, person=person, index=index, timeline=t)
+        applications.append(
+            application_submit(actor=user, application=application, now=_at(t.opens, 15 + index % 3))
+        )
+    round_transition(
+        actor=officer, round_=round_, to_state=RoundState.REVIEW, now=_at(t.deadline + timedelta(days=1), 9)
+    )
+    for index, (person, application) in enumerate(zip(people, applications, strict=True)):
+        review_decide(
+            actor=officer,
+            application=application,
+            outcome="qualified" if person.qualified else "not_qualified",
+            reason=""
+            if person.qualified
+            else "经审查，申报人不具有技师（二级）以上职业资格，不符合第六条规定。",
+            now=_at(t.deadline + timedelta(days=3), 9 + index // 6, 10 * (index % 6)),
+        )
+    round_transition(actor=officer, round_=round_, to_state=RoundState.EVALUATION, now=_at(t.review_ends, 17))
+    round_.refresh_from_db()
+    return round_
+
+
+def _application(*, round_: Round, user: User, person: Person, index: int, timeline: Timeline) -> Application:
+    opened = timeline.opens
+    application = application_create(
+        actor=user,
+        round_=round_,
+        data={
+            "route": "enterprise",
+            "name": person.name,
+            "id_number": person.id_number,
+            "phone": person.phone,
+            "education": "college" if index % 2 else "high_school",
+            "occupation": person.occupation,
+            "post": person.post,
+            "is_frontline": True,
+            "years_in_trade": round_.year - person.birth.year - 20,
+            "apprentices_trained": 3 + index % 4,
+            "apprentices_summary": "所带徒弟多人取得高级工以上职业技能等级证书，成为班组技术骨干。",
+            "deeds": DEEDS.format(name=person.name, post=person.post, occupation=person.occupation),
+            "enterprise_notice_starts_on": opened - timedelta(days=20),
+            "enterprise_notice_ends_on": opened - timedelta(days=14),
+            "enterprise_notice_outcome": "公示期满无异议",
+            "enterprise_opinion": "该同志技术精湛、业绩突出，同意推荐。",
+        },
+        certificates=[
+            {
+                "level": person.level,
+                "occupation": person.occupation,
+                "number": f"S0000371000{person.serial:08d}",
+                "issuer": "山东省人力资源和社会保障厅",
+                "issued_on": date(round_.year - 8 + index % 4, 6, 30),
+            }
+        ],
+        achievements=[
+            {
+                "kind": "innovation",
+                "title": f"{person.occupation}关键工序工艺改进",
+                "number": "",
+                "achieved_on": date(round_.year - 1, 5, 1),
+                "description": "一次合格率提高7个百分点，年节约成本约120万元。",
+            }
+        ],
+        now=_at(opened, 10 + index % 5),
+    )
+    evidence_add(
+        actor=user,
+        application=application,
+        kind="certificate",
+        name=f"{person.name}-职业资格证书.png",
+        content=_evidence_png(f"S0000371000{person.serial:08d}"),
+    )
+    return application
+
+
+def _experts(users: dict[str, User]) -> list[Expert]:
+    """The pool entries of the demo expert logins (the chair first): those the evaluation demo made, or
+    made here with the same fields when it has not run."""
+    from chieftech.evaluation.demo import EXPERTS
+
+    found = {
+        e.user.username: e
+        for e in Expert.objects.filter(user__username__in=[d.username for d in EXPERTS]).select_related(
+            "user"
+        )
+    }
+    experts = []
+    for data in EXPERTS:
+        expert = found.get(data.username)
+        if expert is None:
+            user = users[data.username]
+            employer = users.get(data.employer)
+            expert = expert_create(
+                actor=users["officer"],
+                name=user.real_name,
+                field=data.field,
+                employer_enterprise=employer.enterprise if employer else None,
+                employer_name="" if employer else data.employer,
+                title=data.title,
+                phone=user.phone,
+                user=user,
+            )
+        experts.append(expert)
+    return experts
+
+
+def _points(maximum: Decimal, *, rank: int, member: int) -> Decimal:
+    """A score in half points: the candidate's standing (their place in the list) with each member's own
+    slight leniency, so the ranking is clear and the experts do not all agree to the point."""
+    share = Decimal("0.94") - Decimal("0.05") * rank + Decimal("0.01") * ((member * 3 + rank) % 3 - 1)
+    return (maximum * share * 2).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 2
+
+
+def _evaluate(*, round_: Round, timeline: Timeline, users: dict[str, User]) -> None:
+    """The committee forms, every member scores every candidate they are not recused from, the chair closes
+    scoring and confirms the proposed list: the round moves to the notice stage."""
+    experts = _experts(users)
+    chair = experts[0].user
+    committee_form(
+        actor=users["officer"],
+        round_=round_,
+        name=f"{round_.title}评审委员会",
+        chair=experts[0],
+        experts=experts,
+    )
+    scoring_open(actor=chair, round_=round_, now=timeline.scoring_opens)
+    committee = Committee.objects.select_related("round__scoring_scheme").get(round=round_)
+    scheme = committee.round.scoring_scheme
+    criteria = list(Criterion.objects.filter(scheme=scheme).order_by("order", "pk"))
+    order = {a.pk: i for i, a in enumerate(Application.objects.filter(round=round_).order_by("pk"))}
+    members = {m.pk: i for i, m in enumerate(committee.members.order_by("pk"))}
+    sheets = ScoreSheet.objects.filter(member__committee=committee).select_related("member__expert__user")
+    for sheet in sheets.order_by("member_id", "application_id", "part"):
+        rank, member = order[sheet.application_id], members[sheet.member_id]
+        if sheet.part == ScoreSheet.Part.ONSITE:
+            points = {None: _points(scheme.onsite_max, rank=rank, member=member)}
+        else:
+            points = {c.pk: _points(c.max_points, rank=rank, member=member) for c in criteria}
+        expert_user = sheet.member.expert.user
+        sheet_save(actor=expert_user, sheet=sheet, points=points)
+        submitted = timeline.scoring_opens + timedelta(hours=1 + member % 4, minutes=5 * rank)
+        sheet_submit(actor=expert_user, sheet=sheet, now=submitted)
+    scoring_close(actor=chair, round_=round_, now=timeline.scoring_closes)
+    proposed_list_confirm(actor=chair, round_=round_, now=timeline.confirmed)
+    round_.refresh_from_db()
+
+
+def _publish_notice(*, round_: Round, starts_on: date, officer: User):
+    notice_period(starts_on=starts_on, policy=round_.policy)  # CalendarDataMissing before anything is written
+    notice = notice_prepare(actor=officer, round_=round_, starts_on=starts_on, now=_at(starts_on, 8, 30))
+    return notice_publish(actor=officer, notice=notice, now=_at(starts_on, 9))
+
+
+# --- Pictures ----------------------------------------------------------------------------------------
+
+
+def _font(size: int):
+    path = Path(settings.PDF_FONT_PATH)
+    if path.exists():
+        return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def portrait_png(name: str, index: int) -> bytes:
+    """A portrait placeholder: a coloured card with a head-and-shoulders outline and the surname."""
+    colours = [(176, 58, 46), (31, 97, 141), (30, 132, 73), (125, 60, 152)]
+    background = colours[index % len(colours)]
+    image = Image.new("RGB", (480, 600), background)
+    draw = ImageDraw.Draw(image)
+    light = tuple(min(255, c + 70) for c in background)
+    draw.ellipse((165, 120, 315, 270), fill=light)
+    draw.ellipse((90, 300, 390, 640), fill=light)
+    draw.text((240, 470), name[:1], font=_font(120), fill=(255, 255, 255), anchor="mm")
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _evidence_png(text: str) -> bytes:
+    image = Image.new("RGB", (640, 420), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 630, 410), outline=(160, 30, 30), width=4)
+    draw.text((40, 190), text, fill=(40, 40, 40))
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
