@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 LOADERS: list[str] = [
     "chieftech.accounts.demo.load_demo",
     "chieftech.selection.demo.load_demo",
+    "chieftech.evaluation.demo.load_demo",
 ]
 
 
