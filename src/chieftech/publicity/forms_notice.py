@@ -21,21 +21,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class DescribedFieldsMixin:
-    """Each input names its help text (and its error once shown) for screen readers."""
-
-    def describe_fields(self) -> None:
-        for name, field in self.fields.items():
-            ids = []
-            if field.help_text:
-                ids.append(f"id_{name}_help")
-            if self.is_bound and name in self.errors:
-                ids.append(f"id_{name}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
 # --- The officer's notice --------------------------------------------------------------------------
 
 
@@ -75,7 +60,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class ObjectionForm(DescribedFieldsMixin, forms.Form):
+class ObjectionForm(forms.Form):
     entry = forms.TypedChoiceField(label="被反映的公示人选", coerce=int, empty_value=None)
     name = forms.CharField(
         label="您的真实姓名", max_length=50, help_text="实名反映；您的姓名和联系方式严格保密，不会公开。"
@@ -120,7 +105,7 @@ class ObjectionForm(DescribedFieldsMixin, forms.Form):
         return content
 
 
-class ReceiptLookupForm(DescribedFieldsMixin, forms.Form):
+class ReceiptLookupForm(forms.Form):
     code = forms.CharField(
         label="回执码",
         max_length=40,

@@ -34,6 +34,7 @@ from chieftech.publicity.domain.notice import (
     notice_prepare,
     notice_publish,
     notice_table,
+    notice_text_parts,
     notice_text_problem,
     notice_update,
     period_label,
@@ -148,6 +149,7 @@ def _manage_page(
             initial={"starts_on": notice.starts_on, "title": notice.title, "body": notice.body}
         )
     counts = _objection_counts(notice)
+    paragraphs, closing = notice_text_parts(notice.body) if notice else ([], [])
     open_objections = sum(n for state, n in counts.items() if state not in FINDING_STATES)
     preview_date = _starts_on_param(request)
     if preview_date is None and prepare_form is not None and prepare_form.is_bound:
@@ -161,6 +163,8 @@ def _manage_page(
         "preview": _period_preview(round_, preview_date) if can_prepare else {},
         "edit_form": edit_form,
         "rows": notice_table(notice) if notice else [],
+        "paragraphs": paragraphs,
+        "closing": closing,
         "period": period_label(notice) if notice else "",
         "closes_at": end_of_day(notice.ends_on) if notice else None,
         "running": notice_is_running(notice, now) if notice else False,

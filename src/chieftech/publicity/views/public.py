@@ -181,7 +181,6 @@ def objection_create(request, pk: int):
                     "notice_url": context["notice_url"],
                 }
                 return render(request, "publicity/public/objection_done.html", done)
-    form.describe_fields()
     return render(request, "publicity/public/objection_form.html", context)
 
 
@@ -194,7 +193,6 @@ def objection_receipt(request):
         receipt = objection_lookup(form.cleaned_data["code"])
         if receipt is None:
             form.add_error("code", "未查询到该回执码对应的异议，请核对后重新输入。")
-    form.describe_fields()
     return render(
         request,
         "publicity/public/objection_receipt.html",
