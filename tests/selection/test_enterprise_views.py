@@ -3,6 +3,7 @@ the officer's comments; and everyone else seeing none of it."""
 
 import os
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from chieftech.audit.models import AuditRecord
 from chieftech.core.models import Notification
@@ -363,7 +365,15 @@ def test_an_evidence_png_is_stored_under_a_random_name(alice, round_):
     assert "获奖证书" not in stored
 
 
+def _bomb_png() -> bytes:
+    """A small PNG that decodes to 196 million pixels: Pillow refuses to open it."""
+    buffer = BytesIO()
+    Image.new("1", (14_000, 14_000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 REFUSED_UPLOADS = {
+    "decompression_bomb": ("bomb.png", _bomb_png(), "“bomb.png”的图片像素过多，请缩小后再上传。"),
     "renamed_exe": (
         "x.pdf",
         b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200,

@@ -71,6 +71,9 @@ def inspect_upload(*, name: str, content: bytes) -> str:
         try:
             with Image.open(BytesIO(content)) as image:
                 image.verify()
+        except Image.DecompressionBombError:
+            # Pillow's guard against a tiny file that decodes to billions of pixels; not an OSError.
+            raise SelectionError(f"“{name}”的图片像素过多，请缩小后再上传。", field="file") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise SelectionError(
                 f"“{name}”不是有效的图片文件（文件已损坏或内容被伪装）。", field="file"
