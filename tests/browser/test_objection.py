@@ -156,3 +156,43 @@ def test_the_officer_records_a_finding_that_removes_the_candidate(live_server, p
     shot(page, "objection-10-officer-decided")
     target.refresh_from_db()
     assert target.state == "removed"
+
+
+def test_the_officer_sees_the_period_computed_prepares_and_publishes_the_notice(
+    live_server, page, transactional_db
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chieftech.publicity.domain.notice import cn_date, notice_period
+    from chieftech.publicity.models import Notice
+    from tests.publicity.factories import make_notice_stage_round
+    from tests.publicity.test_notice import calendar_known_from_today
+
+    roles_sync()
+    calendar_known_from_today()
+    olivia = make_user("olivia", Role.OFFICER, real_name="欧丽")
+    alice = make_user("alice", Role.ENTERPRISE, enterprise=make_enterprise("威海甲精密机械有限公司"))
+    round_, _ = make_notice_stage_round(olivia, [alice], n=2)
+    start = timezone.localdate() + timedelta(days=1)
+    period = notice_period(starts_on=start, policy=round_.policy)
+    sign_in(page, live_server, "olivia")
+
+    page.goto(live_server.url + reverse("publicity:notice_manage", args=[round_.pk]))
+    page.get_by_label("公示开始日期").fill(start.isoformat())
+    page.get_by_label("公示开始日期").dispatch_event("change")
+    # htmx asks the server for the period as soon as the date changes.
+    expect(page.locator("#period-text")).to_contain_text(f"{cn_date(start)}至{cn_date(period.ends_on)}")
+    shot(page, "notice-1-officer-prepare")
+    page.get_by_role("button", name="生成公示草稿").click()
+
+    expect(page.locator("#notice-state")).to_have_text("草稿")
+    expect(page.locator("#entries tbody tr")).to_have_count(2)
+    expect(page.get_by_label("公示正文")).to_have_value(Notice.objects.get().body.replace("\r\n", "\n"))
+    shot(page, "notice-2-officer-draft")
+    page.get_by_role("button", name="发布公示").click()
+
+    expect(page.locator("#notice-state")).to_have_text("公示中/已公示")
+    expect(page.locator(".msg-success")).to_contain_text("考察公示已发布")
+    shot(page, "notice-3-officer-published")

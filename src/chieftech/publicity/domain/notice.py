@@ -443,15 +443,6 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
             users=_leaders(),
             subject=f"{round_.title}：建议人选名单公示期满，请审定",
             body=f"{round_.title}考察公示已结束（{period_label(notice)}），{remaining}名建议人选提交区委人才工作领导小组审定。",
-            url=_approval_url(round_),
+            url=reverse("publicity:approval", args=[round_.pk]),
         )
     return notice
-
-
-def _approval_url(round_: Round) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("publicity:approval", args=[round_.pk])
-    except NoReverseMatch:
-        return ""
