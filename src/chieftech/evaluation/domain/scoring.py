@@ -757,7 +757,7 @@ def my_rounds(user) -> list[RoundWork]:
     """Every committee the user sits on (newest round first), with their candidates and own sheets."""
     memberships = list(
         CommitteeMember.objects.filter(expert__user_id=user.pk)
-        .select_related("committee__round", "expert")
+        .select_related("committee__round", "committee__chair", "expert")
         .order_by("-committee__round__year", "-committee__round_id")
     )
     return _work(memberships)

@@ -152,11 +152,8 @@ def _open_candidate(request, round_pk: int, application_pk: int):
 
 
 def _own_sheets(member: CommitteeMember, application: Application) -> dict[str, ScoreSheet]:
-    sheets = {
-        s.part: s
-        for s in ScoreSheet.objects.filter(member=member, application=application).prefetch_related("scores")
-    }
-    return sheets
+    own = ScoreSheet.objects.filter(member=member, application=application).prefetch_related("scores")
+    return {s.part: s for s in own}
 
 
 def _initial(sheet: ScoreSheet | None, *, onsite: bool) -> dict:
@@ -212,14 +209,16 @@ def _sheet_page(
         next((s.points for s in onsite.scores.all() if s.criterion_id is None), None) if onsite else None
     )
     round_id, application_id = committee.round_id, application.pk
-    evidence_url = reverse("evaluation:sheet_evidence", args=[round_id, application_id, 2147483647])
+    evidence_url = reverse(
+        "evaluation:sheet_evidence", args=[round_id, application_id, int(APPLICATION_PLACEHOLDER)]
+    )
     evidence = [
         {
             "name": e.original_name,
             "kind": e.get_kind_display(),
             "size_kb": max(1, round(e.size / 1024)),
             "uploaded_at": e.uploaded_at,
-            "url": evidence_url.replace("2147483647", str(e.pk)),
+            "url": evidence_url.replace(APPLICATION_PLACEHOLDER, str(e.pk)),
         }
         for e in application.evidence.all()
     ]
@@ -290,10 +289,10 @@ def sheet(request, round_pk: int, application_pk: int):
     part = request.POST.get("part", "")
     action = request.POST.get("action", "")
     own = _own_sheets(member, application).get(part) if part in PARTS else None
+    here = redirect("evaluation:sheet", round_pk=round_pk, application_pk=application_pk)
     if own is None or action not in ("save", "submit", "absent"):
         messages.error(request, "评分尚未开始，或提交的内容不完整，请刷新页面后重试。")
-        return redirect("evaluation:sheet", round_pk=round_pk, application_pk=application_pk)
-    here = redirect("evaluation:sheet", round_pk=round_pk, application_pk=application_pk)
+        return here
     if action == "absent":
         try:
             domain.sheet_mark_absent(actor=request.user, sheet=own)
@@ -453,20 +452,20 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
     except NoReverseMatch:
         results_url = ""
     round_id = committee.round_id
+    reopenable = _reopen_choices(progress)
     context = {
         "committee": committee,
         "round": committee.round,
         "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
         "forming": committee.state == CommitteeState.FORMING,
         "scoring": scoring,
-        "closed": committee.state in (CommitteeState.CLOSED, CommitteeState.CONFIRMED),
         "scheme": scheme,
         "progress": progress,
         "matrix": _matrix(progress),
         "declarations": declarations,
         "missing": [str(m) for m in progress.missing],
-        "reopen_form": reopen_form or ReopenForm(choices=_reopen_choices(progress)),
-        "has_reopenable": bool(_reopen_choices(progress)),
+        "reopen_form": reopen_form or ReopenForm(choices=reopenable),
+        "has_reopenable": bool(reopenable),
         "close_form": close_form or CloseForm(),
         "results_url": results_url
         if committee.state in (CommitteeState.CLOSED, CommitteeState.CONFIRMED)
@@ -479,6 +478,13 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
         },
     }
     return render(request, "evaluation/scoring/chair.html", context, status=status)
+
+
+def _refused(request, exc: EvaluationError, round_pk: int):
+    """A refusal that belongs to no input (the state changed, the results cannot be computed): a message on
+    the page as it now stands."""
+    messages.error(request, exc.message)
+    return redirect("evaluation:chair", round_pk=round_pk)
 
 
 @capability_required(SCORE, CHAIR)
@@ -511,11 +517,12 @@ def scoring_close(request, round_pk: int):
                 actor=request.user, round_=committee.round, reason=form.cleaned_data["reason"]
             )
         except EvaluationError as exc:
-            add_selection_error(form, exc)
+            if exc.field not in form.fields:
+                return _refused(request, exc, round_pk)
+            form.add_error(exc.field, exc.message)
         else:
             messages.success(request, "评分已结束，评审结果已计算。")
             return redirect("evaluation:chair", round_pk=round_pk)
-    committee.refresh_from_db()
     return _chair_page(request, committee, close_form=form)
 
 
@@ -535,7 +542,9 @@ def sheet_reopen(request, round_pk: int):
                     actor=request.user, sheet=target, reason=form.cleaned_data["reason"]
                 )
             except EvaluationError as exc:
-                add_selection_error(form, exc)
+                if exc.field not in form.fields:
+                    return _refused(request, exc, round_pk)
+                form.add_error(exc.field, exc.message)
             else:
                 messages.success(
                     request,
