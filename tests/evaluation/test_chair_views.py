@@ -207,3 +207,22 @@ def test_the_chair_page_takes_the_same_queries_for_one_or_three_candidates(
         response = client.get(_url(s))
 
     assert response.status_code == 200
+
+
+def test_a_close_the_results_refuse_is_a_message_and_scoring_stays_open(client, olivia, alice, bob):
+    # Nobody attended 李秀英's on-site assessment: there is no on-site value to aggregate.
+    s = scoring_setup(olivia, [alice, bob], n=2)
+    for user in s.members:
+        s.submit(user, s.applications[0])
+        s.submit(user, s.applications[1], onsite=None)
+    client.force_login(s.chair)
+
+    response = client.post(_url(s, "scoring_close"), {"reason": ""}, follow=True)
+
+    assert response.redirect_chain == [(_url(s), 302)]
+    page = response.content.decode()
+    assert (
+        '<li class="msg msg-error">以下候选人没有有效评分，无法计算结果——现场技能考查：李秀英。</li>' in page
+    )
+    assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.SCORING
+    assert 'id="close-form"' in page
