@@ -6,8 +6,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from chieftech.certificates.documents import (
+    CERTIFICATE_RELATED,
+    PAGE,
+    QR_AT,
+    QR_SIZE,
     certificate_pdf,
     certificate_qr,
     certificates_pdf,
@@ -187,3 +192,44 @@ def test_a_round_without_certificates_has_no_batch(client, olivia, alice):
     client.force_login(olivia)
 
     assert client.get(reverse("certificates:round_batch_pdf", args=[round_.pk])).status_code == 404
+
+
+def test_the_printed_qr_code_has_exactly_the_modules_of_its_encoding(published, tmp_path):
+    """Without a QR decoder at hand: the page is rasterised and every module's centre is read back; they
+    must be the modules reportlab's encoder computed for the verification URL (the widget's value)."""
+    _, certificates = published
+    certificate = Certificate.objects.select_related(*CERTIFICATE_RELATED).get(pk=certificates[0].pk)
+    widget = certificate_qr(certificate)
+    widget.qr.make()
+    modules = [[bool(m) for m in row] for row in widget.qr.modules]
+    border = int(widget.barBorder)
+    side = len(modules) + 2 * border
+    path = tmp_path / "qr.pdf"
+    path.write_bytes(certificate_pdf(certificate))
+    dpi = 300
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(tmp_path / "page")],
+        check=True,
+    )
+    image = Image.open(tmp_path / "page.png").convert("L")
+    scale = dpi / 72
+    box = QR_SIZE / side
+    left, top = QR_AT[0], PAGE[1] - QR_AT[1] - QR_SIZE
+
+    read = [
+        [
+            image.getpixel(
+                (
+                    round((left + (c + border + 0.5) * box) * scale),
+                    round((top + (r + border + 0.5) * box) * scale),
+                )
+            )
+            < 128
+            for c in range(len(modules))
+        ]
+        for r in range(len(modules))
+    ]
+
+    assert read == modules
+    # The quiet zone around it is white.
+    assert image.getpixel((round((left + 0.5 * box) * scale), round((top + 0.5 * box) * scale))) > 200

@@ -29,6 +29,9 @@ GOLD = colors.HexColor("#B8862B")
 INK = colors.HexColor("#1F2328")
 MUTED = colors.HexColor("#5B6470")
 QR_SIZE = 28 * mm
+MARGIN = 40 * mm
+# The QR code's lower left corner on the page (points from the bottom left).
+QR_AT = (MARGIN, 32 * mm)
 
 # What a certificate needs, in one query for any number of them.
 CERTIFICATE_RELATED = (
@@ -116,7 +119,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     round_ = application.round
     approval = getattr(round_, "government_approval", None)
     width = PAGE[0]
-    left, right = 40 * mm, width - 40 * mm
+    left, right = MARGIN, width - MARGIN
 
     _frame(canvas)
     canvas.setFillColor(RED)
@@ -168,7 +171,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     canvas.restoreState()
 
     # The QR code to the public verification page, bottom left, the code printed under it.
-    qr_x, qr_y = left, 32 * mm
+    qr_x, qr_y = QR_AT
     _draw_qr(canvas, certificate_qr(certificate), qr_x, qr_y, QR_SIZE)
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT_NAME, 9)
