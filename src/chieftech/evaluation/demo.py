@@ -250,7 +250,8 @@ def load_demo(*, password: str, today: date | None = None) -> None:
     timeline = _timeline(today, policy)
     if timeline is None:
         return
-    for title, closed in ((SCORING_STAGE_TITLE, False), (RESULTS_STAGE_TITLE, True)):
+    # The closed copy first: the round with work waiting is then the newest, at the top of each expert's list.
+    for title, closed in ((RESULTS_STAGE_TITLE, True), (SCORING_STAGE_TITLE, False)):
         if title not in existing:
             with transaction.atomic():
                 _round(title=title, experts=experts, timeline=timeline, closed=closed)
