@@ -125,6 +125,13 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
     ]
 
 
+def test_the_scheme_line_gives_the_maxima_as_written(client, scored, chris):
+    client.force_login(chris)
+    response = client.get(url("results", scored.round))
+
+    assert "综合评审（满分100）权重60%，现场技能考查（满分100）权重40%" in response.content.decode()
+
+
 def test_the_officer_reads_the_results_but_acts_on_nothing(client, scored, olivia):
     client.force_login(olivia)
     response = client.get(url("results", scored.round))

@@ -98,7 +98,8 @@ def _render_results(
         "rows": report.rows,
         "criteria": report.criteria,
         "scheme": report.scheme,
-        "comprehensive_max": f"{report.comprehensive_max:.2f}",
+        "comprehensive_max": _points(report.comprehensive_max),
+        "onsite_max": _points(report.scheme.onsite_max),
         "comprehensive_weight": comprehensive_weight,
         "onsite_weight": onsite_weight,
         "aggregation_rule": report.aggregation_rule,
@@ -183,3 +184,8 @@ def committee_record_pdf(request, round_pk: int):
     committee = _committee(request, round_pk)
     download = committee_record_export(actor=request.user, committee=committee)
     return _download(download.content, PDF, download.filename, f"committee-record-{round_pk}.pdf")
+
+
+def _points(value) -> str:
+    """A maximum as the officer wrote it: 100, 37.5 (not 100.00)."""
+    return format(value.normalize(), "f")
