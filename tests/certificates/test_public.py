@@ -293,3 +293,19 @@ def test_the_public_pages_need_no_login_and_fit_a_phone(client, published):
         assert response.status_code == 200
         html = response.content.decode()
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+@pytest.mark.parametrize("code", ["AB%00CD", "%E2%80%AE" * 3, "A" * 200, "%2e%2e"])
+def test_a_malformed_code_is_simply_not_found(client, published, code):
+    response = client.get(f"/verify/{code}/")
+
+    assert response.status_code == 404
+    assert response.templates[0].name == "certificates/verify_not_found.html"
+
+
+@pytest.mark.parametrize("value", ["AB\x00CD", "http://[bad/verify/ABC/", "X" * 5000])
+def test_a_malformed_look_up_is_told_at_the_field(client, published, value):
+    response = client.get(reverse("verify:lookup"), {"code": value})
+
+    assert response.status_code == 200
+    assert response.context["error"] == "未查询到该证书，请核对查验码。"

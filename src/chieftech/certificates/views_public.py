@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from chieftech.certificates.domain import certificate_status, verification_code_normalise
+from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, verification_code_normalise
 from chieftech.certificates.models import Certificate
 from chieftech.core.permissions import public
 from chieftech.selection.models import Round, RoundState
@@ -35,6 +35,12 @@ PRIVATE_FIELDS = (
 
 def _cn(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _plausible(code: str) -> bool:
+    """Whether `code` could be a verification code at all: anything else is not looked up (a NUL byte or
+    a megabyte of text never reaches the database)."""
+    return 0 < len(code) <= 32 and all(ch in CODE_ALPHABET for ch in code)
 
 
 def _published_rounds():
@@ -108,7 +114,9 @@ def roster(request):
 @require_safe
 def verify(request, code: str):
     normalised = verification_code_normalise(code)
-    certificate = public_certificates().filter(verification_code=normalised).first()
+    certificate = (
+        public_certificates().filter(verification_code=normalised).first() if _plausible(normalised) else None
+    )
     if certificate is None:
         return render(request, "certificates/verify_not_found.html", {"code": code[:40]}, status=404)
     if normalised != code:
@@ -141,7 +149,10 @@ def _code_from_input(value: str) -> str:
     """A code typed in, or the whole verification address a QR reader shows."""
     value = (value or "").strip()
     if "/verify/" in value:
-        path = urlsplit(value).path if "://" in value else value
+        try:
+            path = urlsplit(value).path if "://" in value else value
+        except ValueError:  # not an address after all (e.g. an unclosed "[")
+            path = value
         value = path.rstrip("/").rsplit("/", 1)[-1]
     return verification_code_normalise(value)
 
@@ -156,7 +167,7 @@ def lookup(request):
         code = _code_from_input(value)
         if not code:
             error = "请输入证书查验码。"
-        elif public_certificates().filter(verification_code=code).exists():
+        elif _plausible(code) and public_certificates().filter(verification_code=code).exists():
             return redirect("verify:verify", code=code)
         else:
             error = NOT_FOUND
