@@ -283,3 +283,23 @@ def test_published_rounds_are_listed_as_done(client, staged, olivia, leo, gina):
     assert [(r["title"], r["document_number"], r["published_on"]) for r in response.context["done_rows"]] == [
         (round_.title, approval.document_number, f"{today.year}年{today.month}月{today.day}日")
     ]
+
+
+def test_garbage_in_the_forms_is_answered_at_the_fields(client, staged, leo, gina):
+    round_, _ = staged
+    client.force_login(leo)
+
+    response = client.post(
+        url(round_),
+        {
+            "action": "decide",
+            "outcome": "approve_with_removals",
+            "meeting_date": "2026-13-45",
+            "minutes_reference": "纪要\x00",
+            "removed": ["abc", "987654"],
+        },
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["decision_form"].errors) == {"meeting_date", "minutes_reference", "removed"}
+    assert not LeadershipDecision.objects.exists()
