@@ -10,13 +10,12 @@ from chieftech.core.models import Notification
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     scoring_close,
-    scoring_missing,
-    scoring_progress,
     sheet_reopen,
     sheet_save,
     sheet_submit,
 )
 from chieftech.evaluation.models import Committee, CommitteeState, Result, Score, ScoreSheet
+from chieftech.evaluation.selectors import scoring_missing, scoring_progress
 from tests.evaluation.test_scoring import COMPREHENSIVE, ONSITE, OPENED, SUBMITTED, scoring_setup
 from tests.factories import SHANGHAI
 

@@ -14,11 +14,11 @@ from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     recusal_declare,
     scoring_close,
-    scoring_missing,
-    scoring_progress,
+    scoring_open,
     sheet_reopen,
 )
 from chieftech.evaluation.models import Assignment, Committee, CommitteeState, Recusal, Result, ScoreSheet
+from chieftech.evaluation.selectors import scoring_missing, scoring_progress
 from tests.evaluation.test_scoring import COMPREHENSIVE, ONSITE, scoring_setup
 from tests.factories import SHANGHAI
 
@@ -64,8 +64,6 @@ def test_a_conflict_can_be_declared_before_scoring_opens(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
 
     recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason=REASON)
-
-    from chieftech.evaluation.domain.scoring import scoring_open
 
     scoring_open(actor=s.chair, round_=s.round_)
     assert ScoreSheet.objects.filter(member=s.member(s.experts[0])).count() == 0

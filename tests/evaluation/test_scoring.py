@@ -16,7 +16,6 @@ from chieftech.core.models import Notification
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     criterion_field,
-    my_sheets,
     points_error,
     scoring_open,
     sheet_mark_absent,
@@ -34,6 +33,7 @@ from chieftech.evaluation.models import (
     ScoreSheet,
     ScoringScheme,
 )
+from chieftech.evaluation.selectors import my_sheets
 from chieftech.selection.models import Round, RoundState
 from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert_user
 from tests.factories import SHANGHAI

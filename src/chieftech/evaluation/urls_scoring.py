@@ -1,8 +1,8 @@
-"""Routes of the evaluation area (scoring); included by chieftech.evaluation.urls."""
+"""Routes of the evaluation area (scoring: the expert's pages and the chair's); included by chieftech.evaluation.urls."""
 
 from django.urls import path
 
-from chieftech.evaluation.views import scoring
+from chieftech.evaluation.views import chair, scoring
 
 urlpatterns = [
     path("my/", scoring.my_work, name="my_work"),
@@ -17,8 +17,8 @@ urlpatterns = [
         scoring.sheet_evidence,
         name="sheet_evidence",
     ),
-    path("rounds/<int:round_pk>/chair/", scoring.chair, name="chair"),
-    path("rounds/<int:round_pk>/chair/open/", scoring.scoring_open, name="scoring_open"),
-    path("rounds/<int:round_pk>/chair/close/", scoring.scoring_close, name="scoring_close"),
-    path("rounds/<int:round_pk>/chair/reopen/", scoring.sheet_reopen, name="sheet_reopen"),
+    path("rounds/<int:round_pk>/chair/", chair.chair, name="chair"),
+    path("rounds/<int:round_pk>/chair/open/", chair.scoring_open, name="scoring_open"),
+    path("rounds/<int:round_pk>/chair/close/", chair.scoring_close, name="scoring_close"),
+    path("rounds/<int:round_pk>/chair/reopen/", chair.sheet_reopen, name="sheet_reopen"),
 ]

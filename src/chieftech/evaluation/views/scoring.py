@@ -1,18 +1,16 @@
-"""Scoring pages: the expert's work list and candidate sheet, and the chair's control of scoring.
+"""Scoring pages of an expert: the work list and the candidate's sheet (the chair's page is views/chair.py).
 
-Blindness: every page here shows a user their own sheets only. The chair's page shows who has submitted what,
-never the points. The round is looked up through the user's seat on its committee: outside the committee, or not
-assigned to the candidate, or recused from it, the page does not exist (404); a member who is not the chair gets
-403 on the chair's page.
+Blindness: every page here shows a user their own sheets only. The round is looked up through the user's seat on
+its committee: outside the committee, or not assigned to the candidate, or recused from it, the page does not
+exist (404).
 """
 
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -21,11 +19,9 @@ from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE
 from chieftech.evaluation.forms_scoring import (
-    CloseForm,
     ComprehensiveForm,
     OnsiteForm,
     RecusalForm,
-    ReopenForm,
     add_selection_error,
 )
 from chieftech.evaluation.models import (
@@ -33,11 +29,11 @@ from chieftech.evaluation.models import (
     CommitteeMember,
     CommitteeState,
     Criterion,
-    Recusal,
     ScoreSheet,
     ScoringScheme,
 )
-from chieftech.evaluation.rules import candidate_seat, is_chair, is_member
+from chieftech.evaluation.rules import candidate_seat, is_chair
+from chieftech.evaluation.selectors import my_rounds
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.models import Application, ConditionVerdict, EvidenceFile
@@ -93,7 +89,7 @@ def my_work(request):
     sheet_url = reverse("evaluation:sheet", args=[int(ROUND_PLACEHOLDER), int(APPLICATION_PLACEHOLDER)])
     chair_url = reverse("evaluation:chair", args=[int(ROUND_PLACEHOLDER)])
     rounds = []
-    for work in domain.my_rounds(request.user):
+    for work in my_rounds(request.user):
         committee = work.committee
         round_id = str(committee.round_id)
         candidates = []
@@ -373,183 +369,3 @@ def sheet_evidence(request, round_pk: int, application_pk: int, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-# --- The chair's page ------------------------------------------------------------------------------
-
-
-def _chair_committee(request, round_pk: int) -> Committee:
-    """The committee for its chair; 403 for another member, 404 for anyone outside it."""
-    committee = get_object_or_404(
-        Committee.objects.select_related("round__policy", "chair__user"), round_id=round_pk
-    )
-    if is_chair(request.user, committee):
-        return committee
-    if is_member(request.user, committee):
-        raise PermissionDenied("只有评审委员会主任可以查看评分进度和结束评分。")
-    raise Http404("没有找到该评审委员会。")
-
-
-def _matrix(progress: domain.ScoringProgress) -> list[dict]:
-    """Members × candidates: the state of each member's two sheets for each candidate (never the points)."""
-    cells: dict[tuple[int, int], dict[str, domain.SheetState]] = {}
-    for s in progress.sheets:
-        cells.setdefault((s.member_id, s.application_id), {})[s.part] = s
-    rows = []
-    for member in progress.members:
-        row = []
-        for candidate in progress.candidates:
-            pair = cells.get((member.pk, candidate.pk), {})
-            recused = any(s.recused for s in pair.values())
-            row.append(
-                {
-                    "candidate": candidate.name,
-                    "parts": [
-                        {
-                            "label": "综合" if part == ScoreSheet.Part.COMPREHENSIVE else "现场",
-                            "state": pair[part].state_label if part in pair else "",
-                            "css": SHEET_STATE_CSS.get(pair[part].state, "") if part in pair else "",
-                        }
-                        for part in (ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE)
-                    ]
-                    if pair and not recused
-                    else [],
-                    "recused": recused,
-                }
-            )
-        rows.append({"name": member.name, "cells": row})
-    return rows
-
-
-def _reopen_choices(progress: domain.ScoringProgress) -> list[tuple[int, str]]:
-    return [
-        (s.pk, f"{s.expert}—{s.candidate}（{s.part_label}，{s.state_label}）")
-        for s in progress.sheets
-        if s.state != ScoreSheet.State.DRAFT and not s.recused
-    ]
-
-
-def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=None, status: int = 200):
-    progress = domain.scoring_progress(committee)
-    declarations = [
-        {
-            "expert": r.member.expert.name,
-            "candidate": r.application.name,
-            "kind": r.get_kind_display(),
-            "declared": r.kind == Recusal.Kind.DECLARED,
-            "reason": r.reason,
-            "at": r.declared_at,
-        }
-        for r in Recusal.objects.filter(member__committee=committee)
-        .select_related("member__expert", "application")
-        .only("kind", "reason", "declared_at", "member__expert__name", "application__name")
-        .order_by("-declared_at", "-pk")
-    ]
-    scoring = committee.state == CommitteeState.SCORING
-    scheme = ScoringScheme.objects.filter(round_id=committee.round_id).first()
-    try:
-        results_url = reverse("evaluation:results", args=[committee.round_id])
-    except NoReverseMatch:
-        results_url = ""
-    round_id = committee.round_id
-    reopenable = _reopen_choices(progress)
-    context = {
-        "committee": committee,
-        "round": committee.round,
-        "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
-        "forming": committee.state == CommitteeState.FORMING,
-        "scoring": scoring,
-        "scheme": scheme,
-        "progress": progress,
-        "matrix": _matrix(progress),
-        "declarations": declarations,
-        "missing": [str(m) for m in progress.missing],
-        "reopen_form": reopen_form or ReopenForm(choices=reopenable),
-        "has_reopenable": bool(reopenable),
-        "close_form": close_form or CloseForm(),
-        "results_url": results_url
-        if committee.state in (CommitteeState.CLOSED, CommitteeState.CONFIRMED)
-        else "",
-        "urls": {
-            "open": reverse("evaluation:scoring_open", args=[round_id]),
-            "close": reverse("evaluation:scoring_close", args=[round_id]),
-            "reopen": reverse("evaluation:sheet_reopen", args=[round_id]),
-            "my_work": reverse("evaluation:my_work"),
-        },
-    }
-    return render(request, "evaluation/scoring/chair.html", context, status=status)
-
-
-def _refused(request, exc: EvaluationError, round_pk: int):
-    """A refusal that belongs to no input (the state changed, the results cannot be computed): a message on
-    the page as it now stands."""
-    messages.error(request, exc.message)
-    return redirect("evaluation:chair", round_pk=round_pk)
-
-
-@capability_required(SCORE, CHAIR)
-@require_safe
-def chair(request, round_pk: int):
-    return _chair_page(request, _chair_committee(request, round_pk))
-
-
-@capability_required(SCORE, CHAIR)
-@require_POST
-def scoring_open(request, round_pk: int):
-    committee = _chair_committee(request, round_pk)
-    try:
-        domain.scoring_open(actor=request.user, round_=committee.round)
-    except EvaluationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "评分已开始，各位委员已收到通知。评分方案已冻结。")
-    return redirect("evaluation:chair", round_pk=round_pk)
-
-
-@capability_required(SCORE, CHAIR)
-@require_POST
-def scoring_close(request, round_pk: int):
-    committee = _chair_committee(request, round_pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            domain.scoring_close(
-                actor=request.user, round_=committee.round, reason=form.cleaned_data["reason"]
-            )
-        except EvaluationError as exc:
-            if exc.field not in form.fields:
-                return _refused(request, exc, round_pk)
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.success(request, "评分已结束，评审结果已计算。")
-            return redirect("evaluation:chair", round_pk=round_pk)
-    return _chair_page(request, committee, close_form=form)
-
-
-@capability_required(SCORE, CHAIR)
-@require_POST
-def sheet_reopen(request, round_pk: int):
-    committee = _chair_committee(request, round_pk)
-    progress_choices = _reopen_choices(domain.scoring_progress(committee))
-    form = ReopenForm(request.POST, choices=progress_choices)
-    if form.is_valid():
-        target = ScoreSheet.objects.filter(pk=form.cleaned_data["sheet"], member__committee=committee).first()
-        if target is None:
-            form.add_error("sheet", "请选择已提交的评分表。")
-        else:
-            try:
-                target = domain.sheet_reopen(
-                    actor=request.user, sheet=target, reason=form.cleaned_data["reason"]
-                )
-            except EvaluationError as exc:
-                if exc.field not in form.fields:
-                    return _refused(request, exc, round_pk)
-                form.add_error(exc.field, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"已退回{target.member.expert.name}对{target.application.name}的{target.get_part_display()}"
-                    "评分表，该委员将收到通知。",
-                )
-                return redirect("evaluation:chair", round_pk=round_pk)
-    return _chair_page(request, committee, reopen_form=form)
