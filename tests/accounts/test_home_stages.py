@@ -1,14 +1,17 @@
 """The home pages point each role at the round that waits for it in the evaluation, notice and approval stages."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.evaluation.domain.scoring import scoring_open
+from chieftech.publicity.domain.notice import notice_prepare, notice_publish
+from chieftech.publicity.domain.objections import objection_file
 from chieftech.publicity.models import LeadershipDecision
 from chieftech.selection.domain.rounds import round_transition
 from tests.evaluation.factories import AFTER_DEADLINE, make_committee, make_evaluation_round, make_expert
+from tests.factories import SHANGHAI
 from tests.publicity.factories import make_notice_stage_round
 
 
@@ -75,4 +78,27 @@ def test_the_officer_is_asked_for_the_notice_and_the_leader_then_the_government_
     assert _section(client, leo, "leader")["items"] == []
     assert _labels(_section(client, gina, "government")) == [
         (f"待区政府批准的首席技师人选：{round_.title}", approval_url, None)
+    ]
+
+
+def test_the_officer_is_pointed_to_the_rounds_open_objections(client, olivia, alice):
+    round_, _ = make_notice_stage_round(olivia, [alice], n=2)
+    during = datetime(2026, 12, 21, 10, 0, tzinfo=SHANGHAI)
+    notice = notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 12, 21), now=AFTER_DEADLINE)
+    notice = notice_publish(actor=olivia, notice=notice, now=AFTER_DEADLINE)
+    for i in range(2):
+        objection_file(
+            notice=notice,
+            entry=notice.entries.first(),
+            name="韩实名",
+            phone="13963100000",
+            email="",
+            content="该候选人的事迹材料中所述技术攻关成果并非其本人完成，请核实。" + "。" * i,
+            files=[],
+            ip="203.0.113.9",
+            now=during,
+        )
+
+    assert _labels(_section(client, olivia, "officer")) == [
+        (f"待处理的公示异议：{round_.title}", reverse("publicity:objection_list", args=[round_.pk]), 2)
     ]

@@ -49,9 +49,12 @@ def _officer() -> dict:
         pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
     )
     awaiting_review = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
-    open_objections = Objection.objects.filter(
-        state__in=[Objection.State.RECEIVED, Objection.State.INVESTIGATING]
-    ).count()
+    open_objections = (
+        Objection.objects.filter(state__in=[Objection.State.RECEIVED, Objection.State.INVESTIGATING])
+        .values_list("notice__round_id", "notice__round__title")
+        .annotate(n=Count("pk"))
+        .order_by("-notice__round_id")
+    )
     rounds = list(
         Round.objects.filter(state__in=[RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL])
         .select_related("committee", "notice", "government_approval")
@@ -69,8 +72,14 @@ def _officer() -> dict:
             items.append(_round_item("待发布考察公示", "publicity:notice_manage", round_))
         elif round_.state == RoundState.APPROVAL and _has(round_, "government_approval"):
             items.append(_round_item("区政府已批准，待发文公布名单", "publicity:approval", round_))
-    if open_objections:
-        items.append(_item("待处理的公示异议", "selection:round_list", open_objections))
+    for round_id, title, n in open_objections:
+        items.append(
+            {
+                "label": f"待处理的公示异议：{title}",
+                "url": reverse("publicity:objection_list", args=[round_id]),
+                "count": n,
+            }
+        )
     return _section(
         Role.OFFICER,
         items=items,
