@@ -14,6 +14,7 @@ LOADERS: list[str] = [
     "chieftech.accounts.demo.load_demo",
     "chieftech.selection.demo.load_demo",
     "chieftech.evaluation.demo.load_demo",
+    "chieftech.publicity.demo.load_demo",
 ]
 
 
