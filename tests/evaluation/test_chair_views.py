@@ -38,6 +38,33 @@ def test_a_refused_open_is_shown_as_a_message(client, olivia, alice):
     assert "评审委员会当前为“评分中”，不能再次开始评分。" in response.content.decode()
 
 
+def test_the_chair_sees_what_stops_scoring_and_a_refused_open_says_it(client, olivia, alice):
+    s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
+    s.experts[0].groups.clear()
+    client.force_login(s.chair)
+
+    page = client.get(_url(s)).content.decode()
+
+    problems = page.split('id="problems"')[1].split("</div>")[0]
+    assert "<li>专家1没有可用的评审专家登录账号，无法评分。</li>" in problems
+    response = client.post(_url(s, "scoring_open"), follow=True)
+    assert (
+        "评审委员会尚有以下问题，不能开始评分（请区人社局经办人在评审委员会页面处理）："
+        "专家1没有可用的评审专家登录账号，无法评分。"
+    ) in response.content.decode()
+    assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.FORMING
+
+
+def test_a_ready_committee_shows_no_problems(client, olivia, alice):
+    s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
+    client.force_login(s.chair)
+
+    page = client.get(_url(s)).content.decode()
+
+    assert 'id="problems"' not in page
+    assert 'id="open-form"' in page
+
+
 def test_the_progress_shows_who_submitted_what_and_never_the_points(client, olivia, alice, bob):
     s = scoring_setup(olivia, [alice, bob], n=2)
     s.submit(s.experts[0], s.applications[0], values=["9.5", "28.5", "23.5", "17.5", "13.5"], onsite="93.5")
@@ -207,6 +234,20 @@ def test_the_chair_page_takes_the_same_queries_for_one_or_three_candidates(
         response = client.get(_url(s))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_forming_chair_page_takes_the_same_queries_for_one_or_three_candidates(
+    client, olivia, alice, bob, n, django_assert_num_queries
+):
+    s = scoring_setup(olivia, [alice, bob], n=n, open_scoring=False)
+    s.experts[0].groups.clear()
+    client.force_login(s.chair)
+
+    with django_assert_num_queries(21):
+        response = client.get(_url(s))
+
+    assert 'id="problems"' in response.content.decode()
 
 
 def test_a_close_the_results_refuse_is_a_message_and_scoring_stays_open(client, olivia, alice, bob):

@@ -35,7 +35,7 @@ from chieftech.evaluation.models import (
 )
 from chieftech.evaluation.selectors import my_sheets
 from chieftech.selection.models import Round, RoundState
-from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert_user
+from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert, make_expert_user
 from tests.factories import SHANGHAI
 
 OPENED = datetime(2026, 12, 21, 9, 0, tzinfo=SHANGHAI)
@@ -242,9 +242,35 @@ def test_scoring_does_not_open_while_a_candidate_has_nobody_to_score_them(olivia
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == (
-        "以下候选人没有可评分的委员（未分配或全部回避），请先调整委员会或评审分配：王建国、李秀英。"
+        "评审委员会尚有以下问题，不能开始评分（请区人社局经办人在评审委员会页面处理）："
+        "以下候选人没有可评分的委员：王建国、李秀英。"
     )
     assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.FORMING
+
+
+def test_scoring_does_not_open_while_the_committee_has_problems(olivia, alice):
+    # One member's login lost its expert role, another left the pool, a third never had a login.
+    s = scoring_setup(olivia, [alice], n=1, experts=3, open_scoring=False)
+    s.experts[0].groups.clear()
+    gone = s.member(s.experts[1]).expert
+    gone.active = False
+    gone.save(update_fields=["active"])
+    CommitteeMember.objects.create(committee=s.committee, expert=make_expert("专家4"))
+
+    with pytest.raises(EvaluationError) as refused:
+        scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
+
+    assert refused.value.message == (
+        "评审委员会尚有以下问题，不能开始评分（请区人社局经办人在评审委员会页面处理）："
+        "专家1没有可用的评审专家登录账号，无法评分。"
+        "专家2已不在专家库中（已停用），请移出委员会。"
+        "专家4没有可用的评审专家登录账号，无法评分。"
+    )
+    assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.FORMING
+    assert ScoreSheet.objects.count() == 0
+    assert ScoringScheme.objects.get(round=s.round_).frozen_at is None
+    assert AuditRecord.objects.filter(action="scoring.open").count() == 0
+    assert not Notification.objects.filter(subject__startswith="评分已开始").exists()
 
 
 # --- Points ----------------------------------------------------------------------------------------

@@ -723,7 +723,7 @@ def committee_problems(
     if members is None:
         members = list(committee.members.select_related("expert__user").order_by("pk"))
     if candidates is None or scorers is None:
-        candidates = list(committee_candidates(committee).only("pk", "name", "enterprise_id"))
+        candidates = list(committee_candidates(committee).order_by("pk").only("pk", "name", "enterprise_id"))
         assigned, employer = _plan(
             mode=committee.assignment_mode,
             members=members,

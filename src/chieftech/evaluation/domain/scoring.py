@@ -27,7 +27,11 @@ from django.utils import timezone
 
 from chieftech.audit.domain import audit_record
 from chieftech.core.notify import notify
-from chieftech.evaluation.domain.committee import committee_assignments_sync, committee_candidates
+from chieftech.evaluation.domain.committee import (
+    committee_assignments_sync,
+    committee_candidates,
+    committee_problems,
+)
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import scheme_default_create
 from chieftech.evaluation.models import (
@@ -54,6 +58,7 @@ ABSENT = ScoreSheet.State.ABSENT
 STEP = Decimal("0.5")
 ONSITE_FIELD = "onsite"
 ONSITE_LABEL = "现场技能考查"
+OPEN_PROBLEMS = "评审委员会尚有以下问题，不能开始评分（请区人社局经办人在评审委员会页面处理）："
 
 
 def criterion_field(criterion_id: int) -> str:
@@ -162,7 +167,11 @@ def _scheme(round_id: int) -> ScoringScheme:
 
 def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Committee:
     """The chair opens scoring: assignments synced, scheme frozen, an empty draft per non-recused assignment
-    and part; every member is told their sheets are waiting."""
+    and part; every member is told their sheets are waiting.
+
+    Refused, naming each problem, while `committee_problems` finds any: a member who cannot log in to score,
+    a chair without the chair role, a candidate nobody scores.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         committee = _committee_of(round_, lock=True)
@@ -180,6 +189,9 @@ def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Commit
         candidates = list(committee_candidates(committee).order_by("pk").only("pk", "name"))
         if not candidates:
             raise EvaluationError("本批次没有资格审查合格的候选人，不能开始评分。")
+        problems = committee_problems(committee, members=members)
+        if problems:
+            raise EvaluationError(OPEN_PROBLEMS + "".join(problems))
 
         committee_assignments_sync(committee=committee)
         recused = set(
@@ -192,14 +204,6 @@ def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Commit
             )
             if pair not in recused
         )
-        scored = {application_id for _member, application_id in pairs}
-        unscored = [c.name for c in candidates if c.pk not in scored]
-        if unscored:
-            raise EvaluationError(
-                "以下候选人没有可评分的委员（未分配或全部回避），请先调整委员会或评审分配："
-                + "、".join(unscored)
-                + "。"
-            )
 
         scheme = scheme_default_create(round_=committee.round)
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
+from chieftech.evaluation.domain.committee import committee_problems
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
@@ -88,6 +89,7 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
         .only("kind", "reason", "declared_at", "member__expert__name", "application__name")
         .order_by("-declared_at", "-pk")
     ]
+    forming = committee.state == CommitteeState.FORMING
     scoring = committee.state == CommitteeState.SCORING
     scheme = ScoringScheme.objects.filter(round_id=committee.round_id).first()
     round_id = committee.round_id
@@ -96,7 +98,8 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
         "committee": committee,
         "round": committee.round,
         "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
-        "forming": committee.state == CommitteeState.FORMING,
+        "forming": forming,
+        "problems": committee_problems(committee) if forming else [],
         "scoring": scoring,
         "scheme": scheme,
         "progress": progress,
