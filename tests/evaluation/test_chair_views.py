@@ -84,8 +84,12 @@ def test_the_progress_shows_who_submitted_what_and_never_the_points(client, oliv
     for secret in ("9.5", "28.5", "23.5", "17.5", "13.5", "93.5", "92.5", "21.5"):
         assert secret not in page, secret
     missing = page.split('<ul id="missing">')[1].split("</ul>")[0]
-    assert missing.count("<li>") == 8
-    assert "<li>专家1—李秀英（综合评审）</li>" in missing
+    assert missing == (
+        "<li>专家1：2份（综合评审：李秀英，现场技能考查：李秀英）</li>"
+        "<li>专家2：2份（综合评审：李秀英，现场技能考查：李秀英）</li>"
+        "<li>主任甲：4份（综合评审：李秀英、王建国，现场技能考查：李秀英、王建国）</li>"
+    )
+    assert "尚有8份评分表未提交（按委员）：" in page
 
 
 def test_the_chair_reopens_a_sheet_from_the_page(client, olivia, alice):
@@ -137,7 +141,7 @@ def test_closing_early_from_the_page_needs_the_reason_and_lists_the_missing(clie
 
     assert refused.status_code == 200
     assert (
-        "尚有2份评分表未提交：专家2—王建国（综合评审）；专家2—王建国（现场技能考查）。如需提前结束评分，请填写理由。"
+        "尚有2份评分表未提交：专家2：2份（综合评审：王建国，现场技能考查：王建国）。如需提前结束评分，请填写理由。"
     ) in refused.content.decode()
     assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.SCORING
 

@@ -26,12 +26,46 @@ ABSENT = ScoreSheet.State.ABSENT
 
 @dataclass(frozen=True)
 class MissingSheet:
+    member_id: int
     expert: str
     candidate: str
     part: str  # label
 
     def __str__(self) -> str:
         return f"{self.expert}—{self.candidate}（{self.part}）"
+
+
+@dataclass(frozen=True)
+class MissingOfExpert:
+    """One expert's missing sheets: how many, and per part (in the scheme's order) the candidates."""
+
+    expert: str
+    count: int
+    parts: tuple[tuple[str, tuple[str, ...]], ...]  # (part label, candidate names)
+
+    def __str__(self) -> str:
+        parts = "，".join(f"{label}：{'、'.join(names)}" for label, names in self.parts)
+        return f"{self.expert}：{self.count}份（{parts}）"
+
+
+def missing_by_expert(missing: list[MissingSheet]) -> list[MissingOfExpert]:
+    """The missing sheets grouped by expert (in the order given), e.g. "专家2：3份（综合评审：王建国、李秀英，
+    现场技能考查：王建国）"."""
+    grouped: dict[int, tuple[str, dict[str, list[str]]]] = {}
+    for m in missing:
+        _expert, parts = grouped.setdefault(m.member_id, (m.expert, {}))
+        parts.setdefault(m.part, []).append(m.candidate)
+    order = {label: i for i, label in enumerate(ScoreSheet.Part.labels)}
+    return [
+        MissingOfExpert(
+            expert=expert,
+            count=sum(len(names) for names in parts.values()),
+            parts=tuple(
+                (label, tuple(names)) for label, names in sorted(parts.items(), key=lambda p: order[p[0]])
+            ),
+        )
+        for expert, parts in grouped.values()
+    ]
 
 
 def scoring_missing(committee: Committee) -> list[MissingSheet]:
@@ -45,7 +79,9 @@ def scoring_missing(committee: Committee) -> list[MissingSheet]:
         .values_list("member_id", "application_id", "member__expert__name", "application__name", "part")
     )
     return [
-        MissingSheet(expert=expert, candidate=candidate, part=ScoreSheet.Part(part).label)
+        MissingSheet(
+            member_id=member_id, expert=expert, candidate=candidate, part=ScoreSheet.Part(part).label
+        )
         for member_id, application_id, expert, candidate, part in rows
         if (member_id, application_id) not in recused
     ]
@@ -183,7 +219,7 @@ def scoring_progress(committee: Committee) -> ScoringProgress:
             else:
                 counts.draft += 1
     missing = [
-        MissingSheet(expert=s.expert, candidate=s.candidate, part=s.part_label)
+        MissingSheet(member_id=s.member_id, expert=s.expert, candidate=s.candidate, part=s.part_label)
         for s in sorted(sheets, key=lambda s: (s.expert, s.member_id, s.candidate, s.application_id, s.part))
         if s.state == DRAFT and not s.recused
     ]

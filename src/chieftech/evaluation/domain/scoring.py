@@ -46,7 +46,7 @@ from chieftech.evaluation.models import (
     ScoringScheme,
 )
 from chieftech.evaluation.rules import is_chair
-from chieftech.evaluation.selectors import scoring_missing
+from chieftech.evaluation.selectors import missing_by_expert, scoring_missing
 from chieftech.selection.models import Application, Round, RoundState
 
 COMPREHENSIVE = ScoreSheet.Part.COMPREHENSIVE
@@ -491,7 +491,7 @@ def scoring_close(*, actor, round_: Round, reason: str = "", now: datetime | Non
         if missing and not reason:
             raise EvaluationError(
                 f"尚有{len(missing)}份评分表未提交："
-                + "；".join(str(m) for m in missing)
+                + "；".join(str(group) for group in missing_by_expert(missing))
                 + "。如需提前结束评分，请填写理由。",
                 field="reason",
             )

@@ -18,7 +18,7 @@ from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
 from chieftech.evaluation.rules import is_chair, is_member
-from chieftech.evaluation.selectors import ScoringProgress, SheetState, scoring_progress
+from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_by_expert, scoring_progress
 from chieftech.evaluation.views.scoring import CHAIR, COMMITTEE_STATE_CSS, SCORE, SHEET_STATE_CSS
 
 
@@ -105,7 +105,8 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
         "progress": progress,
         "matrix": _matrix(progress),
         "declarations": declarations,
-        "missing": [str(m) for m in progress.missing],
+        "missing_count": len(progress.missing),
+        "missing": [str(group) for group in missing_by_expert(progress.missing)],
         "reopen_form": reopen_form or ReopenForm(choices=reopenable),
         "has_reopenable": bool(reopenable),
         "close_form": close_form or CloseForm(),
