@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
-from chieftech.evaluation.domain.scoring import sheet_save
+from chieftech.evaluation.domain.results import proposed_list_confirm
+from chieftech.evaluation.domain.scoring import scoring_close, sheet_save
 from chieftech.evaluation.models import Committee, CommitteeState, ScoreSheet
 from tests.evaluation.factories import make_expert_user
 from tests.evaluation.test_scoring import ONSITE, scoring_setup
@@ -165,6 +166,28 @@ def test_the_closed_committee_page_links_the_results(client, olivia, alice):
     page = client.post(_url(s, "scoring_close"), {"reason": ""}, follow=True).content.decode()
 
     assert f'href="{reverse("evaluation:results", args=[s.round_.pk])}"' in page
+
+
+def test_the_results_link_is_on_the_chair_page_once_closed_or_confirmed_and_never_on_the_work_list(
+    client, olivia, alice
+):
+    s = scoring_setup(olivia, [alice], n=1)
+    results = f'href="{reverse("evaluation:results", args=[s.round_.pk])}"'
+    client.force_login(s.chair)
+    assert results not in client.get(_url(s)).content.decode()
+    for user in s.members:
+        s.submit(user, s.applications[0])
+    scoring_close(actor=s.chair, round_=s.round_)
+
+    for state in (CommitteeState.CLOSED, CommitteeState.CONFIRMED):
+        if state == CommitteeState.CONFIRMED:
+            proposed_list_confirm(actor=s.chair, round_=s.round_)
+        assert Committee.objects.get(pk=s.committee.pk).state == state
+        client.force_login(s.chair)
+        assert results in client.get(_url(s)).content.decode()
+        assert results not in client.get(reverse("evaluation:my_work")).content.decode()
+        client.force_login(s.experts[0])
+        assert results not in client.get(reverse("evaluation:my_work")).content.decode()
 
 
 # --- Who gets in -----------------------------------------------------------------------------------
