@@ -8,7 +8,7 @@ while) inside a transaction rolled back at the end; each test runs in a savepoin
 
 import importlib.util
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -77,7 +77,7 @@ def _notice_stage_possible() -> bool:
     try:
         calendar, day, counted = WorkingCalendar(), today, 0
         while counted < 2:
-            day = date.fromordinal(day.toordinal() - 1)
+            day -= timedelta(days=1)
             counted += calendar.is_working_day(day)
         notice_period(starts_on=day, policy=policy_in_force(on=today))
     except CalendarDataMissing:
@@ -130,9 +130,9 @@ def test_each_step_was_taken_by_its_role_through_the_audited_domain_functions(de
         AuditRecord.objects.filter(
             action__in=["leadership.decide", "government.approve", "roster.publish", "notice.publish"],
             object_id__in=[
-                str(round_.leadership_decision.pk),
-                str(round_.government_approval.pk),
-                str(round_.notice.pk),
+                str(LeadershipDecision.objects.get(round=round_).pk),
+                str(GovernmentApproval.objects.get(round=round_).pk),
+                str(Notice.objects.get(round=round_).pk),
             ],
         ).values_list("action", "actor_username")
     )
