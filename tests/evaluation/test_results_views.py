@@ -23,12 +23,23 @@ def url(name: str, round_) -> str:
     return reverse(f"evaluation:{name}", args=[round_.pk])
 
 
-def cells(response, table_id: str = "results") -> list[list[str]]:
-    doc = lxml.html.fromstring(response.content.decode())
-    return [
-        [" ".join(cell.text_content().split()) for cell in row.xpath("th|td")]
-        for row in doc.xpath(f'//table[@id="{table_id}"]//tr')
-    ]
+MEMBER_GROUP = "各委员综合评审合计"
+
+
+def _texts(row) -> list[str]:
+    return [" ".join(cell.text_content().split()) for cell in row.xpath("th|td")]
+
+
+def cells(response) -> list[list[str]]:
+    """The results table as rows of cell texts. The header comes as one row: the members' names (its second
+    row) stand where their group's heading spans them."""
+    table = lxml.html.fromstring(response.content.decode()).xpath('//table[@id="results"]')[0]
+    head = [_texts(row) for row in table.xpath("thead/tr")]
+    header = head[0]
+    if len(head) == 2:
+        at = header.index(MEMBER_GROUP)
+        header = [*header[:at], *head[1], *header[at + 1 :]]
+    return [header, *(_texts(row) for row in table.xpath("tbody/tr"))]
 
 
 def text_of(response, xpath: str) -> str:
@@ -60,7 +71,6 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
             "标准差",
             "极差",
             "标准化参考分（仅供参考，不用于排名）",
-            "同分排序依据",
         ],
         [
             "1",
@@ -75,7 +85,6 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
             "4.08",
             "10.00",
             "59.67",
-            "—",
         ],
         [
             "2",
@@ -90,7 +99,6 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
             "12.50",
             "25.00 分歧较大",
             "53.59",
-            "—",
         ],
         [
             "3",
@@ -105,7 +113,6 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
             "4.08",
             "10.00",
             "37.94",
-            "—",
         ],
     ]
     doc = lxml.html.fromstring(response.content.decode())
@@ -115,6 +122,10 @@ def test_the_chair_reads_every_figure_of_the_worked_example(client, scored, chri
         None,
     ]
     assert text_of(response, '//ol[@class="proposed-names"]') == "王建国李秀英"
+    assert doc.xpath('//div[@id="tie-notes"]') == []
+    assert [th.text_content() for th in doc.xpath('//table[@id="results"]/thead/tr[1]/th[@colspan="3"]')] == [
+        MEMBER_GROUP
+    ]
     assert text_of(response, '//p[@id="spread-note"]') == (
         "有1名候选人的各委员综合评审合计极差较大（标注“分歧较大”），建议委员会讨论后再确认名单。"
     )
@@ -157,11 +168,17 @@ def test_the_tie_break_that_decided_the_place_is_shown(client, olivia, alice, bo
     results_compute(committee=scored.committee, now=CLOSED_AT)
     client.force_login(chris)
 
-    rows = cells(client.get(url("results", scored.round)))
+    response = client.get(url("results", scored.round))
 
-    assert [(row[1], row[7], row[-1]) for row in rows[1:]] == [
-        ("李秀英 建议人选", "81.00", "—"),
-        ("王建国 建议人选", "81.00", TIE_BREAK_AGE),
+    # The mark at the lower place's rank leads to a note that says which rule put the one above ahead.
+    assert [(row[0], row[1], row[7]) for row in cells(response)[1:]] == [
+        ("1", "李秀英 建议人选", "81.00"),
+        ("2同分", "王建国 建议人选", "81.00"),
+    ]
+    doc = lxml.html.fromstring(response.content.decode())
+    assert doc.xpath('//td[@class="rank"]/a/@href') == [f"#tie-{older.pk}"]
+    assert [(li.get("id"), li.text_content()) for li in doc.xpath('//div[@id="tie-notes"]//li')] == [
+        (f"tie-{older.pk}", f"第1名李秀英排在第2名王建国之前：{TIE_BREAK_AGE}。")
     ]
 
 

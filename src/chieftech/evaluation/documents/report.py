@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE
+from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, points_text
 from chieftech.evaluation.models import (
     Committee,
     Criterion,
@@ -120,8 +120,8 @@ class ResultsReport:
             mean = "每部分取全部有效评分的平均值"
         comprehensive_weight, onsite_weight = self.weights
         return (
-            f"{mean}。综合得分＝综合评审平均分÷{figure(self.comprehensive_max)}×100×{comprehensive_weight}"
-            f"＋现场技能考查平均分÷{figure(scheme.onsite_max)}×100×{onsite_weight}，"
+            f"{mean}。综合得分＝综合评审平均分÷{points_text(self.comprehensive_max)}×100×{comprehensive_weight}"
+            f"＋现场技能考查平均分÷{points_text(scheme.onsite_max)}×100×{onsite_weight}，"
             "保留两位小数（四舍五入），只在最后一步舍入。"
         )
 

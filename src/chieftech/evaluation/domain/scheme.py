@@ -76,6 +76,11 @@ def comprehensive_max(scheme: ScoringScheme) -> Decimal:
     return sum((c.max_points for c in scheme.criteria.all()), Decimal("0"))
 
 
+def points_text(value: Decimal) -> str:
+    """Points as the officer wrote them: 100, 37.5 (not 100.00)."""
+    return format(value.normalize(), "f")
+
+
 def points_step_ok(value: Decimal) -> bool:
     """Whether `value` is a whole number of half points."""
     return (value / POINTS_STEP) % 1 == 0

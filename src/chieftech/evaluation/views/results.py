@@ -2,6 +2,7 @@
 officer, once scoring is closed. A member sees nothing here (403); anyone outside the committee does not learn
 the round has one (404)."""
 
+from itertools import pairwise
 from urllib.parse import quote
 
 from django import forms
@@ -28,6 +29,7 @@ from chieftech.evaluation.domain.results import (
     proposed_list_update,
     results_access,
 )
+from chieftech.evaluation.domain.scheme import points_text
 from chieftech.evaluation.models import Committee, CommitteeState
 
 PDF = "application/pdf"
@@ -96,10 +98,11 @@ def _render_results(
         "report": report,
         "members": report.members,
         "rows": report.rows,
+        "tie_notes": _tie_notes(report.rows),
         "criteria": report.criteria,
         "scheme": report.scheme,
-        "comprehensive_max": _points(report.comprehensive_max),
-        "onsite_max": _points(report.scheme.onsite_max),
+        "comprehensive_max": points_text(report.comprehensive_max),
+        "onsite_max": points_text(report.scheme.onsite_max),
         "comprehensive_weight": comprehensive_weight,
         "onsite_weight": onsite_weight,
         "aggregation_rule": report.aggregation_rule,
@@ -186,6 +189,14 @@ def committee_record_pdf(request, round_pk: int):
     return _download(download.content, PDF, download.filename, f"committee-record-{round_pk}.pdf")
 
 
-def _points(value) -> str:
-    """A maximum as the officer wrote it: 100, 37.5 (not 100.00)."""
-    return format(value.normalize(), "f")
+def _tie_notes(rows) -> list[dict]:
+    """Why a candidate stands below the one just above with the same score. A result's tie-break names the rule
+    that put the candidate above ahead, so the note speaks of that one: "第5名林晓静排在第6名郭振宇之前：…"."""
+    return [
+        {
+            "application_id": row.application_id,
+            "text": f"第{above.rank}名{above.name}排在第{row.rank}名{row.name}之前：{row.tie_break}。",
+        }
+        for above, row in pairwise(rows)
+        if row.tie_break
+    ]
