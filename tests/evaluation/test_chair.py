@@ -212,35 +212,43 @@ def test_closing_with_sheets_missing_needs_a_reason_and_names_them(olivia, alice
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
     assert refused.value.message == (
-        "尚有2份评分表未提交：专家2：2份（综合评审：王建国，现场技能考查：王建国）。如需提前结束评分，请填写理由。"
+        "尚有2份评分表未提交：专家2：2份（综合评审、现场技能考查：王建国）。如需提前结束评分，请填写理由。"
     )
     assert refused.value.field == "reason"
     assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.SCORING
     assert AuditRecord.objects.filter(action="scoring.close").count() == 0
 
 
+def _submit_comprehensive(s, user, application) -> None:
+    comprehensive = s.sheet(user, application)
+    sheet_save(actor=user, sheet=comprehensive, points=s.points())
+    sheet_submit(actor=user, sheet=comprehensive, now=SUBMITTED)
+
+
 def test_the_refusal_groups_the_missing_sheets_by_expert_and_part(olivia, alice, bob):
-    s = scoring_setup(olivia, [alice, bob], n=2)
+    s = scoring_setup(olivia, [alice, bob], n=2, experts=3)
     first, second = s.applications
     s.submit(s.chair, first)
     s.submit(s.chair, second)
     s.submit(s.experts[0], first)
-    comprehensive = s.sheet(s.experts[0], second)
-    sheet_save(actor=s.experts[0], sheet=comprehensive, points=s.points())
-    sheet_submit(actor=s.experts[0], sheet=comprehensive, now=SUBMITTED)
+    _submit_comprehensive(s, s.experts[0], second)
+    _submit_comprehensive(s, s.experts[1], first)
 
     with pytest.raises(EvaluationError) as refused:
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
+    # Parts missing for the same candidates share one list.
     assert refused.value.message == (
-        "尚有5份评分表未提交："
+        "尚有8份评分表未提交："
         "专家1：1份（现场技能考查：李秀英）；"
-        "专家2：4份（综合评审：李秀英、王建国，现场技能考查：李秀英、王建国）。"
+        "专家2：3份（综合评审：李秀英，现场技能考查：李秀英、王建国）；"
+        "专家3：4份（综合评审、现场技能考查：李秀英、王建国）。"
         "如需提前结束评分，请填写理由。"
     )
     assert [str(g) for g in missing_by_expert(scoring_missing(s.committee))] == [
         "专家1：1份（现场技能考查：李秀英）",
-        "专家2：4份（综合评审：李秀英、王建国，现场技能考查：李秀英、王建国）",
+        "专家2：3份（综合评审：李秀英，现场技能考查：李秀英、王建国）",
+        "专家3：4份（综合评审、现场技能考查：李秀英、王建国）",
     ]
 
 
@@ -249,9 +257,9 @@ def test_experts_of_the_same_name_are_not_merged(olivia, alice):
     Expert.objects.filter(pk=s.member(s.experts[1]).expert_id).update(name="专家1")
 
     assert [str(g) for g in missing_by_expert(scoring_missing(s.committee))] == [
-        "专家1：2份（综合评审：王建国，现场技能考查：王建国）",
-        "专家1：2份（综合评审：王建国，现场技能考查：王建国）",
-        "主任甲：2份（综合评审：王建国，现场技能考查：王建国）",
+        "专家1：2份（综合评审、现场技能考查：王建国）",
+        "专家1：2份（综合评审、现场技能考查：王建国）",
+        "主任甲：2份（综合评审、现场技能考查：王建国）",
     ]
 
 

@@ -1,5 +1,6 @@
 """The chair's page: progress without points, declarations, open, reopen and close; nobody else gets in."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -86,11 +87,31 @@ def test_the_progress_shows_who_submitted_what_and_never_the_points(client, oliv
         assert secret not in page, secret
     missing = page.split('<ul id="missing">')[1].split("</ul>")[0]
     assert missing == (
-        "<li>专家1：2份（综合评审：李秀英，现场技能考查：李秀英）</li>"
-        "<li>专家2：2份（综合评审：李秀英，现场技能考查：李秀英）</li>"
-        "<li>主任甲：4份（综合评审：李秀英、王建国，现场技能考查：李秀英、王建国）</li>"
+        "<li>专家1：2份（综合评审、现场技能考查：李秀英）</li>"
+        "<li>专家2：2份（综合评审、现场技能考查：李秀英）</li>"
+        "<li>主任甲：4份（综合评审、现场技能考查：李秀英、王建国）</li>"
     )
     assert "尚有8份评分表未提交（按委员）：" in page
+
+
+def test_the_matrix_has_a_row_per_candidate_and_marks_the_recused(client, olivia, alice, bob, enterprise_a):
+    # Candidates 0 and 2 come from alice's enterprise A, where expert1 works: no sheets, a recusal.
+    s = scoring_setup(olivia, [alice, bob], expert_employers={1: enterprise_a})
+    s.submit(s.experts[1], s.applications[0], onsite=None)
+    client.force_login(s.chair)
+
+    doc = lxml.html.fromstring(client.get(_url(s)).content.decode())
+
+    rows = [
+        [" ".join(cell.text_content().split()) for cell in tr.xpath("th|td")]
+        for tr in doc.xpath('//table[@id="matrix"]//tr')
+    ]
+    assert rows == [
+        ["候选人", "专家1", "专家2", "主任甲"],
+        ["王建国", "回避", "综合 已提交现场 未到场", "综合 草稿现场 草稿"],
+        ["李秀英", "综合 草稿现场 草稿", "综合 草稿现场 草稿", "综合 草稿现场 草稿"],
+        ["张志强", "回避", "综合 草稿现场 草稿", "综合 草稿现场 草稿"],
+    ]
 
 
 def test_the_chair_reopens_a_sheet_from_the_page(client, olivia, alice):
@@ -142,7 +163,7 @@ def test_closing_early_from_the_page_needs_the_reason_and_lists_the_missing(clie
 
     assert refused.status_code == 200
     assert (
-        "尚有2份评分表未提交：专家2：2份（综合评审：王建国，现场技能考查：王建国）。如需提前结束评分，请填写理由。"
+        "尚有2份评分表未提交：专家2：2份（综合评审、现场技能考查：王建国）。如需提前结束评分，请填写理由。"
     ) in refused.content.decode()
     assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.SCORING
 

@@ -33,7 +33,7 @@ from chieftech.evaluation.models import (
     ScoreSheet,
     ScoringScheme,
 )
-from chieftech.evaluation.selectors import my_sheets
+from chieftech.evaluation.selectors import my_rounds, my_sheets
 from chieftech.selection.models import Round, RoundState
 from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert, make_expert_user
 from tests.factories import SHANGHAI
@@ -496,3 +496,15 @@ def test_my_sheets_lists_the_experts_own_candidates_and_sheets(olivia, alice, bo
         ("李秀英", "draft", "draft", True, s.member(expert).pk),
     ]
     assert my_sheets(olivia, s.round_) == []
+
+
+def test_my_rounds_puts_the_committees_scoring_now_first(olivia, alice, bob):
+    s = scoring_setup(olivia, [alice, bob], n=1)
+    expert = s.member(s.experts[0]).expert
+    newer, _ = make_evaluation_round(olivia, [alice], n=1, title="2028年度环翠区首席技师选拔", year=2028)
+    make_committee(newer, officer=olivia, chair=s.member(s.chair).expert, experts=[expert])
+
+    assert [(w.committee.round.title, w.waiting) for w in my_rounds(s.experts[0])] == [
+        (s.round_.title, 1),
+        ("2028年度环翠区首席技师选拔", 0),
+    ]

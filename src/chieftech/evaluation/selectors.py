@@ -12,6 +12,7 @@ from chieftech.evaluation.models import (
     Assignment,
     Committee,
     CommitteeMember,
+    CommitteeState,
     Recusal,
     ScoreSheet,
 )
@@ -48,21 +49,28 @@ class MissingOfExpert:
         return f"{self.expert}：{self.count}份（{parts}）"
 
 
+def _parts_named(parts: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per part (in the scheme's order) the candidates; parts missing for the same candidates share one entry."""
+    order = {label: i for i, label in enumerate(ScoreSheet.Part.labels)}
+    merged: list[tuple[str, tuple[str, ...]]] = []
+    for label, names in sorted(parts.items(), key=lambda p: order[p[0]]):
+        if merged and merged[-1][1] == tuple(names):
+            merged[-1] = (f"{merged[-1][0]}、{label}", merged[-1][1])
+        else:
+            merged.append((label, tuple(names)))
+    return tuple(merged)
+
+
 def missing_by_expert(missing: list[MissingSheet]) -> list[MissingOfExpert]:
     """The missing sheets grouped by expert (in the order given), e.g. "专家2：3份（综合评审：王建国、李秀英，
-    现场技能考查：王建国）"."""
+    现场技能考查：王建国）", or "专家3：4份（综合评审、现场技能考查：王建国、李秀英）" when both parts miss alike."""
     grouped: dict[int, tuple[str, dict[str, list[str]]]] = {}
     for m in missing:
         _expert, parts = grouped.setdefault(m.member_id, (m.expert, {}))
         parts.setdefault(m.part, []).append(m.candidate)
-    order = {label: i for i, label in enumerate(ScoreSheet.Part.labels)}
     return [
         MissingOfExpert(
-            expert=expert,
-            count=sum(len(names) for names in parts.values()),
-            parts=tuple(
-                (label, tuple(names)) for label, names in sorted(parts.items(), key=lambda p: order[p[0]])
-            ),
+            expert=expert, count=sum(len(names) for names in parts.values()), parts=_parts_named(parts)
         )
         for expert, parts in grouped.values()
     ]
@@ -142,6 +150,7 @@ class ScoringProgress:
     candidates: list[ProgressRow]
     sheets: list[SheetState]
     missing: list[MissingSheet]
+    recused: set[tuple[int, int]]  # (member id, application id)
 
     @property
     def total(self) -> int:
@@ -224,7 +233,11 @@ def scoring_progress(committee: Committee) -> ScoringProgress:
         if s.state == DRAFT and not s.recused
     ]
     return ScoringProgress(
-        members=list(members.values()), candidates=list(candidates.values()), sheets=sheets, missing=missing
+        members=list(members.values()),
+        candidates=list(candidates.values()),
+        sheets=sheets,
+        missing=missing,
+        recused=recused,
     )
 
 
@@ -305,12 +318,14 @@ def _work(memberships: list[CommitteeMember]) -> list[RoundWork]:
 
 
 def my_rounds(user) -> list[RoundWork]:
-    """Every committee the user sits on (newest round first), with their candidates and own sheets."""
+    """Every committee the user sits on, with their candidates and own sheets: those scoring now first (where
+    work may wait), then the newest round first."""
     memberships = list(
         CommitteeMember.objects.filter(expert__user_id=user.pk)
         .select_related("committee__round", "committee__chair", "expert")
         .order_by("-committee__round__year", "-committee__round_id")
     )
+    memberships.sort(key=lambda m: m.committee.state != CommitteeState.SCORING)
     return _work(memberships)
 
 

@@ -35,19 +35,19 @@ def _chair_committee(request, round_pk: int) -> Committee:
 
 
 def _matrix(progress: ScoringProgress) -> list[dict]:
-    """Members × candidates: the state of each member's two sheets for each candidate (never the points)."""
+    """Candidates × members: the state of each member's two sheets for each candidate (never the points). A row
+    per candidate, as a round has more candidates than a committee has members: the table stays narrow."""
     cells: dict[tuple[int, int], dict[str, SheetState]] = {}
     for s in progress.sheets:
         cells.setdefault((s.member_id, s.application_id), {})[s.part] = s
     rows = []
-    for member in progress.members:
+    for candidate in progress.candidates:
         row = []
-        for candidate in progress.candidates:
+        for member in progress.members:
             pair = cells.get((member.pk, candidate.pk), {})
-            recused = any(s.recused for s in pair.values())
+            recused = (member.pk, candidate.pk) in progress.recused
             row.append(
                 {
-                    "candidate": candidate.name,
                     "parts": [
                         {
                             "label": "综合" if part == ScoreSheet.Part.COMPREHENSIVE else "现场",
@@ -61,7 +61,7 @@ def _matrix(progress: ScoringProgress) -> list[dict]:
                     "recused": recused,
                 }
             )
-        rows.append({"name": member.name, "cells": row})
+        rows.append({"name": candidate.name, "cells": row})
     return rows
 
 
