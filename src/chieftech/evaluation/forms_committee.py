@@ -22,13 +22,6 @@ def add_evaluation_error(form: forms.Form, exc: SelectionError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def points_text(value: Decimal | None) -> str:
-    """12.50 → "12.5", 100.00 → "100" (never "1E+2")."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
-
-
 # --- The pool ---------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ shown beside its own field at once; the domain checks again and its EvaluationEr
 
 from django import forms
 
+from chieftech.evaluation.domain.scheme import points_text
 from chieftech.evaluation.domain.scoring import (
     ONSITE_FIELD,
     ONSITE_LABEL,
@@ -31,13 +32,9 @@ def _points_field(*, label: str, maximum, help_text: str = "") -> forms.DecimalF
         help_text=help_text,
         error_messages={"invalid": f"“{label}”的得分须为数字。"},
         widget=forms.NumberInput(
-            attrs={"step": "0.5", "min": "0", "max": _plain(maximum), "inputmode": "decimal"}
+            attrs={"step": "0.5", "min": "0", "max": points_text(maximum), "inputmode": "decimal"}
         ),
     )
-
-
-def _plain(value) -> str:
-    return format(value.normalize(), "f")
 
 
 class _PointsForm(forms.Form):
@@ -75,7 +72,7 @@ class ComprehensiveForm(_PointsForm):
                 criterion_field(c.pk),
                 c.name,
                 c.max_points,
-                f"满分{_plain(c.max_points)}分。{c.description}",
+                f"满分{points_text(c.max_points)}分。{c.description}",
             )
             for c in criteria
         ]
@@ -84,7 +81,7 @@ class ComprehensiveForm(_PointsForm):
 
 class OnsiteForm(_PointsForm):
     def __init__(self, *args, maximum, **kwargs):
-        items = [(None, ONSITE_FIELD, ONSITE_LABEL, maximum, f"满分{_plain(maximum)}分。")]
+        items = [(None, ONSITE_FIELD, ONSITE_LABEL, maximum, f"满分{points_text(maximum)}分。")]
         super().__init__(*args, items=items, **kwargs)
 
 

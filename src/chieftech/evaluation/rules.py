@@ -10,6 +10,7 @@ from chieftech.evaluation.models import Assignment, Committee, CommitteeMember, 
 
 SCORE = "evaluation.score"
 CHAIR_COMMITTEE = "evaluation.chair_committee"
+MANAGE_COMMITTEE = "evaluation.manage_committee"
 
 
 @rules.predicate

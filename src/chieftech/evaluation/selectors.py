@@ -18,11 +18,8 @@ from chieftech.evaluation.models import (
 )
 from chieftech.selection.models import Application, Round
 
-COMPREHENSIVE = ScoreSheet.Part.COMPREHENSIVE
-ONSITE = ScoreSheet.Part.ONSITE
-DRAFT = ScoreSheet.State.DRAFT
-SUBMITTED = ScoreSheet.State.SUBMITTED
-ABSENT = ScoreSheet.State.ABSENT
+Part = ScoreSheet.Part
+State = ScoreSheet.State
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ class MissingOfExpert:
 
 def _parts_named(parts: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Per part (in the scheme's order) the candidates; parts missing for the same candidates share one entry."""
-    order = {label: i for i, label in enumerate(ScoreSheet.Part.labels)}
+    order = {label: i for i, label in enumerate(Part.labels)}
     merged: list[tuple[str, tuple[str, ...]]] = []
     for label, names in sorted(parts.items(), key=lambda p: order[p[0]]):
         if merged and merged[-1][1] == tuple(names):
@@ -82,7 +79,7 @@ def scoring_missing(committee: Committee) -> list[MissingSheet]:
         Recusal.objects.filter(member__committee=committee).values_list("member_id", "application_id")
     )
     rows = (
-        ScoreSheet.objects.filter(member__committee=committee, state=DRAFT)
+        ScoreSheet.objects.filter(member__committee=committee, state=State.DRAFT)
         .order_by("member__expert__name", "member_id", "application__name", "application_id", "part")
         .values_list("member_id", "application_id", "member__expert__name", "application__name", "part")
     )
@@ -117,7 +114,7 @@ class ProgressRow:
     onsite: PartCounts = field(default_factory=PartCounts)
 
     def part(self, part: str) -> PartCounts:
-        return self.comprehensive if part == COMPREHENSIVE else self.onsite
+        return self.comprehensive if part == Part.COMPREHENSIVE else self.onsite
 
 
 @dataclass
@@ -158,7 +155,7 @@ class ScoringProgress:
 
     @property
     def done(self) -> int:
-        return sum(1 for s in self.sheets if not s.recused and s.state != DRAFT)
+        return sum(1 for s in self.sheets if not s.recused and s.state != State.DRAFT)
 
 
 def scoring_progress(committee: Committee) -> ScoringProgress:
@@ -221,16 +218,16 @@ def scoring_progress(committee: Committee) -> ScoringProgress:
             if row is None:
                 continue
             counts = row.part(part)
-            if state == SUBMITTED:
+            if state == State.SUBMITTED:
                 counts.submitted += 1
-            elif state == ABSENT:
+            elif state == State.ABSENT:
                 counts.absent += 1
             else:
                 counts.draft += 1
     missing = [
         MissingSheet(member_id=s.member_id, expert=s.expert, candidate=s.candidate, part=s.part_label)
         for s in sorted(sheets, key=lambda s: (s.expert, s.member_id, s.candidate, s.application_id, s.part))
-        if s.state == DRAFT and not s.recused
+        if s.state == State.DRAFT and not s.recused
     ]
     return ScoringProgress(
         members=list(members.values()),
@@ -256,7 +253,7 @@ class CandidateWork:
 
     @property
     def waiting(self) -> bool:
-        return not self.recused and any(s is not None and s.state == DRAFT for s in self.sheets)
+        return not self.recused and any(s is not None and s.state == State.DRAFT for s in self.sheets)
 
     @property
     def sheets(self) -> list[ScoreSheet | None]:
@@ -308,8 +305,8 @@ def _work(memberships: list[CommitteeMember]) -> list[RoundWork]:
                 occupation=a.occupation,
                 recused=(member.pk, a.pk) in recusals,
                 recusal_kind=kinds.get(recusals.get((member.pk, a.pk), ""), ""),
-                comprehensive=sheets.get((member.pk, a.pk, COMPREHENSIVE)),
-                onsite=sheets.get((member.pk, a.pk, ONSITE)),
+                comprehensive=sheets.get((member.pk, a.pk, Part.COMPREHENSIVE)),
+                onsite=sheets.get((member.pk, a.pk, Part.ONSITE)),
             )
             for a in assigned[member.pk]
         ]

@@ -188,15 +188,37 @@ class Download:
     filename: str
 
 
-def score_sheets_export(*, actor, committee: Committee) -> Download:
-    """The committee's score sheets for download; who took them away is audited."""
-    content, report = score_sheets_workbook(committee)
+def audited_download(
+    *,
+    actor,
+    committee: Committee,
+    report: ResultsReport,
+    document: str,
+    fmt: str,
+    content: bytes,
+    filename: str,
+) -> Download:
+    """Every export of the committee's scores is audited alike: who took which document of how many candidates."""
     with transaction.atomic():
         audit_record(
             action=EXPORT_ACTION,
             actor=actor,
             obj=committee,
-            after={"document": "score_sheets", "format": "xlsx", "candidates": len(report.rows)},
+            after={"document": document, "format": fmt, "candidates": len(report.rows)},
         )
+    return Download(content=content, filename=filename)
+
+
+def score_sheets_export(*, actor, committee: Committee) -> Download:
+    """The committee's score sheets for download; who took them away is audited."""
+    content, report = score_sheets_workbook(committee)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    return Download(content=content, filename=f"{committee.round.title}_评审评分表_{stamp}.xlsx")
+    return audited_download(
+        actor=actor,
+        committee=committee,
+        report=report,
+        document="score_sheets",
+        fmt="xlsx",
+        content=content,
+        filename=f"{committee.round.title}_评审评分表_{stamp}.xlsx",
+    )

@@ -1,15 +1,13 @@
 """The 评审委员会评审记录 as a PDF with the embedded Chinese font: the members, the recusals, the scheme, the results,
 the proposed list, the date and the members' signature lines."""
 
-from django.db import transaction
 from django.utils import timezone
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
-from chieftech.audit.domain import audit_record
 from chieftech.core.pdf import FRAME_WIDTH, LINE_COLOR, grid_style, para, pdf_build, pdf_styles, plain_style
-from chieftech.evaluation.documents.excel import EXPORT_ACTION, Download
+from chieftech.evaluation.documents.excel import Download, audited_download
 from chieftech.evaluation.documents.report import ResultsReport, cn_date, figure, results_report
 from chieftech.evaluation.models import Committee
 
@@ -231,13 +229,13 @@ def committee_record_pdf(report: ResultsReport) -> bytes:
 def committee_record_export(*, actor, committee: Committee) -> Download:
     """The committee record for download or print; audited like every export of the scores."""
     report = results_report(committee)
-    content = committee_record_pdf(report)
-    with transaction.atomic():
-        audit_record(
-            action=EXPORT_ACTION,
-            actor=actor,
-            obj=committee,
-            after={"document": "committee_record", "format": "pdf", "candidates": len(report.rows)},
-        )
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return Download(content=content, filename=f"{committee.round.title}_{RECORD_TITLE}_{stamp}.pdf")
+    return audited_download(
+        actor=actor,
+        committee=committee,
+        report=report,
+        document="committee_record",
+        fmt="pdf",
+        content=committee_record_pdf(report),
+        filename=f"{committee.round.title}_{RECORD_TITLE}_{stamp}.pdf",
+    )

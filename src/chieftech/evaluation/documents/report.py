@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, points_text
+from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
 from chieftech.evaluation.models import (
     Committee,
     Criterion,
@@ -19,11 +19,6 @@ from chieftech.evaluation.models import (
 
 RECUSED = "回避"
 NO_VALUE = "—"
-
-
-def percent(fraction: Decimal) -> str:
-    """A weight stored as a fraction (0.60) as the committee reads it (60%)."""
-    return f"{(fraction * 100).normalize():f}%"
 
 
 def figure(value: Decimal | None) -> str:
@@ -104,7 +99,7 @@ class ResultsReport:
     def weights(self) -> tuple[str, str]:
         if self.scheme is None:
             return "", ""
-        return percent(self.scheme.comprehensive_weight), percent(self.scheme.onsite_weight)
+        return percent_text(self.scheme.comprehensive_weight), percent_text(self.scheme.onsite_weight)
 
     @property
     def aggregation_rule(self) -> str:

@@ -44,14 +44,11 @@ from chieftech.evaluation.models import (
     ScoreSheet,
     ScoringScheme,
 )
+from chieftech.evaluation.rules import MANAGE_COMMITTEE, is_chair
 from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.eligibility import has_age_priority
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
-
-MANAGE_COMMITTEE = "evaluation.manage_committee"
-CHAIR_COMMITTEE = "evaluation.chair_committee"
-SCORE = "evaluation.score"
 
 RESULT_STATES = (CommitteeState.CLOSED, CommitteeState.CONFIRMED)
 
@@ -78,22 +75,12 @@ class ResultsAccess(enum.Enum):
     HIDDEN = "hidden"  # outside the committee: 404
 
 
-def committee_is_chair(user, committee: Committee) -> bool:
-    """The chair acting as chair: holds the chair capability and is the committee's chair."""
-    return (
-        user.is_authenticated
-        and user.has_perm(CHAIR_COMMITTEE)
-        and committee.chair.user_id is not None
-        and committee.chair.user_id == user.pk
-    )
-
-
 def results_access(*, user, committee: Committee) -> ResultsAccess:
     """The results, the ranking and the committee's documents: chair and officer, once the committee closed."""
     if not user.is_authenticated:
         return ResultsAccess.HIDDEN
     officer = user.has_perm(MANAGE_COMMITTEE)
-    chair = committee_is_chair(user, committee)
+    chair = is_chair(user, committee)
     if officer or chair:
         return ResultsAccess.VISIBLE if committee.state in RESULT_STATES else ResultsAccess.FORBIDDEN
     member = CommitteeMember.objects.filter(committee=committee, expert__user=user).exists()
@@ -296,7 +283,7 @@ def _chair_committee(*, actor, round_: Round, what: str) -> Committee:
     )
     if committee is None:
         raise EvaluationError("本批次尚未组建评审委员会。")
-    if not committee_is_chair(actor, committee):
+    if not is_chair(actor, committee):
         raise EvaluationError(f"只有评审委员会主任可以{what}。")
     if committee.state == CommitteeState.CONFIRMED:
         raise EvaluationError("建议人选名单已确认。")

@@ -76,8 +76,10 @@ def comprehensive_max(scheme: ScoringScheme) -> Decimal:
     return sum((c.max_points for c in scheme.criteria.all()), Decimal("0"))
 
 
-def points_text(value: Decimal) -> str:
-    """Points as the officer wrote them: 100, 37.5 (not 100.00)."""
+def points_text(value: Decimal | None) -> str:
+    """Points as the officer wrote them: 100, 37.5 (not 100.00, never 1E+2); "" for none."""
+    if value is None:
+        return ""
     return format(value.normalize(), "f")
 
 
@@ -120,8 +122,9 @@ def _weight(value, *, field: str, label: str) -> Decimal:
     return value.quantize(CENTS)
 
 
-def _percent(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
+def percent_text(fraction: Decimal) -> str:
+    """A weight stored as a fraction (0.60) as the committee reads it (60%)."""
+    return f"{points_text(fraction * 100)}%"
 
 
 def _clean_criteria(criteria: list[CriterionInput]) -> list[CriterionInput]:
@@ -189,7 +192,7 @@ def scheme_update(
     onsite_weight = _weight(onsite_weight, field="onsite_weight", label="现场技能考查权重")
     if comprehensive_weight + onsite_weight != 1:
         raise EvaluationError(
-            f"两部分权重之和须为100%（现为{_percent(comprehensive_weight + onsite_weight)}）。",
+            f"两部分权重之和须为100%（现为{percent_text(comprehensive_weight + onsite_weight)}）。",
             field="onsite_weight",
         )
     if trim_min_sheets is None or not TRIM_MIN_SHEETS_FLOOR <= trim_min_sheets <= TRIM_MIN_SHEETS_LIMIT:

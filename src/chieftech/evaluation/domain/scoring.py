@@ -33,7 +33,7 @@ from chieftech.evaluation.domain.committee import (
     committee_problems,
 )
 from chieftech.evaluation.domain.errors import EvaluationError
-from chieftech.evaluation.domain.scheme import scheme_default_create
+from chieftech.evaluation.domain.scheme import points_text, scheme_default_create
 from chieftech.evaluation.models import (
     Assignment,
     Committee,
@@ -86,16 +86,10 @@ def points_error(value, *, maximum: Decimal, label: str) -> str | None:
     if not points.is_finite():
         return f"“{label}”的得分须为数字。"
     if points < 0 or points > maximum:
-        return f"“{label}”的得分须在0至{_plain(maximum)}分之间。"
+        return f"“{label}”的得分须在0至{points_text(maximum)}分之间。"
     if points % STEP != 0:
         return f"“{label}”的得分须为0.5分的整数倍。"
     return None
-
-
-def _plain(value: Decimal) -> str:
-    """30.00 → "30", 12.50 → "12.5"."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _items(sheet: ScoreSheet, scheme: ScoringScheme) -> dict[int | None, tuple[str, Decimal, str]]:
@@ -314,21 +308,13 @@ def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> Sc
         if blank:
             raise EvaluationError("尚有评分项未填写：" + "、".join(blank) + "。填写完整后才能提交。")
         total = sum((scores[key] for key in items), Decimal("0"))
-        sheet.state = SUBMITTED
-        sheet.total = total
-        sheet.submitted_at = now
-        sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
-        audit_record(
-            action="sheet.submit",
+        _sheet_done(
             actor=actor,
-            obj=sheet,
-            before={"state": DRAFT},
-            after={
-                "state": SUBMITTED,
-                "part": sheet.part,
-                "total": total,
-                "scores": {str(k) if k is not None else ONSITE_FIELD: scores[k] for k in items},
-            },
+            sheet=sheet,
+            state=SUBMITTED,
+            total=total,
+            submitted_at=now,
+            scores={str(k) if k is not None else ONSITE_FIELD: scores[k] for k in items},
         )
     return sheet
 
@@ -346,18 +332,22 @@ def sheet_mark_absent(*, actor, sheet: ScoreSheet) -> ScoreSheet:
         _require_scoring(sheet.member.committee)
         _require_draft(sheet)
         Score.objects.filter(sheet=sheet).delete()
-        sheet.state = ABSENT
-        sheet.total = None
-        sheet.submitted_at = None
-        sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
-        audit_record(
-            action="sheet.submit",
-            actor=actor,
-            obj=sheet,
-            before={"state": DRAFT},
-            after={"state": ABSENT, "part": ONSITE},
-        )
+        _sheet_done(actor=actor, sheet=sheet, state=ABSENT, total=None, submitted_at=None)
     return sheet
+
+
+def _sheet_done(
+    *, actor, sheet: ScoreSheet, state: str, total: Decimal | None, submitted_at: datetime | None, scores=None
+) -> None:
+    """A draft leaves the expert's hands (submitted, or absent on site): saved and audited as "sheet.submit"."""
+    sheet.state = state
+    sheet.total = total
+    sheet.submitted_at = submitted_at
+    sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
+    after = {"state": state, "part": sheet.part}
+    if scores is not None:
+        after |= {"total": total, "scores": scores}
+    audit_record(action="sheet.submit", actor=actor, obj=sheet, before={"state": DRAFT}, after=after)
 
 
 # --- Conflicts of interest -------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from chieftech.evaluation.domain.committee import committee_problems
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
-from chieftech.evaluation.rules import is_chair, is_member
+from chieftech.evaluation.rules import CHAIR_COMMITTEE, SCORE, is_chair, is_member
 from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_by_expert, scoring_progress
-from chieftech.evaluation.views.scoring import CHAIR, COMMITTEE_STATE_CSS, SCORE, SHEET_STATE_CSS
+from chieftech.evaluation.views.scoring import COMMITTEE_STATE_CSS, SHEET_STATE_CSS
 
 
 def _chair_committee(request, round_pk: int) -> Committee:
@@ -130,13 +130,13 @@ def _refused(request, exc: EvaluationError, round_pk: int):
     return redirect("evaluation:chair", round_pk=round_pk)
 
 
-@capability_required(SCORE, CHAIR)
+@capability_required(SCORE, CHAIR_COMMITTEE)
 @require_safe
 def chair(request, round_pk: int):
     return _chair_page(request, _chair_committee(request, round_pk))
 
 
-@capability_required(SCORE, CHAIR)
+@capability_required(SCORE, CHAIR_COMMITTEE)
 @require_POST
 def scoring_open(request, round_pk: int):
     committee = _chair_committee(request, round_pk)
@@ -149,7 +149,7 @@ def scoring_open(request, round_pk: int):
     return redirect("evaluation:chair", round_pk=round_pk)
 
 
-@capability_required(SCORE, CHAIR)
+@capability_required(SCORE, CHAIR_COMMITTEE)
 @require_POST
 def scoring_close(request, round_pk: int):
     committee = _chair_committee(request, round_pk)
@@ -169,7 +169,7 @@ def scoring_close(request, round_pk: int):
     return _chair_page(request, committee, close_form=form)
 
 
-@capability_required(SCORE, CHAIR)
+@capability_required(SCORE, CHAIR_COMMITTEE)
 @require_POST
 def sheet_reopen(request, round_pk: int):
     committee = _chair_committee(request, round_pk)

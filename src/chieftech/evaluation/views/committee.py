@@ -22,7 +22,7 @@ from chieftech.evaluation.domain.committee import (
 )
 from chieftech.evaluation.domain.committee import expert_create as pool_add
 from chieftech.evaluation.domain.errors import EvaluationError
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, scheme_update
+from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, points_text, scheme_update
 from chieftech.evaluation.forms_committee import (
     CommitteeForm,
     CriterionFormSet,
@@ -32,7 +32,6 @@ from chieftech.evaluation.forms_committee import (
     add_evaluation_error,
     add_scheme_error,
     criteria_inputs,
-    points_text,
 )
 from chieftech.evaluation.models import (
     AssignmentMode,
@@ -41,9 +40,9 @@ from chieftech.evaluation.models import (
     Expert,
     ScoringScheme,
 )
+from chieftech.evaluation.rules import MANAGE_COMMITTEE
 from chieftech.selection.models import Round
 
-MANAGE_COMMITTEE = "evaluation.manage_committee"
 COMMITTEE_STATE_CSS = {
     CommitteeState.FORMING: "status-warn",
     CommitteeState.SCORING: "status-ok",

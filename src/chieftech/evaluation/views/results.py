@@ -20,17 +20,14 @@ from chieftech.evaluation.documents.pdf import committee_record_export
 from chieftech.evaluation.documents.report import cn_date, results_report
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.results import (
-    CHAIR_COMMITTEE,
-    MANAGE_COMMITTEE,
-    SCORE,
     ResultsAccess,
-    committee_is_chair,
     proposed_list_confirm,
     proposed_list_update,
     results_access,
 )
 from chieftech.evaluation.domain.scheme import points_text
 from chieftech.evaluation.models import Committee, CommitteeState
+from chieftech.evaluation.rules import CHAIR_COMMITTEE, MANAGE_COMMITTEE, SCORE, is_chair
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,8 +83,9 @@ def _render_results(
     report = results_report(committee)
     round_ = committee.round
     plist = report.proposed_list
-    is_chair = committee_is_chair(request.user, committee)
-    can_act = is_chair and committee.state == CommitteeState.CLOSED and plist is not None
+    can_act = (
+        is_chair(request.user, committee) and committee.state == CommitteeState.CLOSED and plist is not None
+    )
     if can_act and form is None:
         form = ProposedSizeForm(initial={"size": plist.size, "reason": plist.size_reason}, quota=round_.quota)
     comprehensive_weight, onsite_weight = report.weights
@@ -138,7 +136,7 @@ def results(request, round_pk: int):
 def proposed_list(request, round_pk: int):
     """POST action=update (size and reason) or action=confirm."""
     committee = _committee(request, round_pk)
-    require(committee_is_chair(request.user, committee), NOT_CHAIR)
+    require(is_chair(request.user, committee), NOT_CHAIR)
     round_ = committee.round
     back = reverse("evaluation:results", args=[round_.pk])
     action = request.POST.get("action")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.errors import EvaluationError
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE
+from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
 from chieftech.evaluation.forms_scoring import (
     ComprehensiveForm,
     OnsiteForm,
@@ -32,14 +32,11 @@ from chieftech.evaluation.models import (
     ScoreSheet,
     ScoringScheme,
 )
-from chieftech.evaluation.rules import candidate_seat, is_chair
+from chieftech.evaluation.rules import SCORE, candidate_seat, is_chair
 from chieftech.evaluation.selectors import my_rounds
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.models import Application, ConditionVerdict, EvidenceFile
-
-SCORE = "evaluation.score"
-CHAIR = "evaluation.chair_committee"
 
 SHEET_STATE_CSS = {
     ScoreSheet.State.DRAFT: "status-warn",
@@ -61,14 +58,6 @@ PARTS = {ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE}
 # Reversing once and filling in each row's keys keeps reverse() out of the row loops.
 ROUND_PLACEHOLDER = "2147483646"
 APPLICATION_PLACEHOLDER = "2147483647"
-
-
-def _percent(fraction) -> str:
-    return format((fraction * 100).normalize(), "f")
-
-
-def _plain(value) -> str:
-    return format(value.normalize(), "f") if value is not None else ""
 
 
 def _sheet_state(sheet: ScoreSheet | None) -> dict:
@@ -157,8 +146,8 @@ def _initial(sheet: ScoreSheet | None, *, onsite: bool) -> dict:
         return {}
     if onsite:
         points = next((s.points for s in sheet.scores.all() if s.criterion_id is None), None)
-        return {} if points is None else {domain.ONSITE_FIELD: _plain(points)}
-    return {domain.criterion_field(s.criterion_id): _plain(s.points) for s in sheet.scores.all()}
+        return {} if points is None else {domain.ONSITE_FIELD: points_text(points)}
+    return {domain.criterion_field(s.criterion_id): points_text(s.points) for s in sheet.scores.all()}
 
 
 def _sheet_page(
@@ -195,8 +184,8 @@ def _sheet_page(
         {
             "name": c.name,
             "description": c.description,
-            "max": _plain(c.max_points),
-            "points": _plain(own_points.get(c.pk)),
+            "max": points_text(c.max_points),
+            "points": points_text(own_points.get(c.pk)),
             "field": comprehensive_form[domain.criterion_field(c.pk)] if comprehensive_form else None,
         }
         for c in criteria
@@ -246,11 +235,11 @@ def _sheet_page(
         "checks": checks,
         "scheme": scheme,
         "scheme_note": DEFAULT_TEMPLATE_NOTE if scheme and scheme.from_default_template else "",
-        "comprehensive_max": _plain(sum((c.max_points for c in criteria), Decimal("0"))),
-        "onsite_max": _plain(scheme.onsite_max) if scheme else "",
+        "comprehensive_max": points_text(sum((c.max_points for c in criteria), Decimal("0"))),
+        "onsite_max": points_text(scheme.onsite_max) if scheme else "",
         "weights": {
-            "comprehensive": _percent(scheme.comprehensive_weight),
-            "onsite": _percent(scheme.onsite_weight),
+            "comprehensive": percent_text(scheme.comprehensive_weight),
+            "onsite": percent_text(scheme.onsite_weight),
         }
         if scheme
         else {},
@@ -259,8 +248,8 @@ def _sheet_page(
         "comprehensive_state": _sheet_state(comprehensive) if scoring or comprehensive else None,
         "onsite": onsite,
         "onsite_state": _sheet_state(onsite) if scoring or onsite else None,
-        "onsite_points": _plain(onsite_points),
-        "comprehensive_total": _plain(comprehensive.total) if comprehensive else "",
+        "onsite_points": points_text(onsite_points),
+        "comprehensive_total": points_text(comprehensive.total) if comprehensive else "",
         "comprehensive_form": comprehensive_form,
         "onsite_form": onsite_form,
         "editable": editable,
@@ -325,7 +314,8 @@ def sheet(request, round_pk: int, application_pk: int):
     label = own.get_part_display()
     if action == "submit":
         messages.success(
-            request, f"已提交{application.name}的{label}评分表，合计{_plain(own.total)}分。提交后不能修改。"
+            request,
+            f"已提交{application.name}的{label}评分表，合计{points_text(own.total)}分。提交后不能修改。",
         )
     else:
         messages.success(request, f"已保存{application.name}的{label}评分草稿。")
