@@ -29,22 +29,8 @@ from chieftech.evaluation.models import (
 )
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import RoundState
-from tests.evaluation.factories import AFTER_DEADLINE, make_evaluation_round, make_expert, make_expert_user
+from tests.evaluation.factories import AFTER_DEADLINE, make_expert, make_expert_user
 from tests.factories import make_round
-
-
-@pytest.fixture
-def round3(olivia, alice, bob):
-    """Three qualified candidates: 王建国 and 张志强 from enterprise A, 李秀英 from enterprise B."""
-    return make_evaluation_round(olivia, [alice, bob], n=3)
-
-
-@pytest.fixture
-def panel(db):
-    """A chair and six experts, each with a login."""
-    _user, chair = make_expert_user("chair1", role=Role.CHAIR, real_name="蔡主任")
-    experts = [make_expert_user(f"exp{i}", real_name=f"专家{i}")[1] for i in range(1, 7)]
-    return chair, experts
 
 
 def _form(olivia, round_, chair, experts, **kwargs):

@@ -20,19 +20,6 @@ from tests.evaluation.factories import make_committee, make_evaluation_round, ma
 from tests.factories import make_round
 
 
-@pytest.fixture
-def round3(olivia, alice, bob):
-    """王建国 and 张志强 from enterprise A, 李秀英 from enterprise B."""
-    return make_evaluation_round(olivia, [alice, bob], n=3)
-
-
-@pytest.fixture
-def panel(db):
-    _user, chair = make_expert_user("chair1", role=Role.CHAIR, real_name="蔡主任")
-    experts = [make_expert_user(f"exp{i}", real_name=f"专家{i}")[1] for i in range(1, 7)]
-    return chair, experts
-
-
 def _members_post(chair, experts, **overrides):
     data = {
         "action": "members",
