@@ -27,7 +27,7 @@ from tests.certificates.factories import (
     make_closed_notice,
 )
 from tests.evaluation.factories import AFTER_DEADLINE, make_committee, make_expert_user
-from tests.factories import SHANGHAI
+from tests.factories import IN_WINDOW, SHANGHAI
 from tests.publicity.factories import make_notice_stage_round
 
 DECIDED_AT = datetime(2026, 12, 29, 15, 0, tzinfo=SHANGHAI)
@@ -174,6 +174,21 @@ def test_after_a_rejection_the_next_decision_replaces_it_and_the_log_keeps_both(
     records = list(AuditRecord.objects.filter(action="leadership.decide").order_by("id"))
     assert [r.after["outcome"] for r in records] == ["reject", "approve"]
     assert records[1].before["outcome"] == "reject"
+
+
+def test_the_list_sent_back_keeps_the_time_of_each_qualification_review(olivia, alice, bob, leo):
+    round_, proposed = make_notice_stage_round(olivia, [alice, bob], n=3, proposed=2)
+    make_closed_notice(round_, proposed)
+    round_transition(actor=olivia, round_=round_, to_state=RoundState.APPROVAL, now=AFTER_DEADLINE)
+    applications = list(round_.applications.order_by("pk"))  # two proposed, one not proposed
+    reviewed = [a.decided_at for a in applications]
+    assert reviewed == [IN_WINDOW] * 3
+
+    decide(leo, round_, Outcome.REJECT, note="请重新评审。")
+
+    assert states(applications) == [ApplicationState.QUALIFIED] * 3
+    assert [a.decided_at for a in applications] == reviewed
+    assert AuditRecord.objects.filter(action="application.return_to_committee").count() == 3
 
 
 @pytest.mark.parametrize(

@@ -357,7 +357,9 @@ def application_transition(
         if to_state == ApplicationState.SUBMITTED:
             fields += _prepare_submission(locked, now=now)
         locked.state = to_state
-        if to_state in (
+        # 审查时间 is the qualification review's: a list the leadership sends back (PROPOSED/NOT_PROPOSED →
+        # QUALIFIED) returns the candidate to the committee without a new review, so it keeps that time.
+        if before_state == ApplicationState.SUBMITTED and to_state in (
             ApplicationState.QUALIFIED,
             ApplicationState.NOT_QUALIFIED,
             ApplicationState.RETURNED,
