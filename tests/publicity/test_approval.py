@@ -14,6 +14,7 @@ from chieftech.publicity.domain.approval import (
     leadership_decide,
     roster_publish,
 )
+from chieftech.publicity.domain.current import round_current_decision, round_earlier_decisions
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision, Notice
 from chieftech.selection.domain.rounds import round_transition
@@ -126,10 +127,11 @@ def test_reject_sends_the_whole_list_back_to_the_committee(olivia, alice, bob, l
     everyone = list(round_.applications.order_by("pk"))
     note = "建议人选行业分布过于集中，请评审委员会重新评审。"
 
-    decide(leo, round_, Outcome.REJECT, note=note)
+    rejection = decide(leo, round_, Outcome.REJECT, note=note)
 
     round_.refresh_from_db()
     committee.refresh_from_db()
+    assert (rejection.outcome, rejection.superseded) == (Outcome.REJECT, True)  # kept, as the record
     plist = ProposedList.objects.get(round=round_)
     assert round_.state == RoundState.EVALUATION
     assert states(everyone) == [ApplicationState.QUALIFIED] * 4
@@ -152,9 +154,11 @@ def test_reject_sends_the_whole_list_back_to_the_committee(olivia, alice, bob, l
     ]
 
 
-def test_after_a_rejection_the_next_decision_replaces_it_and_the_log_keeps_both(staged, olivia, leo):
+def test_after_a_rejection_the_next_decision_is_a_record_of_its_own_beside_it(staged, olivia, leo):
     round_, proposed = staged
-    decide(leo, round_, Outcome.REJECT, note="请重新评审。")
+    rejection = decide(leo, round_, Outcome.REJECT, note="请重新评审。")
+    assert rejection.superseded is True
+    assert round_current_decision(round_) is None
     for application in proposed:
         application.refresh_from_db()
     # The committee confirms its list again and the notice runs again (states only, as the stages do).
@@ -169,11 +173,18 @@ def test_after_a_rejection_the_next_decision_replaces_it_and_the_log_keeps_both(
         leo, round_, meeting_date=date(2027, 2, 3), now=datetime(2027, 2, 3, 15, tzinfo=SHANGHAI)
     )
 
-    assert LeadershipDecision.objects.get(round=round_) == decision
-    assert (decision.outcome, decision.note) == (Outcome.APPROVE, "")
+    assert list(
+        LeadershipDecision.objects.filter(round=round_)
+        .order_by("pk")
+        .values_list("pk", "outcome", "superseded")
+    ) == [(rejection.pk, Outcome.REJECT, True), (decision.pk, Outcome.APPROVE, False)]
+    assert round_current_decision(round_) == decision
+    assert round_earlier_decisions(round_) == [rejection]
     records = list(AuditRecord.objects.filter(action="leadership.decide").order_by("id"))
-    assert [r.after["outcome"] for r in records] == ["reject", "approve"]
-    assert records[1].before["outcome"] == "reject"
+    assert [(r.object_id, r.after["outcome"], r.after["superseded"], r.before) for r in records] == [
+        (str(rejection.pk), "reject", True, None),
+        (str(decision.pk), "approve", False, None),
+    ]
 
 
 def test_the_list_sent_back_keeps_the_time_of_each_qualification_review(olivia, alice, bob, leo):

@@ -7,14 +7,19 @@ from chieftech.core.pii import EncryptedTextField
 
 
 class Notice(models.Model):
-    """考察公示: 5 working days by the policy, counted by chieftech.policy.calendar."""
+    """考察公示: 5 working days by the policy, counted by chieftech.policy.calendar.
+
+    A round has one notice per pass through the notice stage: when the leadership rejects the list, the
+    committee confirms a new one and a new notice runs; the earlier ones stay, closed, as the record. At
+    most one notice of a round is not yet closed.
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "公示中/已公示"
         CLOSED = "closed", "已结束"
 
-    round = models.OneToOneField("selection.Round", on_delete=models.PROTECT, related_name="notice")
+    round = models.ForeignKey("selection.Round", on_delete=models.PROTECT, related_name="notices")
     policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
@@ -33,6 +38,14 @@ class Notice(models.Model):
             ("handle_objection", "可以处理异议"),
             ("decide_leadership", "可以审定建议名单"),
             ("record_government_approval", "可以登记区政府批准"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=~models.Q(state="closed"),
+                name="notice_one_open_per_round",
+                violation_error_message="本批次已有未结束的考察公示。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,15 +118,20 @@ class ObjectionEvidence(models.Model):
 
 
 class LeadershipDecision(models.Model):
-    """区委人才工作领导小组审定."""
+    """区委人才工作领导小组审定.
+
+    A rejection sends the list back to the committee: it is recorded as superseded at once, since the list it
+    judged no longer stands, and the next list gets a decision of its own. A round has at most one decision
+    that is not superseded: the one the government's approval rests on.
+    """
 
     class Outcome(models.TextChoices):
         APPROVE = "approve", "审定同意"
         APPROVE_WITH_REMOVALS = "approve_with_removals", "部分同意（取消部分人选）"
         REJECT = "reject", "不同意"
 
-    round = models.OneToOneField(
-        "selection.Round", on_delete=models.PROTECT, related_name="leadership_decision"
+    round = models.ForeignKey(
+        "selection.Round", on_delete=models.PROTECT, related_name="leadership_decisions"
     )
     outcome = models.CharField("审定结论", max_length=32, choices=Outcome.choices)
     meeting_date = models.DateField("会议日期")
@@ -122,9 +140,18 @@ class LeadershipDecision(models.Model):
     note = models.TextField("说明", blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
+    superseded = models.BooleanField("已退回重新评审", default=False)
 
     class Meta:
         verbose_name = "领导小组审定"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(superseded=False),
+                name="leadershipdecision_one_current_per_round",
+                violation_error_message="本批次已有领导小组审定结论。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} {self.get_outcome_display()}"

@@ -39,6 +39,7 @@ DECISION_FIELDS = [
     "note",
     "decided_by",
     "decided_at",
+    "superseded",
 ]
 APPROVAL_FIELDS = ["round", "document_number", "approved_on", "recorded_by", "recorded_at", "published_at"]
 
@@ -106,8 +107,9 @@ def leadership_decide(
     - approve_with_removals: the named proposed candidates (at least one, not all) become 审定未通过 with the
       note as reason; the rest go on;
     - reject: the whole list goes back to the committee (round → evaluation, proposed and not-proposed
-      candidates → qualified, the committee back to "scoring closed", its list unconfirmed); the notice stays
-      as the archived record.
+      candidates → qualified, the committee back to "scoring closed", its list unconfirmed). The decision is
+      kept, superseded at once: the committee's next list goes through a notice and a decision of its own,
+      and the earlier notice and decision stay as the record.
     """
     now = now or timezone.now()
     _require(actor, DECIDE, "只有区委人才工作领导小组可以审定建议人选名单。")
@@ -124,8 +126,8 @@ def leadership_decide(
     removed_pks = sorted({a.pk for a in removed})
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="审定")
-        previous = LeadershipDecision.objects.select_for_update().filter(round=locked).first()
-        if previous is not None and previous.outcome != LeadershipDecision.Outcome.REJECT:
+        previous = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
+        if previous is not None:
             raise PublicityError(f"领导小组已于{_cn(previous.meeting_date)}审定，不能重复审定。")
         proposed = list(
             Application.objects.filter(round=locked, state=ApplicationState.PROPOSED).order_by("pk")
@@ -150,15 +152,16 @@ def leadership_decide(
                 "建议人选名单中已无人选，只能选择“不同意”并退回评审委员会。", field="outcome"
             )
 
-        before = snapshot(previous, DECISION_FIELDS) if previous is not None else None
-        decision = previous or LeadershipDecision(round=locked)
-        decision.outcome = outcome
-        decision.meeting_date = meeting_date
-        decision.minutes_reference = minutes_reference
-        decision.note = note
-        decision.decided_by = actor
-        decision.decided_at = now
-        decision.save()
+        decision = LeadershipDecision.objects.create(
+            round=locked,
+            outcome=outcome,
+            meeting_date=meeting_date,
+            minutes_reference=minutes_reference,
+            note=note,
+            decided_by=actor,
+            decided_at=now,
+            superseded=outcome == LeadershipDecision.Outcome.REJECT,
+        )
         decision.removed.set(removed_pks)
 
         for application in proposed:
@@ -177,7 +180,6 @@ def leadership_decide(
             actor=actor,
             obj=decision,
             reason=note,
-            before=before,
             after={**snapshot(decision, DECISION_FIELDS), "removed": removed_pks},
         )
         _notify_after_decision(decision=decision, round_=locked, kept=len(proposed) - len(removed_pks))
@@ -263,7 +265,7 @@ def government_approve(
         )
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="登记区政府批准")
-        decision = LeadershipDecision.objects.filter(round=locked).first()
+        decision = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
             raise PublicityError("领导小组审定同意后，方可登记区政府批准。")
         if GovernmentApproval.objects.filter(round=locked).exists():

@@ -23,6 +23,7 @@ from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
 from chieftech.policy.models import SkillLevel
+from chieftech.publicity.domain.current import round_current_notice
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import Notice, NoticeEntry, Objection
 from chieftech.selection.domain.rounds import round_transition
@@ -217,7 +218,9 @@ def _check_start(starts_on: date, now: datetime) -> None:
 
 
 def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetime | None = None) -> Notice:
-    """The draft notice of the round's proposed list, one entry per proposed candidate in rank order."""
+    """The draft notice of the round's proposed list, one entry per proposed candidate in rank order.
+
+    After the leadership sent a list back, the committee's new list gets a notice of its own."""
     _require_officer(actor)
     now = now or timezone.now()
     if round_.state != RoundState.NOTICE:
@@ -226,7 +229,8 @@ def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetim
     _check_start(starts_on, now)
     with transaction.atomic():
         locked = Round.objects.select_for_update().select_related("policy").get(pk=round_.pk)
-        if Notice.objects.filter(round=locked).exists():
+        # A notice closed before the leadership sent the list back stays as the record; a new one is prepared.
+        if Notice.objects.filter(round=locked).exclude(state=Notice.State.CLOSED).exists():
             raise PublicityError("本批次已有考察公示，请在原公示上修改。")
         candidates = notice_entries_for(locked)
         if not candidates:
@@ -415,7 +419,8 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
     _require_officer(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().filter(round=round_).first()
+        current = round_current_notice(Round.objects.select_for_update().get(pk=round_.pk))
+        notice = Notice.objects.select_for_update().get(pk=current.pk) if current is not None else None
         if notice is None or notice.state == Notice.State.DRAFT:
             raise PublicityError("本批次的考察公示尚未发布。")
         if notice.state == Notice.State.CLOSED:

@@ -19,6 +19,13 @@ from chieftech.publicity.domain.approval import (
     leadership_decide,
     roster_publish,
 )
+from chieftech.publicity.domain.current import (
+    decision_current_exists,
+    round_current_decision,
+    round_current_notice,
+    round_earlier_decisions,
+    round_earlier_notices,
+)
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
 from chieftech.publicity.models import LeadershipDecision
@@ -31,6 +38,7 @@ CANDIDATE_STATES = (
     ApplicationState.NOT_APPROVED,
     ApplicationState.REMOVED,
 )
+APPROVING = (LeadershipDecision.Outcome.APPROVE, LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS)
 STATE_CSS = {
     ApplicationState.PROPOSED: "status-warn",
     ApplicationState.APPROVED: "status-ok",
@@ -54,9 +62,7 @@ def _cn(d) -> str:
 
 def _round(pk: int) -> Round:
     return get_object_or_404(
-        Round.objects.select_related(
-            "policy", "leadership_decision__decided_by", "government_approval__recorded_by"
-        ),
+        Round.objects.select_related("policy", "government_approval__recorded_by"),
         pk=pk,
     )
 
@@ -107,8 +113,12 @@ def _candidates(round_: Round) -> list[dict]:
     return out
 
 
+def _approving(decision) -> bool:
+    return decision is not None and decision.outcome != LeadershipDecision.Outcome.REJECT
+
+
 def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
-    approving = decision is not None and decision.outcome != LeadershipDecision.Outcome.REJECT
+    approving = _approving(decision)
     steps = [
         {
             "title": "领导小组审定",
@@ -135,11 +145,11 @@ def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
     return steps
 
 
-def _waiting_for(round_: Round, decision, approval) -> str:
+def _waiting_for(round_: Round, approving: bool, approval) -> str:
     """Which role the round waits for: "leader", "government", "officer" or ""."""
     if round_.state != RoundState.APPROVAL:
         return ""
-    if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
+    if not approving:
         return "leader"
     if approval is None:
         return "government"
@@ -149,9 +159,9 @@ def _waiting_for(round_: Round, decision, approval) -> str:
 @capability_required(DECIDE, APPROVE, PUBLISH)
 def approval(request, round_pk: int):
     round_ = _round(round_pk)
-    decision = _one_to_one(round_, "leadership_decision")
+    decision = round_current_decision(round_)
     approval_ = _one_to_one(round_, "government_approval")
-    waiting = _waiting_for(round_, decision, approval_)
+    waiting = _waiting_for(round_, _approving(decision), approval_)
     user = request.user
     can_decide = waiting == "leader" and user.has_perm(DECIDE)
     can_approve = waiting == "government" and user.has_perm(APPROVE)
@@ -187,12 +197,19 @@ def approval(request, round_pk: int):
             messages.error(request, exc.message)
             return redirect("publicity:approval", round_pk=round_.pk)
 
-    notice = getattr(round_, "notice", None)
+    notice = round_current_notice(round_)
+    earlier_decisions = round_earlier_decisions(round_)
     context = {
         "round": round_,
         "notice": notice,
         "notice_period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}" if notice else "",
+        "earlier_notice_periods": [
+            f"{_cn(n.starts_on)}至{_cn(n.ends_on)}" for n in round_earlier_notices(round_, notice)
+        ],
+        # The list is back with the committee (or in its new notice) after the leadership rejected it.
+        "sent_back": bool(earlier_decisions) and round_.state in (RoundState.EVALUATION, RoundState.NOTICE),
         "decision": decision,
+        "earlier_decisions": earlier_decisions,
         "removed_names": [a.name for a in decision.removed.all()] if decision else [],
         "government_approval": approval_,
         "published_at": approval_.published_at if approval_ else None,
@@ -263,7 +280,8 @@ def approval_list(request):
     user = request.user
     rounds = list(
         Round.objects.filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
-        .select_related("leadership_decision", "government_approval")
+        .select_related("government_approval")
+        .annotate(approving=decision_current_exists(*APPROVING))
         .order_by("-year", "-id")
     )
     waiting_rows, done_rows = [], []
@@ -274,9 +292,8 @@ def approval_list(request):
         "officer": user.has_perm(PUBLISH),
     }
     for r in rounds:
-        decision = _one_to_one(r, "leadership_decision")
         approval_ = _one_to_one(r, "government_approval")
-        waiting = _waiting_for(r, decision, approval_)
+        waiting = _waiting_for(r, r.approving, approval_)
         row = {
             "title": r.title,
             "url": reverse("publicity:approval", args=[r.pk]),

@@ -21,6 +21,7 @@ from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
 from chieftech.publicity.documents.notice_pdf import notice_pdf as render_notice_pdf
+from chieftech.publicity.domain.current import round_current_notice, round_earlier_notices
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
     FINDING_STATES,
@@ -127,6 +128,29 @@ def _objection_counts(notice: Notice | None) -> dict[str, int]:
     return dict(rows)
 
 
+def _earlier_rows(round_: Round, notice: Notice | None) -> list[dict]:
+    """The round's earlier notices, closed when the leadership sent their list back: kept as the record."""
+    earlier = round_earlier_notices(round_, notice)
+    if not earlier:
+        return []
+    counts = dict(
+        Objection.objects.filter(notice__in=earlier).values_list("notice").annotate(n=Count("id")).order_by()
+    )
+    return [
+        {
+            "title": n.title,
+            "period": period_label(n),
+            "state": n.get_state_display(),
+            "published_at": n.published_at,
+            "objections": counts.get(n.pk, 0),
+            "public_url": reverse("publicity_public:notice_detail", args=[n.pk])
+            if n.state != Notice.State.DRAFT
+            else "",
+        }
+        for n in earlier
+    ]
+
+
 def _manage_page(
     request, round_: Round, notice: Notice | None, *, prepare_form=None, edit_form=None, status=200
 ):
@@ -181,6 +205,7 @@ def _manage_page(
         "public_url": reverse("publicity_public:notice_detail", args=[notice.pk])
         if notice and notice.state != Notice.State.DRAFT
         else "",
+        "earlier": _earlier_rows(round_, notice),
         "objections_url": reverse("publicity:objection_list", args=[round_.pk]),
         "round_url": reverse("selection:round_detail", args=[round_.pk]),
     }
@@ -240,7 +265,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
 @require_http_methods(["GET", "POST"])
 def notice_manage(request, round_pk: int):
     round_ = get_object_or_404(Round.objects.select_related("policy"), pk=round_pk)
-    notice = Notice.objects.filter(round=round_).first()
+    notice = round_current_notice(round_)
     if request.method == "POST":
         response = _notice_action(request, round_, notice)
         if response is not None:
@@ -253,8 +278,11 @@ def notice_manage(request, round_pk: int):
 @require_GET
 @never_cache
 def notice_pdf(request, round_pk: int, enterprise_pk: int):
-    notice = get_object_or_404(Notice.objects.select_related("round"), round_id=round_pk)
-    applying = dict(_applying_enterprises(notice.round))
+    round_ = get_object_or_404(Round, pk=round_pk)
+    notice = round_current_notice(round_)
+    if notice is None:
+        raise Http404("本批次尚无考察公示。")
+    applying = dict(_applying_enterprises(round_))
     if enterprise_pk not in applying:
         raise Http404("该单位没有在本批次申报。")
     enterprise = Enterprise.objects.get(pk=enterprise_pk)
@@ -276,12 +304,23 @@ def objection_list(request, round_pk: int):
     round_ = get_object_or_404(Round, pk=round_pk)
     objections = (
         Objection.objects.filter(notice__round=round_)
-        .select_related("entry__application")
-        .only("receipt_code", "submitted_at", "state", "name", "handled_at", "entry__application__name")
+        .select_related("entry__application", "notice")
+        .only(
+            "receipt_code",
+            "submitted_at",
+            "state",
+            "name",
+            "handled_at",
+            "entry__application__name",
+            "notice__starts_on",
+            "notice__ends_on",
+        )
         .order_by("submitted_at", "pk")
     )
     rows = [
         {
+            "notice_id": o.notice_id,
+            "notice_period": period_label(o.notice),
             "code": o.receipt_code,
             "url": reverse("publicity:objection_detail", args=[o.pk]),
             "submitted": o.submitted_at,
@@ -299,6 +338,8 @@ def objection_list(request, round_pk: int):
         {
             "round": round_,
             "rows": rows,
+            # After the leadership sent a list back, the round had more than one notice: each row names its own.
+            "several_notices": len({row["notice_id"] for row in rows}) > 1,
             "open": sum(1 for row in rows if row["state_css"] == "status-warn"),
             "manage_url": reverse("publicity:notice_manage", args=[round_.pk]),
         },
