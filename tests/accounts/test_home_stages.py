@@ -102,3 +102,20 @@ def test_the_officer_is_pointed_to_the_rounds_open_objections(client, olivia, al
     assert _labels(_section(client, olivia, "officer")) == [
         (f"待处理的公示异议：{round_.title}", reverse("publicity:objection_list", args=[round_.pk]), 2)
     ]
+
+
+def test_the_officer_is_asked_to_finish_a_notice_whose_period_is_over(client, olivia, alice):
+    round_, _ = make_notice_stage_round(olivia, [alice], n=2)
+    before = datetime(2026, 10, 30, 10, 0, tzinfo=SHANGHAI)
+    notice = notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 11, 2), now=before)
+    notice_publish(actor=olivia, notice=notice, now=before)
+    notice.refresh_from_db()
+    assert notice.ends_on < timezone.localdate()
+
+    assert _labels(_section(client, olivia, "officer")) == [
+        (
+            f"公示期满，待结束公示并报送审定：{round_.title}",
+            reverse("publicity:notice_manage", args=[round_.pk]),
+            None,
+        )
+    ]

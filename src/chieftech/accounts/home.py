@@ -7,12 +7,13 @@ the registration stands instead. The number of queries does not depend on the am
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.timezone import localdate
 
 from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, role_values
+from chieftech.publicity.models import LeadershipDecision, Notice, Objection
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 
@@ -43,8 +44,6 @@ def _round_item(label: str, url_name: str, round_: Round, detail: str = "") -> d
 
 
 def _officer() -> dict:
-    from chieftech.publicity.models import Objection
-
     counts = Enterprise.objects.aggregate(
         pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
     )
@@ -55,9 +54,14 @@ def _officer() -> dict:
         .annotate(n=Count("pk"))
         .order_by("-notice__round_id")
     )
+    notices = Notice.objects.filter(round=OuterRef("pk"), state=Notice.State.PUBLISHED)
     rounds = list(
         Round.objects.filter(state__in=[RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL])
-        .select_related("committee", "notice", "government_approval")
+        .select_related("committee", "government_approval")
+        .annotate(
+            notice_running=Exists(notices),
+            notice_over=Exists(notices.filter(ends_on__lt=localdate())),
+        )
         .order_by("-year", "-id")
     )
     items = []
@@ -68,7 +72,9 @@ def _officer() -> dict:
     for round_ in rounds:
         if round_.state == RoundState.EVALUATION and not _has(round_, "committee"):
             items.append(_round_item("待组建评审委员会", "evaluation:committee", round_))
-        elif round_.state == RoundState.NOTICE and not _has(round_, "notice"):
+        elif round_.state == RoundState.NOTICE and round_.notice_over:
+            items.append(_round_item("公示期满，待结束公示并报送审定", "publicity:notice_manage", round_))
+        elif round_.state == RoundState.NOTICE and not round_.notice_running:
             items.append(_round_item("待发布考察公示", "publicity:notice_manage", round_))
         elif round_.state == RoundState.APPROVAL and _has(round_, "government_approval"):
             items.append(_round_item("区政府已批准，待发文公布名单", "publicity:approval", round_))
@@ -212,7 +218,8 @@ def _chair(user) -> dict:
 
 
 def _leader() -> dict:
-    rounds = Round.objects.filter(state=RoundState.APPROVAL, leadership_decision__isnull=True).order_by("-id")
+    decided = LeadershipDecision.objects.filter(round=OuterRef("pk"), superseded=False)
+    rounds = Round.objects.filter(state=RoundState.APPROVAL).exclude(Exists(decided)).order_by("-id")
     return _section(
         Role.LEADER,
         items=[_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds],
@@ -222,10 +229,13 @@ def _leader() -> dict:
 
 
 def _government() -> dict:
+    approving = LeadershipDecision.objects.filter(
+        round=OuterRef("pk"),
+        superseded=False,
+        outcome__in=[LeadershipDecision.Outcome.APPROVE, LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS],
+    )
     rounds = Round.objects.filter(
-        state=RoundState.APPROVAL,
-        leadership_decision__outcome__in=["approve", "approve_with_removals"],
-        government_approval__isnull=True,
+        Exists(approving), state=RoundState.APPROVAL, government_approval__isnull=True
     ).order_by("-id")
     return _section(
         Role.GOVERNMENT,
