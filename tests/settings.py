@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)
+# Public pages are served fresh in tests, which change data between requests; tests/core/test_public_cache.py
+# turns the cache on to check it.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -294,5 +294,8 @@ SITE_NAME = "环翠区首席技师选拔管理系统"
 SITE_AUTHORITY = "威海市环翠区人力资源和社会保障局"
 # The portal's public address, printed on certificates as the QR code's target (/verify/<code>).
 PUBLIC_BASE_URL = env_str("CHIEFTECH_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seconds the busiest public pages (notices, verification, roster) are served from the cache; a change shows
+# within this time. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("CHIEFTECH_PUBLIC_PAGE_CACHE_SECONDS", 60)
 # Objections filed from one address within an hour, beyond which the public form refuses (anti-flooding).
 OBJECTIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_OBJECTIONS_PER_IP_PER_HOUR", 5)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, verification_code_normalise
 from chieftech.certificates.models import Certificate
-from chieftech.core.permissions import public
+from chieftech.core.permissions import public, public_cached
 from chieftech.selection.models import Round, RoundState
 
 NOT_FOUND = "未查询到该证书，请核对查验码。"
@@ -64,7 +64,7 @@ def public_certificates():
     )
 
 
-@public
+@public_cached
 @require_safe
 def roster(request):
     """The latest published roster (or the one asked for by ?round=), the other published rounds below."""
@@ -110,7 +110,7 @@ def roster(request):
     return render(request, "certificates/roster.html", context)
 
 
-@public
+@public_cached
 @require_safe
 def verify(request, code: str):
     normalised = verification_code_normalise(code)

@@ -57,3 +57,26 @@ def require(allowed: bool, message: str = "您没有执行此操作的权限。"
     """Raise 403 unless an object-level rule allowed the action."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def public_cached(view):
+    """A public page served from the cache for PUBLIC_PAGE_CACHE_SECONDS (read when the page is asked for).
+
+    Only for pages that are the same for every anonymous visitor and hold no form with a CSRF token. The copy
+    varies on the Cookie header (set here: the session middleware adds its own Vary only after the cache has
+    stored the page), so a signed-in user never gets a visitor's copy.
+    """
+    from django.conf import settings
+    from django.views.decorators.cache import cache_page
+    from django.views.decorators.vary import vary_on_cookie
+
+    varied = vary_on_cookie(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if seconds <= 0 or request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        return cache_page(seconds, key_prefix="public")(varied)(request, *args, **kwargs)
+
+    return public(wrapper)

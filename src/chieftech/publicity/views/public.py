@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chieftech.core.middleware import client_ip
-from chieftech.core.permissions import public
+from chieftech.core.permissions import public, public_cached
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
@@ -49,7 +49,7 @@ def _status(notice: Notice, now) -> tuple[str, str]:
     return "已结束", ""
 
 
-@public
+@public_cached
 def notice_list(request):
     now = timezone.now()
     notices = (
@@ -82,7 +82,7 @@ def notice_list(request):
     )
 
 
-@public
+@public_cached
 def notice_detail(request, pk: int):
     notice = get_object_or_404(_public_notices().select_related("round"), pk=pk)
     now = timezone.now()
