@@ -8,12 +8,12 @@ exist (404).
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from chieftech.core.downloads import upload_download
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.errors import EvaluationError
@@ -349,13 +349,4 @@ def sheet_evidence(request, round_pk: int, application_pk: int, pk: int):
     """An evidence file of a candidate the expert may open; always a download, never shown inline."""
     _committee, _member, application = _open_candidate(request, round_pk, application_pk)
     evidence = get_object_or_404(EvidenceFile, pk=pk, application=application)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return upload_download(evidence)

@@ -7,16 +7,16 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.downloads import upload_download
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
@@ -455,13 +455,4 @@ def objection_detail(request, pk: int):
 def objection_evidence(request, pk: int, evidence_pk: int):
     """Always a download, never shown inline: the browser must not interpret an uploaded file."""
     evidence = get_object_or_404(ObjectionEvidence, pk=evidence_pk, objection_id=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return upload_download(evidence)

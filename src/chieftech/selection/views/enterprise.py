@@ -8,14 +8,13 @@ a 404; actions are the django-rules permissions of selection/rules.py, so a refu
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.downloads import upload_download
 from chieftech.core.permissions import capability_required, require
 from chieftech.selection.domain import applications as domain
 from chieftech.selection.domain import evidence as evidence_domain
@@ -391,13 +390,4 @@ def evidence_download(request, pk: int):
     """Always a download, never shown inline: the browser must not interpret an uploaded file."""
     evidence = _visible_evidence(request, pk)
     require(request.user.has_perm("selection.view_application", evidence.application))
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return upload_download(evidence)
