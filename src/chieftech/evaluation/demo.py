@@ -20,12 +20,9 @@ audit record.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
-from stdnum.cn import ric
 
 from chieftech.accounts.demo import STAFF
 from chieftech.accounts.models import User
@@ -42,6 +39,7 @@ from chieftech.evaluation.models import Criterion, Expert, Recusal, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.policy.models import SkillLevel
+from chieftech.selection.demo import demo_certificate_png, demo_id_number
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
@@ -190,21 +188,6 @@ def _at(day: date, hour: int, minutes: int = 0) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=DEADLINE_TZ) + timedelta(minutes=minutes)
 
 
-def _id_number(birth: date, serial: int) -> str:
-    body = f"371002{birth:%Y%m%d}{serial:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def _certificate_png(text: str) -> bytes:
-    image = Image.new("RGB", (640, 420), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 630, 410), outline=(160, 30, 30), width=4)
-    draw.text((40, 190), text, fill=(40, 40, 40))
-    buffer = BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 @dataclass(frozen=True)
 class Timeline:
     today: date
@@ -234,7 +217,7 @@ def _timeline(today: date, policy) -> Timeline | None:
 
 def load_demo(*, password: str, today: date | None = None) -> None:
     """The expert pool, then each copy of the round that does not exist yet (`today` for tests)."""
-    experts = _expert_pool()
+    experts = demo_expert_pool()
     existing = set(
         Round.objects.filter(title__in=[SCORING_STAGE_TITLE, RESULTS_STAGE_TITLE]).values_list(
             "title", flat=True
@@ -257,7 +240,7 @@ def load_demo(*, password: str, today: date | None = None) -> None:
                 _round(title=title, experts=experts, timeline=timeline, closed=closed)
 
 
-def _expert_pool() -> list[Expert]:
+def demo_expert_pool() -> list[Expert]:
     """One pool entry per demo expert login, in the order of EXPERTS; created when missing."""
     users = {u.username: u for u in User.objects.filter(username__in=[d.username for d in EXPERTS])}
     found = {
@@ -343,7 +326,7 @@ def _application(*, round_: Round, user: User, index: int, timeline: Timeline) -
         data={
             "route": "competition" if competition else "enterprise",
             "name": c.name,
-            "id_number": _id_number(c.birth, c.serial),
+            "id_number": demo_id_number(c.birth, c.serial),
             "phone": f"1396311{index:04d}",
             "education": ("high_school", "college", "bachelor")[index % 3],
             "occupation": c.occupation,
@@ -387,7 +370,7 @@ def _application(*, round_: Round, user: User, index: int, timeline: Timeline) -
         application=application,
         kind="certificate",
         name=f"{c.name}-职业资格证书.png",
-        content=_certificate_png(f"Certificate S0000371000{c.serial:08d}"),
+        content=demo_certificate_png(f"Certificate S0000371000{c.serial:08d}"),
     )
     # In list order, so the first of the equally scored pair applied first.
     submitted = _at(timeline.opens + timedelta(days=10 + index // 3), 9, 40 * (index % 3))

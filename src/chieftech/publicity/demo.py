@@ -23,21 +23,22 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
-from stdnum.cn import ric
 
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import round_tenures_in_rank_order
-from chieftech.evaluation.domain.committee import committee_form, expert_create
+from chieftech.evaluation.demo import demo_expert_pool
+from chieftech.evaluation.domain.committee import committee_form
 from chieftech.evaluation.domain.results import proposed_list_confirm
 from chieftech.evaluation.domain.scoring import scoring_close, scoring_open, sheet_save, sheet_submit
-from chieftech.evaluation.models import Committee, Criterion, Expert, ScoreSheet
+from chieftech.evaluation.models import Committee, Criterion, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar
 from chieftech.policy.models import SkillLevel
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.domain.notice import notice_finish, notice_period, notice_prepare, notice_publish
 from chieftech.publicity.domain.objections import objection_decide, objection_file, objection_investigate
 from chieftech.publicity.models import LeadershipDecision, NoticeEntry
+from chieftech.selection.demo import demo_certificate_png, demo_id_number
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
@@ -65,8 +66,7 @@ class Person:
 
     @property
     def id_number(self) -> str:
-        body = f"371002{self.birth:%Y%m%d}{self.serial:03d}"
-        return body + ric.calc_check_digit(body + "0")
+        return demo_id_number(self.birth, self.serial)
 
     @property
     def phone(self) -> str:
@@ -437,40 +437,9 @@ def _application(*, round_: Round, user: User, person: Person, index: int, timel
         application=application,
         kind="certificate",
         name=f"{person.name}-职业资格证书.png",
-        content=_evidence_png(f"S0000371000{person.serial:08d}"),
+        content=demo_certificate_png(f"S0000371000{person.serial:08d}"),
     )
     return application
-
-
-def _experts(users: dict[str, User]) -> list[Expert]:
-    """The pool entries of the demo expert logins (the chair first): those the evaluation demo made, or
-    made here with the same fields when it has not run."""
-    from chieftech.evaluation.demo import EXPERTS
-
-    found = {
-        e.user.username: e
-        for e in Expert.objects.filter(user__username__in=[d.username for d in EXPERTS]).select_related(
-            "user"
-        )
-    }
-    experts = []
-    for data in EXPERTS:
-        expert = found.get(data.username)
-        if expert is None:
-            user = users[data.username]
-            employer = users.get(data.employer)
-            expert = expert_create(
-                actor=users["officer"],
-                name=user.real_name,
-                field=data.field,
-                employer_enterprise=employer.enterprise if employer else None,
-                employer_name="" if employer else data.employer,
-                title=data.title,
-                phone=user.phone,
-                user=user,
-            )
-        experts.append(expert)
-    return experts
 
 
 def _points(maximum: Decimal, *, rank: int, member: int) -> Decimal:
@@ -483,7 +452,7 @@ def _points(maximum: Decimal, *, rank: int, member: int) -> Decimal:
 def _evaluate(*, round_: Round, timeline: Timeline, users: dict[str, User]) -> None:
     """The committee forms, every member scores every candidate they are not recused from, the chair closes
     scoring and confirms the proposed list: the round moves to the notice stage."""
-    experts = _experts(users)
+    experts = demo_expert_pool()  # the chair first, shared with the evaluation demo
     chair = experts[0].user
     committee_form(
         actor=users["officer"],
@@ -540,16 +509,6 @@ def portrait_png(name: str, index: int) -> bytes:
     draw.ellipse((165, 120, 315, 270), fill=light)
     draw.ellipse((90, 300, 390, 640), fill=light)
     draw.text((240, 470), name[:1], font=_font(120), fill=(255, 255, 255), anchor="mm")
-    buffer = BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _evidence_png(text: str) -> bytes:
-    image = Image.new("RGB", (640, 420), "white")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 630, 410), outline=(160, 30, 30), width=4)
-    draw.text((40, 190), text, fill=(40, 40, 40))
     buffer = BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()

@@ -206,7 +206,8 @@ REASONS = {
 }
 
 
-def _evidence_png(text: str) -> bytes:
+def demo_certificate_png(text: str) -> bytes:
+    """A plain image standing for a scanned certificate, for the demo applications' evidence."""
     image = Image.new("RGB", (640, 420), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((10, 10, 630, 410), outline=(160, 30, 30), width=4)
@@ -216,7 +217,8 @@ def _evidence_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _id_number(birth: date, serial: int) -> str:
+def demo_id_number(birth: date, serial: int) -> str:
+    """A fictitious but valid resident ID number (GB 11643) of someone born in 环翠区 (371002)."""
     body = f"371002{birth:%Y%m%d}{serial:03d}"
     return body + ric.calc_check_digit(body + "0")
 
@@ -264,7 +266,7 @@ def _add_application(*, round_, officer, user, today, index, person, outcome) ->
         data={
             "route": "competition" if index % 5 == 0 else "enterprise",
             "name": name,
-            "id_number": _id_number(birth, serial),
+            "id_number": demo_id_number(birth, serial),
             "phone": f"1386310{index:04d}",
             "education": "college" if index % 2 else "high_school",
             "occupation": occupation,
@@ -307,7 +309,7 @@ def _add_application(*, round_, officer, user, today, index, person, outcome) ->
         application=application,
         kind="certificate",
         name=f"{name}-职业资格证书.png",
-        content=_evidence_png(f"Certificate S0000371000{serial:08d}"),
+        content=demo_certificate_png(f"Certificate S0000371000{serial:08d}"),
     )
     if outcome == "draft":
         return
