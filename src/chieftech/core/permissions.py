@@ -71,12 +71,15 @@ def public_cached(view):
     from django.views.decorators.vary import vary_on_cookie
 
     varied = vary_on_cookie(view)
+    cached_views: dict[int, object] = {}  # by cache time: the cache middleware is built once, not per request
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        return cache_page(seconds, key_prefix="public")(varied)(request, *args, **kwargs)
+        if seconds not in cached_views:
+            cached_views[seconds] = cache_page(seconds, key_prefix="public")(varied)
+        return cached_views[seconds](request, *args, **kwargs)
 
     return public(wrapper)
