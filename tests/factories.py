@@ -80,13 +80,20 @@ def make_id_number(birth: date, *, serial: int = 123) -> str:
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
 
+def huancui():
+    """The seeded district authority every test works in unless it makes another."""
+    from chieftech.policy.models import Authority
+
+    return Authority.objects.get(code="huancui")
+
+
 def make_round(
     officer, *, title: str = "2026年度环翠区首席技师选拔", year: int = 2026, publish: bool = True, **fields
 ):
     from chieftech.selection.domain.rounds import round_create, round_publish_call
 
     timeline = {**DEFAULT_TIMELINE, **fields}
-    round_ = round_create(actor=officer, title=title, year=year, **timeline)
+    round_ = round_create(actor=officer, authority=huancui(), title=title, year=year, **timeline)
     if publish:
         round_publish_call(actor=officer, round_=round_, now=IN_WINDOW)
     return round_

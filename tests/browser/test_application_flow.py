@@ -15,7 +15,7 @@ from chieftech.selection.domain.rounds import round_create, round_publish_call
 from chieftech.selection.models import Application
 from tests.browser.conftest import new_context
 from tests.browser.support import shot
-from tests.factories import PASSWORD, PNG_BYTES, SHANGHAI, make_enterprise, make_id_number, make_user
+from tests.factories import PASSWORD, PNG_BYTES, SHANGHAI, huancui, make_enterprise, make_id_number, make_user
 
 TODAY = timezone.localdate()
 DEEDS = "该同志长期扎根生产一线，刻苦钻研数控加工技术。\n" * 40
@@ -41,6 +41,7 @@ def round_(people):
     opens, deadline = TODAY - timedelta(days=10), TODAY + timedelta(days=20)
     round_ = round_create(
         actor=olivia,
+        authority=huancui(),
         title=f"{deadline.year}年度环翠区首席技师选拔",
         year=deadline.year,
         application_opens_on=opens,

@@ -11,6 +11,7 @@ from chieftech.accounts.roles import Role
 from chieftech.evaluation.domain.committee import committee_assignments_sync
 from chieftech.evaluation.domain.scheme import scheme_default_create
 from chieftech.evaluation.models import Committee, CommitteeMember, Expert
+from chieftech.policy.models import Authority
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import RoundState
@@ -62,6 +63,7 @@ def make_evaluation_round(
 
 def make_expert(name: str, *, user=None, employer_enterprise=None, field: str = "机械加工") -> Expert:
     return Expert.objects.create(
+        authority=Authority.objects.get(code="huancui"),
         name=name,
         field=field,
         employer_enterprise=employer_enterprise,

@@ -10,7 +10,7 @@ from chieftech.evaluation.domain.committee import expert_create, expert_update
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.models import Expert
 from tests.evaluation.factories import make_expert, make_expert_user
-from tests.factories import make_user
+from tests.factories import huancui, make_user
 
 
 def _create(olivia, **overrides):
@@ -22,7 +22,7 @@ def _create(olivia, **overrides):
         "phone": "13906311234",
     }
     data.update(overrides)
-    return expert_create(actor=olivia, **data)
+    return expert_create(actor=olivia, authority=huancui(), **data)
 
 
 # --- Domain ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from chieftech.audit.models import AuditRecord
 from chieftech.policy.domain import calendar_year_save, policy_register
 from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion, SkillLevel
+from tests.factories import huancui
 from tests.policy.test_policy import successor_data
 
 PAGES = [
@@ -88,7 +89,7 @@ def test_the_detail_page_shows_every_parameter(client, olivia):
 # --- List pages: the same queries for one item as for three -----------------------------------------
 
 
-POLICY_LIST_QUERIES = 11
+POLICY_LIST_QUERIES = 12  # one of them lists the authorities for the expiry warnings
 CALENDAR_LIST_QUERIES = 10
 
 
@@ -98,6 +99,7 @@ def test_policy_list_queries_do_not_grow_with_versions(client, sam, django_asser
         start = date(2028 + 2 * i, 1, 1)
         policy_register(
             actor=sam,
+            authority=huancui(),
             data=successor_data(
                 document_number=f"威环人社字〔{start.year}〕{i + 1}号",
                 valid_from=start,

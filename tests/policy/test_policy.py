@@ -11,14 +11,15 @@ from django.db.migrations.loader import MigrationLoader
 
 from chieftech.audit.models import AuditRecord
 from chieftech.policy.domain import PolicyError, policy_expiry_warnings, policy_in_force, policy_register
-from chieftech.policy.models import PolicyVersion, SkillLevel
+from chieftech.policy.models import Authority, PolicyVersion, SkillLevel, Town
+from tests.factories import huancui
 
 DOC_2022 = "威环人社字〔2022〕26号"
 
 
 def successor_data(**overrides) -> dict:
     data = {
-        "authority": "威海市环翠区人力资源和社会保障局",
+        "issuer": "威海市环翠区人力资源和社会保障局",
         "document_number": "威环人社字〔2027〕8号",
         "title": "环翠区首席技师选拔管理办法",
         "valid_from": date(2027, 12, 1),
@@ -44,7 +45,7 @@ def successor_data(**overrides) -> dict:
 
 def test_the_2022_measures_are_seeded_exactly(db):
     version = PolicyVersion.objects.get()
-    assert version.authority == "威海市环翠区人力资源和社会保障局"
+    assert version.issuer == "威海市环翠区人力资源和社会保障局"
     assert version.document_number == DOC_2022
     assert version.title == "环翠区首席技师选拔管理办法"
     assert (version.valid_from, version.valid_until) == (date(2022, 12, 1), date(2027, 11, 30))
@@ -62,21 +63,21 @@ def test_the_2022_measures_are_seeded_exactly(db):
     assert version.predecessor is None
 
 
-def test_the_seed_migration_is_idempotent_and_reversible(db):
-    migration = import_module("chieftech.policy.migrations.0002_seed_huancui_2022")
-    state_apps = MigrationLoader(connection).project_state(("policy", "0002_seed_huancui_2022")).apps
+def test_the_seed_migrations_are_idempotent(db):
+    # 0002 seeded the 2022 version while the issuer was a text column; 0005 made the issuer an authority and
+    # seeded it. Run against today's schema, the latest seed adds nothing the second time.
+    migration = import_module("chieftech.policy.migrations.0005_authority")
+    state_apps = MigrationLoader(connection).project_state(("policy", "0005_authority")).apps
     editor = connection.schema_editor()  # only its connection is used by the data functions
 
-    migration.seed(state_apps, editor)  # already applied by migrate: nothing is added
-    assert PolicyVersion.objects.filter(document_number=DOC_2022).count() == 1
-
-    migration.unseed(state_apps, editor)
-    assert PolicyVersion.objects.filter(document_number=DOC_2022).count() == 0
-
     migration.seed(state_apps, editor)
     migration.seed(state_apps, editor)
-    assert PolicyVersion.objects.filter(document_number=DOC_2022).count() == 1
-    assert PolicyVersion.objects.get().monthly_subsidy == Decimal("500.00")
+    assert Authority.objects.count() == 1
+    assert Town.objects.count() == 15
+    version = PolicyVersion.objects.get(document_number=DOC_2022)
+    assert version.authority == Authority.objects.get(code="huancui")
+    assert version.issuer == "威海市环翠区人力资源和社会保障局"
+    assert version.monthly_subsidy == Decimal("500.00")
 
 
 # --- The policy in force on a date ----------------------------------------------------------------------
@@ -84,14 +85,14 @@ def test_the_seed_migration_is_idempotent_and_reversible(db):
 
 def test_policy_in_force_inside_and_on_both_boundary_days(db):
     seeded = PolicyVersion.objects.get(document_number=DOC_2022)
-    assert policy_in_force(on=date(2025, 6, 1)) == seeded
-    assert policy_in_force(on=date(2022, 12, 1)) == seeded
-    assert policy_in_force(on=date(2027, 11, 30)) == seeded
+    assert policy_in_force(authority=huancui(), on=date(2025, 6, 1)) == seeded
+    assert policy_in_force(authority=huancui(), on=date(2022, 12, 1)) == seeded
+    assert policy_in_force(authority=huancui(), on=date(2027, 11, 30)) == seeded
 
 
 def test_no_policy_before_the_first_version(db):
     with pytest.raises(PolicyError) as exc:
-        policy_in_force(on=date(2022, 11, 30))
+        policy_in_force(authority=huancui(), on=date(2022, 11, 30))
     assert str(exc.value) == (
         "2022年11月30日没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
         "请系统管理员登记覆盖该日期的政策版本。"
@@ -100,7 +101,7 @@ def test_no_policy_before_the_first_version(db):
 
 def test_no_policy_after_the_validity_ends(db):
     with pytest.raises(PolicyError) as exc:
-        policy_in_force(on=date(2027, 12, 1))
+        policy_in_force(authority=huancui(), on=date(2027, 12, 1))
     assert str(exc.value) == (
         "2027年12月1日没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
         "请系统管理员登记覆盖该日期的政策版本。"
@@ -112,10 +113,10 @@ def test_no_policy_after_the_validity_ends(db):
 
 def test_registering_a_successor_links_it_and_is_audited(sam):
     seeded = PolicyVersion.objects.get(document_number=DOC_2022)
-    version = policy_register(actor=sam, data=successor_data())
+    version = policy_register(actor=sam, authority=huancui(), data=successor_data())
     assert version.predecessor == seeded
-    assert policy_in_force(on=date(2027, 12, 1)) == version
-    assert policy_in_force(on=date(2027, 11, 30)) == seeded
+    assert policy_in_force(authority=huancui(), on=date(2027, 12, 1)) == version
+    assert policy_in_force(authority=huancui(), on=date(2027, 11, 30)) == seeded
     record = AuditRecord.objects.get()
     assert (record.action, record.actor_username, record.object_type, record.object_id) == (
         "policy.register",
@@ -130,7 +131,7 @@ def test_registering_a_successor_links_it_and_is_audited(sam):
 
 def test_an_overlapping_validity_is_refused(sam):
     with pytest.raises(ValidationError) as exc:
-        policy_register(actor=sam, data=successor_data(valid_from=date(2027, 11, 1)))
+        policy_register(actor=sam, authority=huancui(), data=successor_data(valid_from=date(2027, 11, 1)))
     assert exc.value.message_dict == {
         "valid_from": [
             "有效期与已登记的《环翠区首席技师选拔管理办法》（威环人社字〔2022〕26号，"
@@ -144,7 +145,9 @@ def test_an_overlapping_validity_is_refused(sam):
 def test_a_version_wholly_containing_another_is_refused(sam):
     with pytest.raises(ValidationError) as exc:
         policy_register(
-            actor=sam, data=successor_data(valid_from=date(2020, 1, 1), valid_until=date(2030, 1, 1))
+            actor=sam,
+            authority=huancui(),
+            data=successor_data(valid_from=date(2020, 1, 1), valid_until=date(2030, 1, 1)),
         )
     assert list(exc.value.message_dict) == ["valid_from"]
     assert PolicyVersion.objects.count() == 1
@@ -160,7 +163,7 @@ def test_implausible_parameters_are_refused_field_by_field(sam):
         title="  ",
     )
     with pytest.raises(ValidationError) as exc:
-        policy_register(actor=sam, data=data)
+        policy_register(actor=sam, authority=huancui(), data=data)
     assert exc.value.message_dict == {
         "title": ["请填写标题。"],
         "monthly_subsidy": ["津贴金额应在0至100000.00元之间。"],
@@ -174,7 +177,9 @@ def test_implausible_parameters_are_refused_field_by_field(sam):
 def test_validity_ending_before_it_starts_and_priority_age_above_max_age_are_refused(sam):
     with pytest.raises(ValidationError) as exc:
         policy_register(
-            actor=sam, data=successor_data(valid_until=date(2027, 11, 30), max_age=40, priority_age=45)
+            actor=sam,
+            authority=huancui(),
+            data=successor_data(valid_until=date(2027, 11, 30), max_age=40, priority_age=45),
         )
     assert exc.value.message_dict == {
         "valid_until": ["有效期至不能早于施行日期。"],
@@ -184,7 +189,7 @@ def test_validity_ending_before_it_starts_and_priority_age_above_max_age_are_ref
 
 def test_a_document_number_is_registered_once(sam):
     with pytest.raises(ValidationError) as exc:
-        policy_register(actor=sam, data=successor_data(document_number=DOC_2022))
+        policy_register(actor=sam, authority=huancui(), data=successor_data(document_number=DOC_2022))
     assert exc.value.message_dict == {"document_number": ["该文号的政策版本已登记。"]}
 
 
@@ -192,10 +197,13 @@ def test_a_version_registered_into_a_gap_becomes_the_later_ones_predecessor(sam)
     seeded = PolicyVersion.objects.get(document_number=DOC_2022)
     later = policy_register(
         actor=sam,
+        authority=huancui(),
         data=successor_data(document_number="威环人社字〔2030〕1号", valid_from=date(2030, 1, 1)),
     )
     assert later.predecessor == seeded
-    between = policy_register(actor=sam, data=successor_data(valid_until=date(2029, 12, 31)))
+    between = policy_register(
+        actor=sam, authority=huancui(), data=successor_data(valid_until=date(2029, 12, 31))
+    )
     later.refresh_from_db()
     assert between.predecessor == seeded
     assert later.predecessor == between
@@ -227,12 +235,12 @@ def test_expiry_warning_starts_exactly_at_the_lead_time(db):
 
 
 def test_no_warning_once_a_successor_is_registered(sam):
-    policy_register(actor=sam, data=successor_data())
+    policy_register(actor=sam, authority=huancui(), data=successor_data())
     assert policy_expiry_warnings(today=date(2027, 7, 1)) == []
 
 
 def test_a_successor_leaving_a_gap_is_warned(sam):
-    policy_register(actor=sam, data=successor_data(valid_from=date(2028, 3, 1)))
+    policy_register(actor=sam, authority=huancui(), data=successor_data(valid_from=date(2028, 3, 1)))
     assert policy_expiry_warnings(today=date(2027, 7, 1)) == [
         "现行《环翠区首席技师选拔管理办法》（威环人社字〔2022〕26号）到期后，"
         "2027年12月1日至2028年2月29日没有有效的政策版本，期间不能开启新的选拔轮次。"

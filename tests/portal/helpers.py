@@ -72,6 +72,7 @@ def make_chief(
     )
     Application.objects.filter(pk=application.pk).update(state=ApplicationState.APPROVED)
     tenure = Tenure.objects.create(
+        authority=round_.authority,
         application=application,
         policy=round_.policy,
         enterprise=application.enterprise,

@@ -33,6 +33,7 @@ from chieftech.publicity.domain.notice import notice_is_running, notice_period
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision, Notice, Objection
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
+from tests.factories import huancui
 
 PASSWORD = "ChiefTech-demo-2026"
 LOADERS = [
@@ -79,7 +80,7 @@ def _notice_stage_possible() -> bool:
         while counted < 2:
             day -= timedelta(days=1)
             counted += calendar.is_working_day(day)
-        notice_period(starts_on=day, policy=policy_in_force(on=today))
+        notice_period(starts_on=day, policy=policy_in_force(authority=huancui(), on=today))
     except CalendarDataMissing:
         return False
     return True

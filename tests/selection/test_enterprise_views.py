@@ -25,6 +25,7 @@ from tests.factories import (
     SHANGHAI,
     application_data,
     certificate_data,
+    huancui,
     make_application,
     make_id_number,
 )
@@ -42,6 +43,7 @@ def open_round(officer, *, title="2026年度环翠区首席技师选拔", opens=
     deadline = deadline or TODAY + timedelta(days=20)
     round_ = round_create(
         actor=officer,
+        authority=huancui(),
         title=title,
         year=deadline.year,
         application_opens_on=opens,

@@ -24,6 +24,7 @@ from chieftech.selection.models import Application, ReviewDecision, Round
 from tests.factories import (
     application_data,
     certificate_data,
+    huancui,
     make_application,
     make_id_number,
     make_round,
@@ -156,6 +157,7 @@ def test_round_create_is_refused_when_the_policy_expires_before_the_round_can_fi
 def test_a_round_sooner_than_the_interval_needs_confirmation(officer_client, olivia):
     earlier = round_create(
         actor=olivia,
+        authority=huancui(),
         title="2025年度环翠区首席技师选拔",
         year=2025,
         application_opens_on=date(2025, 3, 3),

@@ -94,3 +94,14 @@ def role_labels(user) -> list[str]:
 
 def has_role(user, role: str) -> bool:
     return role in role_values(user)
+
+
+def acting_authority(user):
+    """The authority a staff user acts for.
+
+    Roles are not yet held per authority, so this is the installation's first authority; pages and domain
+    calls that need an authority ask here, so the per-authority grants change only this function.
+    """
+    from chieftech.policy.models import Authority
+
+    return Authority.objects.order_by("id").first()

@@ -38,7 +38,7 @@ from chieftech.evaluation.domain.scoring import (
 from chieftech.evaluation.models import Criterion, Expert, Recusal, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.policy.domain import PolicyError, policy_in_force
-from chieftech.policy.models import SkillLevel
+from chieftech.policy.models import Authority, SkillLevel
 from chieftech.selection.demo import demo_certificate_png, demo_id_number
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
@@ -227,7 +227,7 @@ def load_demo(*, password: str, today: date | None = None) -> None:
         return
     today = today or timezone.localdate()
     try:
-        policy = policy_in_force(on=today)
+        policy = policy_in_force(authority=Authority.objects.get(code="huancui"), on=today)
     except PolicyError:
         return  # no policy in force today: there is no round to demonstrate
     timeline = _timeline(today, policy)
@@ -256,6 +256,7 @@ def demo_expert_pool() -> list[Expert]:
             employer = User.objects.select_related("enterprise").filter(username=data.employer).first()
             expert = expert_create(
                 actor=officer,
+                authority=Authority.objects.get(code="huancui"),
                 name=user.real_name,
                 field=data.field,
                 employer_enterprise=employer.enterprise if employer else None,
@@ -272,6 +273,7 @@ def _round(*, title: str, experts: list[Expert], timeline: Timeline, closed: boo
     officer = User.objects.get(username="officer")
     round_ = round_create(
         actor=officer,
+        authority=Authority.objects.get(code="huancui"),
         title=title,
         year=2026,
         application_opens_on=timeline.opens,

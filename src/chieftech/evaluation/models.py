@@ -12,6 +12,10 @@ from chieftech.core.pii import EncryptedTextField
 class Expert(models.Model):
     """An expert of the pool kept by the bureau; `user` is their login when they score."""
 
+    authority = models.ForeignKey(
+        "policy.Authority", verbose_name="所属机关", on_delete=models.PROTECT, related_name="experts"
+    )
+
     name = models.CharField("姓名", max_length=50)
     field = models.CharField("专业领域/工种", max_length=100)
     employer_enterprise = models.ForeignKey(

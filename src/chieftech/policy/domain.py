@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chieftech.audit.domain import audit_record
-from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion, SkillLevel
+from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion, SkillLevel
 
 # How long ahead the system starts warning that the version in force is about to end. A system lead
 # time (enough for drafting, approval and publication of new measures), not a number of the measures.
@@ -27,9 +27,11 @@ def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def policy_in_force(*, on: date) -> PolicyVersion:
-    """The version whose validity includes `on` (both boundary days included)."""
-    version = PolicyVersion.objects.filter(valid_from__lte=on, valid_until__gte=on).first()
+def policy_in_force(*, authority: Authority, on: date) -> PolicyVersion:
+    """The authority's version whose validity includes `on` (both boundary days included)."""
+    version = PolicyVersion.objects.filter(
+        authority=authority, valid_from__lte=on, valid_until__gte=on
+    ).first()
     if version is None:
         raise PolicyError(
             f"{_cn_date(on)}没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
@@ -40,7 +42,7 @@ def policy_in_force(*, on: date) -> PolicyVersion:
 
 # --- Registration -------------------------------------------------------------------------------------
 
-TEXT_FIELDS = ("authority", "document_number", "title")
+TEXT_FIELDS = ("issuer", "document_number", "title")
 DATE_FIELDS = ("valid_from", "valid_until")
 # Plausibility bounds that catch typing mistakes (a subsidy of 50000, an age of 550); they are not
 # numbers of the measures, which live in the version itself.
@@ -141,7 +143,7 @@ def policy_snapshot(version: PolicyVersion) -> dict[str, Any]:
     return snapshot
 
 
-def policy_register(*, actor, data: dict[str, Any]) -> PolicyVersion:
+def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> PolicyVersion:
     """Register a new version of the measures (usually the successor of the one in force).
 
     `data` holds every field of PARAMETER_FIELDS. A bad value or a validity that overlaps an existing
@@ -150,8 +152,12 @@ def policy_register(*, actor, data: dict[str, Any]) -> PolicyVersion:
     """
     cleaned = _clean(data)
     with transaction.atomic():
-        # Locking every version serialises concurrent registrations, so two cannot overlap.
-        existing = list(PolicyVersion.objects.select_for_update().order_by("valid_from"))
+        # Locking the authority's versions serialises concurrent registrations, so two cannot overlap. Another
+        # authority's versions may be in force on the same days.
+        Authority.objects.select_for_update().get(pk=authority.pk)
+        existing = list(
+            PolicyVersion.objects.select_for_update().filter(authority=authority).order_by("valid_from")
+        )
         overlapping = [
             v
             for v in existing
@@ -168,12 +174,14 @@ def policy_register(*, actor, data: dict[str, Any]) -> PolicyVersion:
                     )
                 }
             )
-        if any(v.document_number == cleaned["document_number"] for v in existing):
+        if PolicyVersion.objects.filter(document_number=cleaned["document_number"]).exists():
             raise ValidationError({"document_number": "该文号的政策版本已登记。"})
         earlier = [v for v in existing if v.valid_until < cleaned["valid_from"]]
         later = [v for v in existing if v.valid_from > cleaned["valid_until"]]
         version = PolicyVersion.objects.create(
-            **cleaned, predecessor=max(earlier, key=lambda v: v.valid_until) if earlier else None
+            authority=authority,
+            **cleaned,
+            predecessor=max(earlier, key=lambda v: v.valid_until) if earlier else None,
         )
         audit_record(action="policy.register", actor=actor, obj=version, after=policy_snapshot(version))
         # A version registered into the gap before a later one becomes that one's predecessor.
@@ -193,14 +201,14 @@ def policy_register(*, actor, data: dict[str, Any]) -> PolicyVersion:
     return version
 
 
-def policy_successor_defaults(*, today: date) -> dict[str, Any]:
+def policy_successor_defaults(*, authority: Authority, today: date) -> dict[str, Any]:
     """Initial values for registering a new version: the latest version's parameters, valid from the day
     after it ends (the measures change by new documents, mostly a few numbers at a time)."""
-    latest = PolicyVersion.objects.order_by("-valid_until").first()
+    latest = PolicyVersion.objects.filter(authority=authority).order_by("-valid_until").first()
     if latest is None:
         return {"valid_from": today}
     initial = {name: getattr(latest, name) for name in PARAMETER_FIELDS if name not in TEXT_FIELDS}
-    initial["authority"] = latest.authority
+    initial["issuer"] = latest.issuer
     initial["valid_from"] = latest.valid_until + timedelta(days=1)
     initial.pop("valid_until")
     return initial
@@ -210,9 +218,20 @@ def policy_successor_defaults(*, today: date) -> dict[str, Any]:
 
 
 def policy_expiry_warnings(*, today: date) -> list[str]:
-    """What the system admin must act on: no version in force, or the one in force ending soon with no
-    successor registered (after its end no new round may open under it)."""
+    """What the system admin must act on, for every authority: no version in force, or the one in force ending
+    soon with no successor registered (after its end no new round may open under it). With several
+    authorities each warning names its authority."""
+    authorities = list(Authority.objects.all())
     versions = list(PolicyVersion.objects.order_by("valid_from"))
+    warnings = []
+    for authority in authorities:
+        own = [v for v in versions if v.authority_id == authority.pk]
+        for message in _authority_expiry_warnings(own, today=today):
+            warnings.append(f"{authority.bureau_name}：{message}" if len(authorities) > 1 else message)
+    return warnings
+
+
+def _authority_expiry_warnings(versions: list[PolicyVersion], *, today: date) -> list[str]:
     current = next((v for v in versions if v.valid_from <= today <= v.valid_until), None)
     if current is None:
         upcoming = next((v for v in versions if v.valid_from > today), None)

@@ -15,10 +15,91 @@ class SkillLevel(models.IntegerChoices):
     CHIEF_TECHNICIAN_GRADE = 8, "首席技师（企业评聘等级）"
 
 
+class AuthorityLevel(models.TextChoices):
+    DISTRICT = "district", "区/县"
+    CITY = "city", "市"
+    PROVINCE = "province", "省"
+
+
+class Authority(models.Model):
+    """An issuing authority (区/县, 市 or 省 bureau) that runs its own programme (SPEC.md §2).
+
+    It owns its policy versions, rounds, expert pool, tenures and audit chain; everything that used to be
+    written into the code about one district (names, territory, document wording, certificate prefix) is a
+    field here, so one installation can serve several authorities.
+    """
+
+    code = models.SlugField("代码", max_length=32, unique=True, help_text="英文小写代码，如 huancui")
+    name = models.CharField("行政区域", max_length=50, help_text="如：环翠区")
+    level = models.CharField("层级", max_length=16, choices=AuthorityLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    bureau_name = models.CharField(
+        "人社部门名称", max_length=100, help_text="如：威海市环翠区人力资源和社会保障局"
+    )
+    leadership_name = models.CharField("审定机构名称", max_length=100, help_text="如：区委人才工作领导小组")
+    government_name = models.CharField("批准机关名称", max_length=100, help_text="如：区人民政府")
+    title_name = models.CharField("称号名称", max_length=100, help_text="如：环翠区首席技师")
+    site_name = models.CharField("系统名称", max_length=100, help_text="如：环翠区首席技师选拔管理系统")
+    public_base_url = models.URLField("公开访问地址", blank=True, help_text="证书二维码与公示链接使用的网址")
+    certificate_prefix = models.CharField(
+        "证书编号前缀", max_length=16, help_text="证书编号为“前缀-年度-序号”，如 HCSJ-2026-001"
+    )
+    counted_competition_levels = models.JSONField(
+        "第七条（二）认可的竞赛级别", default=list, blank=True, help_text="竞赛级别代码列表"
+    )
+    scoring_template = models.JSONField("默认评分模板", default=dict, blank=True)
+    call_wording = models.TextField("申报通知文稿", blank=True)
+    notice_wording = models.TextField("公示文稿", blank=True)
+    certificate_wording = models.TextField("证书文稿", blank=True)
+    approval_wording = models.TextField("审定批准文稿", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "发证机关"
+        verbose_name_plural = "发证机关"
+        permissions = [("manage_authority", "可以管理发证机关")]
+
+    def __str__(self) -> str:
+        return self.bureau_name
+
+    def territory_authority_ids(self) -> list[int]:
+        """This authority and every authority below it: a city's territory holds its districts' towns."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Authority.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+
+class Town(models.Model):
+    """A town or street (镇街) of an authority's own territory."""
+
+    authority = models.ForeignKey(
+        Authority, verbose_name="所属机关", on_delete=models.PROTECT, related_name="towns"
+    )
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["authority_id", "position", "id"]
+        verbose_name = "镇街"
+        verbose_name_plural = "镇街"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PolicyVersion(models.Model):
     """A version of the measures: every number the measures set is a field here (SPEC.md §2)."""
 
-    authority = models.CharField("发文机关", max_length=200)
+    authority = models.ForeignKey(
+        Authority, verbose_name="所属机关", on_delete=models.PROTECT, related_name="policy_versions"
+    )
+    issuer = models.CharField("发文机关", max_length=200)
     document_number = models.CharField("文号", max_length=100)
     title = models.CharField("标题", max_length=200)
     valid_from = models.DateField("施行日期")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from chieftech.accounts.roles import acting_authority
 from chieftech.core.permissions import capability_required
 from chieftech.policy.calendar import (
     YearSource,
@@ -94,14 +95,20 @@ def policy_create(request):
         form = PolicyVersionForm(request.POST)
         if form.is_valid():
             try:
-                version = policy_register(actor=request.user, data=form.cleaned_data)
+                version = policy_register(
+                    actor=request.user, authority=acting_authority(request.user), data=form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"已登记政策版本《{version.title}》（{version.document_number}）。")
                 return redirect("policy:policy_detail", pk=version.pk)
     else:
-        form = PolicyVersionForm(initial=policy_successor_defaults(today=timezone.localdate()))
+        form = PolicyVersionForm(
+            initial=policy_successor_defaults(
+                authority=acting_authority(request.user), today=timezone.localdate()
+            )
+        )
     return render(request, "policy/policy_form.html", {"form": form})
 
 

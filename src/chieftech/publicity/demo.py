@@ -33,7 +33,7 @@ from chieftech.evaluation.domain.results import proposed_list_confirm
 from chieftech.evaluation.domain.scoring import scoring_close, scoring_open, sheet_save, sheet_submit
 from chieftech.evaluation.models import Committee, Criterion, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar
-from chieftech.policy.models import SkillLevel
+from chieftech.policy.models import Authority, SkillLevel
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.domain.notice import notice_finish, notice_period, notice_prepare, notice_publish
 from chieftech.publicity.domain.objections import objection_decide, objection_file, objection_investigate
@@ -353,6 +353,7 @@ def _select(*, title: str, year: int, is_demo: bool, timeline: Timeline, people:
     t = timeline
     round_ = round_create(
         actor=officer,
+        authority=Authority.objects.get(code="huancui"),
         title=title,
         year=year,
         application_opens_on=t.opens,

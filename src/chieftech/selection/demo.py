@@ -15,7 +15,7 @@ from stdnum.cn import ric
 
 from chieftech.accounts.models import User
 from chieftech.policy.domain import PolicyError, policy_in_force
-from chieftech.policy.models import SkillLevel
+from chieftech.policy.models import Authority, SkillLevel
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
@@ -228,7 +228,7 @@ def load_demo(*, password: str) -> None:
         return
     today = timezone.localdate()
     try:
-        policy = policy_in_force(on=today)
+        policy = policy_in_force(authority=Authority.objects.get(code="huancui"), on=today)
     except PolicyError:
         return  # no policy in force today: there is no round to demonstrate
     officer = User.objects.get(username="officer")
@@ -236,6 +236,7 @@ def load_demo(*, password: str) -> None:
     with transaction.atomic():
         round_ = round_create(
             actor=officer,
+            authority=Authority.objects.get(code="huancui"),
             title=APPLICATION_STAGE_TITLE,
             year=2026,
             application_opens_on=today - timedelta(days=14),

@@ -23,6 +23,9 @@ class RoundState(models.TextChoices):
 
 
 class Round(models.Model):
+    authority = models.ForeignKey(
+        "policy.Authority", verbose_name="所属机关", on_delete=models.PROTECT, related_name="rounds"
+    )
     policy = models.ForeignKey("policy.PolicyVersion", verbose_name="适用政策", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("名称", max_length=200, unique=True)

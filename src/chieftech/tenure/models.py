@@ -21,6 +21,9 @@ class Tenure(models.Model):
     application = models.OneToOneField(
         "selection.Application", on_delete=models.PROTECT, related_name="tenure"
     )
+    authority = models.ForeignKey(
+        "policy.Authority", verbose_name="所属机关", on_delete=models.PROTECT, related_name="tenures"
+    )
     policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey(
         "accounts.Enterprise", verbose_name="现工作单位", on_delete=models.PROTECT, related_name="tenures"

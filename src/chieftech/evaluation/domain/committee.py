@@ -147,6 +147,7 @@ def _clean_expert(
 def expert_create(
     *,
     actor,
+    authority,
     name: str,
     field: str,
     employer_enterprise: Enterprise | None = None,
@@ -169,7 +170,7 @@ def expert_create(
         active=active,
     )
     with transaction.atomic():
-        expert = Expert.objects.create(**data)
+        expert = Expert.objects.create(authority=authority, **data)
         audit_record(
             action="expert.create", actor=actor, obj=expert, after=snapshot(expert, EXPERT_AUDIT_FIELDS)
         )

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from chieftech.accounts.models import User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import Role, acting_authority
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.evaluation.domain.committee import (
@@ -132,7 +132,9 @@ def _expert_form_page(request, *, expert: Expert | None):
     if request.method == "POST" and form.is_valid():
         try:
             if expert is None:
-                saved = pool_add(actor=request.user, **form.expert_data())
+                saved = pool_add(
+                    actor=request.user, authority=acting_authority(request.user), **form.expert_data()
+                )
             else:
                 saved = expert_update(actor=request.user, expert=expert, **form.expert_data())
         except EvaluationError as exc:

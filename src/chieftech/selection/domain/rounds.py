@@ -71,6 +71,7 @@ def _check_timeline(*, opens: date, deadline: date, review_ends: date, evaluatio
 def round_create(
     *,
     actor,
+    authority,
     title: str,
     year: int,
     application_opens_on: date,
@@ -96,7 +97,7 @@ def round_create(
         evaluation_ends=evaluation_ends_on,
     )
     try:
-        policy = policy_in_force(on=application_opens_on)
+        policy = policy_in_force(authority=authority, on=application_opens_on)
     except PolicyError as exc:
         raise SelectionError(str(exc), field="application_opens_on") from None
     if policy.valid_until < evaluation_ends_on:
@@ -115,7 +116,7 @@ def round_create(
         raise SelectionError("已有同名批次，请修改名称。", field="title")
     if not is_demo and not confirmed:
         previous = (
-            Round.objects.filter(policy=policy, is_demo=False)
+            Round.objects.filter(authority=authority, is_demo=False)
             .exclude(state=RoundState.CANCELLED)
             .order_by("-year")
             .first()
@@ -128,6 +129,7 @@ def round_create(
             )
     with transaction.atomic():
         round_ = Round.objects.create(
+            authority=authority,
             policy=policy,
             year=year,
             title=title,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chieftech.accounts.roles import acting_authority
 from chieftech.core.permissions import capability_required
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.selection.domain import rounds as round_domain
@@ -90,23 +91,24 @@ def round_list(request):
     )
 
 
-def _policy_quota() -> int | None:
+def _policy_quota(authority) -> int | None:
     try:
-        return policy_in_force(on=timezone.localdate()).quota_per_round
+        return policy_in_force(authority=authority, on=timezone.localdate()).quota_per_round
     except PolicyError:
         return None
 
 
 @capability_required(MANAGE_ROUND)
 def round_create(request):
-    quota = _policy_quota()
+    authority = acting_authority(request.user)
+    quota = _policy_quota(authority)
     form = RoundCreateForm(request.POST or None, policy_quota=quota, initial={"quota": quota})
     warning = ""
     if request.method == "POST" and form.is_valid():
         data = form.round_data()
         try:
             round_ = round_domain.round_create(
-                actor=request.user, confirmed=form.cleaned_data["confirmed"], **data
+                actor=request.user, authority=authority, confirmed=form.cleaned_data["confirmed"], **data
             )
         except NeedsConfirmation as exc:
             warning = exc.message

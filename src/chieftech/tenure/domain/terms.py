@@ -35,6 +35,7 @@ def tenure_start(*, application: Application, starts_on: date, actor=None) -> Te
     policy = application.round.policy
     with transaction.atomic():
         tenure = Tenure.objects.create(
+            authority=application.round.authority,
             application=application,
             policy=policy,
             enterprise_id=application.enterprise_id,
