@@ -105,3 +105,12 @@ def acting_authority(user):
     from chieftech.policy.models import Authority
 
     return Authority.objects.order_by("id").first()
+
+
+def has_role_in(user, role: str, authority) -> bool:
+    """Whether the user holds `role` for `authority` (the object's issuing authority).
+
+    Every permission rule that combines role and authority asks here. Until roles are granted per authority
+    every role is held for the installation's one authority.
+    """
+    return has_role(user, role) and authority is not None and authority == acting_authority(user)
