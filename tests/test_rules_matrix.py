@@ -29,6 +29,8 @@ ROLE_RULES = {
     "publicity.leadership_decide": (Role.LEADER, "round"),
     "publicity.government_approve": (Role.GOVERNMENT, "round"),
     "publicity.roster_publish": (Role.OFFICER, "round"),
+    "evaluation.committee_manage": (Role.OFFICER, "round"),
+    "tenure.showcase_manage": (Role.OFFICER, "application"),
 }
 ROLES = [role.value for role in Role]
 
@@ -122,6 +124,12 @@ def test_each_move_of_a_round_is_made_by_one_role_only(people, weihai):
         assert rules.has_perm(round_move_perm(round_, to_state), who, round_) is False
 
 
+def test_the_holiday_calendar_is_kept_by_the_system_admin_alone(people):
+    assert {who: rules.has_perm("policy.calendar_save", people[who]) for who in people} == {
+        who: who == Role.SYSADMIN for who in people
+    }
+
+
 def test_anonymous_holds_no_rule(weihai):
     from django.contrib.auth.models import AnonymousUser
 
@@ -138,7 +146,8 @@ def _guarded_calls(officer, enterprise_users):
     from datetime import date
 
     from chieftech.certificates.domain import certificates_issue_for_round
-    from chieftech.policy.domain import policy_register
+    from chieftech.evaluation.domain.committee import expert_create
+    from chieftech.policy.domain import calendar_year_save, policy_register
     from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
     from chieftech.publicity.domain.notice import notice_prepare
     from chieftech.selection.domain.review import review_decide
@@ -180,6 +189,12 @@ def _guarded_calls(officer, enterprise_users):
             actor=actor, round_=round_, document_number="威环政字〔2026〕1号", approved_on=date(2026, 12, 1)
         ),
         "roster_publish": lambda actor: roster_publish(actor=actor, round_=round_),
+        "expert_create": lambda actor: expert_create(
+            actor=actor, authority=huancui(), name="越权专家", field="机械加工", employer_name="某单位"
+        ),
+        "calendar_year_save": lambda actor: calendar_year_save(
+            actor=actor, year=2027, source="国务院办公厅通知", complete=True, days=[]
+        ),
     }
 
 
@@ -195,6 +210,8 @@ GUARDED = [
     "leadership_decide",
     "government_approve",
     "roster_publish",
+    "expert_create",
+    "calendar_year_save",
 ]
 
 

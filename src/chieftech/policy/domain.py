@@ -291,6 +291,7 @@ def calendar_year_save(
     Raises ValidationError (Chinese) for a day outside the year, a repeated date, an unknown kind or a
     missing source; nothing is saved then.
     """
+    require_perm(actor, "policy.calendar_save", None, "只有系统管理员可以维护节假日安排。")
     source = (source or "").strip()
     errors: dict[str, list[str]] = {}
     if not source:

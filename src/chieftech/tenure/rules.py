@@ -9,3 +9,4 @@ import rules
 from chieftech.accounts.roles import Role, holds_role
 
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
+rules.add_perm("tenure.showcase_manage", holds_role(Role.OFFICER))
