@@ -10,6 +10,7 @@ from PIL import Image
 from stdnum.cn import ric, uscc
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town, User
+from chieftech.accounts.roles import Role
 
 PASSWORD = "Correct-horse-42"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,6 +51,12 @@ def make_user(username: str, *roles: str, enterprise: Enterprise | None = None, 
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def committee_chair() -> User:
+    """A committee chair: tests that skip the scoring still have a chair, not the officer, confirm the list and
+    open the notice."""
+    return User.objects.filter(username="carmen").first() or make_user("carmen", Role.CHAIR, real_name="卡门")
 
 
 # --- Selection ------------------------------------------------------------------------------------

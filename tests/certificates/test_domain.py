@@ -101,7 +101,7 @@ def test_a_certificate_is_issued_once(olivia, leo, gina, alice):
     _, proposed = make_approved_round(olivia, leo, gina, [alice], n=1)
 
     with pytest.raises(CertificateError) as refused:
-        certificate_issue(actor=olivia, tenure=proposed[0].tenure, issued_on=APPROVED_ON)
+        certificate_issue(actor=gina, tenure=proposed[0].tenure, issued_on=APPROVED_ON)
 
     assert refused.value.message == "王建国的证书已经颁发，不能重复颁发。"
     assert Certificate.objects.count() == 1

@@ -11,6 +11,7 @@ from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import ApplicationState, RoundState
 from tests.evaluation.factories import AFTER_DEADLINE, make_evaluation_round
+from tests.factories import committee_chair
 
 
 def make_notice_stage_round(officer, enterprise_users, *, n: int = 5, proposed: int | None = None, **fields):
@@ -25,6 +26,6 @@ def make_notice_stage_round(officer, enterprise_users, *, n: int = 5, proposed: 
         application_transition(actor=officer, application=application, to_state=to_state, now=AFTER_DEADLINE)
         application.refresh_from_db()
     plist.applications.set(applications[:proposed])
-    round_transition(actor=officer, round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
+    round_transition(actor=committee_chair(), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
     round_.refresh_from_db()
     return round_, applications[:proposed]

@@ -17,6 +17,7 @@ from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import ApplicationState, RoundState
 from tests.certificates.factories import make_approval_stage_round
 from tests.evaluation.factories import AFTER_DEADLINE
+from tests.factories import committee_chair
 
 BEFORE = [("publicity", "0003_objection_public_reply")]
 AFTER = [("publicity", "0005_round_history_constraints")]
@@ -71,7 +72,7 @@ def test_going_back_is_refused_once_a_round_holds_two_notices(olivia, alice, leo
     decide(leo, round_, LeadershipDecision.Outcome.REJECT, note="请重新评审。")
     # The committee confirms its list again (states only, as its stage does).
     application_transition(actor=olivia, application=proposed[0], to_state=ApplicationState.PROPOSED)
-    round_transition(actor=olivia, round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
+    round_transition(actor=committee_chair(), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
     notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 12, 21), now=AFTER_DEADLINE)
 
     try:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -255,10 +256,10 @@ def test_preparing_is_refused_twice_or_in_the_past(olivia, alice, bob):
 def test_only_the_officer_prepares_the_notice(olivia, alice, bob, leo):
     round_, _ = make_notice_stage_round(olivia, [alice, bob], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(PermissionDenied) as refused:
         notice_prepare(actor=leo, round_=round_, starts_on=START, now=PREPARED_AT)
 
-    assert refused.value.message == "只有区人社局经办人可以发布考察公示。"
+    assert str(refused.value) == "只有本机关的人社局经办人可以办理考察公示。"
 
 
 def test_a_new_start_date_moves_the_period_and_the_generated_text(olivia, alice, bob):

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 from chieftech.audit.models import AuditRecord
 from chieftech.core.models import Notification
@@ -348,10 +349,10 @@ def test_only_the_officer_handles_objections(running, leo):
     _, notice, entries = running
     objection = file_objection(notice, entries[0])
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(PermissionDenied) as refused:
         decide(leo, objection, upheld=True)
 
-    assert refused.value.message == "只有区人社局经办人可以处理异议。"
+    assert str(refused.value) == "只有本机关的人社局经办人可以处理异议。"
 
 
 def test_an_objector_who_gave_an_email_is_told_when_it_is_decided(

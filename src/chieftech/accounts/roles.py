@@ -4,6 +4,7 @@ A capability is a Django permission ("app_label.codename") declared in the Meta.
 model it concerns. `roles_sync` makes the groups match this table exactly; it runs after every migrate.
 """
 
+import rules
 from django.db import models
 
 
@@ -114,3 +115,29 @@ def has_role_in(user, role: str, authority) -> bool:
     every role is held for the installation's one authority.
     """
     return has_role(user, role) and authority is not None and authority == acting_authority(user)
+
+
+# Where an object's issuing authority is found, tried in order: rounds, policy versions, experts and tenures
+# hold it; applications, committees, notices, objections, sheets and certificates reach it through these.
+_AUTHORITY_PATHS = ("authority", "round", "application", "committee", "notice", "tenure", "member")
+
+
+def authority_of(obj):
+    """The issuing authority an object belongs to (an Authority is its own); None for no object."""
+    from chieftech.policy.models import Authority
+
+    for _ in range(len(_AUTHORITY_PATHS) + 1):
+        if obj is None or isinstance(obj, Authority):
+            return obj
+        obj = next((getattr(obj, path) for path in _AUTHORITY_PATHS if hasattr(obj, path)), None)
+    return None
+
+
+def holds_role(role: str):
+    """A django-rules predicate: the user holds `role` for the authority of the object asked about."""
+
+    @rules.predicate(name=f"holds_{role}")
+    def predicate(user, obj=None) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and has_role_in(user, role, authority_of(obj))
+
+    return predicate

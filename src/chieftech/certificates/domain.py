@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+import chieftech.certificates.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.models import Certificate
+from chieftech.core.permissions import require_perm
 from chieftech.policy.models import PolicyVersion
 from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import Round
@@ -58,6 +60,7 @@ def _next_sequence(prefix: str) -> int:
 
 def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
     """Number and issue the certificate of one tenure (the next number of its prefix and year)."""
+    require_perm(actor, "certificates.certificate_issue", tenure, "只有本机关的区政府经办人可以颁发证书。")
     with transaction.atomic():
         tenure = (
             Tenure.objects.select_for_update()
@@ -99,6 +102,7 @@ def round_tenures_in_rank_order(round_: Round):
 
 def certificates_issue_for_round(*, actor, round_: Round, issued_on: date) -> list[Certificate]:
     """A certificate for every tenure of the round that has none yet, numbered in rank order."""
+    require_perm(actor, "certificates.certificate_issue", round_, "只有本机关的区政府经办人可以颁发证书。")
     with transaction.atomic():
         pending = list(round_tenures_in_rank_order(round_).filter(certificate__isnull=True))
         return [certificate_issue(actor=actor, tenure=tenure, issued_on=issued_on) for tenure in pending]

@@ -53,9 +53,22 @@ def capability_required(*capabilities: str):
     return decorator
 
 
-def require(allowed: bool, message: str = "您没有执行此操作的权限。") -> None:
+DENIED = "您没有执行此操作的权限。"
+
+
+def require(allowed: bool, message: str = DENIED) -> None:
     """Raise 403 unless an object-level rule allowed the action."""
     if not allowed:
+        raise PermissionDenied(message)
+
+
+def require_perm(actor, perm: str, obj=None, message: str = DENIED) -> None:
+    """The first line of every domain function that changes something: the actor must hold the named
+    permission (a django-rules rule declared in an app's rules.py) on the object, whoever calls the function
+    (a view, a management command, another domain function). Raises PermissionDenied (403)."""
+    import rules
+
+    if actor is None or not getattr(actor, "is_authenticated", False) or not rules.has_perm(perm, actor, obj):
         raise PermissionDenied(message)
 
 

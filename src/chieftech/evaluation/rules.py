@@ -6,6 +6,7 @@ a member who may not take the action 403.
 
 import rules
 
+from chieftech.accounts.roles import Role, holds_role
 from chieftech.evaluation.models import Assignment, Committee, CommitteeMember, Recusal
 
 SCORE = "evaluation.score"
@@ -54,3 +55,10 @@ def candidate_seat(user, committee: Committee, application) -> CommitteeMember |
 def may_open_candidate(user, committee: Committee, application) -> bool:
     """A member assigned to score the candidate and not recused from it (employer or declared)."""
     return candidate_seat(user, committee, application) is not None
+
+
+# The officer of the round's authority keeps the pool, forms the committee and sets the scheme (asked about
+# the authority, an expert, a round, a committee or a scheme).
+COMMITTEE_MANAGE = "evaluation.committee_manage"
+NOT_THE_OFFICER = "只有本机关的人社局经办人可以管理评审专家和评审委员会。"
+rules.add_perm(COMMITTEE_MANAGE, holds_role(Role.OFFICER))

@@ -11,7 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+import chieftech.policy.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record
+from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion, SkillLevel
 
 # How long ahead the system starts warning that the version in force is about to end. A system lead
@@ -150,6 +152,7 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
     version raises django.core.exceptions.ValidationError keyed by field, with Chinese messages, and
     nothing is saved. Registered versions are not edited: decisions refer to them.
     """
+    require_perm(actor, "policy.version_register", authority, "只有本机关的系统管理员可以登记政策版本。")
     cleaned = _clean(data)
     with transaction.atomic():
         # Locking the authority's versions serialises concurrent registrations, so two cannot overlap. Another
@@ -288,6 +291,7 @@ def calendar_year_save(
     Raises ValidationError (Chinese) for a day outside the year, a repeated date, an unknown kind or a
     missing source; nothing is saved then.
     """
+    require_perm(actor, "policy.calendar_save", None, "只有系统管理员可以维护节假日安排。")
     source = (source or "").strip()
     errors: dict[str, list[str]] = {}
     if not source:

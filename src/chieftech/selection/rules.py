@@ -6,6 +6,7 @@ asked; these decide which actions a user who may see the object may take (403 ot
 
 import rules
 
+from chieftech.accounts.roles import Role, holds_role
 from chieftech.selection.models import EDITABLE_STATES, ApplicationState, RoundState
 
 
@@ -50,4 +51,33 @@ def awaits_review(user, application) -> bool:
 rules.add_perm("selection.view_application", is_officer | (is_enterprise_user & is_own_enterprise))
 rules.add_perm("selection.edit_application", is_enterprise_user & is_own_enterprise & is_editable)
 rules.add_perm("selection.withdraw_application", is_enterprise_user & is_own_enterprise & is_withdrawable)
-rules.add_perm("selection.decide_application", is_officer & awaits_review)
+rules.add_perm("selection.decide_application", holds_role(Role.OFFICER) & awaits_review)
+# The domain's own guard: the officer of the application's authority; the stage is the domain's to refuse.
+rules.add_perm("selection.application_review", holds_role(Role.OFFICER))
+
+# Rounds: the officer of the round's authority creates (asked about the authority) and runs it. Who may move a
+# round to a state is by the state: the chair's confirmed list opens the notice, the leadership's rejection
+# sends the list back; every other move is the officer's.
+rules.add_perm("selection.round_create", holds_role(Role.OFFICER))
+rules.add_perm("selection.round_manage", holds_role(Role.OFFICER))
+ROUND_MOVE_ROLE: dict[str, str] = {
+    RoundState.OPEN: Role.OFFICER,
+    RoundState.REVIEW: Role.OFFICER,
+    RoundState.EVALUATION: Role.OFFICER,  # from review; from approval it is the leadership's rejection
+    RoundState.NOTICE: Role.CHAIR,
+    RoundState.APPROVAL: Role.OFFICER,
+    RoundState.PUBLISHED: Role.OFFICER,
+    RoundState.CANCELLED: Role.OFFICER,
+}
+
+
+def round_move_perm(round_, to_state: str) -> str:
+    """The named permission a move of `round_` to `to_state` needs."""
+    if to_state == RoundState.EVALUATION and round_.state == RoundState.APPROVAL:
+        return "selection.round_send_back"
+    return f"selection.round_move_by_{ROUND_MOVE_ROLE[to_state]}"
+
+
+for _role in sorted(set(ROUND_MOVE_ROLE.values())):
+    rules.add_perm(f"selection.round_move_by_{_role}", holds_role(_role))
+rules.add_perm("selection.round_send_back", holds_role(Role.LEADER))

@@ -19,6 +19,7 @@ from django.db import transaction
 from chieftech.accounts.models import Enterprise, User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.permissions import require_perm
 from chieftech.core.pii import normalize_phone, validate_phone
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import scheme_default_create
@@ -33,6 +34,7 @@ from chieftech.evaluation.models import (
     Recusal,
     ScoringScheme,
 )
+from chieftech.evaluation.rules import COMMITTEE_MANAGE, NOT_THE_OFFICER
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 EMPLOYER_RECUSAL_REASON = "该专家工作单位与候选人推荐单位相同，依规自动回避。"
@@ -158,6 +160,7 @@ def expert_create(
     active: bool = True,
 ) -> Expert:
     """Add an expert to the pool. The employer is a district enterprise or, for any other body, its name."""
+    require_perm(actor, COMMITTEE_MANAGE, authority, NOT_THE_OFFICER)
     data = _clean_expert(
         expert=None,
         name=name,
@@ -202,6 +205,7 @@ def expert_update(
     forming. While a committee the expert sits on is scoring, the employer, the login and the pool status stay
     as they are: they decide who scores whom and who is recused, which is fixed once scoring opened.
     """
+    require_perm(actor, COMMITTEE_MANAGE, expert, NOT_THE_OFFICER)
     data = _clean_expert(
         expert=expert,
         name=name,
@@ -424,6 +428,7 @@ def committee_form(
     Every member needs a login holding the expert role (the chair: the chair role) to score in the system. A
     size other than an odd number of at least five is allowed and warned on the page (`committee_overview`).
     """
+    require_perm(actor, COMMITTEE_MANAGE, round_, NOT_THE_OFFICER)
     name = _check_settings(name=name, assignment_mode=assignment_mode, load_cap=load_cap)
     members = _check_members(chair=chair, experts=experts)
     with transaction.atomic():
@@ -462,6 +467,7 @@ def committee_update(
 
     A member kept keeps their trade group; a member removed takes their assignments and recusals with them.
     """
+    require_perm(actor, COMMITTEE_MANAGE, committee, NOT_THE_OFFICER)
     name = _check_settings(name=name, assignment_mode=assignment_mode, load_cap=load_cap)
     members = _check_members(chair=chair, experts=experts)
     with transaction.atomic():
@@ -496,6 +502,7 @@ def committee_groups_update(
 ) -> Committee:
     """Set the trade groups for by-group assignment: each member's (by expert id) and each candidate's (by
     application id). A blank group leaves the member or the candidate without a group (warned on the page)."""
+    require_perm(actor, COMMITTEE_MANAGE, committee, NOT_THE_OFFICER)
     with transaction.atomic():
         committee = Committee.objects.select_for_update().select_related("round").get(pk=committee.pk)
         _check_forming(committee)

@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.permissions import require_perm
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ScoringScheme
+from chieftech.evaluation.rules import COMMITTEE_MANAGE, NOT_THE_OFFICER
 
 # (name, description, maximum points)
 DEFAULT_CRITERIA: list[tuple[str, str, Decimal]] = [
@@ -186,6 +188,7 @@ def scheme_update(
     All or nothing, audited with before and after. Any change makes the scheme the bureau's own, no longer the
     default template. Criteria with a `pk` are updated in place, those left out removed, the others added.
     """
+    require_perm(actor, COMMITTEE_MANAGE, scheme, NOT_THE_OFFICER)
     criteria = _clean_criteria(criteria)
     onsite_max = _points(onsite_max, field="onsite_max", label="现场技能考查满分")
     comprehensive_weight = _weight(comprehensive_weight, field="comprehensive_weight", label="综合评审权重")

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
 from chieftech.core.notify import notify
+from chieftech.core.permissions import require_perm
 from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
@@ -70,11 +72,6 @@ def _locked_round(round_: Round, *, state: str, what: str) -> Round:
     return locked
 
 
-def _require(actor, capability: str, message: str) -> None:
-    if actor is None or not actor.has_perm(capability):
-        raise PublicityError(message)
-
-
 def document_number_normalise(value: str) -> str:
     """A document number as printed: full-width 〔〕 whatever brackets were typed, no blanks."""
     text = "".join((value or "").split())
@@ -112,7 +109,7 @@ def leadership_decide(
       and the earlier notice and decision stay as the record.
     """
     now = now or timezone.now()
-    _require(actor, DECIDE, "只有区委人才工作领导小组可以审定建议人选名单。")
+    require_perm(actor, "publicity.leadership_decide", round_, "只有本机关的审定机构可以审定建议人选名单。")
     if outcome not in LeadershipDecision.Outcome.values:
         raise PublicityError("请选择审定结论。", field="outcome")
     minutes_reference = (minutes_reference or "").strip()
@@ -252,7 +249,7 @@ def government_approve(
     """区政府批准: the document number and date. Every remaining proposed candidate is approved, their term
     starts on the approval date and their certificate is issued — all or nothing."""
     now = now or timezone.now()
-    _require(actor, APPROVE, "只有区政府经办人可以登记区政府批准。")
+    require_perm(actor, "publicity.government_approve", round_, "只有本机关的区政府经办人可以登记批准。")
     document_number = document_number_normalise(document_number)
     if approved_on is None:
         raise PublicityError("请填写批准日期。", field="approved_on")
@@ -323,7 +320,7 @@ def government_approve(
 def roster_publish(*, actor, round_: Round, now: datetime | None = None) -> GovernmentApproval:
     """The officer publishes the approved roster: it appears on /roster/ with each certificate's link."""
     now = now or timezone.now()
-    _require(actor, PUBLISH, "只有区人社局经办人可以发文公布名单。")
+    require_perm(actor, "publicity.roster_publish", round_, "只有本机关的人社局经办人可以发文公布名单。")
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="发文公布")
         approval = GovernmentApproval.objects.select_for_update().filter(round=locked).first()

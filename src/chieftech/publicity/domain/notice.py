@@ -18,9 +18,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
+from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
 from chieftech.policy.models import SkillLevel
 from chieftech.publicity.domain.current import round_current_notice
@@ -195,9 +197,8 @@ def notice_body_render(*, round_: Round, starts_on: date, period: NoticePeriod, 
 """
 
 
-def _require_officer(actor) -> None:
-    if actor is None or not actor.has_perm(MANAGE_NOTICE):
-        raise PublicityError("只有区人社局经办人可以发布考察公示。")
+def _require_officer(actor, obj) -> None:
+    require_perm(actor, "publicity.notice_manage", obj, "只有本机关的人社局经办人可以办理考察公示。")
 
 
 def _computed_period(*, starts_on: date | None, policy) -> NoticePeriod:
@@ -221,7 +222,7 @@ def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetim
     """The draft notice of the round's proposed list, one entry per proposed candidate in rank order.
 
     After the leadership sent a list back, the committee's new list gets a notice of its own."""
-    _require_officer(actor)
+    _require_officer(actor, round_)
     now = now or timezone.now()
     if round_.state != RoundState.NOTICE:
         raise PublicityError(f"批次当前为“{round_.get_state_display()}”，不在考察公示阶段。")
@@ -273,7 +274,7 @@ def notice_update(
     A text still exactly as generated follows a new start date; an edited one gets its period sentence and
     date line replaced where they still read as generated, and `regenerate` asks for a fresh text.
     """
-    _require_officer(actor)
+    _require_officer(actor, notice)
     now = now or timezone.now()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().select_related("round__policy").get(pk=notice.pk)
@@ -365,7 +366,7 @@ def _applying_enterprise_users(round_: Round):
 
 def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Notice:
     """Put the notice on the portal; it runs from its start date. Applying enterprises are asked to post it."""
-    _require_officer(actor)
+    _require_officer(actor, notice)
     now = now or timezone.now()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().select_related("round").get(pk=notice.pk)
@@ -416,7 +417,7 @@ def _leaders():
 
 def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notice:
     """End the notice: once its period is over and every objection has a finding; the round goes to approval."""
-    _require_officer(actor)
+    _require_officer(actor, round_)
     now = now or timezone.now()
     with transaction.atomic():
         current = round_current_notice(Round.objects.select_for_update().get(pk=round_.pk))

@@ -21,9 +21,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
 from chieftech.core.notify import notify
+from chieftech.core.permissions import require_perm
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.publicity.domain.errors import PublicityError
@@ -337,9 +339,8 @@ def _snapshot(objection: Objection) -> dict:
     }
 
 
-def _require_handler(actor) -> None:
-    if actor is None or not actor.has_perm(HANDLE_OBJECTION):
-        raise PublicityError("只有区人社局经办人可以处理异议。")
+def _require_handler(actor, objection) -> None:
+    require_perm(actor, "publicity.objection_handle", objection, "只有本机关的人社局经办人可以处理异议。")
 
 
 def _locked(objection: Objection) -> Objection:
@@ -359,7 +360,7 @@ def objection_investigate(
     *, actor, objection: Objection, notes: str, now: datetime | None = None
 ) -> Objection:
     """Record what the investigation found so far; the objection is then being investigated."""
-    _require_handler(actor)
+    _require_handler(actor, objection)
     now = now or timezone.now()
     notes = (notes or "").strip()
     if not notes:
@@ -390,7 +391,7 @@ def objection_decide(
     now: datetime | None = None,
 ) -> Objection:
     """The finding, final once made. Upheld: the candidate is taken off the list (application → removed)."""
-    _require_handler(actor)
+    _require_handler(actor, objection)
     now = now or timezone.now()
     reason = (reason or "").strip()
     public_reply = (public_reply or "").strip()

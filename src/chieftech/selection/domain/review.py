@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from chieftech.core.permissions import require_perm
 from chieftech.selection.domain.applications import application_transition, application_url
 from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.domain.errors import SelectionError
@@ -56,6 +57,9 @@ def review_decide(
     now: datetime | None = None,
 ) -> ReviewDecision:
     """Record one decision: qualified, not qualified, returned for correction, or fraud."""
+    require_perm(
+        actor, "selection.application_review", application, "只有本机关的人社局经办人可以作出资格审查结论。"
+    )
     now = now or timezone.now()
     reason = reason.strip()
     if outcome not in OUTCOME_STATES:

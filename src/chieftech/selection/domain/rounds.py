@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
 from chieftech.selection.models import ApplicationState, Round, RoundState
+from chieftech.selection.rules import round_move_perm
 
 ROUND_FIELDS = [
     "title",
@@ -90,6 +92,7 @@ def round_create(
     Refused when no policy is in force or the policy ends before the round's evaluation can finish; a round
     sooner than the policy's selection interval after the previous one needs `confirmed=True`.
     """
+    require_perm(actor, "selection.round_create", authority, "只有本机关的人社局经办人可以创建选拔批次。")
     _check_timeline(
         opens=application_opens_on,
         deadline=application_deadline,
@@ -206,6 +209,7 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     A call text still exactly as generated follows the new timeline and quota; one the officer has edited
     is kept unless `regenerate_call_text` asks for a fresh one.
     """
+    require_perm(actor, "selection.round_manage", round_, "只有本机关的人社局经办人可以修改选拔批次。")
     if round_.state != RoundState.DRAFT:
         raise SelectionError("申报通知发布后，批次信息不能再修改。")
     _check_timeline(
@@ -272,10 +276,12 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
 def round_transition(
     *, actor, round_: Round, to_state: str, reason: str = "", now: datetime | None = None
 ) -> Round:
-    """The one way a round changes state: checks the rule, saves, audits."""
+    """The one way a round changes state: checks who may make the move and the rule, saves, audits."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if to_state in ROUND_TRANSITIONS[locked.state]:
+            require_perm(actor, round_move_perm(locked, to_state), locked)
         if to_state not in ROUND_TRANSITIONS[locked.state]:
             raise SelectionError(
                 f"批次当前为“{locked.get_state_display()}”，不能变更为“{RoundState(to_state).label}”。"

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
+from chieftech.core.permissions import require_perm
 from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, inspect_upload, random_storage_name
 from chieftech.selection.models import RoundState
@@ -134,6 +136,7 @@ def tenure_showcase_update(
     and takes the person off the portal at once. Refused, with nothing saved, when consent is given for
     a term that no longer holds the title or without a summary.
     """
+    require_perm(actor, "tenure.showcase_manage", tenure, "只有本机关的人社局经办人可以登记展示信息。")
     now = now or timezone.now()
     summary = showcase_summary_clean(summary)
     cleaned_photo = showcase_photo_clean(name=photo.name, content=photo.content) if photo else None

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.permissions import require_perm
 from chieftech.selection.models import Application
 from chieftech.tenure.models import Tenure, TenureStatus
 
@@ -32,6 +34,7 @@ def term_ends_on(*, starts_on: date, months: int) -> date:
 
 def tenure_start(*, application: Application, starts_on: date, actor=None) -> Tenure:
     """A new active term for an approved candidate, under the policy of the round that selected them."""
+    require_perm(actor, "tenure.tenure_start", application, "只有本机关的区政府经办人可以确认管理期开始。")
     policy = application.round.policy
     with transaction.atomic():
         tenure = Tenure.objects.create(

@@ -1,0 +1,12 @@
+"""Named permissions of the term (django-rules): asked about an application or tenure.
+
+A term starts with the government's approval of the list (第十条（六）), so starting it is the government
+approver's, for the authority of the round.
+"""
+
+import rules
+
+from chieftech.accounts.roles import Role, holds_role
+
+rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
+rules.add_perm("tenure.showcase_manage", holds_role(Role.OFFICER))
