@@ -232,3 +232,38 @@ def test_a_guarded_domain_function_refuses_an_actor_without_the_role_and_changes
         call(actor)
     assert AuditRecord.objects.count() == records
     assert list(Round.objects.values_list("pk", "state", "quota")) == rounds
+
+
+# --- The enterprise's own application ----------------------------------------------------------------
+
+ENTERPRISE_RULES = {
+    "selection.view_application": lambda who, state: who in ("own", Role.OFFICER),
+    "selection.edit_application": lambda who, state: (
+        who == "own" and state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+    ),
+    "selection.withdraw_application": lambda who, state: (
+        who == "own"
+        and state in (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.RETURNED)
+    ),
+}
+
+
+@pytest.mark.parametrize("perm", sorted(ENTERPRISE_RULES))
+def test_an_application_is_edited_and_withdrawn_by_its_own_enterprise_in_the_states_that_allow_it(
+    perm, people, enterprise_a, enterprise_b
+):
+    own = make_user("matrix-own", Role.ENTERPRISE, enterprise=enterprise_a)
+    other = make_user("matrix-other", Role.ENTERPRISE, enterprise=enterprise_b)
+    users = {**people, "own": own, "other": other}
+    table = {}
+    for state, who in itertools.product(ApplicationState.values, users):
+        application = Application(
+            round=_object("round", huancui(), RoundState.OPEN), enterprise=enterprise_a, state=state
+        )
+        table[(state, who)] = rules.has_perm(perm, users[who], application)
+    assert table == {(state, who): ENTERPRISE_RULES[perm](who, state) for state, who in table}
+
+
+def test_an_officer_of_another_authority_does_not_see_the_application(people, weihai, enterprise_a):
+    application = Application(round=_object("round", weihai, RoundState.OPEN), enterprise=enterprise_a)
+    assert rules.has_perm("selection.view_application", people[Role.OFFICER], application) is False

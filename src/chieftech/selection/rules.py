@@ -11,11 +11,6 @@ from chieftech.selection.models import EDITABLE_STATES, ApplicationState, RoundS
 
 
 @rules.predicate
-def is_officer(user) -> bool:
-    return user.has_perm("selection.review_application")
-
-
-@rules.predicate
 def is_enterprise_user(user) -> bool:
     return user.has_perm("selection.submit_application") and user.enterprise_id is not None
 
@@ -48,7 +43,9 @@ def awaits_review(user, application) -> bool:
     )
 
 
-rules.add_perm("selection.view_application", is_officer | (is_enterprise_user & is_own_enterprise))
+rules.add_perm(
+    "selection.view_application", holds_role(Role.OFFICER) | (is_enterprise_user & is_own_enterprise)
+)
 rules.add_perm("selection.edit_application", is_enterprise_user & is_own_enterprise & is_editable)
 rules.add_perm("selection.withdraw_application", is_enterprise_user & is_own_enterprise & is_withdrawable)
 rules.add_perm("selection.decide_application", holds_role(Role.OFFICER) & awaits_review)
