@@ -147,16 +147,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env_str("REDIS_URL", ""):
+# The cache (public pages) and the rate limits (chieftech.core.ratelimit) are shared by every gunicorn worker
+# and every app server: in the database by default (its table made by migrate), in Redis when REDIS_URL is
+# set. A per-process cache would give each worker its own copy and its own count.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "chieftech_cache"}
+}
+if REDIS_URL:
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured("REDIS_URL is set but the redis package is missing: pip install redis")
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL"),
-        }
-    }
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is missing: pip install 'chieftech[redis]'"
+        )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
