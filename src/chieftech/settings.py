@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "chieftech.certificates",
     "chieftech.tenure",
     "chieftech.portal",
-    # Last: its post_migrate hook syncs the role groups once every app's permissions exist.
+    "chieftech.dashboard",
     "chieftech.core",
 ]
 
@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chieftech.core.context_processors.site",
+                "chieftech.dashboard.context_processors.navigation",
             ],
         },
     },
