@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from chieftech.core.models import RateCounter
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit, rate_limit_undo
@@ -109,7 +109,7 @@ def test_concurrent_hits_from_many_threads_let_exactly_the_limit_through(backend
             barrier.wait()
             results.append(rate_limit_hit(rate, "198.51.100.4", now=TEN))
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=hit) for _ in range(8)]
     for thread in threads:
