@@ -108,7 +108,7 @@ call_command("collectstatic", interactive=False, verbosity=0)
 migrated = time.perf_counter()
 
 from chieftech.accounts.demo import demo_password
-from chieftech.core.management.commands.demo import LOADERS
+from chieftech.dashboard.management.commands.demo import LOADERS
 
 loaders = list(LOADERS)
 for path in ("chieftech.evaluation.demo.load_demo", "chieftech.publicity.demo.load_demo"):

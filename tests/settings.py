@@ -27,6 +27,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 os.makedirs(STATIC_ROOT, exist_ok=True)
+# In memory: tests count queries, and the cache of one test must not reach the next through the database.
+# Production's database cache is exercised by tests/core/test_rate_limit_gunicorn.py and test_cache_shared.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits count in the test database (rolled back with each test); tests/core/test_ratelimit.py points
+# them at a Redis server when one answers.
+REDIS_URL = ""
 # Public pages are served fresh in tests, which change data between requests; tests/core/test_public_cache.py
 # turns the cache on to check it.
 PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "chieftech.certificates",
     "chieftech.tenure",
     "chieftech.portal",
-    # Last: its post_migrate hook syncs the role groups once every app's permissions exist.
+    "chieftech.dashboard",
     "chieftech.core",
 ]
 
@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chieftech.core.context_processors.site",
+                "chieftech.dashboard.context_processors.navigation",
             ],
         },
     },
@@ -147,16 +148,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env_str("REDIS_URL", ""):
+# The cache (public pages) and the rate limits (chieftech.core.ratelimit) are shared by every gunicorn worker
+# and every app server: in the database by default (its table made by migrate), in Redis when REDIS_URL is
+# set. A per-process cache would give each worker its own copy and its own count.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "chieftech_cache"}
+}
+if REDIS_URL:
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured("REDIS_URL is set but the redis package is missing: pip install redis")
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL"),
-        }
-    }
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the redis package is missing: pip install 'chieftech[redis]'"
+        )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,7 +11,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -63,13 +62,10 @@ def _load_all() -> None:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True):
-        cache.clear()  # the objections' per-address limit counts in the cache
-        with transaction.atomic():
-            _load_all()
-            yield
-            transaction.set_rollback(True)
-        cache.clear()
+    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True), transaction.atomic():
+        _load_all()
+        yield
+        transaction.set_rollback(True)
 
 
 def _notice_stage_possible() -> bool:

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from chieftech.core.navigation import site_user_context
-
 
 def unread_notification_count(user) -> int:
     from chieftech.core.models import Notification
@@ -17,9 +15,7 @@ def site(request):
         "DEMO_MODE": settings.DEMO_MODE,
     }
     user = getattr(request, "user", None)
-    if user is not None:
-        context.update(site_user_context(user))
-        if user.is_authenticated:
-            # Lazy: one query, and only when a page actually shows the header badge.
-            context["unread_notifications"] = SimpleLazyObject(lambda: unread_notification_count(user))
+    if user is not None and user.is_authenticated:
+        # Lazy: one query, and only when a page actually shows the header badge.
+        context["unread_notifications"] = SimpleLazyObject(lambda: unread_notification_count(user))
     return context

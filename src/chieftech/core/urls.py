@@ -5,6 +5,5 @@ from chieftech.core import views, views_notifications
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("home/", views.home, name="home"),
     path("notifications/", views_notifications.notification_list, name="notifications"),
 ]

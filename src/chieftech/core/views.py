@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from chieftech.core.permissions import login_only, public
+from chieftech.core.permissions import public
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +26,6 @@ def healthz(request):
         logger.warning("health check: database unreachable: %s", exc)
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_only
-def home(request):
-    from chieftech.accounts.home import home_context
-
-    return render(request, "core/home.html", home_context(request.user))
 
 
 def permission_denied(request, exception=None):

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -27,6 +26,7 @@ from chieftech.audit.domain import audit_record
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
+from chieftech.core.ratelimit import RateLimit, rate_limit_hit, rate_limit_undo
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import FINDING_STATES, notice_is_running, period_label
@@ -81,13 +81,8 @@ def receipt_code_normalize(code: str) -> str:
 # --- Filing ---------------------------------------------------------------------------------------
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"publicity:objections:ip:{ip or 'unknown'}"
-
-
-def _recent_filings(ip: str | None, now: datetime) -> list[float]:
-    cutoff = (now - RATE_WINDOW).timestamp()
-    return [t for t in cache.get(_rate_key(ip), []) if t > cutoff]
+def _filing_rate() -> RateLimit:
+    return RateLimit(scope="objection-ip", limit=settings.OBJECTIONS_PER_IP_PER_HOUR, window=RATE_WINDOW)
 
 
 def objection_window_message(notice: Notice) -> str:
@@ -179,11 +174,12 @@ def objection_file(
         raise PublicityError(REMOVED_MESSAGE, field="entry")
     name, phone, email, content = _clean_fields(name=name, phone=phone, email=email, content=content)
     checked = objection_files_check(files or [])
-    limit = settings.OBJECTIONS_PER_IP_PER_HOUR
-    recent = _recent_filings(ip, now)
-    if len(recent) >= limit:
+    # Counted before saving, shared by every worker (a check here and a count after saving would let
+    # concurrent filings all pass the check); given back if the filing then fails.
+    rate, address = _filing_rate(), ip or "unknown"
+    if not rate_limit_hit(rate, address, now=now):
         raise PublicityError(
-            f"同一网络每小时最多在线提交{limit}件异议，请稍后再试，或按公示中的联系方式直接反映。"
+            f"同一网络每小时最多在线提交{rate.limit}件异议，请稍后再试，或按公示中的联系方式直接反映。"
         )
     candidate = entry.application.name
     stored: list = []
@@ -202,8 +198,8 @@ def objection_file(
         # The rows rolled back; the files written meanwhile must not stay behind.
         for evidence_file in stored:
             evidence_file.storage.delete(evidence_file.name)
+        rate_limit_undo(rate, address, now=now)
         raise
-    cache.set(_rate_key(ip), [*recent, now.timestamp()], int(RATE_WINDOW.total_seconds()))
     return objection
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chieftech.core.navigation import nav_items
+from chieftech.dashboard.navigation import nav_items
 
 
 @pytest.mark.parametrize(

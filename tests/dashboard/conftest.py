@@ -1,0 +1,1 @@
+from tests.accounts.conftest import pending_enterprise  # noqa: F401 - the home page lists it
