@@ -29,13 +29,12 @@ def schedule_tick() -> None:
             logger.info("scheduled job %s started for %s", run.job, run.period)
     except Exception:  # the next tick tries again; the worker itself must keep running
         logger.exception("scheduled jobs could not be started")
-    finally:
-        connections.close_all()  # this thread's own connections
 
 
 def _tick_forever() -> None:
     while True:
         schedule_tick()
+        connections.close_all()  # this thread's own: a minute idle is longer than a connection should wait
         time.sleep(TICK_SECONDS - timezone.now().second % TICK_SECONDS)  # on the minute
 
 
