@@ -129,9 +129,9 @@ def schedule_run(*, run_id: int, now: datetime) -> str:
     run = ScheduledRun.objects.get(pk=run_id)
     if run.finished_at is not None:
         return run.outcome
-    function = import_string(schedule_job(run.job).function)
     try:
-        outcome = function(now=now)
+        # Looked up when it runs: a job renamed or removed by a release after the claim fails visibly.
+        outcome = import_string(schedule_job(run.job).function)(now=now)
     except Exception as exc:
         ScheduledRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
