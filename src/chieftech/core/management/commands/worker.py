@@ -41,10 +41,19 @@ def _tick_forever() -> None:
 class Command(DatabaseWorkerCommand):
     help = "运行后台任务（邮件发送等），并在到期时启动定时任务。"
 
-    def handle(self, *args, **options):
-        if options["batch"]:
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--no-schedule",
+            action="store_false",
+            dest="schedule",
+            help="不启动定时任务，只运行后台任务（定时任务改由 cron 运行 `chieftech schedule`）。",
+        )
+
+    def handle(self, *args, schedule: bool = True, **options):
+        if schedule and options["batch"]:
             schedule_tick()
-        elif not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+        elif schedule and (not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             # With --reload the process that only watches files starts none: its child does.
             threading.Thread(target=_tick_forever, name="chieftech-schedule", daemon=True).start()
         super().handle(*args, **options)
