@@ -102,10 +102,10 @@ def schedule_job(name: str) -> Job:
     raise LookupError(f"no scheduled job is named {name!r}")
 
 
-def schedule_due(*, now: datetime, schedule: tuple[Job, ...] = SCHEDULE) -> list[tuple[Job, str]]:
+def schedule_due(*, now: datetime) -> list[tuple[Job, str]]:
     """The jobs whose period has begun and whose run for it is not claimed yet."""
     local = timezone.localtime(now)
-    due = [(job, period) for job in schedule if (period := job.cadence.period(local)) is not None]
+    due = [(job, period) for job in SCHEDULE if (period := job.cadence.period(local)) is not None]
     claimed = set(
         ScheduledRun.objects.filter(
             job__in=[job.name for job, _ in due], period__in=[period for _, period in due]
