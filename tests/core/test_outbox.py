@@ -1,6 +1,7 @@
 """The outbox: written with the action, sent after the commit, retried with doubling waits, given up visibly."""
 
 import socket
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -197,3 +198,29 @@ def test_the_resend_button_queues_the_message_and_the_worker_sends_it(
     assert response["Location"] == reverse("core:outbox")
     assert [m.subject for m in mailoutbox] == ["失败的通知0"]
     assert OutboxMessage.objects.get(pk=message.pk).state == "sent"
+
+
+def test_a_server_that_never_answers_costs_one_timeout_and_a_retry(settings, penny):
+    """A server that takes the connection but never greets (a hung relay) holds the attempt for
+    EMAIL_TIMEOUT seconds at most: Django's own default would wait for ever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nothing ever answers
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+            "127.0.0.1",
+            silent.getsockname()[1],
+            1,
+        )
+        notify(users=[penny], subject="材料已退回")
+        message = OutboxMessage.objects.get()
+
+        started = time.monotonic()
+        retry_at = outbox_attempt(message_id=message.pk, now=message.next_attempt_at)
+        waited = time.monotonic() - started
+
+    message.refresh_from_db()
+    assert retry_at == message.next_attempt_at
+    assert (message.state, message.attempts) == ("pending", 1)
+    assert message.last_error == "SMTPServerDisconnected: Connection unexpectedly closed: timed out"
+    assert 1 <= waited < 3
