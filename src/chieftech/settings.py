@@ -264,7 +264,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Mail leaves through the outbox (chieftech.core.outbox): a failed attempt is retried after
 # OUTBOX_RETRY_SECONDS, then twice as long each time up to OUTBOX_RETRY_MAX_SECONDS, and the message is given
-# up (and shown to the system admin) after OUTBOX_MAX_ATTEMPTS attempts: by default about 20 hours of trying.
+# up (and shown to the system admin) after OUTBOX_MAX_ATTEMPTS attempts: by default about 18 hours of trying.
 OUTBOX_RETRY_SECONDS = env_int("CHIEFTECH_OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_RETRY_MAX_SECONDS = env_int("CHIEFTECH_OUTBOX_RETRY_MAX_SECONDS", 3600)
 OUTBOX_MAX_ATTEMPTS = env_int("CHIEFTECH_OUTBOX_MAX_ATTEMPTS", 24)
