@@ -19,9 +19,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+# The background worker (mail, scheduled jobs) runs beside the development server and stops with it.
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/chieftech migrate --noinput
 	$(DEV_ENV) $(BIN)/chieftech demo
+	@$(DEV_ENV) $(BIN)/chieftech worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/chieftech runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-test

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "chieftech.audit",
     "chieftech.accounts",
     "chieftech.policy",
@@ -258,6 +260,35 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set at most one")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "首席技师选拔管理系统 <noreply@localhost>")
+# Seconds an SMTP connection may hang before the attempt counts as failed (Django's default waits for ever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Background work ------------------------------------------------------------------------------
+# Tasks are rows in the database, run by `chieftech worker` (docs/deploy.md §3): no queue server to keep.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Mail leaves through the outbox (chieftech.core.outbox): a failed attempt is retried after
+# OUTBOX_RETRY_SECONDS, then twice as long each time up to OUTBOX_RETRY_MAX_SECONDS, and the message is given
+# up (and shown to the system admin) after OUTBOX_MAX_ATTEMPTS attempts: by default about 18 hours of trying.
+OUTBOX_RETRY_SECONDS = env_int("CHIEFTECH_OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("CHIEFTECH_OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_MAX_ATTEMPTS = env_int("CHIEFTECH_OUTBOX_MAX_ATTEMPTS", 24)
+# Days sent messages, finished tasks and scheduled-run records are kept before the daily purge removes them.
+OUTBOX_KEEP_DAYS = env_int("CHIEFTECH_OUTBOX_KEEP_DAYS", 30)
+if OUTBOX_RETRY_SECONDS <= EMAIL_TIMEOUT:
+    # The first retry time is also how long an attempt holds its message: an attempt still waiting for the
+    # server when it passed could be taken up a second time and the mail sent twice.
+    raise ImproperlyConfigured(
+        f"CHIEFTECH_OUTBOX_RETRY_SECONDS={OUTBOX_RETRY_SECONDS} must be longer than EMAIL_TIMEOUT={EMAIL_TIMEOUT}"
+    )
+if OUTBOX_RETRY_MAX_SECONDS < OUTBOX_RETRY_SECONDS:
+    raise ImproperlyConfigured(
+        "CHIEFTECH_OUTBOX_RETRY_MAX_SECONDS must not be less than CHIEFTECH_OUTBOX_RETRY_SECONDS"
+    )
+if OUTBOX_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(f"CHIEFTECH_OUTBOX_MAX_ATTEMPTS={OUTBOX_MAX_ATTEMPTS} must be 1 or more")
+if OUTBOX_KEEP_DAYS < 2:
+    # A day's scheduled-run record must outlive its day, or the day's job could be started again.
+    raise ImproperlyConfigured(f"CHIEFTECH_OUTBOX_KEEP_DAYS={OUTBOX_KEEP_DAYS} must be 2 or more")
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,6 +9,7 @@ from chieftech.accounts.models import Enterprise, User
 from chieftech.audit.models import AuditRecord
 from chieftech.core.models import Notification
 from tests.factories import make_uscc
+from tests.tasks import run_tasks
 
 REGISTER = "/accounts/register/"
 
@@ -149,6 +150,7 @@ def test_approval_activates_the_enterprise_and_its_account_can_act(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:registration_approve", args=[pending_enterprise.pk]))
+    run_tasks()
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:registration_list")
@@ -204,6 +206,7 @@ def test_a_refused_registration_shows_its_reason_on_the_account_home_page(
         response = client.post(
             reverse("accounts:registration_refuse", args=[pending_enterprise.pk]), {"reason": reason}
         )
+    run_tasks()
 
     assert response.status_code == 302
     pending_enterprise.refresh_from_db()

@@ -3,8 +3,15 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from cryptography.fernet import Fernet
+
+import chieftech
+
+# The started process imports the code under test, wherever this test process imports it from (a work tree
+# run with PYTHONPATH=src beside another tree's editable install).
+SOURCE_ROOT = str(Path(chieftech.__file__).resolve().parents[1])
 
 STRONG_SECRET_KEY = "k3J9-xQ2vR7_tW5yZ8aB1cD4eF6gH0iL2mN5oP7qS9uV3wX6zA8bC1dE4fG7hJ0kM"
 FIELD_KEY = Fernet.generate_key().decode()
@@ -35,5 +42,11 @@ def production_environment(tmp_path) -> dict[str, str]:
 
 def run(env: dict[str, str], *args: str, cwd) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args],
+        env={"PYTHONPATH": SOURCE_ROOT, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )

@@ -91,6 +91,16 @@ REFUSALS = [
         id="email-tls-and-ssl",
     ),
     pytest.param(
+        {"EMAIL_TIMEOUT": "60"},
+        "CHIEFTECH_OUTBOX_RETRY_SECONDS=60 must be longer than EMAIL_TIMEOUT=60",
+        id="outbox-retry-not-longer-than-the-smtp-timeout",
+    ),
+    pytest.param(
+        {"CHIEFTECH_OUTBOX_KEEP_DAYS": "1"},
+        "CHIEFTECH_OUTBOX_KEEP_DAYS=1 must be 2 or more",
+        id="outbox-keep-days-too-few",
+    ),
+    pytest.param(
         {"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT=-1 must be 0 or more", id="proxy-count-negative"
     ),
     pytest.param(

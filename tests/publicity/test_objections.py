@@ -32,6 +32,7 @@ from tests.publicity.test_notice import (
     file_objection,
     published_notice,
 )
+from tests.tasks import run_tasks
 
 
 @pytest.fixture
@@ -374,6 +375,7 @@ def test_an_objector_who_gave_an_email_is_told_when_it_is_decided(
 
     with django_capture_on_commit_callbacks(execute=True):
         decide(olivia, objection, upheld=False)
+    run_tasks()
 
     assert [m.to for m in mail.outbox] == [["zhao@example.com"]]
     assert objection.receipt_code in mail.outbox[0].body

@@ -7,6 +7,7 @@ from chieftech.core.models import Notification
 from chieftech.selection.domain.applications import application_submit
 from chieftech.selection.domain.review import review_decide
 from tests.factories import IN_WINDOW, make_application, make_round
+from tests.tasks import run_tasks
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def test_submission_tells_the_officers_and_the_enterprise(
 
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(actor=alice, application=application, now=IN_WINDOW)
+    run_tasks()
 
     subject = f"{alice.enterprise.name}提交了申报：王建国"
     assert list(
@@ -51,6 +53,7 @@ def test_return_and_decision_reach_the_enterprise_with_the_comment(
             reason="请补充证书原件扫描件。",
             now=IN_WINDOW,
         )
+    run_tasks()
 
     [message] = mail.outbox
     assert (message.subject, message.to) == (

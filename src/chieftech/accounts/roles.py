@@ -53,6 +53,8 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
         "policy.view_policy",
         "policy.manage_policy",
         "policy.manage_calendar",
+        # Mail that could not be delivered, with the server's last answer (chieftech.core.outbox).
+        "core.manage_outbox",
     ],
     Role.TECHNICIAN: ["tenure.log_activity"],
 }

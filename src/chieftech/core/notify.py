@@ -1,25 +1,35 @@
-"""In-app notifications plus email (console backend unless EMAIL_BACKEND says otherwise)."""
+"""In-app notifications plus email, which leaves through the outbox (chieftech.core.outbox) in the background."""
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.utils import timezone
 
-from chieftech.core.models import Notification
+from chieftech.core.models import Notification, OutboxMessage
+from chieftech.core.outbox import outbox_add
+from chieftech.core.tasks import outbox_deliver_on_commit
 
 
 def notify(*, users: Iterable, subject: str, body: str = "", url: str = "") -> None:
-    """Create the notifications now; send the emails only once the surrounding transaction commits."""
+    """Create the notifications and the email in the caller's transaction; the email is sent by the worker
+    once that transaction commits, so a mail server that is down never fails the action."""
     recipients = [user for user in users if user is not None and user.is_active]
     Notification.objects.bulk_create(
         [Notification(user=user, subject=subject, body=body, url=url) for user in recipients]
     )
     addresses = sorted({user.email for user in recipients if user.email})
     if addresses:
-        text = body + (f"\n\n详情：{url}" if url else "")
+        email_enqueue(to=addresses, subject=subject, body=body + (f"\n\n详情：{url}" if url else ""))
 
-        def _send() -> None:
-            send_mail(f"【{settings.SITE_NAME}】{subject}", text, None, addresses, fail_silently=False)
 
-        transaction.on_commit(_send)
+def email_enqueue(*, to: list[str], subject: str, body: str) -> OutboxMessage:
+    """An email to addresses without an account (e.g. an objector), through the same outbox."""
+    message = outbox_add(
+        channel=OutboxMessage.Channel.EMAIL,
+        recipients=to,
+        subject=f"【{settings.SITE_NAME}】{subject}",
+        body=body,
+        now=timezone.now(),
+    )
+    outbox_deliver_on_commit(message.pk)
+    return message

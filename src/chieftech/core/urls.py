@@ -1,9 +1,11 @@
 from django.urls import path
 
-from chieftech.core import views, views_notifications
+from chieftech.core import views, views_notifications, views_outbox
 
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views_notifications.notification_list, name="notifications"),
+    path("outbox/", views_outbox.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/resend/", views_outbox.outbox_resend_view, name="outbox_resend"),
 ]

@@ -19,6 +19,7 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("企业账号", "accounts:user_list", "accounts.manage_enterprise_user"),
     ("政策版本", "policy:policy_list", "policy.view_policy"),
     ("节假日安排", "policy:calendar_list", "policy.manage_calendar"),
+    ("消息发送", "core:outbox", "core.manage_outbox"),
     ("审计日志", "audit:record_list", "audit.view_auditlog"),
 ]
 

@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils import timezone
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
-from chieftech.core.notify import notify
+from chieftech.core.notify import email_enqueue, notify
 from chieftech.core.permissions import require_perm
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit, rate_limit_undo
@@ -420,7 +419,7 @@ def objection_decide(
         email = locked.email
         code = locked.receipt_code
         if email:
-            transaction.on_commit(lambda: _email_objector(email=email, code=code))
+            _email_objector(email=email, code=code)
         if upheld:
             notify(
                 users=User.objects.filter(enterprise_id=application.enterprise_id, is_active=True),
@@ -457,10 +456,8 @@ def _remove_candidate(*, actor, objection: Objection, reason: str, now: datetime
 
 def _email_objector(*, email: str, code: str) -> None:
     link = settings.PUBLIC_BASE_URL + reverse("publicity_public:objection_receipt")
-    send_mail(
-        f"【{settings.SITE_NAME}】您提交的异议已处理",
-        f"您在考察公示期间提交的异议（回执码{code}）已作出处理结论，请凭回执码查询答复意见：{link}",
-        None,
-        [email],
-        fail_silently=True,
+    email_enqueue(
+        to=[email],
+        subject="您提交的异议已处理",
+        body=f"您在考察公示期间提交的异议（回执码{code}）已作出处理结论，请凭回执码查询答复意见：{link}",
     )
