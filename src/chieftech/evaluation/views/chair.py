@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.committee import committee_problems
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, SCORE, is_chair, is_member
@@ -123,7 +123,7 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
     return render(request, "evaluation/scoring/chair.html", context, status=status)
 
 
-def _refused(request, exc: EvaluationError, round_pk: int):
+def _refused(request, exc: DomainError, round_pk: int):
     """A refusal that belongs to no input (the state changed, the results cannot be computed): a message on
     the page as it now stands."""
     messages.error(request, exc.message)
@@ -142,7 +142,7 @@ def scoring_open(request, round_pk: int):
     committee = _chair_committee(request, round_pk)
     try:
         domain.scoring_open(actor=request.user, round_=committee.round)
-    except EvaluationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "评分已开始，各位委员已收到通知。评分方案已冻结。")
@@ -159,10 +159,10 @@ def scoring_close(request, round_pk: int):
             domain.scoring_close(
                 actor=request.user, round_=committee.round, reason=form.cleaned_data["reason"]
             )
-        except EvaluationError as exc:
+        except DomainError as exc:
             if exc.field not in form.fields:
                 return _refused(request, exc, round_pk)
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "评分已结束，评审结果已计算。")
             return redirect("evaluation:chair", round_pk=round_pk)
@@ -184,10 +184,10 @@ def sheet_reopen(request, round_pk: int):
                 target = domain.sheet_reopen(
                     actor=request.user, sheet=target, reason=form.cleaned_data["reason"]
                 )
-            except EvaluationError as exc:
+            except DomainError as exc:
                 if exc.field not in form.fields:
                     return _refused(request, exc, round_pk)
-                form.add_error(exc.field, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request,

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.evaluation.documents.excel import score_sheets_export
 from chieftech.evaluation.documents.pdf import committee_record_export
 from chieftech.evaluation.documents.report import cn_date, results_report
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.results import (
     ResultsAccess,
     proposed_list_confirm,
@@ -143,7 +143,7 @@ def proposed_list(request, round_pk: int):
     if action == "confirm":
         try:
             proposed_list_confirm(actor=request.user, round_=round_, now=timezone.now())
-        except EvaluationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back)
         messages.success(request, "建议人选名单已确认，批次进入考察公示阶段。")
@@ -160,8 +160,8 @@ def proposed_list(request, round_pk: int):
                 size=form.cleaned_data["size"],
                 reason=form.cleaned_data["reason"],
             )
-        except EvaluationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "建议人数已更新。")
             return redirect(back)

@@ -14,15 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from chieftech.core.downloads import upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
 from chieftech.evaluation.forms_scoring import (
     ComprehensiveForm,
     OnsiteForm,
     RecusalForm,
-    add_selection_error,
 )
 from chieftech.evaluation.models import (
     Committee,
@@ -281,7 +280,7 @@ def sheet(request, round_pk: int, application_pk: int):
     if action == "absent":
         try:
             domain.sheet_mark_absent(actor=request.user, sheet=own)
-        except EvaluationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已记录：您未参加{application.name}的现场技能考查。")
@@ -303,11 +302,11 @@ def sheet(request, round_pk: int, application_pk: int):
         domain.sheet_save(actor=request.user, sheet=own, points=points)
         if action == "submit":
             own = domain.sheet_submit(actor=request.user, sheet=own)
-    except EvaluationError as exc:
+    except DomainError as exc:
         # A value's error goes beside its input (nothing was saved); any other refusal is a message above the
         # page as it now stands (an incomplete submit keeps the draft just saved).
         if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
             return _sheet_page(request, committee, member, application, **forms_)
         messages.error(request, exc.message)
         return here
@@ -335,8 +334,8 @@ def recusal_declare(request, round_pk: int, application_pk: int):
                 application=application,
                 reason=form.cleaned_data["reason"],
             )
-        except EvaluationError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已申明回避候选人{application.name}，评审委员会主任将收到通知。")
             return redirect("evaluation:my_work")
