@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.publicity.domain.approval import (
     APPROVE,
@@ -26,10 +27,8 @@ from chieftech.publicity.domain.current import (
     round_earlier_decisions,
     round_earlier_notices,
 )
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
 from chieftech.publicity.models import LeadershipDecision
-from chieftech.selection.forms_officer import add_selection_error
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 CANDIDATE_STATES = (
@@ -193,7 +192,7 @@ def approval(request, round_pk: int):
             else:
                 messages.error(request, "请从页面上的表单提交。")
                 return redirect("publicity:approval", round_pk=round_.pk)
-        except PublicityError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("publicity:approval", round_pk=round_.pk)
 
@@ -239,8 +238,8 @@ def _decide(request, round_: Round, form: LeadershipDecisionForm) -> bool:
             removed=list(data["removed"]),
             note=data["note"],
         )
-    except PublicityError as exc:
-        add_selection_error(form, exc)
+    except DomainError as exc:
+        add_domain_error(form, exc)
         return False
     if decision.outcome == LeadershipDecision.Outcome.REJECT:
         messages.success(request, "已记录审定结论：不同意。建议人选名单已退回评审委员会。")
@@ -260,8 +259,8 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
             document_number=data["document_number"],
             approved_on=data["approved_on"],
         )
-    except PublicityError as exc:
-        add_selection_error(form, exc)
+    except DomainError as exc:
+        add_domain_error(form, exc)
         return False
     count = Certificate.objects.filter(tenure__application__round=round_).count()
     messages.success(

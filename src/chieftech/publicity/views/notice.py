@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.downloads import upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
 from chieftech.publicity.documents.notice_pdf import notice_pdf as render_notice_pdf
 from chieftech.publicity.domain.current import round_current_notice, round_earlier_notices
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
     FINDING_STATES,
     MANAGE_NOTICE,
@@ -46,7 +46,6 @@ from chieftech.publicity.forms_notice import (
     InvestigateForm,
     NoticeEditForm,
     NoticePrepareForm,
-    add_domain_error,
 )
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
@@ -220,7 +219,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
         if form.is_valid():
             try:
                 notice_prepare(actor=user, round_=round_, starts_on=form.cleaned_data["starts_on"])
-            except PublicityError as exc:
+            except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "已生成公示草稿，请核对正文和名单后发布。")
@@ -241,7 +240,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
                     body=data["body"],
                     regenerate=data["regenerate"],
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "公示草稿已保存。")
@@ -256,7 +255,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
             messages.success(request, "考察公示已结束，建议人选名单已提交审定。")
         else:
             raise PermissionDenied("未知的操作。")
-    except PublicityError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return None
 
@@ -393,7 +392,7 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
     return render(request, "publicity/notice/objection_detail.html", context)
 
 
-def _refused(request, objection: Objection, exc: PublicityError):
+def _refused(request, objection: Objection, exc: DomainError):
     """A refusal that concerns the objection, not a field (a finding already made): shown on the page."""
     messages.error(request, exc.message)
     return redirect("publicity:objection_detail", pk=objection.pk)
@@ -419,7 +418,7 @@ def objection_detail(request, pk: int):
                 objection_investigate(
                     actor=request.user, objection=objection, notes=form.cleaned_data["notes"]
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 if exc.field is None:
                     return _refused(request, objection, exc)
                 add_domain_error(form, exc)
@@ -439,7 +438,7 @@ def objection_detail(request, pk: int):
                     reason=data["reason"],
                     public_reply=data["public_reply"],
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 if exc.field is None:
                     return _refused(request, objection, exc)
                 add_domain_error(form, exc)
