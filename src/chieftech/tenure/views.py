@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
@@ -99,10 +99,6 @@ def tenure_list(request):
     return render(request, "tenure/tenure_list.html", {"rows": rows})
 
 
-def _add_error(form: ShowcaseForm, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _initial(tenure: Tenure) -> dict:
     return {"consent": "yes" if tenure.showcase_consent else "no", "summary": tenure.showcase_summary}
 
@@ -129,8 +125,8 @@ def tenure_showcase(request, pk: int):
                     photo=photo,
                     remove_photo=data["remove_photo"],
                 )
-            except SelectionError as exc:
-                _add_error(form, exc)
+            except DomainError as exc:
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request, f"{tenure.application.name}的门户展示信息已保存，{_portal_state(tenure)}。"
