@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.models import Certificate
+from chieftech.core.errors import DomainError
 from chieftech.policy.models import PolicyVersion
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import Round
 from chieftech.tenure.models import Tenure, TenureStatus
 
@@ -25,10 +25,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 CODE_ATTEMPTS = 20
 CERTIFICATE_FIELDS = ["tenure", "number", "verification_code", "issued_on", "issued_by"]
-
-
-class CertificateError(SelectionError):
-    """A refused certificate action, with a Chinese message."""
 
 
 def verification_code_new() -> str:
@@ -65,9 +61,11 @@ def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
             .get(pk=tenure.pk)
         )
         if Certificate.objects.filter(tenure=tenure).exists():
-            raise CertificateError(f"{tenure.application.name}的证书已经颁发，不能重复颁发。")
+            raise DomainError(
+                f"{tenure.application.name}的证书已经颁发，不能重复颁发。", code="already_issued"
+            )
         if tenure.status == TenureStatus.REVOKED:
-            raise CertificateError(f"{tenure.application.name}已被取消资格，不能颁发证书。")
+            raise DomainError(f"{tenure.application.name}已被取消资格，不能颁发证书。", code="revoked")
         policy = tenure.policy
         # Numbers are drawn one at a time per prefix: the policy rows sharing the prefix serialise issuers.
         list(PolicyVersion.objects.select_for_update().filter(certificate_prefix=policy.certificate_prefix))
