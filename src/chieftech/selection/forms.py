@@ -1,5 +1,5 @@
 """The enterprise's application form: parsing only. Every rule (ID check digit, one application per person per
-round, the deeds limit, what a submission needs) is the domain's; its SelectionError comes back at a field."""
+round, the deeds limit, what a submission needs) is the domain's; its DomainError comes back at a field."""
 
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.errors import DomainError, NeedsConfirmation
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.policy.models import SkillLevel
-from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
 from chieftech.selection.models import ApplicationState, Round, RoundState
 
 ROUND_FIELDS = [
@@ -61,11 +61,11 @@ def application_deadline_at(round_: Round) -> datetime:
 
 def _check_timeline(*, opens: date, deadline: date, review_ends: date, evaluation_ends: date) -> None:
     if deadline < opens:
-        raise SelectionError("申报截止日期不能早于申报开始日期。", field="application_deadline")
+        raise DomainError("申报截止日期不能早于申报开始日期。", field="application_deadline")
     if review_ends < deadline:
-        raise SelectionError("资格审查截止日期不能早于申报截止日期。", field="review_ends_on")
+        raise DomainError("资格审查截止日期不能早于申报截止日期。", field="review_ends_on")
     if evaluation_ends < review_ends:
-        raise SelectionError("评审截止日期不能早于资格审查截止日期。", field="evaluation_ends_on")
+        raise DomainError("评审截止日期不能早于资格审查截止日期。", field="evaluation_ends_on")
 
 
 def round_create(
@@ -98,9 +98,9 @@ def round_create(
     try:
         policy = policy_in_force(on=application_opens_on)
     except PolicyError as exc:
-        raise SelectionError(str(exc), field="application_opens_on") from None
+        raise DomainError(str(exc), field="application_opens_on") from None
     if policy.valid_until < evaluation_ends_on:
-        raise SelectionError(
+        raise DomainError(
             f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends_on)}，"
             "批次无法在政策有效期内完成。请系统管理员先登记新的政策版本。",
             field="evaluation_ends_on",
@@ -108,11 +108,11 @@ def round_create(
     if quota is None:
         quota = policy.quota_per_round
     if quota != policy.quota_per_round and not quota_reason.strip():
-        raise SelectionError(
+        raise DomainError(
             f"政策规定每次选拔{policy.quota_per_round}人左右，调整名额须填写理由。", field="quota_reason"
         )
     if Round.objects.filter(title=title).exists():
-        raise SelectionError("已有同名批次，请修改名称。", field="title")
+        raise DomainError("已有同名批次，请修改名称。", field="title")
     if not is_demo and not confirmed:
         previous = (
             Round.objects.filter(policy=policy, is_demo=False)
@@ -205,7 +205,7 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     is kept unless `regenerate_call_text` asks for a fresh one.
     """
     if round_.state != RoundState.DRAFT:
-        raise SelectionError("申报通知发布后，批次信息不能再修改。")
+        raise DomainError("申报通知发布后，批次信息不能再修改。")
     _check_timeline(
         opens=data.get("application_opens_on", round_.application_opens_on),
         deadline=data.get("application_deadline", round_.application_deadline),
@@ -216,23 +216,23 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     opens = data.get("application_opens_on", round_.application_opens_on)
     policy = round_.policy
     if not policy.valid_from <= opens <= policy.valid_until:
-        raise SelectionError(
+        raise DomainError(
             f"申报开始日期须在《{policy.title}》有效期（{_cn(policy.valid_from)}至{_cn(policy.valid_until)}）内。",
             field="application_opens_on",
         )
     if policy.valid_until < evaluation_ends:
-        raise SelectionError(
+        raise DomainError(
             f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends)}，"
             "批次无法在政策有效期内完成。",
             field="evaluation_ends_on",
         )
     title = data.get("title", round_.title)
     if title != round_.title and Round.objects.filter(title=title).exclude(pk=round_.pk).exists():
-        raise SelectionError("已有同名批次，请修改名称。", field="title")
+        raise DomainError("已有同名批次，请修改名称。", field="title")
     quota = data.get("quota", round_.quota)
     reason = data.get("quota_reason", round_.quota_reason)
     if quota != round_.policy.quota_per_round and not (reason or "").strip():
-        raise SelectionError(
+        raise DomainError(
             f"政策规定每次选拔{round_.policy.quota_per_round}人左右，调整名额须填写理由。",
             field="quota_reason",
         )
@@ -275,7 +275,7 @@ def round_transition(
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if to_state not in ROUND_TRANSITIONS[locked.state]:
-            raise SelectionError(
+            raise DomainError(
                 f"批次当前为“{locked.get_state_display()}”，不能变更为“{RoundState(to_state).label}”。"
             )
         _check_transition(locked, to_state, now=now, reason=reason)
@@ -301,20 +301,20 @@ def round_transition(
 def _check_transition(round_: Round, to_state: str, *, now: datetime, reason: str) -> None:
     if to_state == RoundState.OPEN:
         if not round_.call_text.strip():
-            raise SelectionError("申报通知正文不能为空。", field="call_text")
+            raise DomainError("申报通知正文不能为空。", field="call_text")
         if timezone.localdate(now) > round_.application_deadline:
-            raise SelectionError(f"申报截止日期{_cn(round_.application_deadline)}已过，请先修改时间安排。")
+            raise DomainError(f"申报截止日期{_cn(round_.application_deadline)}已过，请先修改时间安排。")
     elif to_state == RoundState.REVIEW:
         if now <= application_deadline_at(round_):
-            raise SelectionError(
+            raise DomainError(
                 f"申报截止时间为{_cn(round_.application_deadline)}24时，截止后方可开始资格审查。"
             )
     elif to_state == RoundState.EVALUATION:
         pending = round_.applications.filter(state=ApplicationState.SUBMITTED).count()
         if pending:
-            raise SelectionError(f"还有{pending}份申报未作出资格审查结论。")
+            raise DomainError(f"还有{pending}份申报未作出资格审查结论。")
     elif to_state == RoundState.CANCELLED and not reason.strip():
-        raise SelectionError("撤销批次须填写理由。", field="reason")
+        raise DomainError("撤销批次须填写理由。", field="reason")
 
 
 def round_publish_call(*, actor, round_: Round, now: datetime | None = None) -> Round:

@@ -15,10 +15,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from chieftech.core.downloads import upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.selection.domain import applications as domain
 from chieftech.selection.domain import evidence as evidence_domain
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.rounds import round_accepts_applications
 from chieftech.selection.forms import (
     ApplicationForm,
@@ -68,10 +68,6 @@ def _visible_application(request, pk: int) -> Application:
 
 def applications_visible_to_user(request):
     return domain.applications_visible_to(request.user).select_related("round__policy")
-
-
-def _add_domain_error(form, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _state(application: Application) -> dict:
@@ -172,8 +168,8 @@ def application_create(request, round_pk: int):
                 data=form.person_data(),
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "草稿已保存。材料齐全后，请在本页提交。")
             return redirect("selection:application_detail", pk=application.pk)
@@ -198,8 +194,8 @@ def application_edit(request, pk: int):
                 data=form.person_data(),
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
             # Nothing was saved; the instance may hold values from the refused attempt.
             application.refresh_from_db()
         else:
@@ -286,7 +282,7 @@ def application_submit(request, pk: int):
     )
     try:
         domain.application_submit(actor=request.user, application=application)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已提交，等待区人社局资格审查。提交后不能修改。")
@@ -307,8 +303,8 @@ def application_withdraw(request, pk: int):
             domain.application_withdraw(
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "申报已撤回。")
             return redirect("selection:application_detail", pk=application.pk)
@@ -349,8 +345,8 @@ def _evidence_upload(request, pk: int):
                 name=name,
                 content=upload.read(),
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已上传“{name}”。")
             return redirect(reverse("selection:application_detail", args=[application.pk]) + "#evidence")
@@ -377,7 +373,7 @@ def evidence_delete(request, pk: int):
     )
     try:
         evidence_domain.evidence_remove(actor=request.user, evidence=evidence)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已删除“{evidence.original_name}”。")

@@ -14,16 +14,15 @@ from django.views.decorators.http import require_POST
 
 from chieftech.accounts.models import Enterprise, Town
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain import review as review_domain
 from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
 from chieftech.selection.domain.eligibility import application_checks
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.forms_officer import (
     DecisionForm,
     QueueFilterForm,
-    add_selection_error,
 )
 from chieftech.selection.models import (
     Application,
@@ -284,8 +283,8 @@ def review_decide(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 officer_verdicts=form.officer_verdicts(),
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             outcome = decision.get_outcome_display()
             if decision.outcome == ReviewDecision.Outcome.RETURNED:

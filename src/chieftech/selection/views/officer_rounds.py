@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.selection.domain import rounds as round_domain
-from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
 from chieftech.selection.domain.rounds import (
     ROUND_TRANSITIONS,
     round_publish_call,
@@ -24,7 +24,6 @@ from chieftech.selection.forms_officer import (
     RoundCancelForm,
     RoundCreateForm,
     RoundEditForm,
-    add_selection_error,
 )
 from chieftech.selection.models import (
     Application,
@@ -110,8 +109,8 @@ def round_create(request):
             )
         except NeedsConfirmation as exc:
             warning = exc.message
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已创建批次“{round_.title}”，申报通知正文已按政策生成，请核对后发布。")
             return redirect("selection:round_detail", pk=round_.pk)
@@ -204,8 +203,8 @@ def round_edit(request, pk: int):
                 data=form.round_data(),
                 regenerate_call_text=form.cleaned_data["regenerate_call_text"],
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "批次信息已保存。")
             return redirect("selection:round_detail", pk=round_.pk)
@@ -220,7 +219,7 @@ def round_publish(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_publish_call(actor=request.user, round_=round_)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报通知已发布，门户网站“申报通知”栏目已公开，企业可以开始填报。")
@@ -233,7 +232,7 @@ def round_start_review(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已截止，批次进入资格审查阶段。")
@@ -246,7 +245,7 @@ def round_start_evaluation(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.EVALUATION)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "资格审查已结束，批次进入专家评审阶段。")
@@ -265,8 +264,8 @@ def round_cancel(request, pk: int):
                 to_state=RoundState.CANCELLED,
                 reason=form.cleaned_data["reason"],
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"批次“{round_.title}”已撤销。")
             return redirect("selection:round_detail", pk=round_.pk)
