@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chieftech.audit.domain import audit_record
+from chieftech.core.errors import DomainError
 from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion, SkillLevel
 
 # How long ahead the system starts warning that the version in force is about to end. A system lead
@@ -19,21 +20,19 @@ from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion, Sk
 EXPIRY_WARNING_LEAD_DAYS = 180
 
 
-class PolicyError(Exception):
-    """A policy question has no answer (no version covers the date); str(exc) is the Chinese message."""
-
-
 def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def policy_in_force(*, on: date) -> PolicyVersion:
-    """The version whose validity includes `on` (both boundary days included)."""
+    """The version whose validity includes `on` (both boundary days included); a DomainError with code
+    "no_policy" when none does."""
     version = PolicyVersion.objects.filter(valid_from__lte=on, valid_until__gte=on).first()
     if version is None:
-        raise PolicyError(
+        raise DomainError(
             f"{_cn_date(on)}没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
-            "请系统管理员登记覆盖该日期的政策版本。"
+            "请系统管理员登记覆盖该日期的政策版本。",
+            code="no_policy",
         )
     return version
 

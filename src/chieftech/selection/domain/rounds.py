@@ -8,7 +8,7 @@ from django.utils import timezone
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError, NeedsConfirmation
 from chieftech.policy.calendar import end_of_day
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.models import ApplicationState, Round, RoundState
 
@@ -97,8 +97,8 @@ def round_create(
     )
     try:
         policy = policy_in_force(on=application_opens_on)
-    except PolicyError as exc:
-        raise DomainError(str(exc), field="application_opens_on") from None
+    except DomainError as exc:
+        raise DomainError(exc.message, field="application_opens_on", code=exc.code) from None
     if policy.valid_until < evaluation_ends_on:
         raise DomainError(
             f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends_on)}，"

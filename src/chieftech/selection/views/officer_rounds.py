@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.domain import policy_in_force
 from chieftech.selection.domain import rounds as round_domain
 from chieftech.selection.domain.rounds import (
     ROUND_TRANSITIONS,
@@ -92,7 +92,7 @@ def round_list(request):
 def _policy_quota() -> int | None:
     try:
         return policy_in_force(on=timezone.localdate()).quota_per_round
-    except PolicyError:
+    except DomainError:
         return None
 
 
