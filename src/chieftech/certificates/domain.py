@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.models import Certificate
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.policy.models import PolicyVersion
 from chieftech.selection.models import Round
@@ -119,10 +120,6 @@ EXPIRED = "expired"
 REVOKED = "revoked"
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def certificate_status(certificate: Certificate, today: date) -> CertificateStatus:
     """The certificate's status on `today`, most final first.
 
@@ -141,19 +138,21 @@ def certificate_status(certificate: Certificate, today: date) -> CertificateStat
             else timezone.localdate(certificate.withdrawn_at)
         )
         return CertificateStatus(
-            REVOKED, "已取消资格", "status-bad", f"自{_cn(when)}起取消资格，证书已收回。"
+            REVOKED, "已取消资格", "status-bad", f"自{date_zh(when)}起取消资格，证书已收回。"
         )
     if tenure.status == TenureStatus.NOT_RENEWED:
         return CertificateStatus(
-            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{_cn(tenure.status_since)}终止。"
+            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{date_zh(tenure.status_since)}终止。"
         )
     if tenure.status == TenureStatus.EXPIRED or tenure.ends_on < today:
-        return CertificateStatus(EXPIRED, "已期满", "status-bad", f"管理期已于{_cn(tenure.ends_on)}届满。")
+        return CertificateStatus(
+            EXPIRED, "已期满", "status-bad", f"管理期已于{date_zh(tenure.ends_on)}届满。"
+        )
     if tenure.status == TenureStatus.SUSPENDED:
         return CertificateStatus(
             SUSPENDED,
             "保留资格、停止待遇",
             "status-warn",
-            f"自{_cn(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
+            f"自{date_zh(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
         )
     return CertificateStatus(VALID, "有效", "status-ok")

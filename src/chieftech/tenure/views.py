@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
@@ -41,10 +42,6 @@ _DEFERRED = (
     "enterprise__contact_phone",
     "enterprise__status_reason",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _tenures():
@@ -142,7 +139,7 @@ def tenure_showcase(request, pk: int):
         "town": tenure.enterprise.get_town_display(),
         "occupation": tenure.application.occupation,
         "certificate": _certificate_number(tenure),
-        "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}",
+        "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
         "status": tenure.get_status_display(),
         "status_css": STATUS_CSS.get(tenure.status, ""),
         "consent": _consent_text(tenure),

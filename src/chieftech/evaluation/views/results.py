@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.evaluation.documents.excel import score_sheets_export
 from chieftech.evaluation.documents.pdf import committee_record_export
-from chieftech.evaluation.documents.report import cn_date, results_report
+from chieftech.evaluation.documents.report import results_report
 from chieftech.evaluation.domain.results import (
     ResultsAccess,
     proposed_list_confirm,
@@ -111,8 +112,8 @@ def _render_results(
         "plist": plist,
         "proposed_names": report.proposed_names,
         "size_differs": plist is not None and plist.size != round_.quota,
-        "confirmed_on": cn_date(plist.confirmed_at) if plist else "",
-        "closed_on": cn_date(committee.scoring_closed_at),
+        "confirmed_on": date_zh(plist.confirmed_at) if plist else "",
+        "closed_on": date_zh(committee.scoring_closed_at),
         "recusals": report.recusals,
         "can_act": can_act,
         "form": form,

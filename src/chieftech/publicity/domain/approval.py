@@ -18,6 +18,7 @@ from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
@@ -47,10 +48,6 @@ APPROVAL_FIELDS = ["round", "document_number", "approved_on", "recorded_by", "re
 DOCUMENT_NUMBER = re.compile(
     r"^(?P<code>[^\s〔〕\[\]［］]{2,30})[〔\[［](?P<year>\d{4})[〕\]］](?P<seq>\d{1,5})号$"
 )
-
-
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def approval_url(round_: Round) -> str:
@@ -128,7 +125,7 @@ def leadership_decide(
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="审定")
         previous = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if previous is not None:
-            raise DomainError(f"领导小组已于{_cn(previous.meeting_date)}审定，不能重复审定。")
+            raise DomainError(f"领导小组已于{date_zh(previous.meeting_date)}审定，不能重复审定。")
         proposed = list(
             Application.objects.filter(round=locked, state=ApplicationState.PROPOSED).order_by("pk")
         )
@@ -228,7 +225,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
         notify(
             users=[*_role_users(Role.OFFICER), chair],
             subject=f"{round_.title}：领导小组审定不同意，名单退回评审委员会",
-            body=f"领导小组{_cn(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
+            body=f"领导小组{date_zh(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
             f"理由：{decision.note}",
             url=approval_url(round_),
         )
@@ -236,7 +233,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
     notify(
         users=_role_users(Role.GOVERNMENT),
         subject=f"{round_.title}：领导小组已审定，待区政府批准",
-        body=f"领导小组{_cn(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
+        body=f"领导小组{date_zh(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
         url=approval_url(round_),
     )
 
@@ -259,7 +256,7 @@ def government_approve(
     year = int(re.search(r"〔(\d{4})〕", document_number)[1])
     if year != approved_on.year:
         raise DomainError(
-            f"批准文号中的年份（{year}）与批准日期（{_cn(approved_on)}）不一致。", field="document_number"
+            f"批准文号中的年份（{year}）与批准日期（{date_zh(approved_on)}）不一致。", field="document_number"
         )
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="登记区政府批准")
@@ -270,7 +267,8 @@ def government_approve(
             raise DomainError("本批次已登记区政府批准，不能重复登记。")
         if approved_on < decision.meeting_date:
             raise DomainError(
-                f"批准日期不能早于领导小组审定会议日期（{_cn(decision.meeting_date)}）。", field="approved_on"
+                f"批准日期不能早于领导小组审定会议日期（{date_zh(decision.meeting_date)}）。",
+                field="approved_on",
             )
         if GovernmentApproval.objects.filter(document_number=document_number).exists():
             raise DomainError("该批准文号已被其他批次使用，请核对。", field="document_number")
@@ -309,7 +307,7 @@ def government_approve(
         notify(
             users=_role_users(Role.OFFICER),
             subject=f"{locked.title}：区政府已批准（{document_number}），待发文公布",
-            body=f"区政府于{_cn(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
+            body=f"区政府于{date_zh(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
             url=approval_url(locked),
         )
     return approval

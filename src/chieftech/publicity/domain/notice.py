@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
@@ -51,10 +52,6 @@ class NoticePeriod(NamedTuple):
     working_days: int
 
 
-def cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def cn_number(n: int) -> str:
     """1–99 in Chinese numerals, as official text writes a count of days ("五个工作日", "十个工作日")."""
     if not 0 < n < 100:
@@ -77,13 +74,13 @@ def notice_period(*, starts_on: date, policy) -> NoticePeriod:
 
 def period_text(*, starts_on: date, ends_on: date, working_days: int) -> str:
     """公示时间为2026年9月24日至10月8日（五个工作日）: the year again only when the period crosses one."""
-    end = cn_date(ends_on) if ends_on.year != starts_on.year else f"{ends_on.month}月{ends_on.day}日"
-    return f"公示时间为{cn_date(starts_on)}至{end}（{cn_number(working_days)}个工作日）"
+    end = date_zh(ends_on) if ends_on.year != starts_on.year else f"{ends_on.month}月{ends_on.day}日"
+    return f"公示时间为{date_zh(starts_on)}至{end}（{cn_number(working_days)}个工作日）"
 
 
 def period_label(notice: Notice) -> str:
     """The period as refusals and lists name it: 2026年9月24日至2026年10月8日."""
-    return f"{cn_date(notice.starts_on)}至{cn_date(notice.ends_on)}"
+    return f"{date_zh(notice.starts_on)}至{date_zh(notice.ends_on)}"
 
 
 def notice_is_running(notice: Notice, now: datetime | None = None) -> bool:
@@ -191,7 +188,7 @@ def notice_body_render(*, round_: Round, starts_on: date, period: NoticePeriod, 
 附：{round_.title}建议人选名单
 
 {settings.SITE_AUTHORITY}
-{cn_date(starts_on)}
+{date_zh(starts_on)}
 """
 
 
@@ -213,7 +210,7 @@ def _check_start(starts_on: date, now: datetime) -> None:
     today = now.astimezone(DEADLINE_TZ).date()
     if starts_on < today:
         raise DomainError(
-            f"公示开始日期{cn_date(starts_on)}已过，请选择今天或以后的日期。", field="starts_on"
+            f"公示开始日期{date_zh(starts_on)}已过，请选择今天或以后的日期。", field="starts_on"
         )
 
 
@@ -309,7 +306,7 @@ def notice_update(
                     f"截至{locked.ends_on.month}月{locked.ends_on.day}日24时",
                     f"截至{period.ends_on.month}月{period.ends_on.day}日24时",
                 ),
-                (f"\n{cn_date(locked.starts_on)}\n", f"\n{cn_date(starts_on)}\n"),
+                (f"\n{date_zh(locked.starts_on)}\n", f"\n{date_zh(starts_on)}\n"),
             ]
             for old, new in replacements:
                 new_body = new_body.replace(old, new)
@@ -375,7 +372,7 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
             raise DomainError(f"批次当前为“{locked.round.get_state_display()}”，不在考察公示阶段。")
         if now.astimezone(DEADLINE_TZ).date() > locked.starts_on:
             raise DomainError(
-                f"公示开始日期{cn_date(locked.starts_on)}已过，公示期将不足{locked.working_days}个工作日。"
+                f"公示开始日期{date_zh(locked.starts_on)}已过，公示期将不足{locked.working_days}个工作日。"
                 "请修改开始日期后再发布。",
                 field="starts_on",
             )
@@ -427,7 +424,7 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
             raise DomainError("本批次的考察公示已经结束。")
         if not notice_has_ended(notice, now):
             raise DomainError(
-                f"公示期为{period_label(notice)}，须到{cn_date(notice.ends_on)}24时公示期满后方可结束公示。"
+                f"公示期为{period_label(notice)}，须到{date_zh(notice.ends_on)}24时公示期满后方可结束公示。"
             )
         open_count = notice.objections.exclude(state__in=FINDING_STATES).count()
         if open_count:

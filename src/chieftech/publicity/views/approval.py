@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.publicity.domain.approval import (
@@ -55,10 +56,6 @@ DEFERRED = (
 )
 
 
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def _round(pk: int) -> Round:
     return get_object_or_404(
         Round.objects.select_related("policy", "government_approval__recorded_by"),
@@ -102,7 +99,7 @@ def _candidates(round_: Round) -> list[dict]:
                 "composite": result.composite if result else "",
                 "state": a.get_state_display(),
                 "state_css": STATE_CSS.get(a.state, ""),
-                "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}" if tenure else "",
+                "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}" if tenure else "",
                 "certificate": certificate.number if certificate else "",
                 "certificate_url": reverse("certificates:certificate_pdf", args=[certificate.pk])
                 if certificate
@@ -123,7 +120,7 @@ def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
             "title": "领导小组审定",
             "done": approving,
             "text": (
-                f"{decision.get_outcome_display()}（{_cn(decision.meeting_date)}，{decision.minutes_reference}）"
+                f"{decision.get_outcome_display()}（{date_zh(decision.meeting_date)}，{decision.minutes_reference}）"
                 if decision
                 else "待审定"
             ),
@@ -131,7 +128,9 @@ def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
         {
             "title": "区政府批准",
             "done": approval is not None,
-            "text": f"{approval.document_number}（{_cn(approval.approved_on)}）" if approval else "待批准",
+            "text": f"{approval.document_number}（{date_zh(approval.approved_on)}）"
+            if approval
+            else "待批准",
         },
         {
             "title": "发文公布",
@@ -201,9 +200,9 @@ def approval(request, round_pk: int):
     context = {
         "round": round_,
         "notice": notice,
-        "notice_period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}" if notice else "",
+        "notice_period": f"{date_zh(notice.starts_on)}至{date_zh(notice.ends_on)}" if notice else "",
         "earlier_notice_periods": [
-            f"{_cn(n.starts_on)}至{_cn(n.ends_on)}" for n in round_earlier_notices(round_, notice)
+            f"{date_zh(n.starts_on)}至{date_zh(n.ends_on)}" for n in round_earlier_notices(round_, notice)
         ],
         # The list is back with the committee (or in its new notice) after the leadership rejected it.
         "sent_back": bool(earlier_decisions) and round_.state in (RoundState.EVALUATION, RoundState.NOTICE),
@@ -265,7 +264,7 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
     count = Certificate.objects.filter(tenure__application__round=round_).count()
     messages.success(
         request,
-        f"已登记区政府批准（{recorded.document_number}）。{count}名首席技师的管理期自{_cn(recorded.approved_on)}起计算，"
+        f"已登记区政府批准（{recorded.document_number}）。{count}名首席技师的管理期自{date_zh(recorded.approved_on)}起计算，"
         "证书已生成，待区人社局发文公布。",
     )
     return True
@@ -300,7 +299,7 @@ def approval_list(request):
             "state_css": "status-warn" if waiting else "status-ok",
             "mine": mine.get(waiting, False),
             "document_number": approval_.document_number if approval_ else "",
-            "published_on": _cn(timezone.localdate(approval_.published_at))
+            "published_on": date_zh(timezone.localdate(approval_.published_at))
             if approval_ and approval_.published_at
             else "",
         }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.dates import date_zh
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -26,7 +27,6 @@ from chieftech.publicity.domain.current import round_current_notice, round_earli
 from chieftech.publicity.domain.notice import (
     FINDING_STATES,
     MANAGE_NOTICE,
-    cn_date,
     cn_number,
     notice_finish,
     notice_has_ended,
@@ -96,11 +96,11 @@ def _period_preview(round_: Round, starts_on: date | None) -> dict:
     except CalendarDataMissing as exc:
         return {"error": str(exc)}
     text = (
-        f"{cn_date(starts_on)}至{cn_date(period.ends_on)}（{cn_number(period.working_days)}个工作日），"
-        f"截至{cn_date(period.ends_on)}24时（北京时间）"
+        f"{date_zh(starts_on)}至{date_zh(period.ends_on)}（{cn_number(period.working_days)}个工作日），"
+        f"截至{date_zh(period.ends_on)}24时（北京时间）"
     )
     if period.first_day != starts_on:
-        text += f"；开始日不是工作日，从{cn_date(period.first_day)}起计算工作日"
+        text += f"；开始日不是工作日，从{date_zh(period.first_day)}起计算工作日"
     return {"text": text}
 
 
@@ -114,7 +114,7 @@ def _starts_on_param(request) -> date | None:
 def _finish_blockers(notice: Notice, open_objections: int, now) -> list[str]:
     blockers = []
     if not notice_has_ended(notice, now):
-        blockers.append(f"公示期至{cn_date(notice.ends_on)}24时结束，期满后方可结束公示。")
+        blockers.append(f"公示期至{date_zh(notice.ends_on)}24时结束，期满后方可结束公示。")
     if open_objections:
         blockers.append(f"还有{open_objections}件异议尚未作出处理结论。")
     return blockers

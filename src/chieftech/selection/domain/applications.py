@@ -16,6 +16,7 @@ from django.utils import timezone
 from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, has_role
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.pii import parse_resident_id, pii_hash, validate_phone
@@ -388,13 +389,11 @@ def _prepare_submission(application: Application, *, now: datetime) -> list[str]
     if application.state == ApplicationState.DRAFT:
         deadline = application_deadline_at(round_)
         if round_.state != RoundState.OPEN or now > deadline:
-            d = round_.application_deadline
-            raise DomainError(f"申报已于{d.year}年{d.month}月{d.day}日24时截止，不能再提交。")
+            raise DomainError(f"申报已于{date_zh(round_.application_deadline)}24时截止，不能再提交。")
     else:
         deadline = resubmission_deadline_at(round_)
         if round_.state not in (RoundState.OPEN, RoundState.REVIEW) or now > deadline:
-            d = round_.review_ends_on
-            raise DomainError(f"补正材料须在{d.year}年{d.month}月{d.day}日24时前提交，已逾期。")
+            raise DomainError(f"补正材料须在{date_zh(round_.review_ends_on)}24时前提交，已逾期。")
     missing = application_missing(application, today=timezone.localdate(now))
     if missing:
         raise DomainError("尚不能提交：" + "".join(missing))

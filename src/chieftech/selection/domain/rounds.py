@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.domain import policy_in_force
@@ -48,10 +49,6 @@ TRANSITION_ACTIONS = {
     RoundState.PUBLISHED: "round.publish_roster",
     RoundState.CANCELLED: "round.cancel",
 }
-
-
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def application_deadline_at(round_: Round) -> datetime:
@@ -101,7 +98,7 @@ def round_create(
         raise DomainError(exc.message, field="application_opens_on", code=exc.code) from None
     if policy.valid_until < evaluation_ends_on:
         raise DomainError(
-            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends_on)}，"
+            f"《{policy.title}》有效期至{date_zh(policy.valid_until)}，早于本批次评审截止日期{date_zh(evaluation_ends_on)}，"
             "批次无法在政策有效期内完成。请系统管理员先登记新的政策版本。",
             field="evaluation_ends_on",
         )
@@ -167,7 +164,7 @@ def call_text_render(round_: Round) -> str:
 （二）职业技能在市内同行业（领域）中处于领先水平、区内同行业（领域）中处于拔尖水平，市级一、二类职业技能竞赛成绩优异者；
 （三）具有绝招绝技，能够解决关键技术难题，获得技术创新革新成果或者专利，创造了同行业公认的先进操作法，在编制国家级标准工艺、工作方法方面具有突出贡献；
 （四）在带徒方面成绩突出，所带徒弟多人成为所在单位技术骨干、在各类职业技能竞赛中取得优异成绩；
-（五）年龄一般不超过{p.max_age}周岁（以{_cn(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
+（五）年龄一般不超过{p.max_age}周岁（以{date_zh(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
 
 三、推荐方式
 由各企业推荐或从各类职业技能竞赛成绩优异者中推荐，经单位公示后上报。
@@ -180,9 +177,9 @@ def call_text_render(round_: Round) -> str:
 申报材料通过本系统在线填报、上传。
 
 五、时间安排
-申报时间：{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时，逾期不予受理；
-资格审查：{_cn(round_.review_ends_on)}前完成；
-专家评审（含现场技能考查）：{_cn(round_.evaluation_ends_on)}前完成；
+申报时间：{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时，逾期不予受理；
+资格审查：{date_zh(round_.review_ends_on)}前完成；
+专家评审（含现场技能考查）：{date_zh(round_.evaluation_ends_on)}前完成；
 评审结束后，建议人选名单在有关网站和申报单位公示{p.notice_working_days}个工作日。
 
 六、工作要求
@@ -217,12 +214,12 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     policy = round_.policy
     if not policy.valid_from <= opens <= policy.valid_until:
         raise DomainError(
-            f"申报开始日期须在《{policy.title}》有效期（{_cn(policy.valid_from)}至{_cn(policy.valid_until)}）内。",
+            f"申报开始日期须在《{policy.title}》有效期（{date_zh(policy.valid_from)}至{date_zh(policy.valid_until)}）内。",
             field="application_opens_on",
         )
     if policy.valid_until < evaluation_ends:
         raise DomainError(
-            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends)}，"
+            f"《{policy.title}》有效期至{date_zh(policy.valid_until)}，早于本批次评审截止日期{date_zh(evaluation_ends)}，"
             "批次无法在政策有效期内完成。",
             field="evaluation_ends_on",
         )
@@ -303,11 +300,11 @@ def _check_transition(round_: Round, to_state: str, *, now: datetime, reason: st
         if not round_.call_text.strip():
             raise DomainError("申报通知正文不能为空。", field="call_text")
         if timezone.localdate(now) > round_.application_deadline:
-            raise DomainError(f"申报截止日期{_cn(round_.application_deadline)}已过，请先修改时间安排。")
+            raise DomainError(f"申报截止日期{date_zh(round_.application_deadline)}已过，请先修改时间安排。")
     elif to_state == RoundState.REVIEW:
         if now <= application_deadline_at(round_):
             raise DomainError(
-                f"申报截止时间为{_cn(round_.application_deadline)}24时，截止后方可开始资格审查。"
+                f"申报截止时间为{date_zh(round_.application_deadline)}24时，截止后方可开始资格审查。"
             )
     elif to_state == RoundState.EVALUATION:
         pending = round_.applications.filter(state=ApplicationState.SUBMITTED).count()

@@ -51,7 +51,3 @@ QUEUE_DEFERRED = (
     "enterprise__address",
     "enterprise__status_reason",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.domain import policy_in_force
@@ -35,7 +36,6 @@ from chieftech.selection.views.officer_common import (
     COUNTED_STATES,
     MANAGE_ROUND,
     ROUND_STATE_CSS,
-    _cn,
 )
 
 # --- Rounds ---------------------------------------------------------------------------------------
@@ -154,10 +154,10 @@ def round_detail(request, pk: int):
     counts = _state_counts([round_])[round_.pk]
     allowed = ROUND_TRANSITIONS[round_.state]
     timeline = [
-        ("申报时间", f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时"),
-        ("资格审查", f"{_cn(round_.review_ends_on)}前完成"),
-        ("专家评审", f"{_cn(round_.evaluation_ends_on)}前完成"),
-        ("年龄计算基准日", _cn(round_.age_reference_date)),
+        ("申报时间", f"{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时"),
+        ("资格审查", f"{date_zh(round_.review_ends_on)}前完成"),
+        ("专家评审", f"{date_zh(round_.evaluation_ends_on)}前完成"),
+        ("年龄计算基准日", date_zh(round_.age_reference_date)),
     ]
     context = {
         "round": round_,
