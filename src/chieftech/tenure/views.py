@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -22,16 +23,10 @@ from chieftech.tenure.domain.showcase import (
     tenure_showcase_update,
 )
 from chieftech.tenure.forms import ShowcaseForm
-from chieftech.tenure.models import Tenure, TenureStatus
+from chieftech.tenure.models import Tenure
 
 MANAGE_TENURE = "tenure.manage_tenure"
 
-STATUS_CSS = {
-    TenureStatus.ACTIVE: "status-ok",
-    TenureStatus.SUSPENDED: "status-warn",
-    TenureStatus.NOT_RENEWED: "status-bad",
-    TenureStatus.REVOKED: "status-bad",
-}
 # Long texts and the ID number are never shown on these pages; the phone and bank account only masked.
 _DEFERRED = (
     "application__id_number",
@@ -83,7 +78,7 @@ def tenure_list(request):
             "certificate": _certificate_number(t),
             "term": f"{t.starts_on:%Y-%m-%d} 至 {t.ends_on:%Y-%m-%d}",
             "status": t.get_status_display(),
-            "status_css": STATUS_CSS.get(t.status, ""),
+            "status_css": badge_css("tenure", t.status),
             "phone": mask_phone(t.application.phone),
             "bank_account": mask_bank_account(t.bank_account),
             "consent": _consent_text(t),
@@ -141,7 +136,7 @@ def tenure_showcase(request, pk: int):
         "certificate": _certificate_number(tenure),
         "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
         "status": tenure.get_status_display(),
-        "status_css": STATUS_CSS.get(tenure.status, ""),
+        "status_css": badge_css("tenure", tenure.status),
         "consent": _consent_text(tenure),
         "on_portal": showcase_visible(tenure),
         "portal_state": _portal_state(tenure),

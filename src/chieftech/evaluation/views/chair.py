@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
@@ -19,7 +20,6 @@ from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, SCORE, is_chair, is_member
 from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_by_expert, scoring_progress
-from chieftech.evaluation.views.scoring import COMMITTEE_STATE_CSS, SHEET_STATE_CSS
 
 
 def _chair_committee(request, round_pk: int) -> Committee:
@@ -52,7 +52,7 @@ def _matrix(progress: ScoringProgress) -> list[dict]:
                         {
                             "label": "综合" if part == ScoreSheet.Part.COMPREHENSIVE else "现场",
                             "state": pair[part].state_label if part in pair else "",
-                            "css": SHEET_STATE_CSS.get(pair[part].state, "") if part in pair else "",
+                            "css": badge_css("score_sheet", pair[part].state) if part in pair else "",
                         }
                         for part in (ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE)
                     ]
@@ -97,7 +97,7 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
     context = {
         "committee": committee,
         "round": committee.round,
-        "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
+        "state_css": badge_css("committee", committee.state),
         "forming": forming,
         "problems": committee_problems(committee) if forming else [],
         "scoring": scoring,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role
+from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
@@ -42,12 +43,6 @@ from chieftech.evaluation.models import (
 from chieftech.evaluation.rules import MANAGE_COMMITTEE
 from chieftech.selection.models import Round
 
-COMMITTEE_STATE_CSS = {
-    CommitteeState.FORMING: "status-warn",
-    CommitteeState.SCORING: "status-ok",
-    CommitteeState.CLOSED: "status-ok",
-    CommitteeState.CONFIRMED: "status-ok",
-}
 ROLE_LABELS = {Role.CHAIR: "评审委员会主任", Role.EXPERT: "评审专家"}
 
 
@@ -277,7 +272,7 @@ def committee(request, round_pk: int):
     context = {
         "round": round_,
         "committee": committee_,
-        "state_css": COMMITTEE_STATE_CSS.get(committee_.state, "") if committee_ else "",
+        "state_css": badge_css("committee", committee_.state) if committee_ else "",
         "overview": overview,
         "editable": editable,
         "round_ok": round_ok,

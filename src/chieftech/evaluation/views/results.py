@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
@@ -35,10 +36,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_YET = "评分结束后，评审结果仅向评审委员会主任和区人社局经办人开放。"
 NOT_CHAIR = "只有评审委员会主任可以调整和确认建议人选名单。"
 _UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
-STATE_CSS = {
-    CommitteeState.CLOSED: "status-warn",
-    CommitteeState.CONFIRMED: "status-ok",
-}
 
 
 class ProposedSizeForm(forms.Form):
@@ -93,7 +90,7 @@ def _render_results(
     context = {
         "round": round_,
         "committee": committee,
-        "state_css": STATE_CSS.get(committee.state, ""),
+        "state_css": badge_css("committee", committee.state),
         "report": report,
         "members": report.members,
         "rows": report.rows,

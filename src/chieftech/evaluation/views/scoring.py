@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -35,24 +36,8 @@ from chieftech.evaluation.rules import SCORE, candidate_seat, is_chair
 from chieftech.evaluation.selectors import my_rounds
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.eligibility import application_checks
-from chieftech.selection.models import Application, ConditionVerdict, EvidenceFile
+from chieftech.selection.models import Application, EvidenceFile
 
-SHEET_STATE_CSS = {
-    ScoreSheet.State.DRAFT: "status-warn",
-    ScoreSheet.State.SUBMITTED: "status-ok",
-    ScoreSheet.State.ABSENT: "",
-}
-COMMITTEE_STATE_CSS = {
-    CommitteeState.FORMING: "status-warn",
-    CommitteeState.SCORING: "status-warn",
-    CommitteeState.CLOSED: "status-ok",
-    CommitteeState.CONFIRMED: "status-ok",
-}
-VERDICT_CSS = {
-    ConditionVerdict.PASS: "status-ok",
-    ConditionVerdict.FAIL: "status-bad",
-    ConditionVerdict.JUDGE: "status-warn",
-}
 PARTS = {ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE}
 # Reversing once and filling in each row's keys keeps reverse() out of the row loops.
 ROUND_PLACEHOLDER = "2147483646"
@@ -65,7 +50,7 @@ def _sheet_state(sheet: ScoreSheet | None) -> dict:
     label = sheet.get_state_display()
     if sheet.state == ScoreSheet.State.DRAFT and sheet.reopened_reason:
         label = "已退回重评"
-    return {"label": label, "css": SHEET_STATE_CSS.get(sheet.state, "")}
+    return {"label": label, "css": badge_css("score_sheet", sheet.state)}
 
 
 # --- The expert's work list ------------------------------------------------------------------------
@@ -104,7 +89,7 @@ def my_work(request):
                 "title": committee.round.title,
                 "committee": committee.name,
                 "state": committee.get_state_display(),
-                "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
+                "state_css": badge_css("committee", committee.state),
                 "scoring": committee.state == CommitteeState.SCORING,
                 "waiting": sum(1 for c in candidates if c["waiting"]),
                 "candidates": candidates,
@@ -211,7 +196,7 @@ def _sheet_page(
             "title": c.title,
             "article": c.article,
             "verdict": c.verdict_label,
-            "verdict_css": VERDICT_CSS[c.verdict],
+            "verdict_css": badge_css("verdict", c.verdict),
             "reason": c.reason,
         }
         for c in application_checks(application)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
@@ -39,12 +40,6 @@ CANDIDATE_STATES = (
     ApplicationState.REMOVED,
 )
 APPROVING = (LeadershipDecision.Outcome.APPROVE, LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS)
-STATE_CSS = {
-    ApplicationState.PROPOSED: "status-warn",
-    ApplicationState.APPROVED: "status-ok",
-    ApplicationState.NOT_APPROVED: "status-bad",
-    ApplicationState.REMOVED: "status-bad",
-}
 # Fields the page never shows: not loading them keeps the rows from decrypting personal data.
 DEFERRED = (
     "id_number",
@@ -98,7 +93,7 @@ def _candidates(round_: Round) -> list[dict]:
                 "rank": result.rank if result else "",
                 "composite": result.composite if result else "",
                 "state": a.get_state_display(),
-                "state_css": STATE_CSS.get(a.state, ""),
+                "state_css": badge_css("application", a.state),
                 "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}" if tenure else "",
                 "certificate": certificate.number if certificate else "",
                 "certificate_url": reverse("certificates:certificate_pdf", args=[certificate.pk])

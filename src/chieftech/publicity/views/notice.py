@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
@@ -50,13 +51,6 @@ from chieftech.publicity.forms_notice import (
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
-OBJECTION_STATE_CSS = {
-    Objection.State.RECEIVED: "status-warn",
-    Objection.State.INVESTIGATING: "status-warn",
-    Objection.State.UPHELD: "status-bad",
-    Objection.State.NOT_UPHELD: "status-ok",
-}
-NOTICE_STATE_CSS = {Notice.State.DRAFT: "status-warn", Notice.State.PUBLISHED: "status-ok"}
 # The candidate's columns the objection page never shows: not loading them keeps them from being decrypted.
 CANDIDATE_DEFERRED = (
     "entry__application__id_number",
@@ -180,7 +174,7 @@ def _manage_page(
     context = {
         "round": round_,
         "notice": notice,
-        "notice_state_css": NOTICE_STATE_CSS.get(notice.state, "") if notice else "",
+        "notice_state_css": badge_css("notice", notice.state) if notice else "",
         "in_notice_stage": round_.state == RoundState.NOTICE,
         "prepare_form": prepare_form if can_prepare else None,
         "preview": _period_preview(round_, preview_date) if can_prepare else {},
@@ -326,7 +320,7 @@ def objection_list(request, round_pk: int):
             "candidate": o.entry.application.name,
             "objector": o.name,
             "state": o.get_state_display(),
-            "state_css": OBJECTION_STATE_CSS.get(o.state, ""),
+            "state_css": badge_css("objection", o.state),
             "handled": o.handled_at,
         }
         for o in objections
@@ -378,7 +372,7 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
         "candidate": application.name,
         "enterprise": application.enterprise.name,
         "entry_removed": objection.entry.removed,
-        "state_css": OBJECTION_STATE_CSS.get(objection.state, ""),
+        "state_css": badge_css("objection", objection.state),
         "phone_masked": mask_phone(objection.phone),
         "revealed": revealed,
         "can_reveal": request.user.has_perm("accounts.reveal_personal_data"),

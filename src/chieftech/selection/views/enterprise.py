@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
@@ -43,21 +44,6 @@ SUBMIT = "selection.submit_application"
 REVIEW = "selection.review_application"
 PER_PAGE = 25
 
-# The status badge of each state: done well, still in progress, ended badly; withdrawn stays neutral.
-STATE_CSS = {
-    ApplicationState.DRAFT: "status-warn",
-    ApplicationState.SUBMITTED: "status-warn",
-    ApplicationState.RETURNED: "status-warn",
-    ApplicationState.WITHDRAWN: "",
-    ApplicationState.QUALIFIED: "status-ok",
-    ApplicationState.NOT_QUALIFIED: "status-bad",
-    ApplicationState.FRAUD: "status-bad",
-    ApplicationState.PROPOSED: "status-ok",
-    ApplicationState.NOT_PROPOSED: "status-bad",
-    ApplicationState.REMOVED: "status-bad",
-    ApplicationState.APPROVED: "status-ok",
-    ApplicationState.NOT_APPROVED: "status-bad",
-}
 # States in which the enterprise needs to read the officer's comment.
 COMMENTED_STATES = (ApplicationState.RETURNED, ApplicationState.NOT_QUALIFIED, ApplicationState.FRAUD)
 
@@ -71,7 +57,7 @@ def applications_visible_to_user(request):
 
 
 def _state(application: Application) -> dict:
-    return {"label": application.get_state_display(), "css": STATE_CSS.get(application.state, "")}
+    return {"label": application.get_state_display(), "css": badge_css("application", application.state)}
 
 
 # --- The list -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -35,7 +36,6 @@ from chieftech.selection.models import (
 from chieftech.selection.views.officer_common import (
     COUNTED_STATES,
     MANAGE_ROUND,
-    ROUND_STATE_CSS,
 )
 
 # --- Rounds ---------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def round_list(request):
             "url": reverse("selection:round_detail", args=[r.pk]),
             "year": r.year,
             "state": r.get_state_display(),
-            "state_css": ROUND_STATE_CSS.get(r.state, ""),
+            "state_css": badge_css("round", r.state),
             "is_demo": r.is_demo,
             "window": f"{r.application_opens_on:%Y-%m-%d} 至 {r.application_deadline:%Y-%m-%d}",
             "counts": _count_cells(counts[r.pk]),
@@ -161,7 +161,7 @@ def round_detail(request, pk: int):
     ]
     context = {
         "round": round_,
-        "state_css": ROUND_STATE_CSS.get(round_.state, ""),
+        "state_css": badge_css("round", round_.state),
         "policy": policy,
         "policy_url": reverse("policy:policy_detail", args=[policy.pk]),
         "timeline": timeline,
