@@ -6,8 +6,8 @@ which `add_domain_error` puts beside its field.
 
 from django import forms
 
+from chieftech.core.widgets import DateInput
 from chieftech.publicity.models import LeadershipDecision
-from chieftech.selection.forms_officer import DateInput
 
 
 class RemovedChoiceField(forms.ModelMultipleChoiceField):

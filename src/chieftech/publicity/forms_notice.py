@@ -6,15 +6,8 @@ live in publicity.domain and come back as DomainError, which `add_domain_error` 
 
 from django import forms
 
+from chieftech.core.widgets import DateInput
 from chieftech.publicity.domain.objections import OBJECTION_MAX_FILES, OBJECTION_MIN_CHARS, content_char_count
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 # --- The officer's notice --------------------------------------------------------------------------
 

@@ -9,17 +9,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from chieftech.accounts.models import Industry, Town
+from chieftech.core.widgets import DateInput
 from chieftech.selection.models import ConditionVerdict, ReviewDecision
 from chieftech.selection.selectors import QUEUE_FLAGS, QUEUE_SORTS, QUEUE_STATES
 
 ANY = [("", "全部")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class RoundForm(forms.Form):
