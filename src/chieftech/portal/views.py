@@ -5,14 +5,13 @@ Nothing personal reaches these pages: name, employer, occupation, the town at mo
 agreed to show. The selectors do not even load ID numbers, phones, bank accounts or street addresses.
 """
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from chieftech.core.dates import date_zh
+from chieftech.core.downloads import photo_inline
 from chieftech.core.permissions import public
 from chieftech.portal.selectors import (
     calls_public,
@@ -157,15 +156,7 @@ def showcase_photo(request, pk: int):
     tenure = get_object_or_404(
         showcase_public().select_related(None).exclude(photo="").only("pk", "photo"), pk=pk
     )
-    try:
-        handle = tenure.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片不存在。") from None
-    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, no_cache=True, max_age=0)
-    return response
+    return photo_inline(tenure.photo, content_type=photo_content_type(tenure.photo.name), public=True)
 
 
 @public

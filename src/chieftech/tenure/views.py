@@ -2,15 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
+from chieftech.core.downloads import photo_inline
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
@@ -150,12 +149,4 @@ def tenure_showcase(request, pk: int):
 def tenure_showcase_photo(request, pk: int):
     """The stored photo for the officer's preview, whether or not the person consented."""
     tenure = get_object_or_404(Tenure.objects.exclude(photo="").only("pk", "photo"), pk=pk)
-    try:
-        handle = tenure.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片不存在。") from None
-    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return photo_inline(tenure.photo, content_type=photo_content_type(tenure.photo.name), public=False)

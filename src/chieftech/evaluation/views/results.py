@@ -3,11 +3,10 @@ officer, once scoring is closed. A member sees nothing here (403); anyone outsid
 the round has one (404)."""
 
 from itertools import pairwise
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
+from chieftech.core.downloads import document_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.evaluation.documents.excel import score_sheets_export
@@ -35,7 +35,6 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_YET = "评分结束后，评审结果仅向评审委员会主任和区人社局经办人开放。"
 NOT_CHAIR = "只有评审委员会主任可以调整和确认建议人选名单。"
-_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
 
 
 class ProposedSizeForm(forms.Form):
@@ -63,16 +62,6 @@ def _committee(request, round_pk: int) -> Committee:
         raise Http404
     require(access is ResultsAccess.VISIBLE, NOT_YET)
     return committee
-
-
-def _download(content: bytes, content_type: str, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    name = filename.translate(_UNSAFE_IN_FILENAMES)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _render_results(
@@ -173,7 +162,12 @@ def proposed_list(request, round_pk: int):
 def score_sheets_xlsx(request, round_pk: int):
     committee = _committee(request, round_pk)
     download = score_sheets_export(actor=request.user, committee=committee)
-    return _download(download.content, XLSX, download.filename, f"score-sheets-{round_pk}.xlsx")
+    return document_download(
+        download.content,
+        content_type=XLSX,
+        filename=download.filename,
+        fallback=f"score-sheets-{round_pk}.xlsx",
+    )
 
 
 @capability_required(MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
@@ -182,7 +176,12 @@ def score_sheets_xlsx(request, round_pk: int):
 def committee_record_pdf(request, round_pk: int):
     committee = _committee(request, round_pk)
     download = committee_record_export(actor=request.user, committee=committee)
-    return _download(download.content, PDF, download.filename, f"committee-record-{round_pk}.pdf")
+    return document_download(
+        download.content,
+        content_type=PDF,
+        filename=download.filename,
+        fallback=f"committee-record-{round_pk}.pdf",
+    )
 
 
 def _tie_notes(rows) -> list[dict]:

@@ -2,12 +2,11 @@
 the printable notice for each applying enterprise."""
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
-from chieftech.core.downloads import upload_download
+from chieftech.core.downloads import document_download, upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
@@ -59,12 +58,6 @@ CANDIDATE_DEFERRED = (
     "entry__application__apprentices_summary",
     "entry__application__enterprise__contact_phone",
 )
-_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
-
-
-def _attachment(filename: str, fallback: str) -> str:
-    name = filename.translate(_UNSAFE_IN_FILENAMES)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _applying_enterprises(round_: Round) -> list[tuple[int, str]]:
@@ -280,12 +273,12 @@ def notice_pdf(request, round_pk: int, enterprise_pk: int):
         raise Http404("该单位没有在本批次申报。")
     enterprise = Enterprise.objects.get(pk=enterprise_pk)
     content = render_notice_pdf(notice, enterprise=enterprise)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment(
-        f"{notice.title}_{enterprise.name}.pdf", f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf"
+    return document_download(
+        content,
+        content_type="application/pdf",
+        filename=f"{notice.title}_{enterprise.name}.pdf",
+        fallback=f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Objections -------------------------------------------------------------------------------------
