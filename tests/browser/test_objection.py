@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role, roles_sync
+from chieftech.core.dates import date_zh
 from chieftech.publicity.models import Objection
 from tests.browser.support import shot
 from tests.factories import PNG_BYTES, make_enterprise, make_user
@@ -165,7 +166,7 @@ def test_the_officer_sees_the_period_computed_prepares_and_publishes_the_notice(
 
     from django.utils import timezone
 
-    from chieftech.publicity.domain.notice import cn_date, notice_period
+    from chieftech.publicity.domain.notice import notice_period
     from chieftech.publicity.models import Notice
     from tests.publicity.factories import make_notice_stage_round
     from tests.publicity.test_notice import calendar_known_from_today
@@ -183,7 +184,7 @@ def test_the_officer_sees_the_period_computed_prepares_and_publishes_the_notice(
     page.get_by_label("公示开始日期").fill(start.isoformat())
     page.get_by_label("公示开始日期").dispatch_event("change")
     # htmx asks the server for the period as soon as the date changes.
-    expect(page.locator("#period-text")).to_contain_text(f"{cn_date(start)}至{cn_date(period.ends_on)}")
+    expect(page.locator("#period-text")).to_contain_text(f"{date_zh(start)}至{date_zh(period.ends_on)}")
     shot(page, "notice-1-officer-prepare")
     page.get_by_role("button", name="生成公示草稿").click()
 

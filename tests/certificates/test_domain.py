@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from chieftech.certificates.domain import (
     CODE_ALPHABET,
-    CertificateError,
     certificate_issue,
     certificate_status,
     verification_code_normalise,
 )
 from chieftech.certificates.models import Certificate
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.models import Result
 from chieftech.tenure.models import TenureStatus
 from tests.certificates.factories import (
@@ -100,7 +100,7 @@ def test_a_typed_code_is_read_as_stored():
 def test_a_certificate_is_issued_once(olivia, leo, gina, alice):
     _, proposed = make_approved_round(olivia, leo, gina, [alice], n=1)
 
-    with pytest.raises(CertificateError) as refused:
+    with pytest.raises(DomainError) as refused:
         certificate_issue(actor=gina, tenure=proposed[0].tenure, issued_on=APPROVED_ON)
 
     assert refused.value.message == "王建国的证书已经颁发，不能重复颁发。"

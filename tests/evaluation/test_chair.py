@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     scoring_close,
     sheet_reopen,
@@ -92,7 +92,7 @@ def test_reopening_needs_a_reason(olivia, alice):
     s.submit(s.experts[0], s.applications[0])
     sheet = s.sheet(s.experts[0], s.applications[0])
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_reopen(actor=s.chair, sheet=sheet, reason="  ")
 
     assert (refused.value.message, refused.value.field) == ("退回重评须填写理由。", "reason")
@@ -106,7 +106,7 @@ def test_only_the_chair_reopens(olivia, alice):
     sheet = s.sheet(s.experts[0], s.applications[0])
 
     for actor in (s.experts[0], s.experts[1], olivia):
-        with pytest.raises(EvaluationError) as refused:
+        with pytest.raises(DomainError) as refused:
             sheet_reopen(actor=actor, sheet=sheet, reason="请复核")
         assert refused.value.message == "只有评审委员会主任可以退回评分表。"
     assert AuditRecord.objects.filter(action="sheet.reopen").count() == 0
@@ -115,7 +115,7 @@ def test_only_the_chair_reopens(olivia, alice):
 def test_a_draft_is_not_reopened(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_reopen(actor=s.chair, sheet=s.sheet(s.experts[0], s.applications[0]), reason="请复核")
 
     assert refused.value.message == "该评分表尚未提交，无需退回。"
@@ -126,7 +126,7 @@ def test_no_sheet_is_reopened_once_scoring_closed(olivia, alice):
     _all_submitted(s)
     scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_reopen(actor=s.chair, sheet=s.sheet(s.experts[0], s.applications[0]), reason="请复核")
 
     assert refused.value.message == "只有评分进行中才能退回评分表。"
@@ -208,7 +208,7 @@ def test_closing_with_sheets_missing_needs_a_reason_and_names_them(olivia, alice
         actor=s.experts[1], sheet=s.sheet(s.experts[1], s.applications[0]), points={s.criteria[0].pk: "5"}
     )
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
     assert refused.value.message == (
@@ -234,7 +234,7 @@ def test_the_refusal_groups_the_missing_sheets_by_expert_and_part(olivia, alice,
     _submit_comprehensive(s, s.experts[0], second)
     _submit_comprehensive(s, s.experts[1], first)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
     # Parts missing for the same candidates share one list.
@@ -290,10 +290,10 @@ def test_a_late_sheet_cannot_be_saved_or_submitted_after_close(olivia, alice):
     scoring_close(actor=s.chair, round_=s.round_, reason="提前结束", now=CLOSED)
     late = s.sheet(s.experts[0], s.applications[0])
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=s.experts[0], sheet=late, points=s.points())
     assert refused.value.message == "评分已经结束，评分表不能再修改。"
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_submit(actor=s.experts[0], sheet=late, now=CLOSED)
     assert refused.value.message == "评分已经结束，评分表不能再修改。"
 
@@ -303,7 +303,7 @@ def test_a_failed_result_computation_leaves_scoring_open(olivia, alice, bob):
     s = scoring_setup(olivia, [alice, bob], n=2)
     _all_submitted(s, absent={(u, s.applications[1]) for u in s.members})
 
-    with pytest.raises(EvaluationError):
+    with pytest.raises(DomainError):
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
     assert Committee.objects.get(pk=s.committee.pk).state == CommitteeState.SCORING
@@ -316,7 +316,7 @@ def test_only_the_chair_closes(olivia, alice, who):
     s = scoring_setup(olivia, [alice], n=1)
     _all_submitted(s)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_close(actor=s.experts[0] if who == "expert" else olivia, round_=s.round_, now=CLOSED)
 
     assert refused.value.message == "只有评审委员会主任可以结束评分。"
@@ -326,7 +326,7 @@ def test_only_the_chair_closes(olivia, alice, who):
 def test_scoring_closes_only_while_open(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_close(actor=s.chair, round_=s.round_, reason="x", now=CLOSED)
     assert refused.value.message == "评分尚未开始。"
 
@@ -336,7 +336,7 @@ def test_scoring_closes_once(olivia, alice):
     _all_submitted(s)
     scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
     assert refused.value.message == "评分已经结束。"
     assert AuditRecord.objects.filter(action="scoring.close").count() == 1

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.committee import (
     EMPLOYER_RECUSAL_REASON,
     committee_assignments_sync,
@@ -15,7 +16,6 @@ from chieftech.evaluation.domain.committee import (
     committee_update,
     expert_update,
 )
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.models import (
     Assignment,
     AssignmentMode,
@@ -99,7 +99,7 @@ def test_a_round_still_taking_applications_cannot_have_a_committee(olivia, panel
     round_ = make_round(olivia)
     chair, experts = panel
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, experts[:4])
 
     assert exc.value.message == "批次处于“申报中”阶段，只有资格审查或专家评审阶段可以组建、调整评审委员会。"
@@ -111,7 +111,7 @@ def test_a_round_has_one_committee(olivia, round3, panel):
     chair, experts = panel
     _form(olivia, round_, chair, experts[:4])
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, experts[:4])
 
     assert exc.value.message == "本批次已组建评审委员会，请在委员会页面调整。"
@@ -122,7 +122,7 @@ def test_the_chair_must_be_a_member(olivia, round3, panel):
     round_, _ = round3
     chair, experts = panel
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         committee_form(actor=olivia, round_=round_, name="评审委员会", chair=chair, experts=experts[:4])
 
     assert exc.value.message == "主任蔡主任须是委员会委员，请同时勾选其为委员。"
@@ -135,7 +135,7 @@ def test_the_chair_needs_a_login_holding_the_chair_role(olivia, round3, panel):
     _chair, experts = panel
     plain = experts[0]  # holds the expert role only
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, plain, experts[1:5])
 
     assert exc.value.message == (
@@ -151,7 +151,7 @@ def test_a_chair_without_any_login_is_refused(olivia, round3, panel):
     _chair, experts = panel
     offline = make_expert("线下专家")
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, offline, experts[:4])
 
     assert (
@@ -166,7 +166,7 @@ def test_a_member_without_a_login_cannot_score_and_is_refused(olivia, round3, pa
     chair, experts = panel
     offline = make_expert("线下专家")
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, [*experts[:4], offline])
 
     assert (
@@ -182,7 +182,7 @@ def test_a_member_whose_login_lost_the_expert_role_is_refused(olivia, round3, pa
     chair, experts = panel
     roleless = make_expert("无角色专家", user=stranger)
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, [*experts[:4], roleless])
 
     assert exc.value.message == "无角色专家的登录账号没有“评审专家”角色，无法评分。请系统管理员先授予角色。"
@@ -194,7 +194,7 @@ def test_an_expert_taken_out_of_the_pool_cannot_be_seated(olivia, round3, panel)
     experts[0].active = False
     experts[0].save(update_fields=["active"])
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, experts[:4])
 
     assert exc.value.message == "专家1已不在专家库中（已停用），请移出委员会。"
@@ -328,7 +328,7 @@ def test_an_employer_change_is_refused_while_the_expert_sits_on_a_scoring_commit
     committee = _form(olivia, round_, chair, experts[:4])
     Committee.objects.filter(pk=committee.pk).update(state=CommitteeState.SCORING)
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         expert_update(
             actor=olivia,
             expert=experts[0],
@@ -415,7 +415,7 @@ def test_nothing_changes_once_scoring_opened(olivia, round3, panel, how):
     else:
         ScoringScheme.objects.filter(round=round_).update(frozen_at=timezone.now())
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         committee_update(
             actor=olivia,
             committee=committee,
@@ -427,7 +427,7 @@ def test_nothing_changes_once_scoring_opened(olivia, round3, panel, how):
         )
     label = "评分中" if how == "state" else "组建中"
     assert exc.value.message == f"评审委员会{label}，评分已开始后委员会的组成、分组和评分方案都不能再修改。"
-    with pytest.raises(EvaluationError):
+    with pytest.raises(DomainError):
         committee_groups_update(
             actor=olivia, committee=committee, member_groups={chair.pk: "数控"}, placements={}
         )
@@ -524,13 +524,13 @@ def test_groups_for_someone_outside_the_committee_are_refused(olivia, round3, pa
     chair, experts = panel
     committee = _form(olivia, round_, chair, experts[:4], assignment_mode=AssignmentMode.BY_GROUP)
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         committee_groups_update(
             actor=olivia, committee=committee, member_groups={experts[5].pk: "数控"}, placements={}
         )
     assert exc.value.message == "所列专家不是本委员会委员，请刷新页面后重试。"
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         committee_groups_update(
             actor=olivia, committee=committee, member_groups={}, placements={987654: "数控"}
         )
@@ -563,7 +563,7 @@ def test_a_zero_cap_is_refused(olivia, round3, panel):
     round_, _ = round3
     chair, experts = panel
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _form(olivia, round_, chair, experts[:4], load_cap=0)
 
     assert exc.value.field == "load_cap"

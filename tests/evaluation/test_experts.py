@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.committee import expert_create, expert_update
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.models import Expert
 from tests.evaluation.factories import make_expert, make_expert_user
 from tests.factories import huancui, make_user
@@ -65,7 +65,7 @@ def test_a_district_enterprise_as_employer_records_its_name(olivia, enterprise_a
     ],
 )
 def test_bad_entries_are_refused_at_their_field(olivia, overrides, field, message):
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(olivia, **overrides)
 
     assert (exc.value.field, exc.value.message) == (field, message)
@@ -74,7 +74,7 @@ def test_bad_entries_are_refused_at_their_field(olivia, overrides, field, messag
 
 
 def test_a_district_enterprise_typed_by_hand_is_refused_so_recusal_cannot_be_missed(olivia, enterprise_a):
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(olivia, employer_name="威海甲精密机械有限公司")
 
     assert exc.value.field == "employer_enterprise"
@@ -84,7 +84,7 @@ def test_a_district_enterprise_typed_by_hand_is_refused_so_recusal_cannot_be_mis
 
 
 def test_an_enterprise_and_another_employer_at_once_is_refused(olivia, enterprise_a):
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(olivia, employer_enterprise=enterprise_a, employer_name="威海职业学院")
 
     assert (exc.value.field, exc.value.message) == (
@@ -94,7 +94,7 @@ def test_an_enterprise_and_another_employer_at_once_is_refused(olivia, enterpris
 
 
 def test_the_login_must_hold_a_scoring_role(olivia, stranger):
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(olivia, user=stranger)
 
     assert (exc.value.field, exc.value.message) == (
@@ -106,7 +106,7 @@ def test_the_login_must_hold_a_scoring_role(olivia, stranger):
 def test_one_login_is_one_expert(olivia):
     user, _expert = make_expert_user("exp1", real_name="专家甲")
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(olivia, user=user)
 
     assert (exc.value.field, exc.value.message) == (

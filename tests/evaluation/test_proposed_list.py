@@ -3,8 +3,8 @@
 import pytest
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.results import proposed_list_confirm, proposed_list_update
 from chieftech.evaluation.models import CommitteeState, ProposedList
 from chieftech.selection.models import Application, ApplicationState, RoundState
@@ -21,7 +21,7 @@ def _listed(round_) -> list[str]:
 
 
 def test_a_size_other_than_the_quota_needs_a_reason(scored, chris):
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         proposed_list_update(actor=chris, round_=scored.round, size=3, reason="  ")
     assert (refused.value.message, refused.value.field) == (
         "本批次选拔名额为2人左右，建议人数与名额不同须填写理由。",
@@ -48,7 +48,7 @@ def test_back_to_the_quota_needs_no_reason(scored, chris):
 
 @pytest.mark.parametrize("size", [0, 4])
 def test_the_size_lies_between_one_and_the_number_of_candidates(scored, chris, size):
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         proposed_list_update(actor=chris, round_=scored.round, size=size, reason="理由")
     assert (refused.value.message, refused.value.field) == ("建议人数须在1至3人之间（候选人共3人）。", "size")
 
@@ -56,7 +56,7 @@ def test_the_size_lies_between_one_and_the_number_of_candidates(scored, chris, s
 def test_only_the_committees_chair_changes_the_list(scored, olivia):
     other_chair = scored.users["专家甲"]  # a member, but not the chair
     for actor in (olivia, other_chair):
-        with pytest.raises(EvaluationError) as refused:
+        with pytest.raises(DomainError) as refused:
             proposed_list_update(actor=actor, round_=scored.round, size=3, reason="理由")
         assert refused.value.message == "只有评审委员会主任可以调整建议人数。"
     assert not AuditRecord.objects.filter(action="proposed_list.update").exists()
@@ -103,7 +103,7 @@ def test_confirm_moves_applications_committee_and_round_in_one_audited_step(scor
 
 def test_confirm_is_refused_before_close(olivia, alice, bob, chris):
     scored = make_worked_example(olivia, alice, bob, chris, close=False)
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         proposed_list_confirm(actor=chris, round_=scored.round, now=CLOSED_AT)
     assert refused.value.message == "评分结束后方可确认建议人选名单。"
     scored.round.refresh_from_db()
@@ -113,7 +113,7 @@ def test_confirm_is_refused_before_close(olivia, alice, bob, chris):
 
 def test_confirm_is_refused_to_anyone_but_the_chair(scored, olivia):
     for actor in (olivia, scored.users["专家甲"]):
-        with pytest.raises(EvaluationError) as refused:
+        with pytest.raises(DomainError) as refused:
             proposed_list_confirm(actor=actor, round_=scored.round, now=CLOSED_AT)
         assert refused.value.message == "只有评审委员会主任可以确认建议人选名单。"
     scored.committee.refresh_from_db()
@@ -124,9 +124,9 @@ def test_confirm_is_refused_to_anyone_but_the_chair(scored, olivia):
 
 def test_confirm_twice_is_refused_and_changes_nothing(scored, chris):
     proposed_list_confirm(actor=chris, round_=scored.round, now=CLOSED_AT)
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         proposed_list_confirm(actor=chris, round_=scored.round, now=CLOSED_AT)
     assert refused.value.message == "建议人选名单已确认。"
     assert AuditRecord.objects.filter(action="proposed_list.confirm").count() == 1
-    with pytest.raises(EvaluationError):
+    with pytest.raises(DomainError):
         proposed_list_update(actor=chris, round_=scored.round, size=3, reason="理由")

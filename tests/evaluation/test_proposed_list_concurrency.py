@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from chieftech.audit.models import AuditRecord
-from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.results import proposed_list_confirm
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from tests.evaluation.test_results_helpers import CLOSED_AT, make_worked_example
@@ -24,7 +24,7 @@ def test_two_simultaneous_confirmations_make_one(olivia, alice, bob, chris):
         try:
             proposed_list_confirm(actor=chris, round_=round_, now=CLOSED_AT)
             outcomes.append("confirmed")
-        except EvaluationError as exc:
+        except DomainError as exc:
             outcomes.append(exc.message)
         finally:
             connection.close()

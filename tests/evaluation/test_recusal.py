@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     recusal_declare,
     scoring_close,
@@ -88,7 +88,7 @@ def test_a_submitted_sheet_is_kept_for_the_record_and_never_counts(olivia, alice
     progress = scoring_progress(s.committee)
     row = next(m for m in progress.members if m.name == "专家1")
     assert (row.comprehensive.submitted, row.comprehensive.recused, row.onsite.submitted) == (0, 1, 0)
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_reopen(actor=s.chair, sheet=s.sheet(expert, application), reason="请复核")
     assert refused.value.message == "该委员已回避该候选人，其评分表不计入结果，不能退回重评。"
 
@@ -115,7 +115,7 @@ def test_a_recused_members_open_drafts_do_not_hold_up_the_close(olivia, alice):
 def test_a_reason_is_required(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason=" \n")
 
     assert (refused.value.message, refused.value.field) == ("申明回避须填写理由。", "reason")
@@ -126,7 +126,7 @@ def test_a_reason_is_required(olivia, alice):
 def test_only_a_member_declares(olivia, alice, erin):
     s = scoring_setup(olivia, [alice], n=1)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         recusal_declare(actor=erin, round_=s.round_, application=s.applications[0], reason=REASON)
 
     assert refused.value.message == "您不是本批次评审委员会委员。"
@@ -136,7 +136,7 @@ def test_a_member_declares_only_on_their_own_candidates(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
     Assignment.objects.filter(member=s.member(s.experts[0])).delete()
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason=REASON)
 
     assert refused.value.message == "该候选人不在您的评审范围内。"
@@ -146,7 +146,7 @@ def test_a_conflict_is_declared_once(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
     recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason=REASON)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason="再次申明")
 
     assert refused.value.message == "您已回避候选人王建国。"
@@ -159,7 +159,7 @@ def test_no_declaration_after_scoring_closed(olivia, alice):
         s.submit(user, s.applications[0])
     scoring_close(actor=s.chair, round_=s.round_, now=CLOSED)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         recusal_declare(actor=s.experts[0], round_=s.round_, application=s.applications[0], reason=REASON)
 
     assert refused.value.message == "评分已经结束，不能再申明回避。"

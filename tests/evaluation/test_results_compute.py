@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.aggregation import TIE_BREAK_AGE, TIE_BREAK_APPLICATION_ID
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.results import (
     TIE_BREAK_NORMALISED_AGE,
     results_compute,
@@ -91,7 +91,7 @@ def test_draft_and_absent_sheets_are_not_values(olivia, alice, bob, chris):
     member = scored.members["克里斯"]
     # A draft on-site sheet with points does not count.
     ScoreSheet.objects.filter(member=member, part=ScoreSheet.Part.ONSITE).update(state=ScoreSheet.State.DRAFT)
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         results_compute(committee=scored.committee, now=CLOSED_AT)
     assert refused.value.message == "以下候选人没有有效评分，无法计算结果——现场技能考查：王建国。"
     assert not Result.objects.exists()
@@ -118,7 +118,7 @@ def test_a_candidate_without_any_comprehensive_sheet_is_named(olivia, alice, bob
         n=2,
         close=False,
     )
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         results_compute(committee=scored.committee, now=CLOSED_AT)
     assert refused.value.message == "以下候选人没有有效评分，无法计算结果——综合评审：李秀英。"
 
@@ -219,6 +219,6 @@ def test_recomputing_replaces_results_and_a_confirmed_committee_refuses(olivia, 
 
     scored.committee.state = CommitteeState.CONFIRMED
     scored.committee.save()
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         results_compute(committee=scored.committee, now=CLOSED_AT)
     assert refused.value.message == "建议人选名单已确认，评审结果不能再重新计算。"

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from chieftech.audit.models import AuditRecord
-from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.scheme import CriterionInput, comprehensive_max, scheme_update
 from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ScoringScheme
 from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert_user
@@ -187,7 +187,7 @@ def test_reordering_criteria_is_a_change(olivia, scheme):
 def test_bad_settings_are_refused_at_their_field_and_nothing_is_saved(
     olivia, scheme, overrides, field, message
 ):
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _update(olivia, scheme, **overrides)
 
     assert (exc.value.field, exc.value.message) == (field, message)
@@ -223,7 +223,7 @@ def test_a_bad_criterion_is_refused_at_its_row(olivia, scheme, index, item, fiel
     criteria = _criteria(scheme)
     criteria[index] = CriterionInput(pk=criteria[index].pk, name=item.name, max_points=item.max_points)
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _update(olivia, scheme, criteria=criteria)
 
     assert (exc.value.field, exc.value.message) == (field, message)
@@ -247,7 +247,7 @@ def test_a_frozen_scheme_is_refused(olivia, scheme, how):
     else:
         Committee.objects.filter(round_id=scheme.round_id).update(state=CommitteeState.SCORING)
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _update(olivia, scheme, onsite_max=Decimal("50"))
 
     assert exc.value.message == "评分已开始，评分方案已冻结，不能再修改。"
@@ -262,7 +262,7 @@ def test_a_criterion_of_another_scheme_is_refused(olivia, scheme, bob):
     foreign = Criterion.objects.filter(scheme__round=round_b).first()
     criteria = [*_criteria(scheme), CriterionInput(pk=foreign.pk, name="外来", max_points=Decimal("5"))]
 
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(DomainError) as exc:
         _update(olivia, scheme, criteria=criteria)
 
     assert exc.value.message == "评分项已被他人修改，请刷新页面后重试。"

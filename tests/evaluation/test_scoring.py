@@ -12,8 +12,8 @@ import pytest
 
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scoring import (
     criterion_field,
     points_error,
@@ -173,7 +173,7 @@ def test_only_the_chair_opens_scoring(olivia, alice, who):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
     actor = s.experts[0] if who == "expert" else olivia
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=actor, round_=s.round_, now=OPENED)
 
     assert refused.value.message == "只有评审委员会主任可以开始评分。"
@@ -186,7 +186,7 @@ def test_a_chair_of_another_committee_cannot_open_this_one(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
     other_chair, _ = make_expert_user("chair2", role=Role.CHAIR)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=other_chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == "只有评审委员会主任可以开始评分。"
@@ -195,7 +195,7 @@ def test_a_chair_of_another_committee_cannot_open_this_one(olivia, alice):
 def test_scoring_opens_once(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=SUBMITTED)
 
     assert refused.value.message == "评审委员会当前为“评分中”，不能再次开始评分。"
@@ -208,7 +208,7 @@ def test_scoring_opens_only_in_the_evaluation_stage(olivia, alice):
     # The committee may be formed while the round is still in review; it scores only once evaluation began.
     Round.objects.filter(pk=s.round_.pk).update(state=RoundState.REVIEW)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == "批次当前为“资格审查”，不在评审阶段，不能开始评分。"
@@ -218,7 +218,7 @@ def test_scoring_needs_members(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
     CommitteeMember.objects.filter(committee=s.committee).delete()
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == "评审委员会还没有委员，不能开始评分。"
@@ -228,7 +228,7 @@ def test_scoring_needs_a_qualified_candidate(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1, open_scoring=False)
     s.applications[0].__class__.objects.filter(pk=s.applications[0].pk).update(state="not_qualified")
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == "本批次没有资格审查合格的候选人，不能开始评分。"
@@ -238,7 +238,7 @@ def test_scoring_does_not_open_while_a_candidate_has_nobody_to_score_them(olivia
     s = scoring_setup(olivia, [alice, bob], n=2, open_scoring=False)
     Committee.objects.filter(pk=s.committee.pk).update(assignment_mode=AssignmentMode.BY_GROUP)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == (
@@ -257,7 +257,7 @@ def test_scoring_does_not_open_while_the_committee_has_problems(olivia, alice):
     gone.save(update_fields=["active"])
     CommitteeMember.objects.create(committee=s.committee, expert=make_expert("专家4"))
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         scoring_open(actor=s.chair, round_=s.round_, now=OPENED)
 
     assert refused.value.message == (
@@ -322,7 +322,7 @@ def test_a_bad_value_refuses_the_whole_save_and_names_its_field(olivia, alice):
     sheet = s.sheet(expert, s.applications[0])
     ethics, skill, *_ = s.criteria
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=expert, sheet=sheet, points={ethics.pk: "8", skill.pk: "31"})
 
     assert refused.value.message == "“技能水平”的得分须在0至30分之间。"
@@ -335,7 +335,7 @@ def test_on_site_points_are_checked_against_the_on_site_maximum(olivia, alice):
     expert = s.experts[0]
     sheet = s.sheet(expert, s.applications[0], ONSITE)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=expert, sheet=sheet, points={None: "100.5"})
     assert (refused.value.message, refused.value.field) == (
         "“现场技能考查”的得分须在0至100分之间。",
@@ -352,7 +352,7 @@ def test_a_criterion_of_another_scheme_is_refused(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
     expert = s.experts[0]
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=expert, sheet=s.sheet(expert, s.applications[0]), points={None: "5"})
 
     assert refused.value.message == "评分项不属于本批次的评分方案。"
@@ -363,10 +363,10 @@ def test_nobody_fills_in_another_experts_sheet(olivia, alice):
     theirs = s.sheet(s.experts[1], s.applications[0])
 
     for actor in (s.experts[0], s.chair):
-        with pytest.raises(EvaluationError) as refused:
+        with pytest.raises(DomainError) as refused:
             sheet_save(actor=actor, sheet=theirs, points=s.points())
         assert refused.value.message == "只能填写本人的评分表。"
-        with pytest.raises(EvaluationError) as refused:
+        with pytest.raises(DomainError) as refused:
             sheet_submit(actor=actor, sheet=theirs, now=SUBMITTED)
         assert refused.value.message == "只能填写本人的评分表。"
     assert Score.objects.filter(sheet=theirs).count() == 0
@@ -400,7 +400,7 @@ def test_submit_locks_the_sheet_with_its_exact_total(olivia, alice):
         "total": "84.00",
         "scores": dict(zip(ids, ["8.50", "27.00", "20.00", "16.50", "12.00"], strict=True)),
     }
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=expert, sheet=sheet, points={s.criteria[0].pk: "1"})
     assert refused.value.message == "评分表已提交，不能修改。如需更正，请联系评审委员会主任退回重评。"
 
@@ -412,7 +412,7 @@ def test_a_sheet_with_blank_criteria_is_not_submitted(olivia, alice):
     ethics, _skill, innovation, *_ = s.criteria
     sheet_save(actor=expert, sheet=sheet, points={ethics.pk: "8", innovation.pk: "20"})
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_submit(actor=expert, sheet=sheet, now=SUBMITTED)
 
     assert refused.value.message == "尚有评分项未填写：技能水平、传技带徒、业绩贡献。填写完整后才能提交。"
@@ -428,7 +428,7 @@ def test_a_sheet_is_submitted_once(olivia, alice):
     sheet_save(actor=expert, sheet=sheet, points=s.points())
     sheet_submit(actor=expert, sheet=sheet, now=SUBMITTED)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_submit(actor=expert, sheet=sheet, now=OPENED)
 
     assert refused.value.message == "评分表当前为“已提交”，不能重复提交。"
@@ -442,7 +442,7 @@ def test_the_on_site_sheet_is_submitted_with_its_one_score(olivia, alice):
     expert = s.experts[0]
     sheet = s.sheet(expert, s.applications[0], ONSITE)
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_submit(actor=expert, sheet=sheet, now=SUBMITTED)
     assert refused.value.message == "尚有评分项未填写：现场技能考查。填写完整后才能提交。"
 
@@ -465,7 +465,7 @@ def test_an_expert_absent_from_the_on_site_assessment_marks_the_sheet_absent(oli
     assert Score.objects.filter(sheet=sheet).count() == 0
     record = AuditRecord.objects.get(action="sheet.submit")
     assert (record.object_id, record.after) == (str(sheet.pk), {"state": "absent", "part": "onsite"})
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_save(actor=expert, sheet=sheet, points={None: "60"})
     assert (
         refused.value.message == "该评分表已标记为未到场，不能修改。如需更正，请联系评审委员会主任退回重评。"
@@ -476,7 +476,7 @@ def test_only_the_on_site_sheet_can_be_marked_absent(olivia, alice):
     s = scoring_setup(olivia, [alice], n=1)
     expert = s.experts[0]
 
-    with pytest.raises(EvaluationError) as refused:
+    with pytest.raises(DomainError) as refused:
         sheet_mark_absent(actor=expert, sheet=s.sheet(expert, s.applications[0]))
 
     assert refused.value.message == "只有现场技能考查评分表可以标记未到场。"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from chieftech.audit.models import AuditRecord
-from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.scoring import sheet_save, sheet_submit
 from chieftech.evaluation.models import ScoreSheet
 from tests.evaluation.test_scoring import SUBMITTED, scoring_setup
@@ -22,7 +22,7 @@ def _at_once(actions) -> list[str]:
         barrier.wait()
         try:
             outcomes.append(action())
-        except EvaluationError as exc:
+        except DomainError as exc:
             outcomes.append(exc.message)
         finally:
             connection.close()

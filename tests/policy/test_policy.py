@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from chieftech.audit.models import AuditRecord
-from chieftech.policy.domain import PolicyError, policy_expiry_warnings, policy_in_force, policy_register
+from chieftech.core.errors import DomainError
+from chieftech.policy.domain import policy_expiry_warnings, policy_in_force, policy_register
 from chieftech.policy.models import Authority, PolicyVersion, SkillLevel, Town
 from tests.factories import huancui
 
@@ -91,8 +92,9 @@ def test_policy_in_force_inside_and_on_both_boundary_days(db):
 
 
 def test_no_policy_before_the_first_version(db):
-    with pytest.raises(PolicyError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_in_force(authority=huancui(), on=date(2022, 11, 30))
+    assert exc.value.code == "no_policy"
     assert str(exc.value) == (
         "2022年11月30日没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
         "请系统管理员登记覆盖该日期的政策版本。"
@@ -100,7 +102,7 @@ def test_no_policy_before_the_first_version(db):
 
 
 def test_no_policy_after_the_validity_ends(db):
-    with pytest.raises(PolicyError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_in_force(authority=huancui(), on=date(2027, 12, 1))
     assert str(exc.value) == (
         "2027年12月1日没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"

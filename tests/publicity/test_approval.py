@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from chieftech.audit.models import AuditRecord
 from chieftech.certificates.models import Certificate
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
 from chieftech.evaluation.models import CommitteeState, ProposedList
 from chieftech.publicity.domain.approval import (
@@ -16,7 +17,6 @@ from chieftech.publicity.domain.approval import (
     roster_publish,
 )
 from chieftech.publicity.domain.current import round_current_decision, round_earlier_decisions
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision, Notice
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import ApplicationState, RoundState
@@ -221,7 +221,7 @@ def test_an_incomplete_decision_is_refused_at_its_field(staged, leo, kwargs, fie
     round_, _ = staged
     kwargs = {"outcome": Outcome.APPROVE, **kwargs}
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(leo, round_, **kwargs)
 
     assert (refused.value.field, refused.value.message) == (field, message)
@@ -243,10 +243,10 @@ def test_removals_are_refused_for_people_not_on_the_list_for_everyone_and_withou
         (dict(removed=[proposed[0]]), "note", "取消部分人选须在说明中写明理由。"),
     ]
     for kwargs, field, message in cases:
-        with pytest.raises(PublicityError) as refused:
+        with pytest.raises(DomainError) as refused:
             decide(leo, round_, Outcome.APPROVE_WITH_REMOVALS, **kwargs)
         assert (refused.value.field, refused.value.message) == (field, message)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(leo, round_, Outcome.APPROVE, removed=[proposed[0]])
     assert refused.value.message == "只有“部分同意”时才能选择取消的人选。"
     assert states(proposed) == [ApplicationState.PROPOSED] * 3
@@ -256,7 +256,7 @@ def test_removals_are_refused_for_people_not_on_the_list_for_everyone_and_withou
 def test_the_leadership_decides_only_once_the_notice_has_finished(olivia, alice, leo):
     round_, _ = make_notice_stage_round(olivia, [alice], n=2)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(leo, round_)
 
     assert refused.value.message == "批次当前为“考察公示”，不能审定。须在“审定审批”阶段办理。"
@@ -266,7 +266,7 @@ def test_an_approving_decision_cannot_be_made_twice(staged, leo):
     round_, _ = staged
     decide(leo, round_)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(leo, round_, Outcome.REJECT, note="改变主意")
 
     assert refused.value.message == "领导小组已于2026年12月29日审定，不能重复审定。"
@@ -329,12 +329,12 @@ def test_government_approval_approves_starts_the_terms_and_issues_certificates(s
 
 def test_government_approval_waits_for_an_approving_decision(staged, leo, gina):
     round_, _ = staged
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         approve(gina, round_)
     assert refused.value.message == "领导小组审定同意后，方可登记区政府批准。"
 
     decide(leo, round_, Outcome.REJECT, note="请重新评审。")
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         approve(gina, round_)
     assert refused.value.message == "批次当前为“专家评审”，不能登记区政府批准。须在“审定审批”阶段办理。"
     assert not GovernmentApproval.objects.exists()
@@ -356,7 +356,7 @@ def test_a_document_number_without_year_brackets_and_号_is_refused_at_its_field
     round_, proposed = staged
     decide(leo, round_)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         approve(gina, round_, document_number=number)
 
     assert refused.value.field == "document_number"
@@ -390,7 +390,7 @@ def test_the_approval_date_must_match_the_document_year_and_follow_the_meeting(s
         (dict(approved_on=date(2027, 1, 2)), "approved_on", "批准日期不能晚于今天。"),
     ]
     for kwargs, field, message in cases:
-        with pytest.raises(PublicityError) as refused:
+        with pytest.raises(DomainError) as refused:
             approve(gina, round_, **kwargs)
         assert (refused.value.field, refused.value.message) == (field, message)
     assert not GovernmentApproval.objects.exists()
@@ -407,7 +407,7 @@ def test_a_document_number_used_by_another_round_is_refused_and_nothing_is_half_
     approve(gina, first)
     decide(leo, second)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         approve(gina, second)
 
     assert (refused.value.field, refused.value.message) == (
@@ -456,7 +456,7 @@ def test_the_officer_publishes_the_roster(staged, olivia, leo, gina, alice, bob)
 def test_the_roster_is_published_only_after_the_government_approved_and_only_once(staged, olivia, leo, gina):
     round_, _ = staged
     decide(leo, round_)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         roster_publish(actor=olivia, round_=round_, now=PUBLISHED_AT)
     assert refused.value.message == "区政府批准后，方可发文公布名单。"
 
@@ -466,6 +466,6 @@ def test_the_roster_is_published_only_after_the_government_approved_and_only_onc
     assert str(refused.value) == "只有本机关的人社局经办人可以发文公布名单。"
 
     roster_publish(actor=olivia, round_=round_, now=PUBLISHED_AT)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         roster_publish(actor=olivia, round_=round_, now=PUBLISHED_AT)
     assert refused.value.message == "批次当前为“已发文公布”，不能发文公布。须在“审定审批”阶段办理。"

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
 from chieftech.policy.calendar import CalendarDataMissing
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
     cn_number,
     notice_finish,
@@ -30,7 +30,6 @@ from chieftech.publicity.domain.notice import (
 )
 from chieftech.publicity.domain.objections import objection_decide, objection_file
 from chieftech.publicity.models import Notice
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import RoundState
 from tests.factories import SHANGHAI, make_enterprise
 from tests.publicity.factories import make_notice_stage_round
@@ -144,7 +143,7 @@ def test_a_year_without_a_holiday_schedule_is_an_error_never_a_guess(policy, oli
         notice_period(starts_on=date(2027, 3, 1), policy=policy)
     round_, _ = make_notice_stage_round(olivia, [alice, bob], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_prepare(actor=olivia, round_=round_, starts_on=date(2027, 3, 1), now=PREPARED_AT)
 
     assert refused.value.message == "缺少2027年的节假日安排：请系统管理员先录入2027年的放假和调休安排。"
@@ -235,7 +234,7 @@ def test_preparing_is_refused_before_the_committee_confirmed_its_list(olivia, al
 
     evaluating, _ = make_evaluation_round(olivia, [alice], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_prepare(actor=olivia, round_=evaluating, starts_on=START, now=PREPARED_AT)
 
     assert refused.value.message == "批次当前为“专家评审”，不在考察公示阶段。"
@@ -243,12 +242,12 @@ def test_preparing_is_refused_before_the_committee_confirmed_its_list(olivia, al
 
 def test_preparing_is_refused_twice_or_in_the_past(olivia, alice, bob):
     round_, _ = make_notice_stage_round(olivia, [alice, bob], n=1)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 9, 18), now=PREPARED_AT)
     assert refused.value.message == "公示开始日期2026年9月18日已过，请选择今天或以后的日期。"
 
     notice_prepare(actor=olivia, round_=round_, starts_on=START, now=PREPARED_AT)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_prepare(actor=olivia, round_=round_, starts_on=START, now=PREPARED_AT)
     assert refused.value.message == "本批次已有考察公示，请在原公示上修改。"
 
@@ -288,7 +287,7 @@ def test_a_text_that_does_not_name_the_period_cannot_be_published(olivia, alice,
     _, notice, _ = prepared_notice(olivia, [alice, bob], n=1)
     notice = notice_update(actor=olivia, notice=notice, body="现将建议人选名单予以公示。", now=PREPARED_AT)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_publish(actor=olivia, notice=notice, now=PREPARED_AT)
 
     assert refused.value.message == (
@@ -308,7 +307,7 @@ def test_publishing_puts_the_notice_up_and_asks_applying_enterprises_to_post_it(
     assert actions(notice) == ["notice.prepare", "notice.publish"]
     notes = Notification.objects.filter(subject="考察公示已发布：关于2026年度环翠区首席技师建议人选的公示")
     assert sorted(n.user.username for n in notes) == ["alice", "bob"]
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_update(actor=olivia, notice=notice, title="改标题", now=PREPARED_AT)
     assert refused.value.message == "公示发布后不能再修改。"
 
@@ -316,7 +315,7 @@ def test_publishing_puts_the_notice_up_and_asks_applying_enterprises_to_post_it(
 def test_a_notice_whose_start_has_passed_is_not_published(olivia, alice, bob):
     _, notice, _ = prepared_notice(olivia, [alice, bob], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_publish(actor=olivia, notice=notice, now=datetime(2026, 9, 25, 9, 0, tzinfo=SHANGHAI))
 
     assert (
@@ -343,7 +342,7 @@ def test_the_notice_runs_from_its_first_day_to_the_end_of_its_last_day_shanghai_
 def test_the_round_cannot_move_on_before_the_period_ends(olivia, alice, bob):
     round_, _notice, _ = published_notice(olivia, [alice, bob], n=2)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_finish(actor=olivia, round_=round_, now=LAST_INSTANT)
 
     assert (
@@ -362,12 +361,12 @@ def test_the_round_cannot_move_on_while_objections_are_open(olivia, alice, bob):
     handled = file_objection(notice, first, ip="203.0.113.9")
     decide(olivia, handled, upheld=False)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_finish(actor=olivia, round_=round_, now=NEXT_DAY)
     assert refused.value.message == "还有2件异议尚未作出处理结论，全部处理后方可结束公示。"
 
     decide(olivia, investigated, upheld=False)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_finish(actor=olivia, round_=round_, now=NEXT_DAY)
     assert refused.value.message == "还有1件异议尚未作出处理结论，全部处理后方可结束公示。"
 
@@ -390,7 +389,7 @@ def test_finishing_a_notice_with_no_objections_sends_the_list_to_the_leadership(
     assert list(Notification.objects.filter(user=leo).values_list("subject", flat=True)) == [
         "2026年度环翠区首席技师选拔：建议人选名单公示期满，请审定"
     ]
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_finish(actor=olivia, round_=round_, now=NEXT_DAY)
     assert refused.value.message == "本批次的考察公示已经结束。"
 
@@ -398,7 +397,7 @@ def test_finishing_a_notice_with_no_objections_sends_the_list_to_the_leadership(
 def test_an_unpublished_notice_cannot_be_finished(olivia, alice, bob):
     round_, _notice, _ = prepared_notice(olivia, [alice, bob], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_finish(actor=olivia, round_=round_, now=NEXT_DAY)
 
     assert refused.value.message == "本批次的考察公示尚未发布。"

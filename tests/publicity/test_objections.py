@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import notice_table
 from chieftech.publicity.domain.objections import (
     RECEIPT_ALPHABET,
@@ -57,7 +57,7 @@ def test_an_objection_at_23_59_59_on_the_last_day_is_accepted(running):
 def test_an_objection_at_midnight_after_the_last_day_is_refused_naming_the_period(running):
     _, notice, entries = running
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[0], now=NEXT_DAY)
 
     assert refused.value.message == "公示期为2026年9月24日至2026年10月8日，当前不在公示期内，不能提交异议。"
@@ -67,7 +67,7 @@ def test_an_objection_at_midnight_after_the_last_day_is_refused_naming_the_perio
 def test_an_objection_before_the_first_day_is_refused(running):
     _, notice, entries = running
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[0], now=datetime(2026, 9, 23, 23, 59, 59, tzinfo=SHANGHAI))
 
     assert refused.value.message == "公示期为2026年9月24日至2026年10月8日，当前不在公示期内，不能提交异议。"
@@ -79,7 +79,7 @@ def test_a_draft_or_closed_notice_takes_no_objection(olivia, alice, bob):
 
     _, draft, _ = prepared_notice(olivia, [alice, bob], n=1)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(draft, draft.entries.get(), now=DURING)
 
     assert refused.value.message == "公示期为2026年9月24日至2026年10月8日，当前不在公示期内，不能提交异议。"
@@ -106,7 +106,7 @@ def test_a_draft_or_closed_notice_takes_no_objection(olivia, alice, bob):
 def test_a_named_objection_with_a_valid_phone_and_facts_is_required(running, fields, field, message):
     _, notice, entries = running
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[0], **fields)
 
     assert (refused.value.field, refused.value.message) == (field, message)
@@ -150,7 +150,7 @@ def test_evidence_files_are_kept_under_random_names(running):
 def test_a_bad_evidence_file_is_refused_and_nothing_is_saved(running, name, content, message):
     _, notice, entries = running
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[0], files=[("好的.pdf", PDF_BYTES), (name, content)])
 
     assert (refused.value.field, refused.value.message) == ("files", message)
@@ -163,7 +163,7 @@ def test_filing_is_limited_per_address_and_hour(running, settings):
     file_objection(notice, entries[0], ip="198.51.100.4", now=DURING)
     file_objection(notice, entries[1], ip="198.51.100.4", now=DURING.replace(minute=10))
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[2], ip="198.51.100.4", now=DURING.replace(minute=50))
 
     assert (
@@ -174,7 +174,7 @@ def test_filing_is_limited_per_address_and_hour(running, settings):
     # Another address is not held back. The hour slides (chieftech.core.ratelimit): just after 11:00 the two
     # filings of 10:00-10:10 still count almost fully; by half past, enough of them has slid out.
     file_objection(notice, entries[2], ip="198.51.100.5", now=DURING.replace(minute=50))
-    with pytest.raises(PublicityError):
+    with pytest.raises(DomainError):
         file_objection(notice, entries[2], ip="198.51.100.4", now=DURING.replace(hour=11, minute=1))
     file_objection(notice, entries[2], ip="198.51.100.4", now=DURING.replace(hour=11, minute=31))
     assert Objection.objects.count() == 4
@@ -187,7 +187,7 @@ def test_a_filing_refused_while_saving_gives_its_place_in_the_limit_back(running
     decide(olivia, file_objection(notice, entries[0], ip="203.0.113.30"), upheld=True)
 
     # The page was loaded before the candidate was removed: refused under the row lock, after counting.
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, stale, ip="198.51.100.4", now=DURING.replace(minute=5))
     assert refused.value.message == "该人选已被取消，不再接受对其的异议。"
 
@@ -305,7 +305,7 @@ def test_a_removed_candidate_takes_no_further_objections_and_a_second_upheld_fin
     second = file_objection(notice, entries[0], ip="203.0.113.20")
     decide(olivia, first, upheld=True)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         file_objection(notice, entries[0], ip="203.0.113.21")
     assert (refused.value.field, refused.value.message) == ("entry", "该人选已被取消，不再接受对其的异议。")
 
@@ -329,7 +329,7 @@ def test_a_finding_needs_reasons_and_a_reply_and_is_final(running, olivia):
     _, notice, entries = running
     objection = file_objection(notice, entries[0])
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         objection_decide(
             actor=olivia, objection=objection, upheld=True, reason=" ", public_reply="答复", now=DURING
         )
@@ -337,7 +337,7 @@ def test_a_finding_needs_reasons_and_a_reply_and_is_final(running, olivia):
         "reason",
         "请填写处理结论的理由（调查核实的事实和依据）。",
     )
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         objection_decide(
             actor=olivia, objection=objection, upheld=True, reason="理由", public_reply="", now=DURING
         )
@@ -347,10 +347,10 @@ def test_a_finding_needs_reasons_and_a_reply_and_is_final(running, olivia):
     )
 
     decide(olivia, objection, upheld=False)
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(olivia, objection, upheld=True)
     assert refused.value.message == "该异议已作出处理结论（异议不成立），不能再更改。"
-    with pytest.raises(PublicityError):
+    with pytest.raises(DomainError):
         objection_investigate(actor=olivia, objection=objection, notes="补充", now=DURING)
     objection.refresh_from_db()
     assert objection.state == Objection.State.NOT_UPHELD

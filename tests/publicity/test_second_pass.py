@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.results import proposed_list_confirm
 from chieftech.evaluation.models import CommitteeState
 from chieftech.policy.models import CalendarDay, CalendarYear
@@ -18,7 +19,6 @@ from chieftech.publicity.domain.current import (
     round_earlier_decisions,
     round_earlier_notices,
 )
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import notice_finish, notice_prepare, notice_publish
 from chieftech.publicity.domain.objections import objection_file
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
@@ -223,7 +223,7 @@ def test_a_second_notice_is_refused_while_the_first_is_open_and_the_database_hol
     round_, _, _ = notice_stage
     notice = notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 12, 21), now=AFTER_DEADLINE)
 
-    with pytest.raises(PublicityError) as refused:
+    with pytest.raises(DomainError) as refused:
         notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 12, 22), now=AFTER_DEADLINE)
     assert refused.value.message == "本批次已有考察公示，请在原公示上修改。"
 

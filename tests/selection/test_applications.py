@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.selection.domain.applications import (
     application_submit,
     application_update,
     application_withdraw,
 )
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ReviewDecision
@@ -35,7 +35,7 @@ def test_submission_at_the_last_second_of_the_deadline_day_is_accepted(alice, ro
 
 def test_submission_one_second_after_the_deadline_is_refused_with_the_deadline(alice, round_):
     application = make_application(alice, round_)
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         application_submit(actor=alice, application=application, now=LAST_SECOND + timedelta(seconds=1))
     assert refused.value.message == "申报已于2026年12月15日24时截止，不能再提交。"
     application.refresh_from_db()
@@ -44,7 +44,7 @@ def test_submission_one_second_after_the_deadline_is_refused_with_the_deadline(a
 
 def test_a_second_application_for_the_same_id_number_is_refused(alice, bob, round_):
     make_application(alice, round_)
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         make_application(bob, round_)
     assert refused.value.field == "id_number"
     assert (
@@ -56,7 +56,7 @@ def test_a_second_application_for_the_same_id_number_is_refused(alice, bob, roun
 
 def test_submit_needs_the_enterprise_notice(alice, round_):
     application = make_application(alice, round_, enterprise_notice_outcome="")
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         application_submit(actor=alice, application=application, now=IN_WINDOW)
     assert "推荐人选须经单位公示后上报" in refused.value.message
     assert AuditRecord.objects.filter(action="application.submit").count() == 0
@@ -64,9 +64,9 @@ def test_submit_needs_the_enterprise_notice(alice, round_):
 
 def test_another_enterprise_cannot_submit_or_edit(alice, bob, round_):
     application = make_application(alice, round_)
-    with pytest.raises(SelectionError):
+    with pytest.raises(DomainError):
         application_submit(actor=bob, application=application, now=IN_WINDOW)
-    with pytest.raises(SelectionError):
+    with pytest.raises(DomainError):
         application_update(actor=bob, application=application, data={"name": "篡改"})
     application.refresh_from_db()
     assert (application.state, application.name) == ("draft", "王建国")
@@ -106,7 +106,7 @@ def test_return_correct_resubmit_then_qualify_keeps_the_history(alice, olivia, r
 def test_each_decision_that_needs_a_reason_refuses_without_one(alice, olivia, round_):
     application = make_application(alice, round_, submit=True)
     for outcome in ("not_qualified", "returned", "fraud"):
-        with pytest.raises(SelectionError) as refused:
+        with pytest.raises(DomainError) as refused:
             review_decide(actor=olivia, application=application, outcome=outcome, reason="  ", now=IN_WINDOW)
         assert refused.value.field == "reason"
     application.refresh_from_db()
@@ -126,7 +126,7 @@ def test_not_qualified_with_reason(alice, olivia, round_):
 
 def test_a_senior_worker_cannot_be_qualified(alice, olivia, round_):
     application = make_application(alice, round_, submit=True, level=4)
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         review_decide(actor=olivia, application=application, outcome="qualified", now=IN_WINDOW)
     assert refused.value.message == "以下条件判定为不符合，不能认定资格审查通过：具有技师以上职业资格。"
 
@@ -136,14 +136,14 @@ def test_fraud_bars_the_id_number_from_the_round(alice, bob, olivia, round_):
     review_decide(
         actor=olivia, application=application, outcome="fraud", reason="技师证书系伪造。", now=IN_WINDOW
     )
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         make_application(bob, round_)
     assert refused.value.message == "该身份证号码因申报材料弄虚作假，已被取消本批次申报资格，不能再次申报。"
 
 
 def test_withdrawal_needs_a_reason_and_frees_the_id_number(alice, round_):
     application = make_application(alice, round_, submit=True)
-    with pytest.raises(SelectionError):
+    with pytest.raises(DomainError):
         application_withdraw(actor=alice, application=application, reason="")
     application_withdraw(actor=alice, application=application, reason="本人调离一线岗位。")
     application.refresh_from_db()
@@ -155,12 +155,12 @@ def test_withdrawal_needs_a_reason_and_frees_the_id_number(alice, round_):
 def test_no_withdrawal_after_the_decision(alice, olivia, round_):
     application = make_application(alice, round_, submit=True)
     review_decide(actor=olivia, application=application, outcome="qualified", now=IN_WINDOW)
-    with pytest.raises(SelectionError):
+    with pytest.raises(DomainError):
         application_withdraw(actor=alice, application=application, reason="改变主意")
 
 
 def test_review_starts_only_after_the_deadline(olivia, round_):
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         round_transition(actor=olivia, round_=round_, to_state="review", now=LAST_SECOND)
     assert refused.value.message == "申报截止时间为2026年12月15日24时，截止后方可开始资格审查。"
     round_transition(actor=olivia, round_=round_, to_state="review", now=LAST_SECOND + timedelta(seconds=1))

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.selection.domain.applications import application_submit
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import Application
 from tests.factories import IN_WINDOW, make_application, make_round
 
@@ -25,7 +25,7 @@ def test_two_simultaneous_submits_make_one_submission(alice, olivia):
         try:
             application_submit(actor=alice, application=copy, now=IN_WINDOW)
             outcomes.append("submitted")
-        except SelectionError as exc:
+        except DomainError as exc:
             outcomes.append(exc.message)
         finally:
             connection.close()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.pii import pii_hash
 from chieftech.policy.models import PolicyVersion
 from chieftech.selection.domain.applications import (
@@ -18,7 +19,6 @@ from chieftech.selection.domain.applications import (
     application_update,
     application_withdraw,
 )
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.rounds import call_text_render, round_create
 from chieftech.selection.models import Application, ReviewDecision, Round
 from tests.factories import (
@@ -617,7 +617,7 @@ def test_fraud_needs_a_reason_and_bars_the_id_number_from_the_round(officer_clie
     submitted.refresh_from_db()
     assert submitted.state == "fraud"
     assert AuditRecord.objects.get(action="application.fraud").reason == "技师证书系伪造。"
-    with pytest.raises(SelectionError) as refused:
+    with pytest.raises(DomainError) as refused:
         application_create(
             actor=bob,
             round_=submitted.round,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.tenure.domain.showcase import PhotoUpload, tenure_showcase_update
 from chieftech.tenure.models import Tenure, TenureStatus
 from tests.factories import PASSWORD, PDF_BYTES, PNG_BYTES, make_user
@@ -122,12 +122,12 @@ def test_saving_without_a_change_writes_no_audit_record(olivia, tenure):
 
 
 def test_consent_needs_a_summary_and_a_term_that_holds_the_title(olivia, alice, tenure):
-    with pytest.raises(SelectionError) as missing:
+    with pytest.raises(DomainError) as missing:
         tenure_showcase_update(actor=olivia, tenure=tenure, consent=True, summary="  ")
     assert (missing.value.field, missing.value.message) == ("summary", "同意展示的，须填写公开的事迹简介。")
 
     Tenure.objects.filter(pk=tenure.pk).update(status=TenureStatus.REVOKED)
-    with pytest.raises(SelectionError) as revoked:
+    with pytest.raises(DomainError) as revoked:
         tenure_showcase_update(actor=olivia, tenure=tenure, consent=True, summary=SUMMARY)
     assert (revoked.value.field, revoked.value.message) == (
         "consent",

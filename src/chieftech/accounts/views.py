@@ -42,15 +42,10 @@ from chieftech.accounts.selectors import (
     user_search,
     users_manageable_by,
 )
+from chieftech.core.badges import badge_css
 from chieftech.core.permissions import capability_required, login_only, public
 
 PAGE_SIZE = 20
-STATUS_CSS = {
-    Enterprise.Status.ACTIVE: "status-ok",
-    Enterprise.Status.PENDING: "status-warn",
-    Enterprise.Status.REFUSED: "status-bad",
-    Enterprise.Status.SUSPENDED: "status-bad",
-}
 ENTERPRISE_FIELDS = [
     "name",
     "uscc",
@@ -248,7 +243,7 @@ def enterprise_list(request):
             "industry": e.get_industry_display(),
             "focus": e.get_industry_focus_display(),
             "status": e.get_status_display(),
-            "status_css": STATUS_CSS[e.status],
+            "status_css": badge_css("enterprise", e.status),
             "n_users": e.n_users,
         }
         for e in page
@@ -275,7 +270,7 @@ def _enterprise_page(request, enterprise: Enterprise, *, revealed_phone: str = "
     ]
     context = {
         "enterprise": enterprise,
-        "status_css": STATUS_CSS[enterprise.status],
+        "status_css": badge_css("enterprise", enterprise.status),
         "users": users,
         "can_manage": can_manage,
         "can_reveal": user.has_perm("accounts.reveal_personal_data"),

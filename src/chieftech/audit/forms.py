@@ -1,6 +1,7 @@
 from django import forms
 
 from chieftech.audit.domain import AuditFilter
+from chieftech.core.widgets import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -10,12 +11,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人（用户名）", required=False, max_length=150)
     object_type = forms.ChoiceField(label="对象类型", required=False)
     object_id = forms.CharField(label="对象ID", required=False, max_length=64)
-    date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
     q = forms.CharField(label="关键词（对象或理由）", required=False, max_length=100)
 
     def __init__(self, *args, actions: list[str], object_types: list[str], **kwargs):

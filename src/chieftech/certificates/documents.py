@@ -6,7 +6,6 @@ no photo and no ID number is printed: whoever holds the paper can check it at th
 
 import itertools
 from collections.abc import Iterable
-from datetime import date
 from io import BytesIO
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.dates import date_zh
 from chieftech.core.pdf import FONT_NAME, markup, register_cjk_font
 
 PAGE = landscape(A4)
@@ -38,10 +38,6 @@ CERTIFICATE_RELATED = (
     "tenure__application__round__government_approval",
     "tenure__enterprise",
 )
-
-
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -146,7 +142,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
         ("姓　　名", application.name),
         ("工作单位", tenure.enterprise.name),
         ("职业（工种）", application.occupation),
-        ("管 理 期", f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"),
+        ("管 理 期", f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"),
         ("批准文号", approval.document_number if approval else ""),
     ]
     canvas.setFont(FONT_NAME, 13)
@@ -162,7 +158,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     canvas.setFont(FONT_NAME, 15)
     canvas.drawRightString(right, 44 * mm, settings.SITE_AUTHORITY)
     canvas.setFont(FONT_NAME, 13)
-    canvas.drawRightString(right - 14 * mm, 35 * mm, _cn(certificate.issued_on))
+    canvas.drawRightString(right - 14 * mm, 35 * mm, date_zh(certificate.issued_on))
     canvas.saveState()
     canvas.setStrokeColor(colors.HexColor("#C9A0A0"))
     canvas.setDash(2, 2)

@@ -16,9 +16,10 @@ from django.utils import timezone
 import chieftech.certificates.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.models import Certificate
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import PolicyVersion
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import Round
 from chieftech.tenure.models import Tenure, TenureStatus
 
@@ -27,10 +28,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 CODE_ATTEMPTS = 20
 CERTIFICATE_FIELDS = ["tenure", "number", "verification_code", "issued_on", "issued_by"]
-
-
-class CertificateError(SelectionError):
-    """A refused certificate action, with a Chinese message."""
 
 
 def verification_code_new() -> str:
@@ -68,9 +65,11 @@ def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
             .get(pk=tenure.pk)
         )
         if Certificate.objects.filter(tenure=tenure).exists():
-            raise CertificateError(f"{tenure.application.name}的证书已经颁发，不能重复颁发。")
+            raise DomainError(
+                f"{tenure.application.name}的证书已经颁发，不能重复颁发。", code="already_issued"
+            )
         if tenure.status == TenureStatus.REVOKED:
-            raise CertificateError(f"{tenure.application.name}已被取消资格，不能颁发证书。")
+            raise DomainError(f"{tenure.application.name}已被取消资格，不能颁发证书。", code="revoked")
         policy = tenure.policy
         # Numbers are drawn one at a time per prefix: the policy rows sharing the prefix serialise issuers.
         list(PolicyVersion.objects.select_for_update().filter(certificate_prefix=policy.certificate_prefix))
@@ -125,10 +124,6 @@ EXPIRED = "expired"
 REVOKED = "revoked"
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def certificate_status(certificate: Certificate, today: date) -> CertificateStatus:
     """The certificate's status on `today`, most final first.
 
@@ -147,19 +142,21 @@ def certificate_status(certificate: Certificate, today: date) -> CertificateStat
             else timezone.localdate(certificate.withdrawn_at)
         )
         return CertificateStatus(
-            REVOKED, "已取消资格", "status-bad", f"自{_cn(when)}起取消资格，证书已收回。"
+            REVOKED, "已取消资格", "status-bad", f"自{date_zh(when)}起取消资格，证书已收回。"
         )
     if tenure.status == TenureStatus.NOT_RENEWED:
         return CertificateStatus(
-            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{_cn(tenure.status_since)}终止。"
+            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{date_zh(tenure.status_since)}终止。"
         )
     if tenure.status == TenureStatus.EXPIRED or tenure.ends_on < today:
-        return CertificateStatus(EXPIRED, "已期满", "status-bad", f"管理期已于{_cn(tenure.ends_on)}届满。")
+        return CertificateStatus(
+            EXPIRED, "已期满", "status-bad", f"管理期已于{date_zh(tenure.ends_on)}届满。"
+        )
     if tenure.status == TenureStatus.SUSPENDED:
         return CertificateStatus(
             SUSPENDED,
             "保留资格、停止待遇",
             "status-warn",
-            f"自{_cn(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
+            f"自{date_zh(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
         )
     return CertificateStatus(VALID, "有效", "status-ok")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, verification_code_normalise
 from chieftech.certificates.models import Certificate
+from chieftech.core.dates import date_zh, datetime_zh
 from chieftech.core.permissions import public, public_cached
 from chieftech.selection.models import Round, RoundState
 
@@ -31,10 +32,6 @@ PRIVATE_FIELDS = (
     "tenure__enterprise__contact_phone",
     "tenure__enterprise__address",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _plausible(code: str) -> bool:
@@ -87,7 +84,7 @@ def roster(request):
                     "occupation": application.occupation,
                     "number": certificate.number,
                     "url": f"{verify_prefix}{certificate.verification_code}/",
-                    "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}",
+                    "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
                     "status": status.label,
                     "status_css": status.css,
                 }
@@ -97,7 +94,7 @@ def roster(request):
             "title": r.title,
             "url": f"?round={r.pk}",
             "document_number": r.government_approval.document_number,
-            "published_on": _cn(timezone.localdate(r.government_approval.published_at)),
+            "published_on": date_zh(timezone.localdate(r.government_approval.published_at)),
         }
         for r in rounds
         if r is not current
@@ -106,7 +103,7 @@ def roster(request):
     if current is not None:
         approval = current.government_approval
         context["document_number"] = approval.document_number
-        context["published_on"] = _cn(timezone.localdate(approval.published_at))
+        context["published_on"] = date_zh(timezone.localdate(approval.published_at))
     return render(request, "certificates/roster.html", context)
 
 
@@ -137,10 +134,10 @@ def verify(request, code: str):
             ("证书编号", certificate.number),
             ("选拔批次", round_.title),
             ("批准文号", approval.document_number if approval else ""),
-            ("管理期", f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"),
-            ("发证日期", _cn(certificate.issued_on)),
+            ("管理期", f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"),
+            ("发证日期", date_zh(certificate.issued_on)),
         ],
-        "checked_at": f"{_cn(now.date())} {now:%H:%M}",
+        "checked_at": datetime_zh(now),
     }
     return render(request, "certificates/verify.html", context)
 

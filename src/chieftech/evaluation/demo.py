@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from chieftech.accounts.demo import STAFF
 from chieftech.accounts.models import User
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.committee import committee_form, expert_create
 from chieftech.evaluation.domain.scoring import (
     recusal_declare,
@@ -37,7 +38,7 @@ from chieftech.evaluation.domain.scoring import (
 )
 from chieftech.evaluation.models import Criterion, Expert, Recusal, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import Authority, SkillLevel
 from chieftech.selection.demo import demo_certificate_png, demo_id_number
 from chieftech.selection.domain.applications import application_create, application_submit
@@ -228,7 +229,7 @@ def load_demo(*, password: str, today: date | None = None) -> None:
     today = today or timezone.localdate()
     try:
         policy = policy_in_force(authority=Authority.objects.get(code="huancui"), on=today)
-    except PolicyError:
+    except DomainError:
         return  # no policy in force today: there is no round to demonstrate
     timeline = _timeline(today, policy)
     if timeline is None:

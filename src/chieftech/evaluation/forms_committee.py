@@ -1,7 +1,7 @@
 """Forms of the officer's committee pages: the expert pool, the committee, its groups, the scoring scheme.
 
 Forms parse input; the rules (who may sit, the chair's role, weights adding up to 100 %, half-point steps,
-the freeze when scoring opens) are the domain's and come back as EvaluationError beside their field.
+the freeze when scoring opens) are the domain's and come back as DomainError beside their field.
 """
 
 from decimal import Decimal
@@ -10,17 +10,11 @@ from django import forms
 from django.db.models import Q
 
 from chieftech.accounts.models import Enterprise, User
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.pii import mask_phone
 from chieftech.evaluation.domain.committee import SCORING_ROLES
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import CriterionInput
 from chieftech.evaluation.models import AssignmentMode, Expert
-from chieftech.selection.domain.errors import SelectionError
-
-
-def add_evaluation_error(form: forms.Form, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
 
 # --- The pool ---------------------------------------------------------------------------------------
 
@@ -234,11 +228,11 @@ def criteria_inputs(formset) -> tuple[list[CriterionInput], list[forms.Form]]:
     return inputs, sources
 
 
-def add_scheme_error(form: SchemeForm, sources: list[forms.Form], exc: EvaluationError) -> None:
+def add_scheme_error(form: SchemeForm, sources: list[forms.Form], exc: DomainError) -> None:
     """Put the domain's refusal beside its field: a scheme field, or a criterion's row ("criteria.2.name")."""
     field = exc.field or ""
     if field.startswith("criteria."):
         _prefix, index, name = field.split(".")
         sources[int(index)].add_error(name, exc.message)
     else:
-        add_evaluation_error(form, exc)
+        add_domain_error(form, exc)

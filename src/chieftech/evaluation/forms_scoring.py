@@ -1,7 +1,7 @@
 """Forms of the scoring pages: an expert's two sheets, a declared conflict, and the chair's reopen and close.
 
 The forms parse and check each value with the same rule as the domain (`points_error`), so every bad input is
-shown beside its own field at once; the domain checks again and its EvaluationError lands on the field it names.
+shown beside its own field at once; the domain checks again and its DomainError lands on the field it names.
 """
 
 from django import forms
@@ -13,7 +13,6 @@ from chieftech.evaluation.domain.scoring import (
     criterion_field,
     points_error,
 )
-from chieftech.selection.forms_officer import add_selection_error
 
 __all__ = [
     "CloseForm",
@@ -21,7 +20,6 @@ __all__ = [
     "OnsiteForm",
     "RecusalForm",
     "ReopenForm",
-    "add_selection_error",
 ]
 
 

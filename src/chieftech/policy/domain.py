@@ -13,6 +13,8 @@ from django.db import transaction
 
 import chieftech.policy.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion, SkillLevel
 
@@ -21,23 +23,17 @@ from chieftech.policy.models import Authority, CalendarDay, CalendarYear, Policy
 EXPIRY_WARNING_LEAD_DAYS = 180
 
 
-class PolicyError(Exception):
-    """A policy question has no answer (no version covers the date); str(exc) is the Chinese message."""
-
-
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def policy_in_force(*, authority: Authority, on: date) -> PolicyVersion:
-    """The authority's version whose validity includes `on` (both boundary days included)."""
+    """The authority's version whose validity includes `on` (both boundary days included); a DomainError with
+    code "no_policy" when none does."""
     version = PolicyVersion.objects.filter(
         authority=authority, valid_from__lte=on, valid_until__gte=on
     ).first()
     if version is None:
-        raise PolicyError(
-            f"{_cn_date(on)}没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
-            "请系统管理员登记覆盖该日期的政策版本。"
+        raise DomainError(
+            f"{date_zh(on)}没有有效的选拔管理政策：该日期不在任何已登记政策版本的有效期内，"
+            "请系统管理员登记覆盖该日期的政策版本。",
+            code="no_policy",
         )
     return version
 
@@ -172,7 +168,7 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
                 {
                     "valid_from": (
                         f"有效期与已登记的《{other.title}》（{other.document_number}，"
-                        f"{_cn_date(other.valid_from)}至{_cn_date(other.valid_until)}）重叠："
+                        f"{date_zh(other.valid_from)}至{date_zh(other.valid_until)}）重叠："
                         "同一日期只能有一个有效的政策版本。"
                     )
                 }
@@ -238,9 +234,9 @@ def _authority_expiry_warnings(versions: list[PolicyVersion], *, today: date) ->
     current = next((v for v in versions if v.valid_from <= today <= v.valid_until), None)
     if current is None:
         upcoming = next((v for v in versions if v.valid_from > today), None)
-        message = f"今天（{_cn_date(today)}）没有有效的选拔管理政策，不能开启新的选拔轮次。"
+        message = f"今天（{date_zh(today)}）没有有效的选拔管理政策，不能开启新的选拔轮次。"
         if upcoming is not None:
-            message += f"下一版本《{upcoming.title}》（{upcoming.document_number}）自{_cn_date(upcoming.valid_from)}起施行。"
+            message += f"下一版本《{upcoming.title}》（{upcoming.document_number}）自{date_zh(upcoming.valid_from)}起施行。"
         else:
             message += "请系统管理员登记新的政策版本。"
         return [message]
@@ -250,7 +246,7 @@ def _authority_expiry_warnings(versions: list[PolicyVersion], *, today: date) ->
     successor = next((v for v in versions if v.valid_from > current.valid_until), None)
     if successor is None:
         return [
-            f"现行《{current.title}》（{current.document_number}）有效期至{_cn_date(current.valid_until)}，"
+            f"现行《{current.title}》（{current.document_number}）有效期至{date_zh(current.valid_until)}，"
             f"还有{days_left}天到期，尚未登记后续政策版本。到期后不能再按该政策开启新的选拔轮次，"
             "请系统管理员在新政策印发后及时登记。"
         ]
@@ -259,7 +255,7 @@ def _authority_expiry_warnings(versions: list[PolicyVersion], *, today: date) ->
         gap_end = successor.valid_from - timedelta(days=1)
         return [
             f"现行《{current.title}》（{current.document_number}）到期后，"
-            f"{_cn_date(gap_start)}至{_cn_date(gap_end)}没有有效的政策版本，期间不能开启新的选拔轮次。"
+            f"{date_zh(gap_start)}至{date_zh(gap_end)}没有有效的政策版本，期间不能开启新的选拔轮次。"
         ]
     return []
 

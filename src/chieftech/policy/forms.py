@@ -7,10 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 
+from chieftech.core.widgets import DateInput
 from chieftech.policy.domain import PARAMETER_FIELDS
 from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PolicyVersionForm(forms.Form):
@@ -22,7 +21,7 @@ class PolicyVersionForm(forms.Form):
             fields_for_model(
                 PolicyVersion,
                 fields=PARAMETER_FIELDS,
-                widgets={"valid_from": DATE_WIDGET, "valid_until": DATE_WIDGET},
+                widgets={"valid_from": DateInput(), "valid_until": DateInput()},
                 help_texts={
                     "document_number": "例如：威环人社字〔2022〕26号",
                     "quota_per_round": "“5人左右”：评审委员会可说明理由后提出其他人数",

@@ -5,13 +5,13 @@ Nothing personal reaches these pages: name, employer, occupation, the town at mo
 agreed to show. The selectors do not even load ID numbers, phones, bank accounts or street addresses.
 """
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.core.dates import date_zh
+from chieftech.core.downloads import photo_inline
 from chieftech.core.permissions import public
 from chieftech.portal.selectors import (
     calls_public,
@@ -27,10 +27,6 @@ from chieftech.tenure.models import Tenure, TenureStatus
 
 SHOWCASE_TEASER_SIZE = 6
 TEASER_SUMMARY_CHARS = 60
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _call_row(round_: Round, now) -> dict:
@@ -50,7 +46,7 @@ def _call_row(round_: Round, now) -> dict:
         "accepting": accepting,
         "status": status,
         "status_css": css,
-        "window": f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}",
+        "window": f"{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}",
         "published": round_.call_published_at,
     }
 
@@ -68,7 +64,7 @@ def _notice_rows(today) -> list[dict]:
         {
             "title": notice.title,
             "url": reverse("publicity_public:notice_detail", args=[notice.pk]),
-            "period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}",
+            "period": f"{date_zh(notice.starts_on)}至{date_zh(notice.ends_on)}",
             "issued_by": notice.issued_by,
         }
         for notice in notices_current(today=today)
@@ -76,7 +72,7 @@ def _notice_rows(today) -> list[dict]:
 
 
 def _term(tenure: Tenure) -> str:
-    return f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"
+    return f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"
 
 
 def _roster() -> dict | None:
@@ -101,7 +97,7 @@ def _roster() -> dict | None:
     return {
         "title": round_.title,
         "document_number": approval.document_number,
-        "approved_on": _cn(approval.approved_on),
+        "approved_on": date_zh(approval.approved_on),
         "rows": rows,
     }
 
@@ -160,15 +156,7 @@ def showcase_photo(request, pk: int):
     tenure = get_object_or_404(
         showcase_public().select_related(None).exclude(photo="").only("pk", "photo"), pk=pk
     )
-    try:
-        handle = tenure.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片不存在。") from None
-    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, no_cache=True, max_age=0)
-    return response
+    return photo_inline(tenure.photo, content_type=photo_content_type(tenure.photo.name), public=True)
 
 
 @public
@@ -185,10 +173,10 @@ def call_detail(request, pk: int):
     timeline = [
         (
             "申报时间",
-            f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时（北京时间）",
+            f"{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时（北京时间）",
         ),
-        ("资格审查", f"{_cn(round_.review_ends_on)}前完成"),
-        ("专家评审", f"{_cn(round_.evaluation_ends_on)}前完成"),
+        ("资格审查", f"{date_zh(round_.review_ends_on)}前完成"),
+        ("专家评审", f"{date_zh(round_.evaluation_ends_on)}前完成"),
     ]
     context = {
         "call": row,

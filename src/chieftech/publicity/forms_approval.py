@@ -1,13 +1,13 @@
 """Forms of the approval page: the leadership's decision, the government's approval, publication.
 
-Forms parse input; the rules live in chieftech.publicity.domain.approval and come back as PublicityError,
-which `add_selection_error` puts beside its field.
+Forms parse input; the rules live in chieftech.publicity.domain.approval and come back as DomainError,
+which `add_domain_error` puts beside its field.
 """
 
 from django import forms
 
+from chieftech.core.widgets import DateInput
 from chieftech.publicity.models import LeadershipDecision
-from chieftech.selection.forms_officer import DateInput
 
 
 class RemovedChoiceField(forms.ModelMultipleChoiceField):

@@ -1,25 +1,13 @@
 """Forms of the notice stage: the officer's notice and findings, the public's objection and receipt look-up.
 
 Forms parse input; the rules (the period, the window, the phone, the content's length, the evidence files)
-live in publicity.domain and come back as PublicityError, which `add_domain_error` puts beside its field.
+live in publicity.domain and come back as DomainError, which `add_domain_error` puts beside its field.
 """
 
 from django import forms
 
+from chieftech.core.widgets import DateInput
 from chieftech.publicity.domain.objections import OBJECTION_MAX_FILES, OBJECTION_MIN_CHARS, content_char_count
-from chieftech.selection.domain.errors import SelectionError
-
-
-def add_domain_error(form: forms.Form, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 # --- The officer's notice --------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw
 from stdnum.cn import ric
 
 from chieftech.accounts.models import User
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.core.errors import DomainError
+from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import Authority, SkillLevel
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
@@ -229,7 +230,7 @@ def load_demo(*, password: str) -> None:
     today = timezone.localdate()
     try:
         policy = policy_in_force(authority=Authority.objects.get(code="huancui"), on=today)
-    except PolicyError:
+    except DomainError:
         return  # no policy in force today: there is no round to demonstrate
     officer = User.objects.get(username="officer")
     deadline = min(today + timedelta(days=21), policy.valid_until - timedelta(days=60))

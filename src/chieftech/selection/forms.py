@@ -1,10 +1,11 @@
 """The enterprise's application form: parsing only. Every rule (ID check digit, one application per person per
-round, the deeds limit, what a submission needs) is the domain's; its SelectionError comes back at a field."""
+round, the deeds limit, what a submission needs) is the domain's; its DomainError comes back at a field."""
 
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser
 
+from chieftech.core.widgets import DateInput
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain.applications import PERSON_FIELDS
 from chieftech.selection.models import (
@@ -23,7 +24,6 @@ ROUTE_COMPETITION_LEVELS = [
     (value, label) for value, label in CompetitionLevel.choices if value != CompetitionLevel.DISTRICT
 ]
 COMPETITION_FIELDS = ("competition_name", "competition_level", "competition_rank", "competition_year")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _label(model, name: str) -> str:
@@ -97,10 +97,10 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
     )
     enterprise_notice_starts_on = forms.DateField(
-        label=_label(Application, "enterprise_notice_starts_on"), required=False, widget=DATE_WIDGET
+        label=_label(Application, "enterprise_notice_starts_on"), required=False, widget=DateInput()
     )
     enterprise_notice_ends_on = forms.DateField(
-        label=_label(Application, "enterprise_notice_ends_on"), required=False, widget=DATE_WIDGET
+        label=_label(Application, "enterprise_notice_ends_on"), required=False, widget=DateInput()
     )
     enterprise_notice_outcome = _text(
         Application, "enterprise_notice_outcome", help_text="例如：公示期间无异议。"
@@ -171,7 +171,7 @@ class CertificateForm(_RowForm):
     occupation = forms.CharField(label=_label(SkillCertificate, "occupation"), max_length=100)
     number = forms.CharField(label=_label(SkillCertificate, "number"), max_length=100)
     issuer = forms.CharField(label=_label(SkillCertificate, "issuer"), max_length=200)
-    issued_on = forms.DateField(label=_label(SkillCertificate, "issued_on"), widget=DATE_WIDGET)
+    issued_on = forms.DateField(label=_label(SkillCertificate, "issued_on"), widget=DateInput())
 
 
 class CompetitionForm(_RowForm):
@@ -190,7 +190,7 @@ class AchievementForm(_RowForm):
     title = forms.CharField(label=_label(Achievement, "title"), max_length=200)
     number = forms.CharField(label=_label(Achievement, "number"), max_length=100, required=False)
     achieved_on = forms.DateField(
-        label=_label(Achievement, "achieved_on"), required=False, widget=DATE_WIDGET
+        label=_label(Achievement, "achieved_on"), required=False, widget=DateInput()
     )
     description = forms.CharField(
         label=_label(Achievement, "description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

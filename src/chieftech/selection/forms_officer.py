@@ -1,7 +1,7 @@
 """Forms of the bureau officer's pages: rounds and the call, the review queue's filters, the decision.
 
 Forms parse input; the rules (policy validity, selection interval, quota, required reasons) live in
-selection.domain and come back as SelectionError, which `add_selection_error` puts beside its field.
+selection.domain and come back as DomainError, which `chieftech.core.errors.add_domain_error` puts beside its field.
 """
 
 from django import forms
@@ -9,22 +9,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from chieftech.accounts.models import Industry, Town
-from chieftech.selection.domain.errors import SelectionError
+from chieftech.core.widgets import DateInput
 from chieftech.selection.models import ConditionVerdict, ReviewDecision
 from chieftech.selection.selectors import QUEUE_FLAGS, QUEUE_SORTS, QUEUE_STATES
 
 ANY = [("", "全部")]
-
-
-def add_selection_error(form: forms.Form, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class RoundForm(forms.Form):

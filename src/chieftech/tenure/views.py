@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.core.badges import badge_css
+from chieftech.core.dates import date_zh
+from chieftech.core.downloads import photo_inline
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
@@ -21,16 +22,10 @@ from chieftech.tenure.domain.showcase import (
     tenure_showcase_update,
 )
 from chieftech.tenure.forms import ShowcaseForm
-from chieftech.tenure.models import Tenure, TenureStatus
+from chieftech.tenure.models import Tenure
 
 MANAGE_TENURE = "tenure.manage_tenure"
 
-STATUS_CSS = {
-    TenureStatus.ACTIVE: "status-ok",
-    TenureStatus.SUSPENDED: "status-warn",
-    TenureStatus.NOT_RENEWED: "status-bad",
-    TenureStatus.REVOKED: "status-bad",
-}
 # Long texts and the ID number are never shown on these pages; the phone and bank account only masked.
 _DEFERRED = (
     "application__id_number",
@@ -41,10 +36,6 @@ _DEFERRED = (
     "enterprise__contact_phone",
     "enterprise__status_reason",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _tenures():
@@ -86,7 +77,7 @@ def tenure_list(request):
             "certificate": _certificate_number(t),
             "term": f"{t.starts_on:%Y-%m-%d} 至 {t.ends_on:%Y-%m-%d}",
             "status": t.get_status_display(),
-            "status_css": STATUS_CSS.get(t.status, ""),
+            "status_css": badge_css("tenure", t.status),
             "phone": mask_phone(t.application.phone),
             "bank_account": mask_bank_account(t.bank_account),
             "consent": _consent_text(t),
@@ -97,10 +88,6 @@ def tenure_list(request):
         for t in _tenures().order_by("-starts_on", "application__name", "pk")
     ]
     return render(request, "tenure/tenure_list.html", {"rows": rows})
-
-
-def _add_error(form: ShowcaseForm, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _initial(tenure: Tenure) -> dict:
@@ -129,8 +116,8 @@ def tenure_showcase(request, pk: int):
                     photo=photo,
                     remove_photo=data["remove_photo"],
                 )
-            except SelectionError as exc:
-                _add_error(form, exc)
+            except DomainError as exc:
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request, f"{tenure.application.name}的门户展示信息已保存，{_portal_state(tenure)}。"
@@ -146,9 +133,9 @@ def tenure_showcase(request, pk: int):
         "town": tenure.enterprise.get_town_display(),
         "occupation": tenure.application.occupation,
         "certificate": _certificate_number(tenure),
-        "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}",
+        "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
         "status": tenure.get_status_display(),
-        "status_css": STATUS_CSS.get(tenure.status, ""),
+        "status_css": badge_css("tenure", tenure.status),
         "consent": _consent_text(tenure),
         "on_portal": showcase_visible(tenure),
         "portal_state": _portal_state(tenure),
@@ -162,12 +149,4 @@ def tenure_showcase(request, pk: int):
 def tenure_showcase_photo(request, pk: int):
     """The stored photo for the officer's preview, whether or not the person consented."""
     tenure = get_object_or_404(Tenure.objects.exclude(photo="").only("pk", "photo"), pk=pk)
-    try:
-        handle = tenure.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片不存在。") from None
-    response = FileResponse(handle, content_type=photo_content_type(tenure.photo.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return photo_inline(tenure.photo, content_type=photo_content_type(tenure.photo.name), public=False)

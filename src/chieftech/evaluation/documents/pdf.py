@@ -6,9 +6,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
+from chieftech.core.dates import date_zh
 from chieftech.core.pdf import FRAME_WIDTH, LINE_COLOR, grid_style, para, pdf_build, pdf_styles, plain_style
 from chieftech.evaluation.documents.excel import Download, audited_download
-from chieftech.evaluation.documents.report import ResultsReport, cn_date, figure, results_report
+from chieftech.evaluation.documents.report import ResultsReport, figure, results_report
 from chieftech.evaluation.models import Committee
 
 RECORD_TITLE = "评审委员会评审记录"
@@ -148,7 +149,7 @@ def _proposed(report: ResultsReport, s) -> list:
     if plist.size_reason:
         story.append(para(f"人数说明：{plist.size_reason}", s.cell))
     if plist.confirmed_at:
-        confirmed = f"已由评审委员会主任{plist.confirmed_by}于{cn_date(plist.confirmed_at)}确认。"
+        confirmed = f"已由评审委员会主任{plist.confirmed_by}于{date_zh(plist.confirmed_at)}确认。"
     else:
         confirmed = "待评审委员会主任确认。"
     story.append(para(f"确认情况：{confirmed}", s.cell))
@@ -189,7 +190,7 @@ def _signatures(report: ResultsReport, s) -> list:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
         ],
     )
-    when = cn_date(committee.scoring_closed_at)
+    when = date_zh(committee.scoring_closed_at)
     return [
         KeepTogether(
             [
@@ -207,7 +208,7 @@ def committee_record_pdf(report: ResultsReport) -> bytes:
     s = pdf_styles()
     committee = report.committee
     round_ = report.round
-    opened, closed = cn_date(committee.scoring_opened_at), cn_date(committee.scoring_closed_at)
+    opened, closed = date_zh(committee.scoring_opened_at), date_zh(committee.scoring_closed_at)
     heading = [
         para(RECORD_TITLE, s.title),
         Spacer(1, 3 * mm),

@@ -2,10 +2,7 @@
 of queries however many candidates and members the committee has."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-
-from django.utils import timezone
 
 from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
 from chieftech.evaluation.models import (
@@ -224,10 +221,3 @@ def results_report(committee: Committee) -> ResultsReport:
         proposed_list=plist,
         proposed_names=[row.name for row in rows if row.proposed],
     )
-
-
-def cn_date(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日"

@@ -19,9 +19,9 @@ from django.db import transaction
 from chieftech.accounts.models import Enterprise, User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.core.pii import normalize_phone, validate_phone
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import scheme_default_create
 from chieftech.evaluation.models import (
     Assignment,
@@ -67,9 +67,9 @@ Pair = tuple[int, int]  # (CommitteeMember id, Application id)
 def _text(value: str | None, *, field: str, label: str, max_length: int, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise EvaluationError(f"请填写{label}。", field=field)
+        raise DomainError(f"请填写{label}。", field=field)
     if len(text) > max_length:
-        raise EvaluationError(f"{label}不能超过{max_length}个字。", field=field)
+        raise DomainError(f"{label}不能超过{max_length}个字。", field=field)
     return text
 
 
@@ -105,17 +105,15 @@ def _clean_expert(
     other = _text(employer_name, field="employer_name", label="工作单位", max_length=200, required=False)
     if employer_enterprise is not None:
         if other and other != employer_enterprise.name:
-            raise EvaluationError(
-                "已选择区内企业，“其他工作单位”请留空（两项只填一项）。", field="employer_name"
-            )
+            raise DomainError("已选择区内企业，“其他工作单位”请留空（两项只填一项）。", field="employer_name")
         data["employer_enterprise"] = employer_enterprise
         data["employer_name"] = employer_enterprise.name
     else:
         if not other:
-            raise EvaluationError("请选择工作单位（区内企业），或填写其他工作单位。", field="employer_name")
+            raise DomainError("请选择工作单位（区内企业），或填写其他工作单位。", field="employer_name")
         # A district enterprise typed by hand would escape the automatic recusal.
         if Enterprise.objects.filter(name=other).exists():
-            raise EvaluationError(
+            raise DomainError(
                 f"“{other}”是已登记的区内企业，请在“工作单位（区内企业）”中选择，以便自动回避同单位候选人。",
                 field="employer_enterprise",
             )
@@ -127,19 +125,19 @@ def _clean_expert(
             try:
                 validate_phone(phone)
             except ValidationError as exc:
-                raise EvaluationError(exc.messages[0], field="phone") from None
+                raise DomainError(exc.messages[0], field="phone") from None
         data["phone"] = phone
     if user is not None:
         if not user.is_active:
-            raise EvaluationError(f"登录账号“{user.username}”已停用。", field="user")
+            raise DomainError(f"登录账号“{user.username}”已停用。", field="user")
         if not _user_roles([user.pk])[user.pk]:
-            raise EvaluationError(
+            raise DomainError(
                 f"登录账号“{user.username}”没有“评审专家”或“评审委员会主任”角色，请系统管理员先授予角色。",
                 field="user",
             )
         taken = Expert.objects.filter(user=user).exclude(pk=expert.pk if expert else None).first()
         if taken is not None:
-            raise EvaluationError(
+            raise DomainError(
                 f"登录账号“{user.username}”已关联专家“{taken.name}”，一个账号只能对应一名专家。", field="user"
             )
     data["user"] = user
@@ -226,7 +224,7 @@ def expert_update(
         if fixed:
             scoring = _scoring_committees(expert)
             if scoring:
-                raise EvaluationError(
+                raise DomainError(
                     f"{expert.name}是“{scoring[0].name}”的委员，评分已开始，"
                     "工作单位、登录账号和在库状态在评审结束前不能修改。"
                     "如存在利益冲突，请该专家在评审中申明回避。",
@@ -345,7 +343,7 @@ def committee_assignments_sync(*, committee: Committee) -> None:
 
 def _check_round(round_: Round) -> None:
     if round_.state not in FORMING_ROUND_STATES:
-        raise EvaluationError(
+        raise DomainError(
             f"批次处于“{round_.get_state_display()}”阶段，只有资格审查或专家评审阶段可以组建、调整评审委员会。"
         )
 
@@ -353,7 +351,7 @@ def _check_round(round_: Round) -> None:
 def _check_forming(committee: Committee) -> None:
     frozen = ScoringScheme.objects.filter(round_id=committee.round_id, frozen_at__isnull=False).exists()
     if committee.state != CommitteeState.FORMING or frozen:
-        raise EvaluationError(
+        raise DomainError(
             f"评审委员会{committee.get_state_display()}，评分已开始后委员会的组成、分组和评分方案都不能再修改。"
         )
 
@@ -364,28 +362,28 @@ def _check_members(*, chair: Expert, experts: list[Expert]) -> list[Expert]:
     for expert in experts:
         seen.setdefault(expert.pk, expert)
     if not seen:
-        raise EvaluationError("请选择评审委员会委员。", field="experts")
+        raise DomainError("请选择评审委员会委员。", field="experts")
     if chair.pk not in seen:
-        raise EvaluationError(f"主任{chair.name}须是委员会委员，请同时勾选其为委员。", field="chair")
+        raise DomainError(f"主任{chair.name}须是委员会委员，请同时勾选其为委员。", field="chair")
     members = [seen[chair.pk], *sorted((e for pk, e in seen.items() if pk != chair.pk), key=lambda e: e.name)]
     users = {e.user_id: e for e in members if e.user_id is not None}
     active_users = set(User.objects.filter(pk__in=users, is_active=True).values_list("pk", flat=True))
     roles = _user_roles(list(users))
     for expert in members:
         if not expert.active:
-            raise EvaluationError(f"{expert.name}已不在专家库中（已停用），请移出委员会。", field="experts")
+            raise DomainError(f"{expert.name}已不在专家库中（已停用），请移出委员会。", field="experts")
         if expert.user_id is None or expert.user_id not in active_users:
-            raise EvaluationError(
+            raise DomainError(
                 f"{expert.name}没有可用的登录账号，无法在系统中评分。请先在专家库中为其关联评审专家账号。",
                 field="chair" if expert.pk == chair.pk else "experts",
             )
         if not roles[expert.user_id]:
-            raise EvaluationError(
+            raise DomainError(
                 f"{expert.name}的登录账号没有“评审专家”角色，无法评分。请系统管理员先授予角色。",
                 field="chair" if expert.pk == chair.pk else "experts",
             )
     if Role.CHAIR not in roles[chair.user_id]:
-        raise EvaluationError(
+        raise DomainError(
             f"{chair.name}的登录账号没有“评审委员会主任”角色，不能担任主任（开启、结束评分和确认建议名单需要该角色）。"
             "请另选主任，或请系统管理员先授予角色。",
             field="chair",
@@ -396,9 +394,9 @@ def _check_members(*, chair: Expert, experts: list[Expert]) -> list[Expert]:
 def _check_settings(*, name: str, assignment_mode: str, load_cap: int | None) -> str:
     name = _text(name, field="name", label="委员会名称", max_length=200, required=True)
     if assignment_mode not in AssignmentMode.values:
-        raise EvaluationError("请选择评审分配方式。", field="assignment_mode")
+        raise DomainError("请选择评审分配方式。", field="assignment_mode")
     if load_cap is not None and load_cap < 1:
-        raise EvaluationError("每位专家评审人数上限须为正整数，或留空表示不设上限。", field="load_cap")
+        raise DomainError("每位专家评审人数上限须为正整数，或留空表示不设上限。", field="load_cap")
     return name
 
 
@@ -435,7 +433,7 @@ def committee_form(
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         _check_round(round_)
         if Committee.objects.filter(round=round_).exists():
-            raise EvaluationError("本批次已组建评审委员会，请在委员会页面调整。")
+            raise DomainError("本批次已组建评审委员会，请在委员会页面调整。")
         committee = Committee.objects.create(
             round=round_,
             name=name,
@@ -511,9 +509,9 @@ def committee_groups_update(
         candidates = set(committee_candidates(committee).values_list("pk", flat=True))
         unknown = sorted(set(member_groups) - members.keys())
         if unknown:
-            raise EvaluationError("所列专家不是本委员会委员，请刷新页面后重试。")
+            raise DomainError("所列专家不是本委员会委员，请刷新页面后重试。")
         if set(placements) - candidates:
-            raise EvaluationError("所列候选人不是本批次资格审查通过的候选人，请刷新页面后重试。")
+            raise DomainError("所列候选人不是本批次资格审查通过的候选人，请刷新页面后重试。")
         groups = {
             expert_id: _text(
                 group, field=f"group_{expert_id}", label="评审组", max_length=100, required=False

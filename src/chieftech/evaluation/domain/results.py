@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.evaluation.domain.aggregation import (
     Candidate,
@@ -32,7 +33,6 @@ from chieftech.evaluation.domain.aggregation import (
     Scheme,
     evaluate,
 )
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import comprehensive_max
 from chieftech.evaluation.models import (
     Committee,
@@ -130,7 +130,7 @@ def _candidates(committee: Committee, applications: list[Application]) -> list[C
         f"{ScoreSheet.Part(part).label}：{'、'.join(names)}" for part, names in missing.items() if names
     ]
     if problems:
-        raise EvaluationError("以下候选人没有有效评分，无法计算结果——" + "；".join(problems) + "。")
+        raise DomainError("以下候选人没有有效评分，无法计算结果——" + "；".join(problems) + "。")
 
     return [
         Candidate(
@@ -206,24 +206,24 @@ def results_compute(*, committee: Committee, now: datetime) -> list[Result]:
             .get(pk=committee.pk)
         )
         if committee.state == CommitteeState.CONFIRMED:
-            raise EvaluationError("建议人选名单已确认，评审结果不能再重新计算。")
+            raise DomainError("建议人选名单已确认，评审结果不能再重新计算。")
         round_ = committee.round
         try:
             scheme = round_.scoring_scheme
         except ScoringScheme.DoesNotExist:
-            raise EvaluationError("本批次尚未设置评分方案。") from None
+            raise DomainError("本批次尚未设置评分方案。") from None
         applications = list(
             Application.objects.filter(round=round_, state=ApplicationState.QUALIFIED)
             .only("pk", "name", "birth_date", "submitted_at", "round_id")
             .order_by("pk")
         )
         if not applications:
-            raise EvaluationError("本批次没有资格审查合格的候选人，无法计算结果。")
+            raise DomainError("本批次没有资格审查合格的候选人，无法计算结果。")
         candidates = _candidates(committee, applications)
         try:
             ranked = evaluate(candidates, scheme_for_arithmetic(scheme))
         except ValueError as exc:
-            raise EvaluationError(str(exc)) from None
+            raise DomainError(str(exc)) from None
         if scheme.rank_by_normalised:
             ranked = _rank_by_normalised(ranked, candidates)
 
@@ -282,13 +282,13 @@ def _chair_committee(*, actor, round_: Round, what: str) -> Committee:
         .first()
     )
     if committee is None:
-        raise EvaluationError("本批次尚未组建评审委员会。")
+        raise DomainError("本批次尚未组建评审委员会。")
     if not is_chair(actor, committee):
-        raise EvaluationError(f"只有评审委员会主任可以{what}。")
+        raise DomainError(f"只有评审委员会主任可以{what}。")
     if committee.state == CommitteeState.CONFIRMED:
-        raise EvaluationError("建议人选名单已确认。")
+        raise DomainError("建议人选名单已确认。")
     if committee.state != CommitteeState.CLOSED:
-        raise EvaluationError(f"评分结束后方可{what}。")
+        raise DomainError(f"评分结束后方可{what}。")
     return committee
 
 
@@ -309,11 +309,11 @@ def proposed_list_update(*, actor, round_: Round, size: int, reason: str) -> Pro
         round_ = committee.round
         ranked = _ranked_ids(round_)
         if not 1 <= size <= len(ranked):
-            raise EvaluationError(
+            raise DomainError(
                 f"建议人数须在1至{len(ranked)}人之间（候选人共{len(ranked)}人）。", field="size"
             )
         if size != round_.quota and not reason:
-            raise EvaluationError(
+            raise DomainError(
                 f"本批次选拔名额为{round_.quota}人左右，建议人数与名额不同须填写理由。", field="reason"
             )
         plist = ProposedList.objects.select_for_update().get(round=round_)
@@ -345,13 +345,13 @@ def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) 
         committee = _chair_committee(actor=actor, round_=round_, what="确认建议人选名单")
         round_ = committee.round
         if round_.state != RoundState.EVALUATION:
-            raise EvaluationError(f"批次当前为“{round_.get_state_display()}”，不能确认建议人选名单。")
+            raise DomainError(f"批次当前为“{round_.get_state_display()}”，不能确认建议人选名单。")
         plist = ProposedList.objects.select_for_update().filter(round=round_).first()
         if plist is None:
-            raise EvaluationError("尚未生成建议人选名单。")
+            raise DomainError("尚未生成建议人选名单。")
         listed = set(plist.applications.values_list("pk", flat=True))
         if not listed:
-            raise EvaluationError("建议人选名单为空。")
+            raise DomainError("建议人选名单为空。")
         ranked = _ranked_ids(round_)
         qualified = list(
             Application.objects.filter(round=round_, state=ApplicationState.QUALIFIED).order_by("pk")

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ScoringScheme
 from chieftech.evaluation.rules import COMMITTEE_MANAGE, NOT_THE_OFFICER
 
@@ -102,25 +102,25 @@ class CriterionInput:
 
 def _points(value, *, field: str, label: str) -> Decimal:
     if value is None:
-        raise EvaluationError(f"请填写{label}。", field=field)
+        raise DomainError(f"请填写{label}。", field=field)
     value = Decimal(value)
     if not value.is_finite() or value <= 0:
-        raise EvaluationError(f"{label}须大于0。", field=field)
+        raise DomainError(f"{label}须大于0。", field=field)
     if value > POINTS_LIMIT:
-        raise EvaluationError(f"{label}不能超过{POINTS_LIMIT}分。", field=field)
+        raise DomainError(f"{label}不能超过{POINTS_LIMIT}分。", field=field)
     if not points_step_ok(value):
-        raise EvaluationError(f"{label}须为0.5分的整数倍（如10或12.5）。", field=field)
+        raise DomainError(f"{label}须为0.5分的整数倍（如10或12.5）。", field=field)
     return value.quantize(CENTS)
 
 
 def _weight(value, *, field: str, label: str) -> Decimal:
     if value is None:
-        raise EvaluationError(f"请填写{label}。", field=field)
+        raise DomainError(f"请填写{label}。", field=field)
     value = Decimal(value)
     if not value.is_finite() or value < 0 or value > 1:
-        raise EvaluationError(f"{label}须在0%至100%之间。", field=field)
+        raise DomainError(f"{label}须在0%至100%之间。", field=field)
     if value != value.quantize(CENTS):
-        raise EvaluationError(f"{label}须为整数百分比（如60%）。", field=field)
+        raise DomainError(f"{label}须为整数百分比（如60%）。", field=field)
     return value.quantize(CENTS)
 
 
@@ -131,18 +131,18 @@ def percent_text(fraction: Decimal) -> str:
 
 def _clean_criteria(criteria: list[CriterionInput]) -> list[CriterionInput]:
     if not criteria:
-        raise EvaluationError("综合评审至少需要一个评分项。", field="criteria")
+        raise DomainError("综合评审至少需要一个评分项。", field="criteria")
     if len(criteria) > MAX_CRITERIA:
-        raise EvaluationError(f"评分项不能超过{MAX_CRITERIA}个。", field="criteria")
+        raise DomainError(f"评分项不能超过{MAX_CRITERIA}个。", field="criteria")
     cleaned, names = [], set()
     for i, item in enumerate(criteria):
         name = (item.name or "").strip()
         if not name:
-            raise EvaluationError("请填写评分项名称。", field=f"criteria.{i}.name")
+            raise DomainError("请填写评分项名称。", field=f"criteria.{i}.name")
         if len(name) > 50:
-            raise EvaluationError("评分项名称不能超过50个字。", field=f"criteria.{i}.name")
+            raise DomainError("评分项名称不能超过50个字。", field=f"criteria.{i}.name")
         if name in names:
-            raise EvaluationError(f"评分项“{name}”重复。", field=f"criteria.{i}.name")
+            raise DomainError(f"评分项“{name}”重复。", field=f"criteria.{i}.name")
         names.add(name)
         points = _points(item.max_points, field=f"criteria.{i}.max_points", label=f"“{name}”的满分")
         cleaned.append(
@@ -167,7 +167,7 @@ def scheme_editable_check(scheme: ScoringScheme) -> None:
     """Refused once the scheme is frozen (scoring opened) or the committee has left the forming state."""
     committee = Committee.objects.filter(round_id=scheme.round_id).only("state").first()
     if scheme.frozen_at is not None or (committee is not None and committee.state != CommitteeState.FORMING):
-        raise EvaluationError("评分已开始，评分方案已冻结，不能再修改。")
+        raise DomainError("评分已开始，评分方案已冻结，不能再修改。")
 
 
 def scheme_update(
@@ -194,12 +194,12 @@ def scheme_update(
     comprehensive_weight = _weight(comprehensive_weight, field="comprehensive_weight", label="综合评审权重")
     onsite_weight = _weight(onsite_weight, field="onsite_weight", label="现场技能考查权重")
     if comprehensive_weight + onsite_weight != 1:
-        raise EvaluationError(
+        raise DomainError(
             f"两部分权重之和须为100%（现为{percent_text(comprehensive_weight + onsite_weight)}）。",
             field="onsite_weight",
         )
     if trim_min_sheets is None or not TRIM_MIN_SHEETS_FLOOR <= trim_min_sheets <= TRIM_MIN_SHEETS_LIMIT:
-        raise EvaluationError(
+        raise DomainError(
             f"去极值所需最少有效评分数须在{TRIM_MIN_SHEETS_FLOOR}至{TRIM_MIN_SHEETS_LIMIT}之间"
             "（去掉最高分和最低分后至少还要剩一份）。",
             field="trim_min_sheets",
@@ -218,7 +218,7 @@ def scheme_update(
         existing = {c.pk: c for c in scheme.criteria.all()}
         unknown = [c.pk for c in criteria if c.pk is not None and c.pk not in existing]
         if unknown:
-            raise EvaluationError("评分项已被他人修改，请刷新页面后重试。", field="criteria")
+            raise DomainError("评分项已被他人修改，请刷新页面后重试。", field="criteria")
         current = [(c.pk, c.name, c.description, c.max_points) for c in existing.values()]
         proposed = [(c.pk, c.name, c.description, c.max_points) for c in criteria]
         if current == proposed and all(getattr(scheme, k) == v for k, v in settings.items()):

@@ -26,13 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.evaluation.domain.committee import (
     committee_assignments_sync,
     committee_candidates,
     committee_problems,
 )
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import points_text, scheme_default_create
 from chieftech.evaluation.models import (
     Assignment,
@@ -111,20 +111,20 @@ def _committee_of(round_: Round, *, lock: bool = False) -> Committee:
         committees = committees.select_for_update(of=("self",))
     committee = committees.filter(round_id=round_.pk).first()
     if committee is None:
-        raise EvaluationError("本批次尚未组建评审委员会。")
+        raise DomainError("本批次尚未组建评审委员会。")
     return committee
 
 
 def _require_chair(actor, committee: Committee, what: str) -> None:
     if not is_chair(actor, committee):
-        raise EvaluationError(f"只有评审委员会主任可以{what}。")
+        raise DomainError(f"只有评审委员会主任可以{what}。")
 
 
 def _locked_sheet(sheet: ScoreSheet) -> ScoreSheet:
     """The sheet row locked for this transaction, then its committee read as it stands now."""
     locked = ScoreSheet.objects.select_for_update(of=("self",)).filter(pk=sheet.pk).first()
     if locked is None:
-        raise EvaluationError("评分表不存在（可能因回避已删除）。")
+        raise DomainError("评分表不存在（可能因回避已删除）。")
     member = CommitteeMember.objects.select_related("expert__user", "committee__round").get(
         pk=locked.member_id
     )
@@ -135,21 +135,21 @@ def _locked_sheet(sheet: ScoreSheet) -> ScoreSheet:
 
 def _require_own(actor, sheet: ScoreSheet) -> None:
     if sheet.member.expert.user_id is None or sheet.member.expert.user_id != actor.pk:
-        raise EvaluationError("只能填写本人的评分表。")
+        raise DomainError("只能填写本人的评分表。")
 
 
 def _require_scoring(committee: Committee) -> None:
     if committee.state == CommitteeState.FORMING:
-        raise EvaluationError("评分尚未开始。")
+        raise DomainError("评分尚未开始。")
     if committee.state != CommitteeState.SCORING:
-        raise EvaluationError("评分已经结束，评分表不能再修改。")
+        raise DomainError("评分已经结束，评分表不能再修改。")
 
 
 def _require_draft(sheet: ScoreSheet) -> None:
     if sheet.state == SUBMITTED:
-        raise EvaluationError("评分表已提交，不能修改。如需更正，请联系评审委员会主任退回重评。")
+        raise DomainError("评分表已提交，不能修改。如需更正，请联系评审委员会主任退回重评。")
     if sheet.state == ABSENT:
-        raise EvaluationError("该评分表已标记为未到场，不能修改。如需更正，请联系评审委员会主任退回重评。")
+        raise DomainError("该评分表已标记为未到场，不能修改。如需更正，请联系评审委员会主任退回重评。")
 
 
 def _scheme(round_id: int) -> ScoringScheme:
@@ -172,20 +172,18 @@ def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Commit
         _require_chair(actor, committee, "开始评分")
         round_state = Round.objects.values_list("state", flat=True).get(pk=round_.pk)
         if round_state != RoundState.EVALUATION:
-            raise EvaluationError(
-                f"批次当前为“{RoundState(round_state).label}”，不在评审阶段，不能开始评分。"
-            )
+            raise DomainError(f"批次当前为“{RoundState(round_state).label}”，不在评审阶段，不能开始评分。")
         if committee.state != CommitteeState.FORMING:
-            raise EvaluationError(f"评审委员会当前为“{committee.get_state_display()}”，不能再次开始评分。")
+            raise DomainError(f"评审委员会当前为“{committee.get_state_display()}”，不能再次开始评分。")
         members = list(committee.members.select_related("expert__user").order_by("pk"))
         if not members:
-            raise EvaluationError("评审委员会还没有委员，不能开始评分。")
+            raise DomainError("评审委员会还没有委员，不能开始评分。")
         candidates = list(committee_candidates(committee).order_by("pk").only("pk", "name"))
         if not candidates:
-            raise EvaluationError("本批次没有资格审查合格的候选人，不能开始评分。")
+            raise DomainError("本批次没有资格审查合格的候选人，不能开始评分。")
         problems = committee_problems(committee, members=members)
         if problems:
-            raise EvaluationError(OPEN_PROBLEMS + "".join(problems))
+            raise DomainError(OPEN_PROBLEMS + "".join(problems))
 
         committee_assignments_sync(committee=committee)
         recused = set(
@@ -202,7 +200,7 @@ def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Commit
         scheme = scheme_default_create(round_=committee.round)
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
         if not scheme.criteria.exists():
-            raise EvaluationError("评分方案没有综合评审评分项，不能开始评分。")
+            raise DomainError("评分方案没有综合评审评分项，不能开始评分。")
         scheme.frozen_at = now
         scheme.save(update_fields=["frozen_at"])
 
@@ -260,14 +258,14 @@ def sheet_save(*, actor, sheet: ScoreSheet, points: dict) -> ScoreSheet:
         wanted: dict[int | None, Decimal | None] = {}
         for key, value in points.items():
             if key not in items:
-                raise EvaluationError("评分项不属于本批次的评分方案。")
+                raise DomainError("评分项不属于本批次的评分方案。")
             label, maximum, field_name = items[key]
             if value is None or (isinstance(value, str) and not value.strip()):
                 wanted[key] = None
                 continue
             message = points_error(value, maximum=maximum, label=label)
             if message:
-                raise EvaluationError(message, field=field_name)
+                raise DomainError(message, field=field_name)
             wanted[key] = Decimal(str(value).strip()).quantize(Decimal("0.01"))
         existing = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
         cleared = [existing[k].pk for k, v in wanted.items() if v is None and k in existing]
@@ -297,7 +295,7 @@ def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> Sc
         _require_own(actor, sheet)
         _require_scoring(sheet.member.committee)
         if sheet.state != DRAFT:
-            raise EvaluationError(
+            raise DomainError(
                 f"评分表当前为“{sheet.get_state_display()}”，不能重复提交。"
                 if sheet.state == SUBMITTED
                 else f"评分表当前为“{sheet.get_state_display()}”，不能提交。"
@@ -306,7 +304,7 @@ def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> Sc
         scores = {s.criterion_id: s.points for s in Score.objects.filter(sheet=sheet)}
         blank = [label for key, (label, _max, _field) in items.items() if key not in scores]
         if blank:
-            raise EvaluationError("尚有评分项未填写：" + "、".join(blank) + "。填写完整后才能提交。")
+            raise DomainError("尚有评分项未填写：" + "、".join(blank) + "。填写完整后才能提交。")
         total = sum((scores[key] for key in items), Decimal("0"))
         _sheet_done(
             actor=actor,
@@ -328,7 +326,7 @@ def sheet_mark_absent(*, actor, sheet: ScoreSheet) -> ScoreSheet:
         sheet = _locked_sheet(sheet)
         _require_own(actor, sheet)
         if sheet.part != ONSITE:
-            raise EvaluationError("只有现场技能考查评分表可以标记未到场。")
+            raise DomainError("只有现场技能考查评分表可以标记未到场。")
         _require_scoring(sheet.member.committee)
         _require_draft(sheet)
         Score.objects.filter(sheet=sheet).delete()
@@ -361,7 +359,7 @@ def recusal_declare(*, actor, round_: Round, application: Application, reason: s
     """
     reason = (reason or "").strip()
     if not reason:
-        raise EvaluationError("申明回避须填写理由。", field="reason")
+        raise DomainError("申明回避须填写理由。", field="reason")
     with transaction.atomic():
         committee = _committee_of(round_)
         member = (
@@ -371,14 +369,14 @@ def recusal_declare(*, actor, round_: Round, application: Application, reason: s
             .first()
         )
         if member is None:
-            raise EvaluationError("您不是本批次评审委员会委员。")
+            raise DomainError("您不是本批次评审委员会委员。")
         state = Committee.objects.values_list("state", flat=True).get(pk=committee.pk)
         if state not in (CommitteeState.FORMING, CommitteeState.SCORING):
-            raise EvaluationError("评分已经结束，不能再申明回避。")
+            raise DomainError("评分已经结束，不能再申明回避。")
         if not Assignment.objects.filter(member=member, application_id=application.pk).exists():
-            raise EvaluationError("该候选人不在您的评审范围内。")
+            raise DomainError("该候选人不在您的评审范围内。")
         if Recusal.objects.filter(member=member, application_id=application.pk).exists():
-            raise EvaluationError(f"您已回避候选人{application.name}。")
+            raise DomainError(f"您已回避候选人{application.name}。")
         drafts = ScoreSheet.objects.filter(member=member, application_id=application.pk, state=DRAFT)
         deleted = sorted(drafts.values_list("part", flat=True))
         drafts.delete()
@@ -424,13 +422,13 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
         committee = Committee.objects.select_related("chair__user", "round").get(pk=committee.pk)
         _require_chair(actor, committee, "退回评分表")
         if committee.state != CommitteeState.SCORING:
-            raise EvaluationError("只有评分进行中才能退回评分表。")
+            raise DomainError("只有评分进行中才能退回评分表。")
         if not reason:
-            raise EvaluationError("退回重评须填写理由。", field="reason")
+            raise DomainError("退回重评须填写理由。", field="reason")
         if sheet.state == DRAFT:
-            raise EvaluationError("该评分表尚未提交，无需退回。")
+            raise DomainError("该评分表尚未提交，无需退回。")
         if Recusal.objects.filter(member_id=sheet.member_id, application_id=sheet.application_id).exists():
-            raise EvaluationError("该委员已回避该候选人，其评分表不计入结果，不能退回重评。")
+            raise DomainError("该委员已回避该候选人，其评分表不计入结果，不能退回重评。")
         before = {"state": sheet.state, "total": sheet.total, "submitted_at": sheet.submitted_at}
         sheet.state = DRAFT
         sheet.total = None
@@ -468,9 +466,9 @@ def scoring_close(*, actor, round_: Round, reason: str = "", now: datetime | Non
         committee = _committee_of(round_, lock=True)
         _require_chair(actor, committee, "结束评分")
         if committee.state == CommitteeState.FORMING:
-            raise EvaluationError("评分尚未开始。")
+            raise DomainError("评分尚未开始。")
         if committee.state != CommitteeState.SCORING:
-            raise EvaluationError("评分已经结束。")
+            raise DomainError("评分已经结束。")
         # Wait for any sheet action in flight, so the count below sees it.
         list(
             ScoreSheet.objects.select_for_update(of=("self",))
@@ -479,7 +477,7 @@ def scoring_close(*, actor, round_: Round, reason: str = "", now: datetime | Non
         )
         missing = scoring_missing(committee)
         if missing and not reason:
-            raise EvaluationError(
+            raise DomainError(
                 f"尚有{len(missing)}份评分表未提交："
                 + "；".join(str(group) for group in missing_by_expert(missing))
                 + "。如需提前结束评分，请填写理由。",

@@ -11,15 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.badges import badge_css
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.committee import committee_problems
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, SCORE, is_chair, is_member
 from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_by_expert, scoring_progress
-from chieftech.evaluation.views.scoring import COMMITTEE_STATE_CSS, SHEET_STATE_CSS
 
 
 def _chair_committee(request, round_pk: int) -> Committee:
@@ -52,7 +52,7 @@ def _matrix(progress: ScoringProgress) -> list[dict]:
                         {
                             "label": "综合" if part == ScoreSheet.Part.COMPREHENSIVE else "现场",
                             "state": pair[part].state_label if part in pair else "",
-                            "css": SHEET_STATE_CSS.get(pair[part].state, "") if part in pair else "",
+                            "css": badge_css("score_sheet", pair[part].state) if part in pair else "",
                         }
                         for part in (ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE)
                     ]
@@ -97,7 +97,7 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
     context = {
         "committee": committee,
         "round": committee.round,
-        "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
+        "state_css": badge_css("committee", committee.state),
         "forming": forming,
         "problems": committee_problems(committee) if forming else [],
         "scoring": scoring,
@@ -123,7 +123,7 @@ def _chair_page(request, committee: Committee, *, reopen_form=None, close_form=N
     return render(request, "evaluation/scoring/chair.html", context, status=status)
 
 
-def _refused(request, exc: EvaluationError, round_pk: int):
+def _refused(request, exc: DomainError, round_pk: int):
     """A refusal that belongs to no input (the state changed, the results cannot be computed): a message on
     the page as it now stands."""
     messages.error(request, exc.message)
@@ -142,7 +142,7 @@ def scoring_open(request, round_pk: int):
     committee = _chair_committee(request, round_pk)
     try:
         domain.scoring_open(actor=request.user, round_=committee.round)
-    except EvaluationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "评分已开始，各位委员已收到通知。评分方案已冻结。")
@@ -159,10 +159,10 @@ def scoring_close(request, round_pk: int):
             domain.scoring_close(
                 actor=request.user, round_=committee.round, reason=form.cleaned_data["reason"]
             )
-        except EvaluationError as exc:
+        except DomainError as exc:
             if exc.field not in form.fields:
                 return _refused(request, exc, round_pk)
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "评分已结束，评审结果已计算。")
             return redirect("evaluation:chair", round_pk=round_pk)
@@ -184,10 +184,10 @@ def sheet_reopen(request, round_pk: int):
                 target = domain.sheet_reopen(
                     actor=request.user, sheet=target, reason=form.cleaned_data["reason"]
                 )
-            except EvaluationError as exc:
+            except DomainError as exc:
                 if exc.field not in form.fields:
                     return _refused(request, exc, round_pk)
-                form.add_error(exc.field, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(
                     request,

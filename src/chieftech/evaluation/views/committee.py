@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role, acting_authority
+from chieftech.core.badges import badge_css
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.evaluation.domain.committee import (
@@ -21,7 +23,6 @@ from chieftech.evaluation.domain.committee import (
     expert_update,
 )
 from chieftech.evaluation.domain.committee import expert_create as pool_add
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, points_text, scheme_update
 from chieftech.evaluation.forms_committee import (
     CommitteeForm,
@@ -29,7 +30,6 @@ from chieftech.evaluation.forms_committee import (
     ExpertForm,
     GroupsForm,
     SchemeForm,
-    add_evaluation_error,
     add_scheme_error,
     criteria_inputs,
 )
@@ -43,12 +43,6 @@ from chieftech.evaluation.models import (
 from chieftech.evaluation.rules import MANAGE_COMMITTEE
 from chieftech.selection.models import Round
 
-COMMITTEE_STATE_CSS = {
-    CommitteeState.FORMING: "status-warn",
-    CommitteeState.SCORING: "status-ok",
-    CommitteeState.CLOSED: "status-ok",
-    CommitteeState.CONFIRMED: "status-ok",
-}
 ROLE_LABELS = {Role.CHAIR: "评审委员会主任", Role.EXPERT: "评审专家"}
 
 
@@ -137,8 +131,8 @@ def _expert_form_page(request, *, expert: Expert | None):
                 )
             else:
                 saved = expert_update(actor=request.user, expert=expert, **form.expert_data())
-        except EvaluationError as exc:
-            add_evaluation_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"专家“{saved.name}”已保存。")
             return redirect("evaluation:expert_list")
@@ -250,7 +244,7 @@ def committee(request, round_pk: int):
         action = request.POST.get("action")
         try:
             if not editable:
-                raise EvaluationError(
+                raise DomainError(
                     "评审委员会已开始评分，不能再修改。"
                     if committee_ is not None
                     else f"批次处于“{round_.get_state_display()}”阶段，不能组建评审委员会。"
@@ -267,10 +261,10 @@ def committee(request, round_pk: int):
                 committee_groups_update(actor=request.user, committee=committee_, **groups_form.groups_data())
                 messages.success(request, "评审分组已保存。")
                 return redirect("evaluation:committee", round_pk=round_.pk)
-        except EvaluationError as exc:
+        except DomainError as exc:
             target = groups_form if action == "groups" and groups_form is not None else form
             if editable:
-                add_evaluation_error(target, exc)
+                add_domain_error(target, exc)
             else:
                 messages.error(request, exc.message)
                 return redirect("evaluation:committee", round_pk=round_.pk)
@@ -280,7 +274,7 @@ def committee(request, round_pk: int):
     context = {
         "round": round_,
         "committee": committee_,
-        "state_css": COMMITTEE_STATE_CSS.get(committee_.state, "") if committee_ else "",
+        "state_css": badge_css("committee", committee_.state) if committee_ else "",
         "overview": overview,
         "editable": editable,
         "round_ok": round_ok,
@@ -387,7 +381,7 @@ def scheme(request, round_pk: int):
             inputs, sources = criteria_inputs(formset)
             try:
                 scheme_update(actor=request.user, scheme=scheme_, criteria=inputs, **form.scheme_data())
-            except EvaluationError as exc:
+            except DomainError as exc:
                 add_scheme_error(form, sources, exc)
             else:
                 messages.success(request, "评分方案已保存。")

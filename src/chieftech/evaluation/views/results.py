@@ -3,22 +3,24 @@ officer, once scoring is closed. A member sees nothing here (403); anyone outsid
 the round has one (404)."""
 
 from itertools import pairwise
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from chieftech.core.badges import badge_css
+from chieftech.core.dates import date_zh
+from chieftech.core.downloads import document_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.evaluation.documents.excel import score_sheets_export
 from chieftech.evaluation.documents.pdf import committee_record_export
-from chieftech.evaluation.documents.report import cn_date, results_report
-from chieftech.evaluation.domain.errors import EvaluationError
+from chieftech.evaluation.documents.report import results_report
 from chieftech.evaluation.domain.results import (
     ResultsAccess,
     proposed_list_confirm,
@@ -33,11 +35,6 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_YET = "评分结束后，评审结果仅向评审委员会主任和区人社局经办人开放。"
 NOT_CHAIR = "只有评审委员会主任可以调整和确认建议人选名单。"
-_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
-STATE_CSS = {
-    CommitteeState.CLOSED: "status-warn",
-    CommitteeState.CONFIRMED: "status-ok",
-}
 
 
 class ProposedSizeForm(forms.Form):
@@ -67,16 +64,6 @@ def _committee(request, round_pk: int) -> Committee:
     return committee
 
 
-def _download(content: bytes, content_type: str, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    name = filename.translate(_UNSAFE_IN_FILENAMES)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def _render_results(
     request, committee: Committee, *, form: ProposedSizeForm | None = None, status: int = 200
 ):
@@ -92,7 +79,7 @@ def _render_results(
     context = {
         "round": round_,
         "committee": committee,
-        "state_css": STATE_CSS.get(committee.state, ""),
+        "state_css": badge_css("committee", committee.state),
         "report": report,
         "members": report.members,
         "rows": report.rows,
@@ -111,8 +98,8 @@ def _render_results(
         "plist": plist,
         "proposed_names": report.proposed_names,
         "size_differs": plist is not None and plist.size != round_.quota,
-        "confirmed_on": cn_date(plist.confirmed_at) if plist else "",
-        "closed_on": cn_date(committee.scoring_closed_at),
+        "confirmed_on": date_zh(plist.confirmed_at) if plist else "",
+        "closed_on": date_zh(committee.scoring_closed_at),
         "recusals": report.recusals,
         "can_act": can_act,
         "form": form,
@@ -143,7 +130,7 @@ def proposed_list(request, round_pk: int):
     if action == "confirm":
         try:
             proposed_list_confirm(actor=request.user, round_=round_, now=timezone.now())
-        except EvaluationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back)
         messages.success(request, "建议人选名单已确认，批次进入考察公示阶段。")
@@ -160,8 +147,8 @@ def proposed_list(request, round_pk: int):
                 size=form.cleaned_data["size"],
                 reason=form.cleaned_data["reason"],
             )
-        except EvaluationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "建议人数已更新。")
             return redirect(back)
@@ -175,7 +162,12 @@ def proposed_list(request, round_pk: int):
 def score_sheets_xlsx(request, round_pk: int):
     committee = _committee(request, round_pk)
     download = score_sheets_export(actor=request.user, committee=committee)
-    return _download(download.content, XLSX, download.filename, f"score-sheets-{round_pk}.xlsx")
+    return document_download(
+        download.content,
+        content_type=XLSX,
+        filename=download.filename,
+        fallback=f"score-sheets-{round_pk}.xlsx",
+    )
 
 
 @capability_required(MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
@@ -184,7 +176,12 @@ def score_sheets_xlsx(request, round_pk: int):
 def committee_record_pdf(request, round_pk: int):
     committee = _committee(request, round_pk)
     download = committee_record_export(actor=request.user, committee=committee)
-    return _download(download.content, PDF, download.filename, f"committee-record-{round_pk}.pdf")
+    return document_download(
+        download.content,
+        content_type=PDF,
+        filename=download.filename,
+        fallback=f"committee-record-{round_pk}.pdf",
+    )
 
 
 def _tie_notes(rows) -> list[dict]:

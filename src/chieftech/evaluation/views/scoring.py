@@ -13,16 +13,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.downloads import upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
-from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
 from chieftech.evaluation.forms_scoring import (
     ComprehensiveForm,
     OnsiteForm,
     RecusalForm,
-    add_selection_error,
 )
 from chieftech.evaluation.models import (
     Committee,
@@ -36,24 +36,8 @@ from chieftech.evaluation.rules import SCORE, candidate_seat, is_chair
 from chieftech.evaluation.selectors import my_rounds
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.eligibility import application_checks
-from chieftech.selection.models import Application, ConditionVerdict, EvidenceFile
+from chieftech.selection.models import Application, EvidenceFile
 
-SHEET_STATE_CSS = {
-    ScoreSheet.State.DRAFT: "status-warn",
-    ScoreSheet.State.SUBMITTED: "status-ok",
-    ScoreSheet.State.ABSENT: "",
-}
-COMMITTEE_STATE_CSS = {
-    CommitteeState.FORMING: "status-warn",
-    CommitteeState.SCORING: "status-warn",
-    CommitteeState.CLOSED: "status-ok",
-    CommitteeState.CONFIRMED: "status-ok",
-}
-VERDICT_CSS = {
-    ConditionVerdict.PASS: "status-ok",
-    ConditionVerdict.FAIL: "status-bad",
-    ConditionVerdict.JUDGE: "status-warn",
-}
 PARTS = {ScoreSheet.Part.COMPREHENSIVE, ScoreSheet.Part.ONSITE}
 # Reversing once and filling in each row's keys keeps reverse() out of the row loops.
 ROUND_PLACEHOLDER = "2147483646"
@@ -66,7 +50,7 @@ def _sheet_state(sheet: ScoreSheet | None) -> dict:
     label = sheet.get_state_display()
     if sheet.state == ScoreSheet.State.DRAFT and sheet.reopened_reason:
         label = "已退回重评"
-    return {"label": label, "css": SHEET_STATE_CSS.get(sheet.state, "")}
+    return {"label": label, "css": badge_css("score_sheet", sheet.state)}
 
 
 # --- The expert's work list ------------------------------------------------------------------------
@@ -105,7 +89,7 @@ def my_work(request):
                 "title": committee.round.title,
                 "committee": committee.name,
                 "state": committee.get_state_display(),
-                "state_css": COMMITTEE_STATE_CSS.get(committee.state, ""),
+                "state_css": badge_css("committee", committee.state),
                 "scoring": committee.state == CommitteeState.SCORING,
                 "waiting": sum(1 for c in candidates if c["waiting"]),
                 "candidates": candidates,
@@ -212,7 +196,7 @@ def _sheet_page(
             "title": c.title,
             "article": c.article,
             "verdict": c.verdict_label,
-            "verdict_css": VERDICT_CSS[c.verdict],
+            "verdict_css": badge_css("verdict", c.verdict),
             "reason": c.reason,
         }
         for c in application_checks(application)
@@ -281,7 +265,7 @@ def sheet(request, round_pk: int, application_pk: int):
     if action == "absent":
         try:
             domain.sheet_mark_absent(actor=request.user, sheet=own)
-        except EvaluationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已记录：您未参加{application.name}的现场技能考查。")
@@ -303,11 +287,11 @@ def sheet(request, round_pk: int, application_pk: int):
         domain.sheet_save(actor=request.user, sheet=own, points=points)
         if action == "submit":
             own = domain.sheet_submit(actor=request.user, sheet=own)
-    except EvaluationError as exc:
+    except DomainError as exc:
         # A value's error goes beside its input (nothing was saved); any other refusal is a message above the
         # page as it now stands (an incomplete submit keeps the draft just saved).
         if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
             return _sheet_page(request, committee, member, application, **forms_)
         messages.error(request, exc.message)
         return here
@@ -335,8 +319,8 @@ def recusal_declare(request, round_pk: int, application_pk: int):
                 application=application,
                 reason=form.cleaned_data["reason"],
             )
-        except EvaluationError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已申明回避候选人{application.name}，评审委员会主任将收到通知。")
             return redirect("evaluation:my_work")

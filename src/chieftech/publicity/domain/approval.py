@@ -19,10 +19,11 @@ from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.rounds import round_transition
@@ -51,10 +52,6 @@ DOCUMENT_NUMBER = re.compile(
 )
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def approval_url(round_: Round) -> str:
     return reverse("publicity:approval", args=[round_.pk])
 
@@ -66,7 +63,7 @@ def _role_users(role: str):
 def _locked_round(round_: Round, *, state: str, what: str) -> Round:
     locked = Round.objects.select_for_update().select_related("policy").get(pk=round_.pk)
     if locked.state != state:
-        raise PublicityError(
+        raise DomainError(
             f"批次当前为“{locked.get_state_display()}”，不能{what}。须在“{RoundState(state).label}”阶段办理。"
         )
     return locked
@@ -77,7 +74,7 @@ def document_number_normalise(value: str) -> str:
     text = "".join((value or "").split())
     match = DOCUMENT_NUMBER.fullmatch(text)
     if match is None:
-        raise PublicityError(
+        raise DomainError(
             "批准文号格式不正确，应为“发文机关代字〔年份〕序号号”，如：威环政字〔2026〕12号。",
             field="document_number",
         )
@@ -111,43 +108,41 @@ def leadership_decide(
     now = now or timezone.now()
     require_perm(actor, "publicity.leadership_decide", round_, "只有本机关的审定机构可以审定建议人选名单。")
     if outcome not in LeadershipDecision.Outcome.values:
-        raise PublicityError("请选择审定结论。", field="outcome")
+        raise DomainError("请选择审定结论。", field="outcome")
     minutes_reference = (minutes_reference or "").strip()
     note = (note or "").strip()
     if meeting_date is None:
-        raise PublicityError("请填写会议日期。", field="meeting_date")
+        raise DomainError("请填写会议日期。", field="meeting_date")
     if meeting_date > timezone.localdate(now):
-        raise PublicityError("会议日期不能晚于今天。", field="meeting_date")
+        raise DomainError("会议日期不能晚于今天。", field="meeting_date")
     if not minutes_reference:
-        raise PublicityError("请填写会议纪要编号或名称。", field="minutes_reference")
+        raise DomainError("请填写会议纪要编号或名称。", field="minutes_reference")
     removed_pks = sorted({a.pk for a in removed})
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="审定")
         previous = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if previous is not None:
-            raise PublicityError(f"领导小组已于{_cn(previous.meeting_date)}审定，不能重复审定。")
+            raise DomainError(f"领导小组已于{date_zh(previous.meeting_date)}审定，不能重复审定。")
         proposed = list(
             Application.objects.filter(round=locked, state=ApplicationState.PROPOSED).order_by("pk")
         )
         proposed_pks = {a.pk for a in proposed}
         if outcome == LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS:
             if not removed_pks:
-                raise PublicityError("部分同意须至少选择一名取消的人选。", field="removed")
+                raise DomainError("部分同意须至少选择一名取消的人选。", field="removed")
             strangers = [pk for pk in removed_pks if pk not in proposed_pks]
             if strangers:
-                raise PublicityError("只能取消本批次建议人选名单中的人员。", field="removed")
+                raise DomainError("只能取消本批次建议人选名单中的人员。", field="removed")
             if len(removed_pks) == len(proposed_pks):
-                raise PublicityError("全部人选均不同意时，请选择“不同意”并退回评审委员会。", field="removed")
+                raise DomainError("全部人选均不同意时，请选择“不同意”并退回评审委员会。", field="removed")
             if not note:
-                raise PublicityError("取消部分人选须在说明中写明理由。", field="note")
+                raise DomainError("取消部分人选须在说明中写明理由。", field="note")
         elif removed_pks:
-            raise PublicityError("只有“部分同意”时才能选择取消的人选。", field="removed")
+            raise DomainError("只有“部分同意”时才能选择取消的人选。", field="removed")
         if outcome == LeadershipDecision.Outcome.REJECT and not note:
-            raise PublicityError("不同意时须写明理由，名单将退回评审委员会。", field="note")
+            raise DomainError("不同意时须写明理由，名单将退回评审委员会。", field="note")
         if outcome != LeadershipDecision.Outcome.REJECT and not proposed:
-            raise PublicityError(
-                "建议人选名单中已无人选，只能选择“不同意”并退回评审委员会。", field="outcome"
-            )
+            raise DomainError("建议人选名单中已无人选，只能选择“不同意”并退回评审委员会。", field="outcome")
 
         decision = LeadershipDecision.objects.create(
             round=locked,
@@ -227,7 +222,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
         notify(
             users=[*_role_users(Role.OFFICER), chair],
             subject=f"{round_.title}：领导小组审定不同意，名单退回评审委员会",
-            body=f"领导小组{_cn(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
+            body=f"领导小组{date_zh(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
             f"理由：{decision.note}",
             url=approval_url(round_),
         )
@@ -235,7 +230,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
     notify(
         users=_role_users(Role.GOVERNMENT),
         subject=f"{round_.title}：领导小组已审定，待区政府批准",
-        body=f"领导小组{_cn(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
+        body=f"领导小组{date_zh(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
         url=approval_url(round_),
     )
 
@@ -252,27 +247,28 @@ def government_approve(
     require_perm(actor, "publicity.government_approve", round_, "只有本机关的区政府经办人可以登记批准。")
     document_number = document_number_normalise(document_number)
     if approved_on is None:
-        raise PublicityError("请填写批准日期。", field="approved_on")
+        raise DomainError("请填写批准日期。", field="approved_on")
     if approved_on > timezone.localdate(now):
-        raise PublicityError("批准日期不能晚于今天。", field="approved_on")
+        raise DomainError("批准日期不能晚于今天。", field="approved_on")
     year = int(re.search(r"〔(\d{4})〕", document_number)[1])
     if year != approved_on.year:
-        raise PublicityError(
-            f"批准文号中的年份（{year}）与批准日期（{_cn(approved_on)}）不一致。", field="document_number"
+        raise DomainError(
+            f"批准文号中的年份（{year}）与批准日期（{date_zh(approved_on)}）不一致。", field="document_number"
         )
     with transaction.atomic():
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="登记区政府批准")
         decision = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
-            raise PublicityError("领导小组审定同意后，方可登记区政府批准。")
+            raise DomainError("领导小组审定同意后，方可登记区政府批准。")
         if GovernmentApproval.objects.filter(round=locked).exists():
-            raise PublicityError("本批次已登记区政府批准，不能重复登记。")
+            raise DomainError("本批次已登记区政府批准，不能重复登记。")
         if approved_on < decision.meeting_date:
-            raise PublicityError(
-                f"批准日期不能早于领导小组审定会议日期（{_cn(decision.meeting_date)}）。", field="approved_on"
+            raise DomainError(
+                f"批准日期不能早于领导小组审定会议日期（{date_zh(decision.meeting_date)}）。",
+                field="approved_on",
             )
         if GovernmentApproval.objects.filter(document_number=document_number).exists():
-            raise PublicityError("该批准文号已被其他批次使用，请核对。", field="document_number")
+            raise DomainError("该批准文号已被其他批次使用，请核对。", field="document_number")
         approval = GovernmentApproval.objects.create(
             round=locked,
             document_number=document_number,
@@ -308,7 +304,7 @@ def government_approve(
         notify(
             users=_role_users(Role.OFFICER),
             subject=f"{locked.title}：区政府已批准（{document_number}），待发文公布",
-            body=f"区政府于{_cn(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
+            body=f"区政府于{date_zh(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
             url=approval_url(locked),
         )
     return approval
@@ -325,7 +321,7 @@ def roster_publish(*, actor, round_: Round, now: datetime | None = None) -> Gove
         locked = _locked_round(round_, state=RoundState.APPROVAL, what="发文公布")
         approval = GovernmentApproval.objects.select_for_update().filter(round=locked).first()
         if approval is None:
-            raise PublicityError("区政府批准后，方可发文公布名单。")
+            raise DomainError("区政府批准后，方可发文公布名单。")
         approval.published_at = now
         approval.save(update_fields=["published_at"])
         round_transition(actor=actor, round_=locked, to_state=RoundState.PUBLISHED, now=now)

@@ -21,12 +21,13 @@ from django.utils import timezone
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
 from chieftech.policy.models import SkillLevel
 from chieftech.publicity.domain.current import round_current_notice
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import Notice, NoticeEntry, Objection
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
@@ -53,10 +54,6 @@ class NoticePeriod(NamedTuple):
     working_days: int
 
 
-def cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def cn_number(n: int) -> str:
     """1–99 in Chinese numerals, as official text writes a count of days ("五个工作日", "十个工作日")."""
     if not 0 < n < 100:
@@ -79,13 +76,13 @@ def notice_period(*, starts_on: date, policy) -> NoticePeriod:
 
 def period_text(*, starts_on: date, ends_on: date, working_days: int) -> str:
     """公示时间为2026年9月24日至10月8日（五个工作日）: the year again only when the period crosses one."""
-    end = cn_date(ends_on) if ends_on.year != starts_on.year else f"{ends_on.month}月{ends_on.day}日"
-    return f"公示时间为{cn_date(starts_on)}至{end}（{cn_number(working_days)}个工作日）"
+    end = date_zh(ends_on) if ends_on.year != starts_on.year else f"{ends_on.month}月{ends_on.day}日"
+    return f"公示时间为{date_zh(starts_on)}至{end}（{cn_number(working_days)}个工作日）"
 
 
 def period_label(notice: Notice) -> str:
     """The period as refusals and lists name it: 2026年9月24日至2026年10月8日."""
-    return f"{cn_date(notice.starts_on)}至{cn_date(notice.ends_on)}"
+    return f"{date_zh(notice.starts_on)}至{date_zh(notice.ends_on)}"
 
 
 def notice_is_running(notice: Notice, now: datetime | None = None) -> bool:
@@ -193,7 +190,7 @@ def notice_body_render(*, round_: Round, starts_on: date, period: NoticePeriod, 
 附：{round_.title}建议人选名单
 
 {settings.SITE_AUTHORITY}
-{cn_date(starts_on)}
+{date_zh(starts_on)}
 """
 
 
@@ -203,18 +200,18 @@ def _require_officer(actor, obj) -> None:
 
 def _computed_period(*, starts_on: date | None, policy) -> NoticePeriod:
     if starts_on is None:
-        raise PublicityError("请选择公示开始日期。", field="starts_on")
+        raise DomainError("请选择公示开始日期。", field="starts_on")
     try:
         return notice_period(starts_on=starts_on, policy=policy)
     except CalendarDataMissing as exc:
-        raise PublicityError(str(exc), field="starts_on") from None
+        raise DomainError(str(exc), field="starts_on") from None
 
 
 def _check_start(starts_on: date, now: datetime) -> None:
     today = now.astimezone(DEADLINE_TZ).date()
     if starts_on < today:
-        raise PublicityError(
-            f"公示开始日期{cn_date(starts_on)}已过，请选择今天或以后的日期。", field="starts_on"
+        raise DomainError(
+            f"公示开始日期{date_zh(starts_on)}已过，请选择今天或以后的日期。", field="starts_on"
         )
 
 
@@ -225,17 +222,17 @@ def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetim
     _require_officer(actor, round_)
     now = now or timezone.now()
     if round_.state != RoundState.NOTICE:
-        raise PublicityError(f"批次当前为“{round_.get_state_display()}”，不在考察公示阶段。")
+        raise DomainError(f"批次当前为“{round_.get_state_display()}”，不在考察公示阶段。")
     period = _computed_period(starts_on=starts_on, policy=round_.policy)
     _check_start(starts_on, now)
     with transaction.atomic():
         locked = Round.objects.select_for_update().select_related("policy").get(pk=round_.pk)
         # A notice closed before the leadership sent the list back stays as the record; a new one is prepared.
         if Notice.objects.filter(round=locked).exclude(state=Notice.State.CLOSED).exists():
-            raise PublicityError("本批次已有考察公示，请在原公示上修改。")
+            raise DomainError("本批次已有考察公示，请在原公示上修改。")
         candidates = notice_entries_for(locked)
         if not candidates:
-            raise PublicityError("建议人选名单中没有人选，不能发布公示。")
+            raise DomainError("建议人选名单中没有人选，不能发布公示。")
         notice = Notice.objects.create(
             round=locked,
             policy=locked.policy,
@@ -279,7 +276,7 @@ def notice_update(
     with transaction.atomic():
         locked = Notice.objects.select_for_update().select_related("round__policy").get(pk=notice.pk)
         if locked.state != Notice.State.DRAFT:
-            raise PublicityError("公示发布后不能再修改。")
+            raise DomainError("公示发布后不能再修改。")
         round_ = locked.round
         starts_on = starts_on or locked.starts_on
         period = _computed_period(starts_on=starts_on, policy=locked.policy)
@@ -310,13 +307,13 @@ def notice_update(
                     f"截至{locked.ends_on.month}月{locked.ends_on.day}日24时",
                     f"截至{period.ends_on.month}月{period.ends_on.day}日24时",
                 ),
-                (f"\n{cn_date(locked.starts_on)}\n", f"\n{cn_date(starts_on)}\n"),
+                (f"\n{date_zh(locked.starts_on)}\n", f"\n{date_zh(starts_on)}\n"),
             ]
             for old, new in replacements:
                 new_body = new_body.replace(old, new)
         new_title = (title or "").strip() or locked.title
         if not new_body.strip():
-            raise PublicityError("公示正文不能为空。", field="body")
+            raise DomainError("公示正文不能为空。", field="body")
         before = snapshot(locked, NOTICE_FIELDS)
         changes = {
             "title": new_title,
@@ -371,18 +368,18 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
     with transaction.atomic():
         locked = Notice.objects.select_for_update().select_related("round").get(pk=notice.pk)
         if locked.state != Notice.State.DRAFT:
-            raise PublicityError(f"公示当前为“{locked.get_state_display()}”，不能再发布。")
+            raise DomainError(f"公示当前为“{locked.get_state_display()}”，不能再发布。")
         if locked.round.state != RoundState.NOTICE:
-            raise PublicityError(f"批次当前为“{locked.round.get_state_display()}”，不在考察公示阶段。")
+            raise DomainError(f"批次当前为“{locked.round.get_state_display()}”，不在考察公示阶段。")
         if now.astimezone(DEADLINE_TZ).date() > locked.starts_on:
-            raise PublicityError(
-                f"公示开始日期{cn_date(locked.starts_on)}已过，公示期将不足{locked.working_days}个工作日。"
+            raise DomainError(
+                f"公示开始日期{date_zh(locked.starts_on)}已过，公示期将不足{locked.working_days}个工作日。"
                 "请修改开始日期后再发布。",
                 field="starts_on",
             )
         problem = notice_text_problem(locked)
         if problem:
-            raise PublicityError(problem, field="body")
+            raise DomainError(problem, field="body")
         before = snapshot(locked, NOTICE_FIELDS)
         locked.state = Notice.State.PUBLISHED
         locked.published_at = now
@@ -423,16 +420,16 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
         current = round_current_notice(Round.objects.select_for_update().get(pk=round_.pk))
         notice = Notice.objects.select_for_update().get(pk=current.pk) if current is not None else None
         if notice is None or notice.state == Notice.State.DRAFT:
-            raise PublicityError("本批次的考察公示尚未发布。")
+            raise DomainError("本批次的考察公示尚未发布。")
         if notice.state == Notice.State.CLOSED:
-            raise PublicityError("本批次的考察公示已经结束。")
+            raise DomainError("本批次的考察公示已经结束。")
         if not notice_has_ended(notice, now):
-            raise PublicityError(
-                f"公示期为{period_label(notice)}，须到{cn_date(notice.ends_on)}24时公示期满后方可结束公示。"
+            raise DomainError(
+                f"公示期为{period_label(notice)}，须到{date_zh(notice.ends_on)}24时公示期满后方可结束公示。"
             )
         open_count = notice.objections.exclude(state__in=FINDING_STATES).count()
         if open_count:
-            raise PublicityError(f"还有{open_count}件异议尚未作出处理结论，全部处理后方可结束公示。")
+            raise DomainError(f"还有{open_count}件异议尚未作出处理结论，全部处理后方可结束公示。")
         before = snapshot(notice, NOTICE_FIELDS)
         notice.state = Notice.State.CLOSED
         notice.save(update_fields=["state"])

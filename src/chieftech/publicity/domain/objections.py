@@ -22,16 +22,15 @@ from django.utils import timezone
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import email_enqueue, notify
 from chieftech.core.permissions import require_perm
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit, rate_limit_undo
 from chieftech.policy.calendar import DEADLINE_TZ
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import FINDING_STATES, notice_is_running, period_label
 from chieftech.publicity.models import Notice, NoticeEntry, Objection, ObjectionEvidence
 from chieftech.selection.domain.applications import application_transition
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.evidence import (
     MAX_TOTAL_BYTES,
     MB,
@@ -91,46 +90,46 @@ def objection_window_message(notice: Notice) -> str:
 def _clean_fields(*, name: str, phone: str, email: str, content: str) -> tuple[str, str, str, str]:
     name = (name or "").strip()
     if not name:
-        raise PublicityError("请填写您的真实姓名（实名反映，信息严格保密）。", field="name")
+        raise DomainError("请填写您的真实姓名（实名反映，信息严格保密）。", field="name")
     if len(name) > 50:
-        raise PublicityError("姓名最多50个字。", field="name")
+        raise DomainError("姓名最多50个字。", field="name")
     phone = normalize_phone(phone or "")
     if not phone:
-        raise PublicityError("请填写联系电话，以便核实情况。", field="phone")
+        raise DomainError("请填写联系电话，以便核实情况。", field="phone")
     try:
         validate_phone(phone)
     except ValidationError as exc:
-        raise PublicityError(exc.messages[0], field="phone") from None
+        raise DomainError(exc.messages[0], field="phone") from None
     email = (email or "").strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise PublicityError("请输入有效的电子邮箱地址，或不填。", field="email") from None
+            raise DomainError("请输入有效的电子邮箱地址，或不填。", field="email") from None
     content = (content or "").strip()
     count = content_char_count(content)
     if count < OBJECTION_MIN_CHARS:
-        raise PublicityError(
+        raise DomainError(
             f"异议内容至少{OBJECTION_MIN_CHARS}个字，请写明具体事实（当前{count}个字）。", field="content"
         )
     if count > OBJECTION_MAX_CHARS:
-        raise PublicityError(f"异议内容最多{OBJECTION_MAX_CHARS}个字（当前{count}个字）。", field="content")
+        raise DomainError(f"异议内容最多{OBJECTION_MAX_CHARS}个字（当前{count}个字）。", field="content")
     return name, phone, email, content
 
 
 def objection_files_check(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
     """Every file under the applications' upload rules, all checked before any is stored."""
     if len(files) > OBJECTION_MAX_FILES:
-        raise PublicityError(f"证明材料最多{OBJECTION_MAX_FILES}个文件。", field="files")
+        raise DomainError(f"证明材料最多{OBJECTION_MAX_FILES}个文件。", field="files")
     total = sum(len(content) for _name, content in files)
     if total > MAX_TOTAL_BYTES:
-        raise PublicityError(f"证明材料合计不能超过{MAX_TOTAL_BYTES // MB}MB。", field="files")
+        raise DomainError(f"证明材料合计不能超过{MAX_TOTAL_BYTES // MB}MB。", field="files")
     checked = []
     for name, content in files:
         try:
             content_type = inspect_upload(name=name, content=content)
-        except SelectionError as exc:
-            raise PublicityError(exc.message, field="files") from None
+        except DomainError as exc:
+            raise DomainError(exc.message, field="files") from None
         checked.append((name, content, content_type))
     return checked
 
@@ -139,8 +138,8 @@ def objection_file_size_check(*, name: str, size: int) -> None:
     """For a view: refuse an empty or oversized upload by its size before reading it."""
     try:
         upload_size_check(name=name, size=size)
-    except SelectionError as exc:
-        raise PublicityError(exc.message, field="files") from None
+    except DomainError as exc:
+        raise DomainError(exc.message, field="files") from None
 
 
 def _objection_handlers():
@@ -166,18 +165,18 @@ def objection_file(
     """A named objection against one candidate of a running notice; returns it with its receipt code."""
     now = now or timezone.now()
     if not notice_is_running(notice, now):
-        raise PublicityError(objection_window_message(notice))
+        raise DomainError(objection_window_message(notice))
     if entry is None or entry.notice_id != notice.pk:
-        raise PublicityError("请选择被反映的公示人选。", field="entry")
+        raise DomainError("请选择被反映的公示人选。", field="entry")
     if entry.removed:
-        raise PublicityError(REMOVED_MESSAGE, field="entry")
+        raise DomainError(REMOVED_MESSAGE, field="entry")
     name, phone, email, content = _clean_fields(name=name, phone=phone, email=email, content=content)
     checked = objection_files_check(files or [])
     # Counted before saving, shared by every worker (a check here and a count after saving would let
     # concurrent filings all pass the check); given back if the filing then fails.
     rate, address = _filing_rate(), ip or "unknown"
     if not rate_limit_hit(rate, address, now=now):
-        raise PublicityError(
+        raise DomainError(
             f"同一网络每小时最多在线提交{rate.limit}件异议，请稍后再试，或按公示中的联系方式直接反映。"
         )
     candidate = entry.application.name
@@ -207,7 +206,7 @@ def _objection_save(*, notice, entry, candidate, fields, checked, ip, now, store
     with transaction.atomic():
         # Locked: a finding that removes this candidate and an objection against them do not cross.
         if NoticeEntry.objects.select_for_update().get(pk=entry.pk).removed:
-            raise PublicityError(REMOVED_MESSAGE, field="entry")
+            raise DomainError(REMOVED_MESSAGE, field="entry")
         for _attempt in range(5):
             try:
                 with transaction.atomic():
@@ -225,7 +224,7 @@ def _objection_save(*, notice, entry, candidate, fields, checked, ip, now, store
             except IntegrityError:  # a receipt code drawn twice: draw again
                 continue
         else:
-            raise PublicityError("系统繁忙，请稍后再试。")
+            raise DomainError("系统繁忙，请稍后再试。")
         for file_name, file_content, content_type in checked:
             evidence = ObjectionEvidence(
                 objection=objection,
@@ -345,9 +344,9 @@ def _locked(objection: Objection) -> Objection:
         .get(pk=objection.pk)
     )
     if locked.state in FINDING_STATES:
-        raise PublicityError(f"该异议已作出处理结论（{locked.get_state_display()}），不能再更改。")
+        raise DomainError(f"该异议已作出处理结论（{locked.get_state_display()}），不能再更改。")
     if locked.notice.state == Notice.State.CLOSED:
-        raise PublicityError("考察公示已经结束，不能再处理异议。")
+        raise DomainError("考察公示已经结束，不能再处理异议。")
     return locked
 
 
@@ -359,7 +358,7 @@ def objection_investigate(
     now = now or timezone.now()
     notes = (notes or "").strip()
     if not notes:
-        raise PublicityError("请填写调查核实情况。", field="notes")
+        raise DomainError("请填写调查核实情况。", field="notes")
     with transaction.atomic():
         locked = _locked(objection)
         before = _snapshot(locked)
@@ -391,9 +390,9 @@ def objection_decide(
     reason = (reason or "").strip()
     public_reply = (public_reply or "").strip()
     if not reason:
-        raise PublicityError("请填写处理结论的理由（调查核实的事实和依据）。", field="reason")
+        raise DomainError("请填写处理结论的理由（调查核实的事实和依据）。", field="reason")
     if not public_reply:
-        raise PublicityError("请填写答复意见：反映人凭回执码可查看。", field="public_reply")
+        raise DomainError("请填写答复意见：反映人凭回执码可查看。", field="public_reply")
     with transaction.atomic():
         locked = _locked(objection)
         before = _snapshot(locked)

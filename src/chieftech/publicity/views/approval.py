@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.badges import badge_css
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.publicity.domain.approval import (
     APPROVE,
@@ -26,10 +29,8 @@ from chieftech.publicity.domain.current import (
     round_earlier_decisions,
     round_earlier_notices,
 )
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
 from chieftech.publicity.models import LeadershipDecision
-from chieftech.selection.forms_officer import add_selection_error
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 CANDIDATE_STATES = (
@@ -39,12 +40,6 @@ CANDIDATE_STATES = (
     ApplicationState.REMOVED,
 )
 APPROVING = (LeadershipDecision.Outcome.APPROVE, LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS)
-STATE_CSS = {
-    ApplicationState.PROPOSED: "status-warn",
-    ApplicationState.APPROVED: "status-ok",
-    ApplicationState.NOT_APPROVED: "status-bad",
-    ApplicationState.REMOVED: "status-bad",
-}
 # Fields the page never shows: not loading them keeps the rows from decrypting personal data.
 DEFERRED = (
     "id_number",
@@ -54,10 +49,6 @@ DEFERRED = (
     "enterprise_opinion",
     "enterprise__contact_phone",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def _round(pk: int) -> Round:
@@ -102,8 +93,8 @@ def _candidates(round_: Round) -> list[dict]:
                 "rank": result.rank if result else "",
                 "composite": result.composite if result else "",
                 "state": a.get_state_display(),
-                "state_css": STATE_CSS.get(a.state, ""),
-                "term": f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}" if tenure else "",
+                "state_css": badge_css("application", a.state),
+                "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}" if tenure else "",
                 "certificate": certificate.number if certificate else "",
                 "certificate_url": reverse("certificates:certificate_pdf", args=[certificate.pk])
                 if certificate
@@ -124,7 +115,7 @@ def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
             "title": "领导小组审定",
             "done": approving,
             "text": (
-                f"{decision.get_outcome_display()}（{_cn(decision.meeting_date)}，{decision.minutes_reference}）"
+                f"{decision.get_outcome_display()}（{date_zh(decision.meeting_date)}，{decision.minutes_reference}）"
                 if decision
                 else "待审定"
             ),
@@ -132,7 +123,9 @@ def _steps(round_: Round, decision, approval, waiting: str) -> list[dict]:
         {
             "title": "区政府批准",
             "done": approval is not None,
-            "text": f"{approval.document_number}（{_cn(approval.approved_on)}）" if approval else "待批准",
+            "text": f"{approval.document_number}（{date_zh(approval.approved_on)}）"
+            if approval
+            else "待批准",
         },
         {
             "title": "发文公布",
@@ -193,7 +186,7 @@ def approval(request, round_pk: int):
             else:
                 messages.error(request, "请从页面上的表单提交。")
                 return redirect("publicity:approval", round_pk=round_.pk)
-        except PublicityError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("publicity:approval", round_pk=round_.pk)
 
@@ -202,9 +195,9 @@ def approval(request, round_pk: int):
     context = {
         "round": round_,
         "notice": notice,
-        "notice_period": f"{_cn(notice.starts_on)}至{_cn(notice.ends_on)}" if notice else "",
+        "notice_period": f"{date_zh(notice.starts_on)}至{date_zh(notice.ends_on)}" if notice else "",
         "earlier_notice_periods": [
-            f"{_cn(n.starts_on)}至{_cn(n.ends_on)}" for n in round_earlier_notices(round_, notice)
+            f"{date_zh(n.starts_on)}至{date_zh(n.ends_on)}" for n in round_earlier_notices(round_, notice)
         ],
         # The list is back with the committee (or in its new notice) after the leadership rejected it.
         "sent_back": bool(earlier_decisions) and round_.state in (RoundState.EVALUATION, RoundState.NOTICE),
@@ -239,8 +232,8 @@ def _decide(request, round_: Round, form: LeadershipDecisionForm) -> bool:
             removed=list(data["removed"]),
             note=data["note"],
         )
-    except PublicityError as exc:
-        add_selection_error(form, exc)
+    except DomainError as exc:
+        add_domain_error(form, exc)
         return False
     if decision.outcome == LeadershipDecision.Outcome.REJECT:
         messages.success(request, "已记录审定结论：不同意。建议人选名单已退回评审委员会。")
@@ -260,13 +253,13 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
             document_number=data["document_number"],
             approved_on=data["approved_on"],
         )
-    except PublicityError as exc:
-        add_selection_error(form, exc)
+    except DomainError as exc:
+        add_domain_error(form, exc)
         return False
     count = Certificate.objects.filter(tenure__application__round=round_).count()
     messages.success(
         request,
-        f"已登记区政府批准（{recorded.document_number}）。{count}名首席技师的管理期自{_cn(recorded.approved_on)}起计算，"
+        f"已登记区政府批准（{recorded.document_number}）。{count}名首席技师的管理期自{date_zh(recorded.approved_on)}起计算，"
         "证书已生成，待区人社局发文公布。",
     )
     return True
@@ -301,7 +294,7 @@ def approval_list(request):
             "state_css": "status-warn" if waiting else "status-ok",
             "mine": mine.get(waiting, False),
             "document_number": approval_.document_number if approval_ else "",
-            "published_on": _cn(timezone.localdate(approval_.published_at))
+            "published_on": date_zh(timezone.localdate(approval_.published_at))
             if approval_ and approval_.published_at
             else "",
         }

@@ -2,12 +2,11 @@
 the printable notice for each applying enterprise."""
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,17 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
-from chieftech.core.downloads import upload_download
+from chieftech.core.badges import badge_css
+from chieftech.core.dates import date_zh
+from chieftech.core.downloads import document_download, upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
 from chieftech.publicity.documents.notice_pdf import notice_pdf as render_notice_pdf
 from chieftech.publicity.domain.current import round_current_notice, round_earlier_notices
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
     FINDING_STATES,
     MANAGE_NOTICE,
-    cn_date,
     cn_number,
     notice_finish,
     notice_has_ended,
@@ -46,18 +46,10 @@ from chieftech.publicity.forms_notice import (
     InvestigateForm,
     NoticeEditForm,
     NoticePrepareForm,
-    add_domain_error,
 )
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
-OBJECTION_STATE_CSS = {
-    Objection.State.RECEIVED: "status-warn",
-    Objection.State.INVESTIGATING: "status-warn",
-    Objection.State.UPHELD: "status-bad",
-    Objection.State.NOT_UPHELD: "status-ok",
-}
-NOTICE_STATE_CSS = {Notice.State.DRAFT: "status-warn", Notice.State.PUBLISHED: "status-ok"}
 # The candidate's columns the objection page never shows: not loading them keeps them from being decrypted.
 CANDIDATE_DEFERRED = (
     "entry__application__id_number",
@@ -66,12 +58,6 @@ CANDIDATE_DEFERRED = (
     "entry__application__apprentices_summary",
     "entry__application__enterprise__contact_phone",
 )
-_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
-
-
-def _attachment(filename: str, fallback: str) -> str:
-    name = filename.translate(_UNSAFE_IN_FILENAMES)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _applying_enterprises(round_: Round) -> list[tuple[int, str]]:
@@ -97,11 +83,11 @@ def _period_preview(round_: Round, starts_on: date | None) -> dict:
     except CalendarDataMissing as exc:
         return {"error": str(exc)}
     text = (
-        f"{cn_date(starts_on)}至{cn_date(period.ends_on)}（{cn_number(period.working_days)}个工作日），"
-        f"截至{cn_date(period.ends_on)}24时（北京时间）"
+        f"{date_zh(starts_on)}至{date_zh(period.ends_on)}（{cn_number(period.working_days)}个工作日），"
+        f"截至{date_zh(period.ends_on)}24时（北京时间）"
     )
     if period.first_day != starts_on:
-        text += f"；开始日不是工作日，从{cn_date(period.first_day)}起计算工作日"
+        text += f"；开始日不是工作日，从{date_zh(period.first_day)}起计算工作日"
     return {"text": text}
 
 
@@ -115,7 +101,7 @@ def _starts_on_param(request) -> date | None:
 def _finish_blockers(notice: Notice, open_objections: int, now) -> list[str]:
     blockers = []
     if not notice_has_ended(notice, now):
-        blockers.append(f"公示期至{cn_date(notice.ends_on)}24时结束，期满后方可结束公示。")
+        blockers.append(f"公示期至{date_zh(notice.ends_on)}24时结束，期满后方可结束公示。")
     if open_objections:
         blockers.append(f"还有{open_objections}件异议尚未作出处理结论。")
     return blockers
@@ -181,7 +167,7 @@ def _manage_page(
     context = {
         "round": round_,
         "notice": notice,
-        "notice_state_css": NOTICE_STATE_CSS.get(notice.state, "") if notice else "",
+        "notice_state_css": badge_css("notice", notice.state) if notice else "",
         "in_notice_stage": round_.state == RoundState.NOTICE,
         "prepare_form": prepare_form if can_prepare else None,
         "preview": _period_preview(round_, preview_date) if can_prepare else {},
@@ -220,7 +206,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
         if form.is_valid():
             try:
                 notice_prepare(actor=user, round_=round_, starts_on=form.cleaned_data["starts_on"])
-            except PublicityError as exc:
+            except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "已生成公示草稿，请核对正文和名单后发布。")
@@ -241,7 +227,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
                     body=data["body"],
                     regenerate=data["regenerate"],
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(request, "公示草稿已保存。")
@@ -256,7 +242,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
             messages.success(request, "考察公示已结束，建议人选名单已提交审定。")
         else:
             raise PermissionDenied("未知的操作。")
-    except PublicityError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return None
 
@@ -287,12 +273,12 @@ def notice_pdf(request, round_pk: int, enterprise_pk: int):
         raise Http404("该单位没有在本批次申报。")
     enterprise = Enterprise.objects.get(pk=enterprise_pk)
     content = render_notice_pdf(notice, enterprise=enterprise)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment(
-        f"{notice.title}_{enterprise.name}.pdf", f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf"
+    return document_download(
+        content,
+        content_type="application/pdf",
+        filename=f"{notice.title}_{enterprise.name}.pdf",
+        fallback=f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Objections -------------------------------------------------------------------------------------
@@ -327,7 +313,7 @@ def objection_list(request, round_pk: int):
             "candidate": o.entry.application.name,
             "objector": o.name,
             "state": o.get_state_display(),
-            "state_css": OBJECTION_STATE_CSS.get(o.state, ""),
+            "state_css": badge_css("objection", o.state),
             "handled": o.handled_at,
         }
         for o in objections
@@ -379,7 +365,7 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
         "candidate": application.name,
         "enterprise": application.enterprise.name,
         "entry_removed": objection.entry.removed,
-        "state_css": OBJECTION_STATE_CSS.get(objection.state, ""),
+        "state_css": badge_css("objection", objection.state),
         "phone_masked": mask_phone(objection.phone),
         "revealed": revealed,
         "can_reveal": request.user.has_perm("accounts.reveal_personal_data"),
@@ -393,7 +379,7 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
     return render(request, "publicity/notice/objection_detail.html", context)
 
 
-def _refused(request, objection: Objection, exc: PublicityError):
+def _refused(request, objection: Objection, exc: DomainError):
     """A refusal that concerns the objection, not a field (a finding already made): shown on the page."""
     messages.error(request, exc.message)
     return redirect("publicity:objection_detail", pk=objection.pk)
@@ -419,7 +405,7 @@ def objection_detail(request, pk: int):
                 objection_investigate(
                     actor=request.user, objection=objection, notes=form.cleaned_data["notes"]
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 if exc.field is None:
                     return _refused(request, objection, exc)
                 add_domain_error(form, exc)
@@ -439,7 +425,7 @@ def objection_detail(request, pk: int):
                     reason=data["reason"],
                     public_reply=data["public_reply"],
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 if exc.field is None:
                     return _refused(request, objection, exc)
                 add_domain_error(form, exc)

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.middleware import client_ip
 from chieftech.core.permissions import public, public_cached
 from chieftech.policy.calendar import DEADLINE_TZ
-from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import (
     notice_has_ended,
     notice_is_running,
@@ -29,7 +29,7 @@ from chieftech.publicity.domain.objections import (
     objection_lookup,
     objection_window_message,
 )
-from chieftech.publicity.forms_notice import ObjectionForm, ReceiptLookupForm, add_domain_error
+from chieftech.publicity.forms_notice import ObjectionForm, ReceiptLookupForm
 from chieftech.publicity.models import Notice, NoticeEntry
 
 PUBLIC_STATES = (Notice.State.PUBLISHED, Notice.State.CLOSED)
@@ -122,7 +122,7 @@ def _uploads(request, form: ObjectionForm) -> list[tuple[str, bytes]] | None:
     for upload in form.cleaned_data.get("files") or []:
         try:
             objection_file_size_check(name=upload.name, size=upload.size)
-        except PublicityError as exc:
+        except DomainError as exc:
             add_domain_error(form, exc)
             return None
         files.append((upload.name, upload.read()))
@@ -169,7 +169,7 @@ def objection_create(request, pk: int):
                     ip=client_ip(request),
                     now=now,
                 )
-            except PublicityError as exc:
+            except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 done = {

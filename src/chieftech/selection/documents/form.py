@@ -9,6 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from chieftech.core.dates import date_zh
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain.applications import deeds_char_count, deeds_limits
 from chieftech.selection.models import Application, ReviewDecision, Round, Route
@@ -26,10 +27,6 @@ BLANK_ROWS = {"certificates": 3, "competitions": 2, "achievements": 4}
 # Full-width spaces: they keep their width in print, where ordinary spaces collapse.
 DATE_LINE = "\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 SHORT_DATE_LINE = "\u3000\u3000年\u3000月\u3000日"
-
-
-def cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def cn_month(value: date | None) -> str:
@@ -103,7 +100,7 @@ def _latest_final_decision(application: Application) -> ReviewBox | None:
         outcome=decision.get_outcome_display(),
         reason=decision.reason,
         officer=officer.real_name or officer.get_username(),
-        decided_on=cn_date(timezone.localdate(decision.decided_at)),
+        decided_on=date_zh(timezone.localdate(decision.decided_at)),
     )
 
 
@@ -148,22 +145,22 @@ def application_form_content(application: Application, *, reveal: bool = False) 
     return FormContent(
         round_title=round_.title,
         number=f"{round_.year}-{application.pk:05d}",
-        filled_on=cn_date(submitted) if submitted else DATE_LINE,
+        filled_on=date_zh(submitted) if submitted else DATE_LINE,
         person=person,
         certificates=[
-            (c.get_level_display(), c.occupation, c.number, c.issuer, cn_date(c.issued_on))
+            (c.get_level_display(), c.occupation, c.number, c.issuer, date_zh(c.issued_on))
             for c in application.certificates.all()
         ],
         competitions=_competitions(application),
         achievements=[
-            (a.get_kind_display(), a.title, a.number, cn_date(a.achieved_on), a.description)
+            (a.get_kind_display(), a.title, a.number, date_zh(a.achieved_on), a.description)
             for a in application.achievements.all()
         ],
         apprentices_trained=f"{application.apprentices_trained}人",
         apprentices_summary=application.apprentices_summary,
         deeds=application.deeds,
         deeds_heading=f"主要事迹（共{deeds_char_count(application.deeds)}字）",
-        notice_period=f"{cn_date(starts)}至{cn_date(ends)}" if starts and ends else "",
+        notice_period=f"{date_zh(starts)}至{date_zh(ends)}" if starts and ends else "",
         notice_outcome=application.enterprise_notice_outcome,
         enterprise_opinion=application.enterprise_opinion,
         review=_latest_final_decision(application),
@@ -194,7 +191,7 @@ def blank_form_content(round_: Round) -> FormContent:
         notes=[
             f"申报人须具有{SkillLevel(policy.min_skill_level).label}以上职业资格，"
             f"在一线岗位直接从事技术技能工作；年龄一般不超过{policy.max_age}周岁"
-            f"（以{cn_date(round_.age_reference_date)}计算）。",
+            f"（以{date_zh(round_.age_reference_date)}计算）。",
             "“推荐方式”请在对应方框内打“√”；竞赛推荐须填写竞赛名称、级别、名次和年份。",
             "职业资格/技能等级证书、技术成果、获奖情况须附证明材料复印件，推荐单位须经内部公示后上报。",
             "本表须经推荐单位负责人签字并加盖单位公章，一式两份。",

@@ -16,11 +16,12 @@ from django.utils import timezone
 from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, has_role
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.pii import parse_resident_id, pii_hash, validate_phone
 from chieftech.policy.calendar import end_of_day
 from chieftech.selection.domain.eligibility import age_in_full_years
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.rounds import application_deadline_at
 from chieftech.selection.models import (
     EDITABLE_STATES,
@@ -131,10 +132,10 @@ def applications_visible_to(user):
 
 def _actor_enterprise(actor) -> Enterprise:
     if not has_role(actor, Role.ENTERPRISE) or actor.enterprise_id is None:
-        raise SelectionError("只有企业经办人可以填报推荐申报。")
+        raise DomainError("只有企业经办人可以填报推荐申报。")
     enterprise = actor.enterprise
     if enterprise.status != Enterprise.Status.ACTIVE:
-        raise SelectionError("您的企业尚未通过审核，暂不能填报。")
+        raise DomainError("您的企业尚未通过审核，暂不能填报。")
     return enterprise
 
 
@@ -161,27 +162,27 @@ def _clean_person(data: dict, *, round_: Round, exclude_pk: int | None) -> dict:
         try:
             person = parse_resident_id(cleaned["id_number"])
         except ValidationError as exc:
-            raise SelectionError(exc.messages[0], field="id_number") from None
+            raise DomainError(exc.messages[0], field="id_number") from None
         cleaned["id_number"] = person.number
         cleaned["id_hash"] = pii_hash(person.number)
         cleaned["birth_date"] = person.birth_date
         cleaned["gender"] = person.gender
         message = _duplicate_message(round_=round_, id_hash=cleaned["id_hash"], exclude_pk=exclude_pk)
         if message:
-            raise SelectionError(message, field="id_number")
+            raise DomainError(message, field="id_number")
     if cleaned.get("phone"):
         try:
             validate_phone(cleaned["phone"])
         except ValidationError as exc:
-            raise SelectionError(exc.messages[0], field="phone") from None
+            raise DomainError(exc.messages[0], field="phone") from None
     limits = deeds_limits(round_.policy)
     if "deeds" in cleaned and deeds_char_count(cleaned["deeds"]) > limits.hard_max:
-        raise SelectionError(
+        raise DomainError(
             f"事迹材料最多{limits.hard_max}字，当前{deeds_char_count(cleaned['deeds'])}字。", field="deeds"
         )
     starts, ends = cleaned.get("enterprise_notice_starts_on"), cleaned.get("enterprise_notice_ends_on")
     if starts and ends and ends < starts:
-        raise SelectionError("单位内部公示结束日期不能早于开始日期。", field="enterprise_notice_ends_on")
+        raise DomainError("单位内部公示结束日期不能早于开始日期。", field="enterprise_notice_ends_on")
     return cleaned
 
 
@@ -211,7 +212,7 @@ def _one_per_person():
     try:
         yield
     except IntegrityError:
-        raise SelectionError(DUPLICATE_PERSON, field="id_number") from None
+        raise DomainError(DUPLICATE_PERSON, field="id_number") from None
 
 
 def _save_children_and_audit(application: Application, *, actor, action: str, before, children: dict) -> None:
@@ -235,9 +236,9 @@ def application_create(
     enterprise = _actor_enterprise(actor)
     now = now or timezone.now()
     if round_.state != RoundState.OPEN or now > application_deadline_at(round_):
-        raise SelectionError(f"“{round_.title}”当前不接受申报。")
+        raise DomainError(f"“{round_.title}”当前不接受申报。")
     if not data.get("id_number"):
-        raise SelectionError("请填写身份证号码。", field="id_number")
+        raise DomainError("请填写身份证号码。", field="id_number")
     cleaned = _clean_person(data, round_=round_, exclude_pk=None)
     with _one_per_person(), transaction.atomic():
         application = Application.objects.create(
@@ -269,7 +270,7 @@ def application_update(
     """Edit a draft, or an application returned for correction."""
     require_own_enterprise(actor, application)
     if application.state not in EDITABLE_STATES:
-        raise SelectionError(f"申报当前为“{application.get_state_display()}”，不能修改。")
+        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能修改。")
     cleaned = _clean_person(data, round_=application.round, exclude_pk=application.pk)
     with _one_per_person(), transaction.atomic():
         before = snapshot(application, AUDIT_FIELDS)
@@ -292,7 +293,7 @@ def application_update(
 
 def require_own_enterprise(actor, application: Application) -> None:
     if not has_role(actor, Role.ENTERPRISE) or actor.enterprise_id != application.enterprise_id:
-        raise SelectionError("只能操作本单位的申报。")
+        raise DomainError("只能操作本单位的申报。")
 
 
 def application_missing(application: Application, *, today: date) -> list[str]:
@@ -349,7 +350,7 @@ def application_transition(
         )
         action = APPLICATION_TRANSITIONS.get((locked.state, to_state))
         if action is None:
-            raise SelectionError(
+            raise DomainError(
                 f"申报当前为“{locked.get_state_display()}”，不能变更为“{ApplicationState(to_state).label}”。"
             )
         before_state = locked.state
@@ -388,16 +389,14 @@ def _prepare_submission(application: Application, *, now: datetime) -> list[str]
     if application.state == ApplicationState.DRAFT:
         deadline = application_deadline_at(round_)
         if round_.state != RoundState.OPEN or now > deadline:
-            d = round_.application_deadline
-            raise SelectionError(f"申报已于{d.year}年{d.month}月{d.day}日24时截止，不能再提交。")
+            raise DomainError(f"申报已于{date_zh(round_.application_deadline)}24时截止，不能再提交。")
     else:
         deadline = resubmission_deadline_at(round_)
         if round_.state not in (RoundState.OPEN, RoundState.REVIEW) or now > deadline:
-            d = round_.review_ends_on
-            raise SelectionError(f"补正材料须在{d.year}年{d.month}月{d.day}日24时前提交，已逾期。")
+            raise DomainError(f"补正材料须在{date_zh(round_.review_ends_on)}24时前提交，已逾期。")
     missing = application_missing(application, today=timezone.localdate(now))
     if missing:
-        raise SelectionError("尚不能提交：" + "".join(missing))
+        raise DomainError("尚不能提交：" + "".join(missing))
     application.age_on_reference_date = age_in_full_years(
         birth_date=application.birth_date, on=round_.age_reference_date
     )
@@ -430,7 +429,7 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
     """The enterprise withdraws its recommendation before the review decision."""
     require_own_enterprise(actor, application)
     if not reason.strip():
-        raise SelectionError("撤回申报须填写理由。", field="reason")
+        raise DomainError("撤回申报须填写理由。", field="reason")
     return application_transition(
         actor=actor, application=application, to_state=ApplicationState.WITHDRAWN, reason=reason.strip()
     )

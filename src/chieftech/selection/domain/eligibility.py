@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from chieftech.accounts.models import IndustryFocus
+from chieftech.core.dates import date_zh
 from chieftech.policy.models import PolicyVersion, SkillLevel
 from chieftech.selection.models import CompetitionLevel, ConditionVerdict, Route
 
@@ -111,7 +112,7 @@ def check_frontline(*, is_frontline: bool, post: str) -> Check:
 def check_age(*, birth_date: date, reference_date: date, policy: PolicyVersion) -> Check:
     title, article = f"年龄一般不超过{policy.max_age}周岁", "第七条（五）"
     age = age_in_full_years(birth_date=birth_date, on=reference_date)
-    on = f"{reference_date.year}年{reference_date.month}月{reference_date.day}日"
+    on = date_zh(reference_date)
     if age > policy.max_age:
         # "一般" leaves room for exceptions: flag for judgement, never reject automatically.
         return Check(

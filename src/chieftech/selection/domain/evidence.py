@@ -11,8 +11,8 @@ from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from chieftech.audit.domain import audit_record
+from chieftech.core.errors import DomainError
 from chieftech.selection.domain.applications import require_own_enterprise
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import EDITABLE_STATES, EvidenceFile
 
 MB = 1024 * 1024
@@ -36,18 +36,18 @@ def random_storage_name(extension: str) -> str:
 def safe_original_name(name: str) -> str:
     """Refuse names that try to climb out of a folder or hide control characters; keep the rest for display."""
     if not name or "/" in name or "\\" in name or ".." in name or any(ord(ch) < 32 for ch in name):
-        raise SelectionError(f"文件名“{name}”不合法：不能包含路径或特殊字符。", field="file")
+        raise DomainError(f"文件名“{name}”不合法：不能包含路径或特殊字符。", field="file")
     if len(name) > 200:
-        raise SelectionError("文件名过长（最多200个字符）。", field="file")
+        raise DomainError("文件名过长（最多200个字符）。", field="file")
     return name
 
 
 def upload_size_check(*, name: str, size: int) -> None:
     """Refuse an empty or oversized file by its size alone, so a view can refuse it before reading it."""
     if size == 0:
-        raise SelectionError(f"“{name}”是空文件。", field="file")
+        raise DomainError(f"“{name}”是空文件。", field="file")
     if size > MAX_FILE_BYTES:
-        raise SelectionError(
+        raise DomainError(
             f"“{name}”大小为{size / MB:.1f}MB，单个文件不能超过{MAX_FILE_BYTES // MB}MB。", field="file"
         )
 
@@ -57,29 +57,29 @@ def inspect_upload(*, name: str, content: bytes) -> str:
     name = safe_original_name(name)
     extension = PurePosixPath(name).suffix.lower()
     if extension not in ALLOWED:
-        raise SelectionError(f"“{name}”的格式不受支持：只接受PDF、JPG、PNG文件。", field="file")
+        raise DomainError(f"“{name}”的格式不受支持：只接受PDF、JPG、PNG文件。", field="file")
     upload_size_check(name=name, size=len(content))
     content_type, signatures = ALLOWED[extension]
     if not any(content.startswith(sig) for sig in signatures):
-        raise SelectionError(
+        raise DomainError(
             f"“{name}”的内容与扩展名不符，不是真正的{extension[1:].upper()}文件。", field="file"
         )
     head = content[:4096].lower()
     if any(marker in head for marker in _ACTIVE_CONTENT):
-        raise SelectionError(f"“{name}”含有网页代码，不是有效的证明材料文件。", field="file")
+        raise DomainError(f"“{name}”含有网页代码，不是有效的证明材料文件。", field="file")
     if content_type.startswith("image/"):
         try:
             with Image.open(BytesIO(content)) as image:
                 image.verify()
         except Image.DecompressionBombError:
             # Pillow's guard against a tiny file that decodes to billions of pixels; not an OSError.
-            raise SelectionError(f"“{name}”的图片像素过多，请缩小后再上传。", field="file") from None
+            raise DomainError(f"“{name}”的图片像素过多，请缩小后再上传。", field="file") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise SelectionError(
+            raise DomainError(
                 f"“{name}”不是有效的图片文件（文件已损坏或内容被伪装）。", field="file"
             ) from None
     elif b"%%EOF" not in content[-2048:]:
-        raise SelectionError(f"“{name}”不是完整的PDF文件。", field="file")
+        raise DomainError(f"“{name}”不是完整的PDF文件。", field="file")
     return content_type
 
 
@@ -87,15 +87,15 @@ def evidence_add(*, actor, application, kind: str, name: str, content: bytes):
     """Attach one evidence file to an editable application of the actor's own enterprise."""
     require_own_enterprise(actor, application)
     if application.state not in EDITABLE_STATES:
-        raise SelectionError(f"申报当前为“{application.get_state_display()}”，不能上传材料。")
+        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能上传材料。")
     if kind not in EvidenceFile.Kind.values:
-        raise SelectionError("请选择材料类别。", field="kind")
+        raise DomainError("请选择材料类别。", field="kind")
     content_type = inspect_upload(name=name, content=content)
     extension = PurePosixPath(name).suffix.lower()
     with transaction.atomic():
         used = sum(application.evidence.select_for_update().values_list("size", flat=True))
         if used + len(content) > MAX_TOTAL_BYTES:
-            raise SelectionError(
+            raise DomainError(
                 f"每份申报的证明材料合计不能超过{MAX_TOTAL_BYTES // MB}MB，已上传{used / MB:.1f}MB。",
                 field="file",
             )
@@ -128,7 +128,7 @@ def evidence_remove(*, actor, evidence) -> None:
     application = evidence.application
     require_own_enterprise(actor, application)
     if application.state not in EDITABLE_STATES:
-        raise SelectionError(f"申报当前为“{application.get_state_display()}”，不能删除材料。")
+        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能删除材料。")
     with transaction.atomic():
         audit_record(
             action="evidence.remove",

@@ -5,10 +5,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.selection.domain.applications import application_transition, application_url
 from chieftech.selection.domain.eligibility import application_checks
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.models import (
     Application,
     ApplicationState,
@@ -63,11 +63,11 @@ def review_decide(
     now = now or timezone.now()
     reason = reason.strip()
     if outcome not in OUTCOME_STATES:
-        raise SelectionError("请选择审查结论。", field="outcome")
+        raise DomainError("请选择审查结论。", field="outcome")
     if outcome in REASON_REQUIRED and not reason:
-        raise SelectionError(REASON_REQUIRED[outcome], field="reason")
+        raise DomainError(REASON_REQUIRED[outcome], field="reason")
     if application.round.state not in (RoundState.OPEN, RoundState.REVIEW):
-        raise SelectionError("本批次当前不在资格审查阶段。")
+        raise DomainError("本批次当前不在资格审查阶段。")
     checklist = review_checklist(application, officer_verdicts)
     if outcome == ReviewDecision.Outcome.QUALIFIED:
         failing = [
@@ -76,7 +76,7 @@ def review_decide(
             if (item["officer"] or item["auto"]) == ConditionVerdict.FAIL
         ]
         if failing:
-            raise SelectionError(
+            raise DomainError(
                 "以下条件判定为不符合，不能认定资格审查通过：" + "；".join(failing) + "。", field="outcome"
             )
     with transaction.atomic():

@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError, NeedsConfirmation
 from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import end_of_day
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import SkillLevel
-from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
 from chieftech.selection.models import ApplicationState, Round, RoundState
 from chieftech.selection.rules import round_move_perm
 
@@ -52,10 +53,6 @@ TRANSITION_ACTIONS = {
 }
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def application_deadline_at(round_: Round) -> datetime:
     """Submissions close at the end of the deadline day, Asia/Shanghai."""
     return end_of_day(round_.application_deadline)
@@ -63,11 +60,11 @@ def application_deadline_at(round_: Round) -> datetime:
 
 def _check_timeline(*, opens: date, deadline: date, review_ends: date, evaluation_ends: date) -> None:
     if deadline < opens:
-        raise SelectionError("申报截止日期不能早于申报开始日期。", field="application_deadline")
+        raise DomainError("申报截止日期不能早于申报开始日期。", field="application_deadline")
     if review_ends < deadline:
-        raise SelectionError("资格审查截止日期不能早于申报截止日期。", field="review_ends_on")
+        raise DomainError("资格审查截止日期不能早于申报截止日期。", field="review_ends_on")
     if evaluation_ends < review_ends:
-        raise SelectionError("评审截止日期不能早于资格审查截止日期。", field="evaluation_ends_on")
+        raise DomainError("评审截止日期不能早于资格审查截止日期。", field="evaluation_ends_on")
 
 
 def round_create(
@@ -101,22 +98,22 @@ def round_create(
     )
     try:
         policy = policy_in_force(authority=authority, on=application_opens_on)
-    except PolicyError as exc:
-        raise SelectionError(str(exc), field="application_opens_on") from None
+    except DomainError as exc:
+        raise DomainError(exc.message, field="application_opens_on", code=exc.code) from None
     if policy.valid_until < evaluation_ends_on:
-        raise SelectionError(
-            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends_on)}，"
+        raise DomainError(
+            f"《{policy.title}》有效期至{date_zh(policy.valid_until)}，早于本批次评审截止日期{date_zh(evaluation_ends_on)}，"
             "批次无法在政策有效期内完成。请系统管理员先登记新的政策版本。",
             field="evaluation_ends_on",
         )
     if quota is None:
         quota = policy.quota_per_round
     if quota != policy.quota_per_round and not quota_reason.strip():
-        raise SelectionError(
+        raise DomainError(
             f"政策规定每次选拔{policy.quota_per_round}人左右，调整名额须填写理由。", field="quota_reason"
         )
     if Round.objects.filter(title=title).exists():
-        raise SelectionError("已有同名批次，请修改名称。", field="title")
+        raise DomainError("已有同名批次，请修改名称。", field="title")
     if not is_demo and not confirmed:
         previous = (
             Round.objects.filter(authority=authority, is_demo=False)
@@ -172,7 +169,7 @@ def call_text_render(round_: Round) -> str:
 （二）职业技能在市内同行业（领域）中处于领先水平、区内同行业（领域）中处于拔尖水平，市级一、二类职业技能竞赛成绩优异者；
 （三）具有绝招绝技，能够解决关键技术难题，获得技术创新革新成果或者专利，创造了同行业公认的先进操作法，在编制国家级标准工艺、工作方法方面具有突出贡献；
 （四）在带徒方面成绩突出，所带徒弟多人成为所在单位技术骨干、在各类职业技能竞赛中取得优异成绩；
-（五）年龄一般不超过{p.max_age}周岁（以{_cn(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
+（五）年龄一般不超过{p.max_age}周岁（以{date_zh(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
 
 三、推荐方式
 由各企业推荐或从各类职业技能竞赛成绩优异者中推荐，经单位公示后上报。
@@ -185,9 +182,9 @@ def call_text_render(round_: Round) -> str:
 申报材料通过本系统在线填报、上传。
 
 五、时间安排
-申报时间：{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时，逾期不予受理；
-资格审查：{_cn(round_.review_ends_on)}前完成；
-专家评审（含现场技能考查）：{_cn(round_.evaluation_ends_on)}前完成；
+申报时间：{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时，逾期不予受理；
+资格审查：{date_zh(round_.review_ends_on)}前完成；
+专家评审（含现场技能考查）：{date_zh(round_.evaluation_ends_on)}前完成；
 评审结束后，建议人选名单在有关网站和申报单位公示{p.notice_working_days}个工作日。
 
 六、工作要求
@@ -211,7 +208,7 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     """
     require_perm(actor, "selection.round_manage", round_, "只有本机关的人社局经办人可以修改选拔批次。")
     if round_.state != RoundState.DRAFT:
-        raise SelectionError("申报通知发布后，批次信息不能再修改。")
+        raise DomainError("申报通知发布后，批次信息不能再修改。")
     _check_timeline(
         opens=data.get("application_opens_on", round_.application_opens_on),
         deadline=data.get("application_deadline", round_.application_deadline),
@@ -222,23 +219,23 @@ def round_update(*, actor, round_: Round, data: dict, regenerate_call_text: bool
     opens = data.get("application_opens_on", round_.application_opens_on)
     policy = round_.policy
     if not policy.valid_from <= opens <= policy.valid_until:
-        raise SelectionError(
-            f"申报开始日期须在《{policy.title}》有效期（{_cn(policy.valid_from)}至{_cn(policy.valid_until)}）内。",
+        raise DomainError(
+            f"申报开始日期须在《{policy.title}》有效期（{date_zh(policy.valid_from)}至{date_zh(policy.valid_until)}）内。",
             field="application_opens_on",
         )
     if policy.valid_until < evaluation_ends:
-        raise SelectionError(
-            f"《{policy.title}》有效期至{_cn(policy.valid_until)}，早于本批次评审截止日期{_cn(evaluation_ends)}，"
+        raise DomainError(
+            f"《{policy.title}》有效期至{date_zh(policy.valid_until)}，早于本批次评审截止日期{date_zh(evaluation_ends)}，"
             "批次无法在政策有效期内完成。",
             field="evaluation_ends_on",
         )
     title = data.get("title", round_.title)
     if title != round_.title and Round.objects.filter(title=title).exclude(pk=round_.pk).exists():
-        raise SelectionError("已有同名批次，请修改名称。", field="title")
+        raise DomainError("已有同名批次，请修改名称。", field="title")
     quota = data.get("quota", round_.quota)
     reason = data.get("quota_reason", round_.quota_reason)
     if quota != round_.policy.quota_per_round and not (reason or "").strip():
-        raise SelectionError(
+        raise DomainError(
             f"政策规定每次选拔{round_.policy.quota_per_round}人左右，调整名额须填写理由。",
             field="quota_reason",
         )
@@ -283,7 +280,7 @@ def round_transition(
         if to_state in ROUND_TRANSITIONS[locked.state]:
             require_perm(actor, round_move_perm(locked, to_state), locked)
         if to_state not in ROUND_TRANSITIONS[locked.state]:
-            raise SelectionError(
+            raise DomainError(
                 f"批次当前为“{locked.get_state_display()}”，不能变更为“{RoundState(to_state).label}”。"
             )
         _check_transition(locked, to_state, now=now, reason=reason)
@@ -309,20 +306,20 @@ def round_transition(
 def _check_transition(round_: Round, to_state: str, *, now: datetime, reason: str) -> None:
     if to_state == RoundState.OPEN:
         if not round_.call_text.strip():
-            raise SelectionError("申报通知正文不能为空。", field="call_text")
+            raise DomainError("申报通知正文不能为空。", field="call_text")
         if timezone.localdate(now) > round_.application_deadline:
-            raise SelectionError(f"申报截止日期{_cn(round_.application_deadline)}已过，请先修改时间安排。")
+            raise DomainError(f"申报截止日期{date_zh(round_.application_deadline)}已过，请先修改时间安排。")
     elif to_state == RoundState.REVIEW:
         if now <= application_deadline_at(round_):
-            raise SelectionError(
-                f"申报截止时间为{_cn(round_.application_deadline)}24时，截止后方可开始资格审查。"
+            raise DomainError(
+                f"申报截止时间为{date_zh(round_.application_deadline)}24时，截止后方可开始资格审查。"
             )
     elif to_state == RoundState.EVALUATION:
         pending = round_.applications.filter(state=ApplicationState.SUBMITTED).count()
         if pending:
-            raise SelectionError(f"还有{pending}份申报未作出资格审查结论。")
+            raise DomainError(f"还有{pending}份申报未作出资格审查结论。")
     elif to_state == RoundState.CANCELLED and not reason.strip():
-        raise SelectionError("撤销批次须填写理由。", field="reason")
+        raise DomainError("撤销批次须填写理由。", field="reason")
 
 
 def round_publish_call(*, actor, round_: Round, now: datetime | None = None) -> Round:

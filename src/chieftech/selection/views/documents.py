@@ -1,14 +1,12 @@
 """Downloads: the 申报表 (PDF, Word) of an application or blank for a call, and the round's list in Excel."""
 
-from urllib.parse import quote
-
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required, public, require
 from chieftech.selection.documents.excel import round_applications_export
 from chieftech.selection.documents.form import FORM_TITLE
@@ -20,19 +18,6 @@ from chieftech.selection.models import Application, Round, RoundState
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_UNSAFE_IN_FILENAMES = str.maketrans({c: "_" for c in '/\\:*?"<>|\r\n\t'})
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """An attachment with the Chinese name (RFC 5987 filename*) and an ASCII name for older clients."""
-    name = filename.translate(_UNSAFE_IN_FILENAMES)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def _download(response, filename: str, fallback: str):
-    response["Content-Disposition"] = content_disposition(filename, fallback)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _visible_application(request, pk: int) -> Application:
@@ -66,7 +51,8 @@ def application_pdf(request, pk: int):
     application = _visible_application(request, pk)
     reveal = _reveal_requested(request, application, what="申报表（PDF）")
     content = application_form_pdf(application, reveal=reveal)
-    return _download(HttpResponse(content, content_type=PDF), *_application_filename(application, "pdf"))
+    filename, fallback = _application_filename(application, "pdf")
+    return document_download(content, content_type=PDF, filename=filename, fallback=fallback)
 
 
 @capability_required("selection.submit_application", "selection.review_application")
@@ -76,7 +62,8 @@ def application_docx(request, pk: int):
     application = _visible_application(request, pk)
     reveal = _reveal_requested(request, application, what="申报表（Word）")
     content = application_form_docx(application, reveal=reveal)
-    return _download(HttpResponse(content, content_type=DOCX), *_application_filename(application, "docx"))
+    filename, fallback = _application_filename(application, "docx")
+    return document_download(content, content_type=DOCX, filename=filename, fallback=fallback)
 
 
 def _published_round(pk: int) -> Round:
@@ -89,10 +76,11 @@ def _published_round(pk: int) -> Round:
 @require_GET
 def blank_form_pdf_view(request, pk: int):
     round_ = _published_round(pk)
-    return _download(
-        HttpResponse(blank_form_pdf(round_), content_type=PDF),
-        f"{FORM_TITLE}（{round_.title}）.pdf",
-        f"application-form-{round_.pk}.pdf",
+    return document_download(
+        blank_form_pdf(round_),
+        content_type=PDF,
+        filename=f"{FORM_TITLE}（{round_.title}）.pdf",
+        fallback=f"application-form-{round_.pk}.pdf",
     )
 
 
@@ -100,10 +88,11 @@ def blank_form_pdf_view(request, pk: int):
 @require_GET
 def blank_form_docx_view(request, pk: int):
     round_ = _published_round(pk)
-    return _download(
-        HttpResponse(blank_form_docx(round_), content_type=DOCX),
-        f"{FORM_TITLE}（{round_.title}）.docx",
-        f"application-form-{round_.pk}.docx",
+    return document_download(
+        blank_form_docx(round_),
+        content_type=DOCX,
+        filename=f"{FORM_TITLE}（{round_.title}）.docx",
+        fallback=f"application-form-{round_.pk}.docx",
     )
 
 
@@ -113,5 +102,6 @@ def blank_form_docx_view(request, pk: int):
 def round_export_xlsx(request, pk: int):
     round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
     export = round_applications_export(actor=request.user, round_=round_, params=request.GET)
-    response = FileResponse(export.file, content_type=XLSX)
-    return _download(response, export.filename, f"applications-{round_.pk}.xlsx")
+    return document_download(
+        export.file, content_type=XLSX, filename=export.filename, fallback=f"applications-{round_.pk}.xlsx"
+    )

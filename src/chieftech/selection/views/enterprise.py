@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.core.badges import badge_css
 from chieftech.core.downloads import upload_download
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.selection.domain import applications as domain
 from chieftech.selection.domain import evidence as evidence_domain
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.rounds import round_accepts_applications
 from chieftech.selection.forms import (
     ApplicationForm,
@@ -43,21 +44,6 @@ SUBMIT = "selection.submit_application"
 REVIEW = "selection.review_application"
 PER_PAGE = 25
 
-# The status badge of each state: done well, still in progress, ended badly; withdrawn stays neutral.
-STATE_CSS = {
-    ApplicationState.DRAFT: "status-warn",
-    ApplicationState.SUBMITTED: "status-warn",
-    ApplicationState.RETURNED: "status-warn",
-    ApplicationState.WITHDRAWN: "",
-    ApplicationState.QUALIFIED: "status-ok",
-    ApplicationState.NOT_QUALIFIED: "status-bad",
-    ApplicationState.FRAUD: "status-bad",
-    ApplicationState.PROPOSED: "status-ok",
-    ApplicationState.NOT_PROPOSED: "status-bad",
-    ApplicationState.REMOVED: "status-bad",
-    ApplicationState.APPROVED: "status-ok",
-    ApplicationState.NOT_APPROVED: "status-bad",
-}
 # States in which the enterprise needs to read the officer's comment.
 COMMENTED_STATES = (ApplicationState.RETURNED, ApplicationState.NOT_QUALIFIED, ApplicationState.FRAUD)
 
@@ -70,12 +56,8 @@ def applications_visible_to_user(request):
     return domain.applications_visible_to(request.user).select_related("round__policy")
 
 
-def _add_domain_error(form, exc: SelectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _state(application: Application) -> dict:
-    return {"label": application.get_state_display(), "css": STATE_CSS.get(application.state, "")}
+    return {"label": application.get_state_display(), "css": badge_css("application", application.state)}
 
 
 # --- The list -------------------------------------------------------------------------------------------
@@ -172,8 +154,8 @@ def application_create(request, round_pk: int):
                 data=form.person_data(),
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "草稿已保存。材料齐全后，请在本页提交。")
             return redirect("selection:application_detail", pk=application.pk)
@@ -198,8 +180,8 @@ def application_edit(request, pk: int):
                 data=form.person_data(),
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
             # Nothing was saved; the instance may hold values from the refused attempt.
             application.refresh_from_db()
         else:
@@ -286,7 +268,7 @@ def application_submit(request, pk: int):
     )
     try:
         domain.application_submit(actor=request.user, application=application)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已提交，等待区人社局资格审查。提交后不能修改。")
@@ -307,8 +289,8 @@ def application_withdraw(request, pk: int):
             domain.application_withdraw(
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "申报已撤回。")
             return redirect("selection:application_detail", pk=application.pk)
@@ -349,8 +331,8 @@ def _evidence_upload(request, pk: int):
                 name=name,
                 content=upload.read(),
             )
-        except SelectionError as exc:
-            _add_domain_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已上传“{name}”。")
             return redirect(reverse("selection:application_detail", args=[application.pk]) + "#evidence")
@@ -377,7 +359,7 @@ def evidence_delete(request, pk: int):
     )
     try:
         evidence_domain.evidence_remove(actor=request.user, evidence=evidence)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已删除“{evidence.original_name}”。")

@@ -3,32 +3,12 @@
 from chieftech.selection.domain.eligibility import JUDGEMENT_CONDITIONS
 from chieftech.selection.models import (
     ApplicationState,
-    ConditionVerdict,
-    RoundState,
 )
 
 MANAGE_ROUND = "selection.manage_round"
 REVIEW = "selection.review_application"
 QUEUE_PAGE_SIZE = 50
 
-ROUND_STATE_CSS = {
-    RoundState.DRAFT: "status-warn",
-    RoundState.OPEN: "status-ok",
-    RoundState.CANCELLED: "status-bad",
-}
-APPLICATION_STATE_CSS = {
-    ApplicationState.SUBMITTED: "status-warn",
-    ApplicationState.RETURNED: "status-warn",
-    ApplicationState.QUALIFIED: "status-ok",
-    ApplicationState.NOT_QUALIFIED: "status-bad",
-    ApplicationState.FRAUD: "status-bad",
-    ApplicationState.WITHDRAWN: "",
-}
-VERDICT_CSS = {
-    ConditionVerdict.PASS: "status-ok",
-    ConditionVerdict.FAIL: "status-bad",
-    ConditionVerdict.JUDGE: "status-warn",
-}
 # The application states counted on the round pages, in the order an application moves through them.
 COUNTED_STATES = [
     ApplicationState.DRAFT,
@@ -51,7 +31,3 @@ QUEUE_DEFERRED = (
     "enterprise__address",
     "enterprise__status_reason",
 )
-
-
-def _cn(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""

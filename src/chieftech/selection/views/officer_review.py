@@ -14,16 +14,16 @@ from django.views.decorators.http import require_POST
 
 from chieftech.accounts.models import Enterprise, Town
 from chieftech.audit.domain import personal_data_reveal
+from chieftech.core.badges import badge_css
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain import review as review_domain
 from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
 from chieftech.selection.domain.eligibility import application_checks
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.forms_officer import (
     DecisionForm,
     QueueFilterForm,
-    add_selection_error,
 )
 from chieftech.selection.models import (
     Application,
@@ -34,12 +34,10 @@ from chieftech.selection.models import (
 )
 from chieftech.selection.selectors import application_queue
 from chieftech.selection.views.officer_common import (
-    APPLICATION_STATE_CSS,
     JUDGEMENT_CODES,
     QUEUE_DEFERRED,
     QUEUE_PAGE_SIZE,
     REVIEW,
-    VERDICT_CSS,
 )
 
 # --- The review queue -----------------------------------------------------------------------------
@@ -96,7 +94,7 @@ def _queue_row(a: Application, detail_url: str) -> dict:
         "age": a.age_on_reference_date,
         "level": LEVEL_LABELS.get(a.skill_level, "未填写"),
         "state": STATE_LABELS.get(a.state, a.state),
-        "state_css": APPLICATION_STATE_CSS.get(a.state, ""),
+        "state_css": badge_css("application", a.state),
         "flags": _row_flags(a),
         "submitted": timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
         "correction_round": a.correction_round,
@@ -158,7 +156,7 @@ def _checklist_rows(application: Application, form: DecisionForm | None) -> list
                 "title": check.title,
                 "article": check.article,
                 "verdict": check.verdict_label,
-                "verdict_css": VERDICT_CSS[check.verdict],
+                "verdict_css": badge_css("verdict", check.verdict),
                 "reason": check.reason,
                 "officer_field": form[f"verdict_{check.code}"] if form else None,
                 "note_field": form[f"note_{check.code}"] if form else None,
@@ -185,7 +183,7 @@ def _history(application: Application) -> list[dict]:
             {
                 "n": n,
                 "outcome": d.get_outcome_display(),
-                "outcome_css": APPLICATION_STATE_CSS.get(d.outcome, ""),
+                "outcome_css": badge_css("application", d.outcome),
                 "reason": d.reason,
                 "by": str(d.decided_by),
                 "at": d.decided_at,
@@ -208,7 +206,7 @@ def _same_person(application: Application) -> list[dict]:
             "same_round": o.round_id == application.round_id,
             "enterprise": o.enterprise.name,
             "state": o.get_state_display(),
-            "state_css": APPLICATION_STATE_CSS.get(o.state, ""),
+            "state_css": badge_css("application", o.state),
             "created": o.created_at,
             "url": reverse("selection:review_detail", args=[o.pk])
             if o.state != ApplicationState.DRAFT
@@ -238,7 +236,7 @@ def _review_page(request, application: Application, *, form=None, revealed=None,
         "application": application,
         "round": application.round,
         "enterprise": application.enterprise,
-        "state_css": APPLICATION_STATE_CSS.get(application.state, ""),
+        "state_css": badge_css("application", application.state),
         "certificates": list(application.certificates.all()),
         "competitions": list(application.competitions.all()),
         "achievements": list(application.achievements.all()),
@@ -284,8 +282,8 @@ def review_decide(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 officer_verdicts=form.officer_verdicts(),
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             outcome = decision.get_outcome_display()
             if decision.outcome == ReviewDecision.Outcome.RETURNED:

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chieftech.accounts.roles import acting_authority
+from chieftech.core.badges import badge_css
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
-from chieftech.policy.domain import PolicyError, policy_in_force
+from chieftech.policy.domain import policy_in_force
 from chieftech.selection.domain import rounds as round_domain
-from chieftech.selection.domain.errors import NeedsConfirmation, SelectionError
 from chieftech.selection.domain.rounds import (
     ROUND_TRANSITIONS,
     round_publish_call,
@@ -25,7 +27,6 @@ from chieftech.selection.forms_officer import (
     RoundCancelForm,
     RoundCreateForm,
     RoundEditForm,
-    add_selection_error,
 )
 from chieftech.selection.models import (
     Application,
@@ -36,8 +37,6 @@ from chieftech.selection.models import (
 from chieftech.selection.views.officer_common import (
     COUNTED_STATES,
     MANAGE_ROUND,
-    ROUND_STATE_CSS,
-    _cn,
 )
 
 # --- Rounds ---------------------------------------------------------------------------------------
@@ -73,7 +72,7 @@ def round_list(request):
             "url": reverse("selection:round_detail", args=[r.pk]),
             "year": r.year,
             "state": r.get_state_display(),
-            "state_css": ROUND_STATE_CSS.get(r.state, ""),
+            "state_css": badge_css("round", r.state),
             "is_demo": r.is_demo,
             "window": f"{r.application_opens_on:%Y-%m-%d} 至 {r.application_deadline:%Y-%m-%d}",
             "counts": _count_cells(counts[r.pk]),
@@ -94,7 +93,7 @@ def round_list(request):
 def _policy_quota(authority) -> int | None:
     try:
         return policy_in_force(authority=authority, on=timezone.localdate()).quota_per_round
-    except PolicyError:
+    except DomainError:
         return None
 
 
@@ -112,8 +111,8 @@ def round_create(request):
             )
         except NeedsConfirmation as exc:
             warning = exc.message
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已创建批次“{round_.title}”，申报通知正文已按政策生成，请核对后发布。")
             return redirect("selection:round_detail", pk=round_.pk)
@@ -157,14 +156,14 @@ def round_detail(request, pk: int):
     counts = _state_counts([round_])[round_.pk]
     allowed = ROUND_TRANSITIONS[round_.state]
     timeline = [
-        ("申报时间", f"{_cn(round_.application_opens_on)}至{_cn(round_.application_deadline)}24时"),
-        ("资格审查", f"{_cn(round_.review_ends_on)}前完成"),
-        ("专家评审", f"{_cn(round_.evaluation_ends_on)}前完成"),
-        ("年龄计算基准日", _cn(round_.age_reference_date)),
+        ("申报时间", f"{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时"),
+        ("资格审查", f"{date_zh(round_.review_ends_on)}前完成"),
+        ("专家评审", f"{date_zh(round_.evaluation_ends_on)}前完成"),
+        ("年龄计算基准日", date_zh(round_.age_reference_date)),
     ]
     context = {
         "round": round_,
-        "state_css": ROUND_STATE_CSS.get(round_.state, ""),
+        "state_css": badge_css("round", round_.state),
         "policy": policy,
         "policy_url": reverse("policy:policy_detail", args=[policy.pk]),
         "timeline": timeline,
@@ -206,8 +205,8 @@ def round_edit(request, pk: int):
                 data=form.round_data(),
                 regenerate_call_text=form.cleaned_data["regenerate_call_text"],
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "批次信息已保存。")
             return redirect("selection:round_detail", pk=round_.pk)
@@ -222,7 +221,7 @@ def round_publish(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_publish_call(actor=request.user, round_=round_)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报通知已发布，门户网站“申报通知”栏目已公开，企业可以开始填报。")
@@ -235,7 +234,7 @@ def round_start_review(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "申报已截止，批次进入资格审查阶段。")
@@ -248,7 +247,7 @@ def round_start_evaluation(request, pk: int):
     round_ = _round_or_404(pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.EVALUATION)
-    except SelectionError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "资格审查已结束，批次进入专家评审阶段。")
@@ -267,8 +266,8 @@ def round_cancel(request, pk: int):
                 to_state=RoundState.CANCELLED,
                 reason=form.cleaned_data["reason"],
             )
-        except SelectionError as exc:
-            add_selection_error(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"批次“{round_.title}”已撤销。")
             return redirect("selection:round_detail", pk=round_.pk)

@@ -21,9 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
-from chieftech.selection.domain.errors import SelectionError
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, inspect_upload, random_storage_name
 from chieftech.selection.models import RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
@@ -64,8 +64,8 @@ def photo_content_type(stored_name: str) -> str:
     return PHOTO_CONTENT_TYPES.get(PurePosixPath(stored_name).suffix.lower(), "application/octet-stream")
 
 
-def _photo_error(message: str) -> SelectionError:
-    return SelectionError(message, field="photo")
+def _photo_error(message: str) -> DomainError:
+    return DomainError(message, field="photo")
 
 
 def photo_size_check(*, name: str, size: int) -> None:
@@ -98,7 +98,7 @@ def showcase_photo_clean(*, name: str, content: bytes) -> tuple[str, bytes]:
                 image = image.convert("RGB")
             output = BytesIO()
             image.save(output, fmt, **({"quality": 88} if fmt == "JPEG" else {"optimize": True}))
-    except SelectionError as exc:
+    except DomainError as exc:
         raise _photo_error(exc.message) from None
     except Image.DecompressionBombError:
         raise too_large from None
@@ -110,13 +110,11 @@ def showcase_photo_clean(*, name: str, content: bytes) -> tuple[str, bytes]:
 def showcase_summary_clean(summary: str) -> str:
     summary = summary.strip()
     if len(summary) > SUMMARY_MAX_CHARS:
-        raise SelectionError(
+        raise DomainError(
             f"事迹简介不能超过{SUMMARY_MAX_CHARS}个字（现为{len(summary)}个字）。", field="summary"
         )
     if _LONG_NUMBER.search(summary):
-        raise SelectionError(
-            "事迹简介将在门户公开，不能包含电话、身份证号、银行账号等号码。", field="summary"
-        )
+        raise DomainError("事迹简介将在门户公开，不能包含电话、身份证号、银行账号等号码。", field="summary")
     return summary
 
 
@@ -147,11 +145,11 @@ def tenure_showcase_update(
             .get(pk=tenure.pk)
         )
         if consent and locked.status not in SHOWCASE_STATUSES:
-            raise SelectionError(
+            raise DomainError(
                 f"该首席技师当前为“{locked.get_status_display()}”，不能在门户展示。", field="consent"
             )
         if consent and not summary:
-            raise SelectionError("同意展示的，须填写公开的事迹简介。", field="summary")
+            raise DomainError("同意展示的，须填写公开的事迹简介。", field="summary")
         before = snapshot(locked, SHOWCASE_FIELDS)
         consent_changed = consent != locked.showcase_consent
         if consent_changed:
