@@ -34,6 +34,7 @@ from chieftech.evaluation.domain.aggregation import (
 )
 from chieftech.evaluation.domain.errors import EvaluationError
 from chieftech.evaluation.domain.scheme import comprehensive_max
+from chieftech.evaluation.domain.transitions import committee_transition
 from chieftech.evaluation.models import (
     Committee,
     CommitteeMember,
@@ -364,8 +365,7 @@ def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) 
             )
             application_transition(actor=actor, application=application, to_state=to_state, now=now)
 
-        committee.state = CommitteeState.CONFIRMED
-        committee.save(update_fields=["state"])
+        committee_transition(actor=actor, committee=committee, to_state=CommitteeState.CONFIRMED, now=now)
         plist.confirmed_by = actor
         plist.confirmed_at = now
         plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
