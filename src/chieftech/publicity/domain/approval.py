@@ -19,6 +19,7 @@ from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
 from chieftech.core.notify import notify
+from chieftech.evaluation.domain.transitions import committee_transition
 from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
@@ -193,18 +194,10 @@ def _return_to_committee(*, actor, round_: Round, note: str, now: datetime) -> N
         application_transition(
             actor=actor, application=application, to_state=ApplicationState.QUALIFIED, reason=note, now=now
         )
-    committee = Committee.objects.select_for_update().filter(round=round_).first()
+    committee = Committee.objects.filter(round=round_).first()
     if committee is not None and committee.state != CommitteeState.CLOSED:
-        before = committee.state
-        committee.state = CommitteeState.CLOSED
-        committee.save(update_fields=["state"])
-        audit_record(
-            action="committee.return_by_leadership",
-            actor=actor,
-            obj=committee,
-            reason=note,
-            before={"state": before},
-            after={"state": CommitteeState.CLOSED.value},
+        committee_transition(
+            actor=actor, committee=committee, to_state=CommitteeState.CLOSED, reason=note, now=now
         )
     plist = ProposedList.objects.select_for_update().filter(round=round_).first()
     if plist is not None and plist.confirmed_at is not None:
