@@ -49,6 +49,7 @@ def transition(
     field: str = "state",
     reason: str = "",
     queryset: models.QuerySet | None = None,
+    refusal: Callable[[M], str] | None = None,
     check: Callable[[M], None] | None = None,
     changes: Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None = None,
     audit_fields: list[str] | None = None,
@@ -57,7 +58,8 @@ def transition(
 ) -> M:
     """Move `obj` to state `to` if `table` allows it from the state the database holds now.
 
-    - `what` names the object in the refusal ("评审委员会当前为“评分中”，不能变更为“建议名单已确认”。").
+    - `what` names the object in the refusal ("评审委员会当前为“评分中”，不能变更为“建议名单已确认”。");
+      `refusal(locked)`, when given, words it for the user instead.
     - `queryset` (default: the model's) may add select_related for `check`; the row itself is locked.
     - `check(locked)` applies the object's other rules and raises DomainError to refuse.
     - `changes` are the other fields the transition sets (a mapping, or a function of the locked row).
@@ -74,6 +76,8 @@ def transition(
         locked = rows.select_for_update(of=("self",)).get(pk=obj.pk)
         current = getattr(locked, field)
         if not transition_allowed(table, current=current, to=to):
+            if refusal is not None:
+                raise DomainError(refusal(locked), code=INVALID_TRANSITION)
             raise transition_refusal(
                 what=what, current_label=_label(model, field, current), to_label=_label(model, field, to)
             )
