@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.roles import Role
-from chieftech.audit.domain import audit_record
+from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
 from chieftech.evaluation.domain.aggregation import (
     Candidate,
@@ -336,6 +336,33 @@ def proposed_list_update(*, actor, round_: Round, size: int, reason: str) -> Pro
             after={"size": size, "size_reason": reason, "applications": sorted(ranked[:size])},
         )
     return plist
+
+
+def committee_return_by_leadership(*, actor, round_: Round, reason: str, now: datetime | None = None) -> None:
+    """The leadership did not approve the list (审定不同意): the committee is back to closed and its list no
+    longer confirmed, so the chair can confirm a new one. The caller (publicity) moves the round and the
+    candidates; evaluation's own rows change only here."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        committee = Committee.objects.filter(round_id=round_.pk).first()
+        if committee is not None and committee.state != CommitteeState.CLOSED:
+            committee_transition(
+                actor=actor, committee=committee, to_state=CommitteeState.CLOSED, reason=reason, now=now
+            )
+        plist = ProposedList.objects.select_for_update().filter(round_id=round_.pk).first()
+        if plist is not None and plist.confirmed_at is not None:
+            before = snapshot(plist, ["confirmed_by", "confirmed_at"])
+            plist.confirmed_by = None
+            plist.confirmed_at = None
+            plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+            audit_record(
+                action="proposed_list.unconfirm",
+                actor=actor,
+                obj=plist,
+                reason=reason,
+                before=before,
+                after=snapshot(plist, ["confirmed_by", "confirmed_at"]),
+            )
 
 
 def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) -> ProposedList:

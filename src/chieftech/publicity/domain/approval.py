@@ -19,8 +19,8 @@ from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
 from chieftech.core.notify import notify
-from chieftech.evaluation.domain.transitions import committee_transition
-from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
+from chieftech.evaluation.domain.results import committee_return_by_leadership
+from chieftech.evaluation.models import Committee
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.domain.applications import application_transition
@@ -194,25 +194,7 @@ def _return_to_committee(*, actor, round_: Round, note: str, now: datetime) -> N
         application_transition(
             actor=actor, application=application, to_state=ApplicationState.QUALIFIED, reason=note, now=now
         )
-    committee = Committee.objects.filter(round=round_).first()
-    if committee is not None and committee.state != CommitteeState.CLOSED:
-        committee_transition(
-            actor=actor, committee=committee, to_state=CommitteeState.CLOSED, reason=note, now=now
-        )
-    plist = ProposedList.objects.select_for_update().filter(round=round_).first()
-    if plist is not None and plist.confirmed_at is not None:
-        before = snapshot(plist, ["confirmed_by", "confirmed_at"])
-        plist.confirmed_by = None
-        plist.confirmed_at = None
-        plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
-        audit_record(
-            action="proposed_list.unconfirm",
-            actor=actor,
-            obj=plist,
-            reason=note,
-            before=before,
-            after=snapshot(plist, ["confirmed_by", "confirmed_at"]),
-        )
+    committee_return_by_leadership(actor=actor, round_=round_, reason=note, now=now)
     round_transition(actor=actor, round_=round_, to_state=RoundState.EVALUATION, reason=note, now=now)
 
 
