@@ -1,11 +1,15 @@
 """The notice's and the objection's transition tables, pair by pair: every allowed move succeeds with one
 audit record of the states before and after; every other move is refused and changes nothing."""
 
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 
+from chieftech.accounts.roles import Role
 from chieftech.core.errors import DomainError
+from chieftech.publicity.domain.objections import objection_decide
 from chieftech.publicity.domain.transitions import (
     NOTICE_TRANSITIONS,
     OBJECTION_TRANSITIONS,
@@ -13,7 +17,7 @@ from chieftech.publicity.domain.transitions import (
     objection_transition,
 )
 from chieftech.publicity.models import Notice, NoticeEntry, Objection
-from tests.factories import IN_WINDOW, make_application, make_round
+from tests.factories import IN_WINDOW, make_application, make_round, make_user
 from tests.transitions import pairs, records, row
 
 NOTICE_ALLOWED, NOTICE_REFUSED = pairs(NOTICE_TRANSITIONS, Notice.State.values)
@@ -28,8 +32,7 @@ def test_the_tables_cover_every_state_and_name_only_known_ones():
     assert (len(NOTICE_ALLOWED), len(OBJECTION_ALLOWED)) == (2, 6)
 
 
-@pytest.fixture
-def notice(olivia, alice):
+def _notice(olivia, alice) -> Notice:
     round_ = make_round(olivia)
     notice = Notice.objects.create(
         round=round_,
@@ -45,8 +48,8 @@ def notice(olivia, alice):
     return notice
 
 
-@pytest.fixture
-def objection(notice):
+def _published_objection(olivia, alice) -> Objection:
+    notice = _notice(olivia, alice)
     notice.state = Notice.State.PUBLISHED
     notice.save(update_fields=["state"])
     return Objection.objects.create(
@@ -58,6 +61,16 @@ def objection(notice):
         receipt_code="ABCD-EFGH-JKMN",
         submitted_at=IN_WINDOW,
     )
+
+
+@pytest.fixture
+def notice(olivia, alice):
+    return _notice(olivia, alice)
+
+
+@pytest.fixture
+def objection(olivia, alice):
+    return _published_objection(olivia, alice)
 
 
 def _in_state(obj, state: str):
@@ -150,3 +163,45 @@ def test_no_objection_moves_once_its_notice_is_closed(objection, olivia):
     assert refused.value.message == "考察公示已经结束，不能再处理异议。"
     assert row(objection) == before
     assert not records(objection).exists()
+
+
+# --- Two real threads ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_deciding_one_objection_at_once_make_one_finding(olivia, alice):
+    officer2 = make_user("oscar", Role.OFFICER, real_name="奥斯卡")
+    objection = _published_objection(olivia, alice)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(actor, reason: str) -> None:
+        copy = Objection.objects.get(pk=objection.pk)  # each officer's page was loaded before either decided
+        barrier.wait()
+        try:
+            objection_decide(
+                actor=actor, objection=copy, upheld=False, reason=reason, public_reply="经核实，异议不成立。"
+            )
+            outcomes.append("decided")
+        except DomainError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(olivia, "证书真实有效。")),
+        threading.Thread(target=decide, args=(officer2, "竞赛成绩属实。")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted(["decided", "该异议已作出处理结论（异议不成立），不能再更改。"])
+    [record] = records(objection).filter(action="objection.dismiss")
+    saved = Objection.objects.get(pk=objection.pk)
+    assert (saved.state, saved.finding_reason, saved.handled_by.username) == (
+        Objection.State.NOT_UPHELD,
+        record.reason,
+        record.actor_username,
+    )

@@ -1,9 +1,11 @@
 """The term's status table, pair by pair: every allowed move succeeds with one audit record of the status
 before and after; every other move is refused and changes nothing. The effective date is checked too."""
 
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from chieftech.core.errors import DomainError
 from chieftech.tenure.domain.terms import tenure_start
@@ -88,3 +90,39 @@ def test_an_effective_date_before_the_term_or_the_current_status_is_refused(
 
     assert (refused.value.message, refused.value.field) == (message, "effective_on")
     assert row(tenure) == before
+
+
+# --- Two real threads ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_suspensions_make_one_change_and_one_record(olivia, alice):
+    application = make_application(alice, make_round(olivia))
+    tenure = tenure_start(application=application, starts_on=STARTS, actor=olivia)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def suspend() -> None:
+        copy = Tenure.objects.get(pk=tenure.pk)  # each request loads its own, still active
+        barrier.wait()
+        try:
+            tenure_transition(
+                actor=olivia, tenure=copy, to_status=TenureStatus.SUSPENDED, effective_on=EFFECTIVE
+            )
+            outcomes.append("suspended")
+        except DomainError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=suspend) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted(
+        ["suspended", "首席技师资格当前为“保留资格、停止待遇”，不能变更为“保留资格、停止待遇”。"]
+    )
+    assert list(_own_records(tenure).values_list("action", flat=True)) == ["tenure.suspend"]
+    assert Tenure.objects.get(pk=tenure.pk).status == TenureStatus.SUSPENDED
