@@ -85,6 +85,7 @@ def test_confirm_moves_applications_committee_and_round_in_one_audited_step(scor
         ("application.propose", str(first.pk)),
         ("application.propose", str(second.pk)),
         ("application.not_propose", str(third.pk)),
+        ("committee.confirm", str(scored.committee.pk)),
         ("round.start_notice", str(scored.round.pk)),
         ("proposed_list.confirm", str(plist.pk)),
     ]

@@ -43,6 +43,7 @@ from chieftech.accounts.selectors import (
     users_manageable_by,
 )
 from chieftech.core.badges import badge_css
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, login_only, public
 
 PAGE_SIZE = 20
@@ -170,6 +171,8 @@ def registration_approve(request, pk: int):
         domain.enterprise_registration_approve(actor=request.user, enterprise=enterprise)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"已审核通过“{enterprise.name}”的注册申请，其经办人已获得企业经办人角色。")
     return redirect("accounts:registration_list")
@@ -186,6 +189,8 @@ def registration_refuse(request, pk: int):
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已退回“{enterprise.name}”的注册申请，企业登录后可看到原因。")
             return redirect("accounts:registration_list")
@@ -214,6 +219,8 @@ def registration_resubmit(request):
             domain.enterprise_registration_resubmit(actor=request.user, enterprise=enterprise, **data)
         except ValidationError as exc:
             add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "注册申请已重新提交，请等待区人社局审核。")
             return redirect("core:home")

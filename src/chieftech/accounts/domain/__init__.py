@@ -8,11 +8,15 @@ the signed-in user.
 
 from chieftech.accounts.domain.enterprises import (
     ENTERPRISE_AUDIT_FIELDS,
+    ENTERPRISE_TRANSITIONS,
     enterprise_create,
+    enterprise_reactivate,
     enterprise_registration_approve,
     enterprise_registration_refuse,
     enterprise_registration_resubmit,
     enterprise_registration_submit,
+    enterprise_suspend,
+    enterprise_transition,
     enterprise_update,
 )
 from chieftech.accounts.domain.users import (
@@ -29,12 +33,16 @@ from chieftech.accounts.domain.users import (
 
 __all__ = [
     "ENTERPRISE_AUDIT_FIELDS",
+    "ENTERPRISE_TRANSITIONS",
     "USER_AUDIT_FIELDS",
     "enterprise_create",
+    "enterprise_reactivate",
     "enterprise_registration_approve",
     "enterprise_registration_refuse",
     "enterprise_registration_resubmit",
     "enterprise_registration_submit",
+    "enterprise_suspend",
+    "enterprise_transition",
     "enterprise_update",
     "grantable_roles",
     "phone_reveal",

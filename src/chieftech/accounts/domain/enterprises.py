@@ -15,6 +15,8 @@ from chieftech.accounts.domain.checks import (
 from chieftech.accounts.models import Enterprise, User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.audit.transitions import transition
+from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 
 ENTERPRISE_AUDIT_FIELDS = [
@@ -30,6 +32,54 @@ ENTERPRISE_AUDIT_FIELDS = [
     "status_reason",
     "registered_via_portal",
 ]
+
+_STATUS = Enterprise.Status
+# Registration on the portal waits for the officer; a refused one may be corrected and sent again. An active
+# enterprise may be suspended (it can then file no application) and later reactivated.
+ENTERPRISE_TRANSITIONS: dict[str, frozenset[str]] = {
+    _STATUS.PENDING: frozenset({_STATUS.ACTIVE, _STATUS.REFUSED}),
+    _STATUS.REFUSED: frozenset({_STATUS.PENDING}),
+    _STATUS.ACTIVE: frozenset({_STATUS.SUSPENDED}),
+    _STATUS.SUSPENDED: frozenset({_STATUS.ACTIVE}),
+}
+ENTERPRISE_ACTIONS: dict[tuple[str, str], str] = {
+    (_STATUS.PENDING, _STATUS.ACTIVE): "enterprise.registration_approve",
+    (_STATUS.PENDING, _STATUS.REFUSED): "enterprise.registration_refuse",
+    (_STATUS.REFUSED, _STATUS.PENDING): "enterprise.registration_resubmit",
+    (_STATUS.ACTIVE, _STATUS.SUSPENDED): "enterprise.suspend",
+    (_STATUS.SUSPENDED, _STATUS.ACTIVE): "enterprise.reactivate",
+}
+
+
+def enterprise_transition(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    to_status: str,
+    reason: str = "",
+    data: dict | None = None,
+    after: dict | None = None,
+    refused: str = "",
+) -> Enterprise:
+    """The one way an enterprise's status changes: locked, re-checked against ENTERPRISE_TRANSITIONS, saved
+    with the reason the enterprise sees (`status_reason`) and any corrected `data`, audited.
+
+    `refused` words the refusal for the caller's action; "{status}" in it is the status the enterprise has."""
+    changes = {**(data or {}), "status_reason": reason}
+    return transition(
+        enterprise,
+        to=to_status,
+        table=ENTERPRISE_TRANSITIONS,
+        what="企业",
+        field="status",
+        actor=actor,
+        action=ENTERPRISE_ACTIONS,
+        reason=reason,
+        refusal=(lambda locked: refused.format(status=locked.get_status_display())) if refused else None,
+        changes=changes,
+        audit_fields=ENTERPRISE_AUDIT_FIELDS,
+        after=after,
+    )
 
 
 def enterprise_create(
@@ -186,30 +236,17 @@ def _registration_decide(
     if not approve and not reason:
         raise ValidationError({"reason": "请填写未通过的原因，企业将看到这一说明。"})
     with transaction.atomic():
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        if enterprise.status != Enterprise.Status.PENDING:
-            raise ValidationError(
-                f"该企业的状态是“{enterprise.get_status_display()}”，只有待审核的注册申请可以审核。"
-            )
-        before = snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS)
-        enterprise.status = Enterprise.Status.ACTIVE if approve else Enterprise.Status.REFUSED
-        enterprise.status_reason = reason
-        enterprise.save(update_fields=["status", "status_reason", "updated_at"])
         users = list(enterprise.users.filter(is_active=True).order_by("pk"))
+        enterprise = enterprise_transition(
+            actor=actor,
+            enterprise=enterprise,
+            to_status=Enterprise.Status.ACTIVE if approve else Enterprise.Status.REFUSED,
+            reason=reason,
+            after={"enterprise_role_granted": [u.username for u in users] if approve else []},
+            refused="该企业的状态是“{status}”，只有待审核的注册申请可以审核。",
+        )
         if approve:
             Group.objects.get(name=Role.ENTERPRISE).user_set.add(*users)
-        after = {
-            **snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS),
-            "enterprise_role_granted": [u.username for u in users] if approve else [],
-        }
-        audit_record(
-            action="enterprise.registration_approve" if approve else "enterprise.registration_refuse",
-            actor=actor,
-            obj=enterprise,
-            reason=reason,
-            before=before,
-            after=after,
-        )
         if approve:
             subject = "企业注册申请已审核通过"
             body = f"贵单位“{enterprise.name}”的注册申请已审核通过，现在可以登录系统办理首席技师申报等业务。"
@@ -261,21 +298,35 @@ def enterprise_registration_resubmit(
         exclude_pk=enterprise.pk,
         contact_required=True,
     )
-    with transaction.atomic():
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        if enterprise.status != Enterprise.Status.REFUSED:
-            raise ValidationError("只有未通过审核的注册申请可以修改后重新提交。")
-        before = snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS)
-        for field, value in fields.items():
-            setattr(enterprise, field, value)
-        enterprise.status = Enterprise.Status.PENDING
-        enterprise.status_reason = ""
-        save_unique(enterprise.save)
-        audit_record(
-            action="enterprise.registration_resubmit",
-            actor=actor,
-            obj=enterprise,
-            before=before,
-            after=snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS),
+    result: list[Enterprise] = []
+    save_unique(
+        lambda: result.append(
+            enterprise_transition(
+                actor=actor,
+                enterprise=enterprise,
+                to_status=Enterprise.Status.PENDING,
+                data=fields,
+                refused="只有未通过审核的注册申请可以修改后重新提交。",
+            )
         )
-    return enterprise
+    )
+    return result[0]
+
+
+def enterprise_suspend(*, actor: User | None, enterprise: Enterprise, reason: str) -> Enterprise:
+    """The officer suspends an active enterprise (e.g. deregistered, moved away), saying why."""
+    require_capability(actor, "accounts.manage_enterprise")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写停用的原因。", field="reason", code="reason_required")
+    return enterprise_transition(
+        actor=actor, enterprise=enterprise, to_status=Enterprise.Status.SUSPENDED, reason=reason
+    )
+
+
+def enterprise_reactivate(*, actor: User | None, enterprise: Enterprise, reason: str = "") -> Enterprise:
+    """The officer reactivates a suspended enterprise."""
+    require_capability(actor, "accounts.manage_enterprise")
+    return enterprise_transition(
+        actor=actor, enterprise=enterprise, to_status=Enterprise.Status.ACTIVE, reason=(reason or "").strip()
+    )

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.roles import Role
-from chieftech.audit.domain import audit_record
+from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.evaluation.domain.aggregation import (
@@ -34,6 +34,7 @@ from chieftech.evaluation.domain.aggregation import (
     evaluate,
 )
 from chieftech.evaluation.domain.scheme import comprehensive_max
+from chieftech.evaluation.domain.transitions import committee_transition
 from chieftech.evaluation.models import (
     Committee,
     CommitteeMember,
@@ -337,6 +338,33 @@ def proposed_list_update(*, actor, round_: Round, size: int, reason: str) -> Pro
     return plist
 
 
+def committee_return_by_leadership(*, actor, round_: Round, reason: str, now: datetime | None = None) -> None:
+    """The leadership did not approve the list (审定不同意): the committee is back to closed and its list no
+    longer confirmed, so the chair can confirm a new one. The caller (publicity) moves the round and the
+    candidates; evaluation's own rows change only here."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        committee = Committee.objects.filter(round_id=round_.pk).first()
+        if committee is not None and committee.state != CommitteeState.CLOSED:
+            committee_transition(
+                actor=actor, committee=committee, to_state=CommitteeState.CLOSED, reason=reason, now=now
+            )
+        plist = ProposedList.objects.select_for_update().filter(round_id=round_.pk).first()
+        if plist is not None and plist.confirmed_at is not None:
+            before = snapshot(plist, ["confirmed_by", "confirmed_at"])
+            plist.confirmed_by = None
+            plist.confirmed_at = None
+            plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+            audit_record(
+                action="proposed_list.unconfirm",
+                actor=actor,
+                obj=plist,
+                reason=reason,
+                before=before,
+                after=snapshot(plist, ["confirmed_by", "confirmed_at"]),
+            )
+
+
 def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) -> ProposedList:
     """The chair confirms the 建议人选名单: the listed candidates are proposed, the other qualified ones not,
     the committee's work is done and the round moves to the public notice — one transaction, audited."""
@@ -364,8 +392,7 @@ def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) 
             )
             application_transition(actor=actor, application=application, to_state=to_state, now=now)
 
-        committee.state = CommitteeState.CONFIRMED
-        committee.save(update_fields=["state"])
+        committee_transition(actor=actor, committee=committee, to_state=CommitteeState.CONFIRMED, now=now)
         plist.confirmed_by = actor
         plist.confirmed_at = now
         plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])

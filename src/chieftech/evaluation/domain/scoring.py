@@ -34,6 +34,7 @@ from chieftech.evaluation.domain.committee import (
     committee_problems,
 )
 from chieftech.evaluation.domain.scheme import points_text, scheme_default_create
+from chieftech.evaluation.domain.transitions import committee_transition, sheet_transition
 from chieftech.evaluation.models import (
     Assignment,
     Committee,
@@ -209,16 +210,12 @@ def scoring_open(*, actor, round_: Round, now: datetime | None = None) -> Commit
             for m, a in pairs
             for part in (COMPREHENSIVE, ONSITE)
         )
-        committee.state = CommitteeState.SCORING
-        committee.scoring_opened_at = now
-        committee.save(update_fields=["state", "scoring_opened_at"])
-        audit_record(
-            action="scoring.open",
+        committee_transition(
             actor=actor,
-            obj=committee,
-            before={"state": CommitteeState.FORMING},
+            committee=committee,
+            to_state=CommitteeState.SCORING,
+            now=now,
             after={
-                "state": CommitteeState.SCORING,
                 "members": len(members),
                 "candidates": len(candidates),
                 "sheets": 2 * len(pairs),
@@ -338,14 +335,10 @@ def _sheet_done(
     *, actor, sheet: ScoreSheet, state: str, total: Decimal | None, submitted_at: datetime | None, scores=None
 ) -> None:
     """A draft leaves the expert's hands (submitted, or absent on site): saved and audited as "sheet.submit"."""
-    sheet.state = state
-    sheet.total = total
-    sheet.submitted_at = submitted_at
-    sheet.save(update_fields=["state", "total", "submitted_at", "updated_at"])
-    after = {"state": state, "part": sheet.part}
+    after = {"part": sheet.part}
     if scores is not None:
         after |= {"total": total, "scores": scores}
-    audit_record(action="sheet.submit", actor=actor, obj=sheet, before={"state": DRAFT}, after=after)
+    sheet_transition(actor=actor, sheet=sheet, to_state=state, total=total, now=submitted_at, after=after)
 
 
 # --- Conflicts of interest -------------------------------------------------------------------------
@@ -429,20 +422,7 @@ def sheet_reopen(*, actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
             raise DomainError("该评分表尚未提交，无需退回。")
         if Recusal.objects.filter(member_id=sheet.member_id, application_id=sheet.application_id).exists():
             raise DomainError("该委员已回避该候选人，其评分表不计入结果，不能退回重评。")
-        before = {"state": sheet.state, "total": sheet.total, "submitted_at": sheet.submitted_at}
-        sheet.state = DRAFT
-        sheet.total = None
-        sheet.submitted_at = None
-        sheet.reopened_reason = reason
-        sheet.save(update_fields=["state", "total", "submitted_at", "reopened_reason", "updated_at"])
-        audit_record(
-            action="sheet.reopen",
-            actor=actor,
-            obj=sheet,
-            reason=reason,
-            before=before,
-            after={"state": DRAFT},
-        )
+        sheet_transition(actor=actor, sheet=sheet, to_state=DRAFT, reason=reason)
         part = sheet.get_part_display()
         notify(
             users=[sheet.member.expert.user],
@@ -483,17 +463,13 @@ def scoring_close(*, actor, round_: Round, reason: str = "", now: datetime | Non
                 + "。如需提前结束评分，请填写理由。",
                 field="reason",
             )
-        committee.state = CommitteeState.CLOSED
-        committee.scoring_closed_at = now
-        committee.close_reason = reason if missing else ""
-        committee.save(update_fields=["state", "scoring_closed_at", "close_reason"])
-        audit_record(
-            action="scoring.close",
+        committee_transition(
             actor=actor,
-            obj=committee,
-            reason=committee.close_reason,
-            before={"state": CommitteeState.SCORING},
-            after={"state": CommitteeState.CLOSED, "missing": [str(m) for m in missing]},
+            committee=committee,
+            to_state=CommitteeState.CLOSED,
+            reason=reason if missing else "",
+            now=now,
+            after={"missing": [str(m) for m in missing]},
         )
         from chieftech.evaluation.domain.results import results_compute
 

@@ -23,7 +23,8 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
-from chieftech.evaluation.models import Committee, CommitteeState, ProposedList
+from chieftech.evaluation.domain.results import committee_return_by_leadership
+from chieftech.evaluation.models import Committee
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.rounds import round_transition
@@ -185,33 +186,7 @@ def _return_to_committee(*, actor, round_: Round, note: str, now: datetime) -> N
         application_transition(
             actor=actor, application=application, to_state=ApplicationState.QUALIFIED, reason=note, now=now
         )
-    committee = Committee.objects.select_for_update().filter(round=round_).first()
-    if committee is not None and committee.state != CommitteeState.CLOSED:
-        before = committee.state
-        committee.state = CommitteeState.CLOSED
-        committee.save(update_fields=["state"])
-        audit_record(
-            action="committee.return_by_leadership",
-            actor=actor,
-            obj=committee,
-            reason=note,
-            before={"state": before},
-            after={"state": CommitteeState.CLOSED.value},
-        )
-    plist = ProposedList.objects.select_for_update().filter(round=round_).first()
-    if plist is not None and plist.confirmed_at is not None:
-        before = snapshot(plist, ["confirmed_by", "confirmed_at"])
-        plist.confirmed_by = None
-        plist.confirmed_at = None
-        plist.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
-        audit_record(
-            action="proposed_list.unconfirm",
-            actor=actor,
-            obj=plist,
-            reason=note,
-            before=before,
-            after=snapshot(plist, ["confirmed_by", "confirmed_at"]),
-        )
+    committee_return_by_leadership(actor=actor, round_=round_, reason=note, now=now)
     round_transition(actor=actor, round_=round_, to_state=RoundState.EVALUATION, reason=note, now=now)
 
 

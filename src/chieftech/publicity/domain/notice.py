@@ -28,22 +28,12 @@ from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
 from chieftech.policy.models import SkillLevel
 from chieftech.publicity.domain.current import round_current_notice
-from chieftech.publicity.models import Notice, NoticeEntry, Objection
+from chieftech.publicity.domain.transitions import FINDING_STATES, NOTICE_FIELDS, notice_transition
+from chieftech.publicity.models import Notice, NoticeEntry
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
 MANAGE_NOTICE = "publicity.manage_notice"
-NOTICE_FIELDS = [
-    "title",
-    "body",
-    "starts_on",
-    "ends_on",
-    "working_days",
-    "state",
-    "issued_by",
-    "published_at",
-]
-FINDING_STATES = (Objection.State.UPHELD, Objection.State.NOT_UPHELD)
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -380,17 +370,7 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
         problem = notice_text_problem(locked)
         if problem:
             raise DomainError(problem, field="body")
-        before = snapshot(locked, NOTICE_FIELDS)
-        locked.state = Notice.State.PUBLISHED
-        locked.published_at = now
-        locked.save(update_fields=["state", "published_at"])
-        audit_record(
-            action="notice.publish",
-            actor=actor,
-            obj=locked,
-            before=before,
-            after=snapshot(locked, NOTICE_FIELDS),
-        )
+        notice_transition(actor=actor, notice=locked, to_state=Notice.State.PUBLISHED, now=now)
         notify(
             users=_applying_enterprise_users(locked.round),
             subject=f"考察公示已发布：{locked.title}",
@@ -430,16 +410,9 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
         open_count = notice.objections.exclude(state__in=FINDING_STATES).count()
         if open_count:
             raise DomainError(f"还有{open_count}件异议尚未作出处理结论，全部处理后方可结束公示。")
-        before = snapshot(notice, NOTICE_FIELDS)
-        notice.state = Notice.State.CLOSED
-        notice.save(update_fields=["state"])
         remaining = notice.entries.filter(removed=False).count()
-        audit_record(
-            action="notice.close",
-            actor=actor,
-            obj=notice,
-            before=before,
-            after={**snapshot(notice, NOTICE_FIELDS), "remaining": remaining},
+        notice_transition(
+            actor=actor, notice=notice, to_state=Notice.State.CLOSED, now=now, after={"remaining": remaining}
         )
         round_transition(actor=actor, round_=round_, to_state=RoundState.APPROVAL, now=now)
         notify(

@@ -28,7 +28,8 @@ from chieftech.core.permissions import require_perm
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit, rate_limit_undo
 from chieftech.policy.calendar import DEADLINE_TZ
-from chieftech.publicity.domain.notice import FINDING_STATES, notice_is_running, period_label
+from chieftech.publicity.domain.notice import notice_is_running, period_label
+from chieftech.publicity.domain.transitions import FINDING_STATES, objection_transition
 from chieftech.publicity.models import Notice, NoticeEntry, Objection, ObjectionEvidence
 from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.evidence import (
@@ -312,26 +313,6 @@ def objection_lookup(code: str) -> ObjectionReceipt | None:
 
 # --- Handling ---------------------------------------------------------------------------------------
 
-OBJECTION_FIELDS = [
-    "state",
-    "investigation_notes",
-    "finding_reason",
-    "public_reply",
-    "handled_by",
-    "handled_at",
-]
-
-
-def _snapshot(objection: Objection) -> dict:
-    return {
-        "state": objection.state,
-        "investigation_notes": objection.investigation_notes,
-        "finding_reason": objection.finding_reason,
-        "public_reply": objection.public_reply,
-        "handled_by": objection.handled_by_id,
-        "handled_at": objection.handled_at,
-    }
-
 
 def _require_handler(actor, objection) -> None:
     require_perm(actor, "publicity.objection_handle", objection, "只有本机关的人社局经办人可以处理异议。")
@@ -361,14 +342,8 @@ def objection_investigate(
         raise DomainError("请填写调查核实情况。", field="notes")
     with transaction.atomic():
         locked = _locked(objection)
-        before = _snapshot(locked)
-        locked.state = Objection.State.INVESTIGATING
-        locked.investigation_notes = notes
-        locked.handled_by = actor
-        locked.handled_at = now
-        locked.save(update_fields=["state", "investigation_notes", "handled_by", "handled_at"])
-        audit_record(
-            action="objection.investigate", actor=actor, obj=locked, before=before, after=_snapshot(locked)
+        objection_transition(
+            actor=actor, objection=locked, to_state=Objection.State.INVESTIGATING, notes=notes, now=now
         )
     objection.refresh_from_db()
     return objection
@@ -395,22 +370,14 @@ def objection_decide(
         raise DomainError("请填写答复意见：反映人凭回执码可查看。", field="public_reply")
     with transaction.atomic():
         locked = _locked(objection)
-        before = _snapshot(locked)
-        locked.state = Objection.State.UPHELD if upheld else Objection.State.NOT_UPHELD
-        locked.finding_reason = reason
-        locked.public_reply = public_reply
-        if notes is not None and notes.strip():
-            locked.investigation_notes = notes.strip()
-        locked.handled_by = actor
-        locked.handled_at = now
-        locked.save(update_fields=OBJECTION_FIELDS)
-        audit_record(
-            action="objection.uphold" if upheld else "objection.dismiss",
+        objection_transition(
             actor=actor,
-            obj=locked,
+            objection=locked,
+            to_state=Objection.State.UPHELD if upheld else Objection.State.NOT_UPHELD,
+            notes=notes,
             reason=reason,
-            before=before,
-            after=_snapshot(locked),
+            public_reply=public_reply,
+            now=now,
         )
         application = locked.entry.application
         if upheld:

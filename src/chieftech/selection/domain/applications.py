@@ -267,18 +267,23 @@ def application_update(
     competitions: list[dict] | None = None,
     achievements: list[dict] | None = None,
 ) -> Application:
-    """Edit a draft, or an application returned for correction."""
+    """Edit a draft, or an application returned for correction.
+
+    The form may have been opened before the application was submitted in another tab: the row is locked and
+    read again, the edit refused unless it is still editable, and only the edited fields are saved, so a
+    stale copy never writes back its state or submission time.
+    """
     require_own_enterprise(actor, application)
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能修改。")
+    require_editable(application, "修改")
     cleaned = _clean_person(data, round_=application.round, exclude_pk=application.pk)
     with _one_per_person(), transaction.atomic():
-        before = snapshot(application, AUDIT_FIELDS)
+        locked = lock_editable(application, "修改")
+        before = snapshot(locked, AUDIT_FIELDS)
         for name, value in cleaned.items():
-            setattr(application, name, value)
-        application.save()
+            setattr(locked, name, value)
+        locked.save(update_fields=[*cleaned, "updated_at"])
         _save_children_and_audit(
-            application,
+            locked,
             actor=actor,
             action="application.update",
             before=before,
@@ -288,7 +293,31 @@ def application_update(
                 "achievements": achievements,
             },
         )
-    return application
+    return locked
+
+
+def _not_editable(application: Application, verb: str) -> DomainError:
+    if application.state == ApplicationState.SUBMITTED:
+        message = f"申报已提交，不能再{verb}。"
+    else:
+        message = f"申报当前为“{application.get_state_display()}”，不能{verb}。"
+    return DomainError(message, code="not_editable")
+
+
+def require_editable(application: Application, verb: str) -> None:
+    """A quick refusal on the copy at hand; the change itself re-checks under the lock (lock_editable)."""
+    if application.state not in EDITABLE_STATES:
+        raise _not_editable(application, verb)
+
+
+def lock_editable(application: Application, verb: str) -> Application:
+    """The application's row, locked for this transaction and read again: refused unless it is still a draft
+    or returned for correction. A submission (application_transition) takes the same lock, so an edit and a
+    submission of one application run one after the other."""
+    locked = Application.objects.select_for_update().select_related("round__policy").get(pk=application.pk)
+    if locked.state not in EDITABLE_STATES:
+        raise _not_editable(locked, verb)
+    return locked
 
 
 def require_own_enterprise(actor, application: Application) -> None:

@@ -12,8 +12,8 @@ from PIL import Image, UnidentifiedImageError
 
 from chieftech.audit.domain import audit_record
 from chieftech.core.errors import DomainError
-from chieftech.selection.domain.applications import require_own_enterprise
-from chieftech.selection.models import EDITABLE_STATES, EvidenceFile
+from chieftech.selection.domain.applications import lock_editable, require_editable, require_own_enterprise
+from chieftech.selection.models import EvidenceFile
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MB
@@ -86,13 +86,14 @@ def inspect_upload(*, name: str, content: bytes) -> str:
 def evidence_add(*, actor, application, kind: str, name: str, content: bytes):
     """Attach one evidence file to an editable application of the actor's own enterprise."""
     require_own_enterprise(actor, application)
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能上传材料。")
+    require_editable(application, "上传材料")
     if kind not in EvidenceFile.Kind.values:
         raise DomainError("请选择材料类别。", field="kind")
     content_type = inspect_upload(name=name, content=content)
     extension = PurePosixPath(name).suffix.lower()
     with transaction.atomic():
+        # Another tab may have submitted the application since this one loaded it.
+        application = lock_editable(application, "上传材料")
         used = sum(application.evidence.select_for_update().values_list("size", flat=True))
         if used + len(content) > MAX_TOTAL_BYTES:
             raise DomainError(
@@ -127,9 +128,10 @@ def evidence_add(*, actor, application, kind: str, name: str, content: bytes):
 def evidence_remove(*, actor, evidence) -> None:
     application = evidence.application
     require_own_enterprise(actor, application)
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(f"申报当前为“{application.get_state_display()}”，不能删除材料。")
+    require_editable(application, "删除材料")
     with transaction.atomic():
+        # A submission checks that evidence exists: removing it must not slip in beside one.
+        lock_editable(application, "删除材料")
         audit_record(
             action="evidence.remove",
             actor=actor,

@@ -1,0 +1,73 @@
+"""The term's status (第11条, 第16条, 第17条): which may follow which, and the one function that moves it.
+
+Every change of a tenure's status goes through `tenure_transition` (chieftech.audit.transitions: row locked,
+status re-checked, changed fields saved, one audit record). The status changes, the re-review, the end of
+terms and revocation of the next issues call it.
+"""
+
+from datetime import date
+
+from chieftech.audit.transitions import transition
+from chieftech.core.errors import DomainError
+from chieftech.tenure.models import Tenure, TenureStatus
+
+# 第16条(一): benefits stop and may be reinstated while the title stays. Not renewed at re-review (第11条) and
+# expiry end the term; revocation (第17条) may still follow them, e.g. fraud found later (第17条(三)).
+TENURE_TRANSITIONS: dict[str, frozenset[str]] = {
+    TenureStatus.ACTIVE: frozenset(
+        {TenureStatus.SUSPENDED, TenureStatus.NOT_RENEWED, TenureStatus.EXPIRED, TenureStatus.REVOKED}
+    ),
+    TenureStatus.SUSPENDED: frozenset(
+        {TenureStatus.ACTIVE, TenureStatus.NOT_RENEWED, TenureStatus.EXPIRED, TenureStatus.REVOKED}
+    ),
+    TenureStatus.NOT_RENEWED: frozenset({TenureStatus.REVOKED}),
+    TenureStatus.EXPIRED: frozenset({TenureStatus.REVOKED}),
+    TenureStatus.REVOKED: frozenset(),
+}
+TENURE_ACTIONS: dict[str, str] = {
+    TenureStatus.ACTIVE: "tenure.reinstate",
+    TenureStatus.SUSPENDED: "tenure.suspend",
+    TenureStatus.NOT_RENEWED: "tenure.not_renew",
+    TenureStatus.EXPIRED: "tenure.expire",
+    TenureStatus.REVOKED: "tenure.revoke",
+}
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def tenure_transition(
+    *, actor, tenure: Tenure, to_status: str, effective_on: date, reason: str = ""
+) -> Tenure:
+    """The one way a term's status changes, effective on `effective_on` (kept as `status_since`: the subsidy
+    stops from the month after it). The date may not precede the term's start or the current status's."""
+
+    def check(locked: Tenure) -> None:
+        if effective_on < locked.starts_on:
+            raise DomainError(
+                f"生效日期不能早于管理期起始日期{_cn(locked.starts_on)}。",
+                field="effective_on",
+                code="bad_date",
+            )
+        if effective_on < locked.status_since:
+            raise DomainError(
+                f"生效日期不能早于当前状态的生效日期{_cn(locked.status_since)}。",
+                field="effective_on",
+                code="bad_date",
+            )
+
+    return transition(
+        tenure,
+        to=to_status,
+        table=TENURE_TRANSITIONS,
+        what="首席技师资格",
+        field="status",
+        actor=actor,
+        action=TENURE_ACTIONS.get(to_status, "tenure.transition"),
+        reason=reason,
+        check=check,
+        changes={"status_since": effective_on},
+        before=lambda locked: {"status_since": locked.status_since},
+        after={"status_since": effective_on},
+    )
