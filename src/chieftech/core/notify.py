@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
 from chieftech.core.models import Notification
+from chieftech.core.site import site_name
 
 
 def notify(*, users: Iterable, subject: str, body: str = "", url: str = "") -> None:
@@ -20,6 +20,6 @@ def notify(*, users: Iterable, subject: str, body: str = "", url: str = "") -> N
         text = body + (f"\n\n详情：{url}" if url else "")
 
         def _send() -> None:
-            send_mail(f"【{settings.SITE_NAME}】{subject}", text, None, addresses, fail_silently=False)
+            send_mail(f"【{site_name()}】{subject}", text, None, addresses, fail_silently=False)
 
         transaction.on_commit(_send)

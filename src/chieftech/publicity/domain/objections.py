@@ -25,6 +25,7 @@ from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
 from chieftech.core.notify import notify
 from chieftech.core.pii import mask_phone, normalize_phone, validate_phone
+from chieftech.core.site import site_name
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.publicity.domain.errors import PublicityError
 from chieftech.publicity.domain.notice import FINDING_STATES, notice_is_running, period_label
@@ -461,7 +462,7 @@ def _remove_candidate(*, actor, objection: Objection, reason: str, now: datetime
 def _email_objector(*, email: str, code: str) -> None:
     link = settings.PUBLIC_BASE_URL + reverse("publicity_public:objection_receipt")
     send_mail(
-        f"【{settings.SITE_NAME}】您提交的异议已处理",
+        f"【{site_name()}】您提交的异议已处理",
         f"您在考察公示期间提交的异议（回执码{code}）已作出处理结论，请凭回执码查询答复意见：{link}",
         None,
         [email],

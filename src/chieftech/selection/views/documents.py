@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.permissions import capability_required, public, require
 from chieftech.selection.documents.excel import round_applications_export
-from chieftech.selection.documents.form import FORM_TITLE
+from chieftech.selection.documents.form import form_title
 from chieftech.selection.documents.pdf import application_form_pdf, blank_form_pdf
 from chieftech.selection.documents.word import application_form_docx, blank_form_docx
 from chieftech.selection.domain.applications import applications_visible_to
@@ -54,7 +54,7 @@ def _reveal_requested(request, application: Application, *, what: str) -> bool:
 
 def _application_filename(application: Application, extension: str) -> tuple[str, str]:
     return (
-        f"{FORM_TITLE}_{application.name}_{application.round.year}-{application.pk:05d}.{extension}",
+        f"{form_title(application.round)}_{application.name}_{application.round.year}-{application.pk:05d}.{extension}",
         f"application-{application.pk}.{extension}",
     )
 
@@ -91,7 +91,7 @@ def blank_form_pdf_view(request, pk: int):
     round_ = _published_round(pk)
     return _download(
         HttpResponse(blank_form_pdf(round_), content_type=PDF),
-        f"{FORM_TITLE}（{round_.title}）.pdf",
+        f"{form_title(round_)}（{round_.title}）.pdf",
         f"application-form-{round_.pk}.pdf",
     )
 
@@ -102,7 +102,7 @@ def blank_form_docx_view(request, pk: int):
     round_ = _published_round(pk)
     return _download(
         HttpResponse(blank_form_docx(round_), content_type=DOCX),
-        f"{FORM_TITLE}（{round_.title}）.docx",
+        f"{form_title(round_)}（{round_.title}）.docx",
         f"application-form-{round_.pk}.docx",
     )
 
