@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, verification_code_normalise
 from chieftech.certificates.models import Certificate
 from chieftech.core.permissions import public, public_cached
+from chieftech.policy.wording import authority_values, wording_render
 from chieftech.selection.models import Round, RoundState
 
 NOT_FOUND = "未查询到该证书，请核对查验码。"
@@ -46,7 +47,7 @@ def _plausible(code: str) -> bool:
 def _published_rounds():
     return (
         Round.objects.filter(state=RoundState.PUBLISHED, government_approval__published_at__isnull=False)
-        .select_related("government_approval")
+        .select_related("government_approval", "authority")
         .order_by("-government_approval__published_at", "-id")
     )
 
@@ -57,11 +58,23 @@ def public_certificates():
         Certificate.objects.filter(tenure__application__round__state=RoundState.PUBLISHED)
         .select_related(
             "tenure__application__round__government_approval",
+            "tenure__application__round__authority",
             "tenure__application__enterprise",
             "tenure__enterprise",
         )
         .defer(*PRIVATE_FIELDS)
     )
+
+
+def approval_line(round_: Round, *, document_number: str, published_on: str) -> str:
+    """The roster's source line in the authority's approval wording (who decided, who approved, when)."""
+    values = {
+        **authority_values(round_.authority),
+        "year": round_.year,
+        "document_number": document_number,
+        "published_on": published_on,
+    }
+    return wording_render(round_.authority.approval_wording, values)
 
 
 @public_cached
@@ -92,9 +105,11 @@ def roster(request):
                     "status_css": status.css,
                 }
             )
+    # With several authorities' rosters, each round says whose it is.
+    several = len({r.authority_id for r in rounds}) > 1
     others = [
         {
-            "title": r.title,
+            "title": f"{r.authority.name}：{r.title}" if several else r.title,
             "url": f"?round={r.pk}",
             "document_number": r.government_approval.document_number,
             "published_on": _cn(timezone.localdate(r.government_approval.published_at)),
@@ -102,11 +117,14 @@ def roster(request):
         for r in rounds
         if r is not current
     ]
-    context = {"round": current, "rows": rows, "others": others}
+    context = {"round": current, "rows": rows, "others": others, "several": several}
     if current is not None:
         approval = current.government_approval
         context["document_number"] = approval.document_number
         context["published_on"] = _cn(timezone.localdate(approval.published_at))
+        context["approval_line"] = approval_line(
+            current, document_number=approval.document_number, published_on=context["published_on"]
+        )
     return render(request, "certificates/roster.html", context)
 
 
@@ -140,6 +158,7 @@ def verify(request, code: str):
             ("管理期", f"{_cn(tenure.starts_on)}至{_cn(tenure.ends_on)}"),
             ("发证日期", _cn(certificate.issued_on)),
         ],
+        "issuer": round_.authority.bureau_name,
         "checked_at": f"{_cn(now.date())} {now:%H:%M}",
     }
     return render(request, "certificates/verify.html", context)
