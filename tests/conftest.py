@@ -85,3 +85,19 @@ def sam(db):
 def stranger(db):
     """Signed in, but holds no role."""
     return make_user("stranger", real_name="路人")
+
+
+@pytest.fixture(autouse=True)
+def _site_identity_fresh():
+    """The site's identity and the towns are kept per process (policy.identity): each test starts from the
+    database it sees, read here so that query counts inside the test do not include that one read."""
+    from chieftech.policy.identity import site_identity, site_identity_forget
+    from chieftech.policy.territory import town_codes, towns_forget
+
+    site_identity_forget()
+    towns_forget()
+    site_identity()
+    town_codes()
+    yield
+    site_identity_forget()
+    towns_forget()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from PIL import Image
 from stdnum.cn import ric, uscc
 
-from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town, User
+from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, User
 from chieftech.accounts.roles import Role
 
 PASSWORD = "Correct-horse-42"
@@ -30,7 +30,7 @@ def make_enterprise(name: str | None = None, **fields) -> Enterprise:
         "name": name or f"威海测试企业{n}有限公司",
         "uscc": make_uscc(n),
         "address": f"环翠区测试路{n}号",
-        "town": Town.ZHANGCUN,
+        "town": "zhangcun",
         "industry": Industry.MANUFACTURING,
         "industry_focus": IndustryFocus.PILLAR,
         "contact_name": "张联系",

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chieftech.core.context_processors.site",
                 "chieftech.dashboard.context_processors.navigation",
+                "chieftech.policy.context_processors.site",
             ],
         },
     },
@@ -325,9 +326,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-SITE_NAME = "环翠区首席技师选拔管理系统"
-SITE_AUTHORITY = "威海市环翠区人力资源和社会保障局"
-# The portal's public address, printed on certificates as the QR code's target (/verify/<code>).
+# The site's name and host bureau are the first authority's (policy.Authority), read through this provider.
+SITE_IDENTITY = "chieftech.policy.identity.site_identity"
+# The portal's public address, printed on certificates as the QR code's target (/verify/<code>), for an
+# authority without a public address of its own.
 PUBLIC_BASE_URL = env_str("CHIEFTECH_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Seconds the busiest public pages (notices, verification, roster) are served from the cache; a change shows
 # within this time. 0 turns the cache off.

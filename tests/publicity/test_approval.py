@@ -280,7 +280,7 @@ def test_only_the_leadership_decides(staged, request, who):
     with pytest.raises(PermissionDenied) as refused:
         decide(request.getfixturevalue(who), round_)
 
-    assert str(refused.value) == "只有本机关的审定机构可以审定建议人选名单。"
+    assert str(refused.value) == "只有区委人才工作领导小组可以审定建议人选名单。"
 
 
 # --- The government's approval ---------------------------------------------------------------------

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from lxml import html
 
-from chieftech.accounts.models import Enterprise, Town, User
+from chieftech.accounts.models import Enterprise, User
 from chieftech.audit.models import AuditRecord
 from chieftech.certificates.models import Certificate
 from chieftech.evaluation.models import Expert
 from chieftech.policy.calendar import CalendarDataMissing, WorkingCalendar
 from chieftech.policy.domain import policy_in_force
+from chieftech.policy.models import Town
 from chieftech.publicity.demo import (
     APPROVAL_STAGE_TITLE,
     NOTICE_STAGE_TITLE,
@@ -249,7 +250,7 @@ def _secrets() -> dict[str, str]:
         add(u.phone, f"phone of user {u.username}")
     for t in Tenure.objects.select_related("application"):
         add(t.bank_account, f"bank account of {t.application.name}")
-    towns = [label for _value, label in Town.choices]
+    towns = list(Town.objects.values_list("name", flat=True))
     for e in Enterprise.objects.all():
         add(e.contact_phone, f"contact phone of {e.name}")
         add(e.address, f"address of {e.name}")

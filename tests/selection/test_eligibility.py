@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from chieftech.accounts.models import IndustryFocus, Town
+from chieftech.accounts.models import IndustryFocus
 from chieftech.policy.models import PolicyVersion, SkillLevel
+from chieftech.policy.territory import OUTSIDE_TOWN
 from chieftech.selection.domain.eligibility import (
     age_in_full_years,
     check_age,
@@ -70,15 +71,16 @@ def test_senior_worker_fails_and_technician_passes(policy):
     assert check_skill_level(skill_level=None, policy=policy).verdict == "fail"
 
 
-def test_enterprise_outside_the_district_fails(db):
-    outside = make_enterprise("荣成某机械有限公司", town=Town.OUTSIDE)
-    inside = make_enterprise("威海某机械有限公司", town=Town.ZHANGCUN)
-    assert check_district(enterprise=outside).verdict == "fail"
+def test_enterprise_outside_the_district_fails(policy):
+    district = policy.authority
+    outside = make_enterprise("荣成某机械有限公司", town=OUTSIDE_TOWN)
+    inside = make_enterprise("威海某机械有限公司", town="zhangcun")
+    assert check_district(enterprise=outside, authority=district).verdict == "fail"
     assert (
-        check_district(enterprise=outside).reason
+        check_district(enterprise=outside, authority=district).reason
         == "第六条：选拔范围为全区各类所有制经济企业，推荐单位不在本区。"
     )
-    assert check_district(enterprise=inside).verdict == "pass"
+    assert check_district(enterprise=inside, authority=district).verdict == "pass"
 
 
 def test_industry_outside_the_focus_is_for_judgement(db):

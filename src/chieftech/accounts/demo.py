@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from stdnum.cn import uscc as uscc_module
 
 from chieftech.accounts import domain
-from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town, User
+from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, User
 from chieftech.accounts.roles import Role
 from chieftech.env import env_str
 
@@ -65,6 +65,20 @@ STAFF = [
     DemoStaff("expert5", Role.EXPERT, "黄志刚", "13906310205"),
     DemoStaff("expert6", Role.EXPERT, "吴晓燕", "13906310206"),
 ]
+
+
+class Town:
+    """Codes of the seeded district's towns (policy.Town) the demo enterprises lie in."""
+
+    HUANCUILOU = "huancuilou"
+    QIAOTOU = "qiaotou"
+    SONGSHAN = "songshan"
+    SUNJIATUAN = "sunjiatuan"
+    TIANHE = "tianhe"
+    WENQUAN = "wenquan"
+    YANGTING = "yangting"
+    ZHANGCUN = "zhangcun"
+
 
 ENTERPRISES = [
     DemoEnterprise(

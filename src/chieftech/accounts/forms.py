@@ -4,8 +4,9 @@ and come back as ValidationErrors that `add_domain_errors` puts beside the right
 from django import forms
 from django.core.exceptions import ValidationError
 
-from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town
+from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.accounts.roles import Role
+from chieftech.policy.territory import town_choices, town_filter_choices
 
 ANY = [("", "全部")]
 
@@ -27,7 +28,8 @@ class EnterpriseForm(forms.Form):
         help_text="18位，见营业执照。",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    town = forms.ChoiceField(label="所在镇街", choices=[("", "请选择"), *Town.choices])
+    # The towns of every authority's territory, read when the form is built (they are data).
+    town = forms.ChoiceField(label="所在镇街", choices=lambda: [("", "请选择"), *town_choices()])
     industry = forms.ChoiceField(label="所属行业", choices=[("", "请选择"), *Industry.choices])
     industry_focus = forms.ChoiceField(
         label="产业类别",
@@ -96,7 +98,7 @@ class RefuseForm(forms.Form):
 
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label="名称或代码", required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    town = forms.ChoiceField(label="镇街", choices=ANY + Town.choices, required=False)
+    town = forms.ChoiceField(label="镇街", choices=lambda: ANY + town_filter_choices(), required=False)
     industry = forms.ChoiceField(label="行业", choices=ANY + Industry.choices, required=False)
     industry_focus = forms.ChoiceField(label="产业类别", choices=ANY + IndustryFocus.choices, required=False)
     status = forms.ChoiceField(label="状态", choices=ANY + Enterprise.Status.choices, required=False)

@@ -2,27 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from chieftech.core.pii import EncryptedTextField, mask_phone, validate_uscc
-
-
-class Town(models.TextChoices):
-    """The towns and sub-districts (镇街) of 环翠区."""
-
-    HUANCUILOU = "huancuilou", "环翠楼街道"
-    JINGYUAN = "jingyuan", "鲸园街道"
-    ZHUDAO = "zhudao", "竹岛街道"
-    SUNJIATUAN = "sunjiatuan", "孙家疃街道"
-    TIANHE = "tianhe", "田和街道"
-    YIYUAN = "yiyuan", "怡园街道"
-    SONGSHAN = "songshan", "嵩山街道"
-    HUANGGUAN = "huangguan", "皇冠街道"
-    FENGLIN = "fenglin", "凤林街道"
-    XIYUAN = "xiyuan", "西苑街道"
-    ZHANGCUN = "zhangcun", "张村镇"
-    YANGTING = "yangting", "羊亭镇"
-    WENQUAN = "wenquan", "温泉镇"
-    QIAOTOU = "qiaotou", "桥头镇"
-    LIKOUSHAN = "likoushan", "里口山管理服务中心"
-    OUTSIDE = "outside", "区外"
+from chieftech.policy.territory import town_in_territory, town_label
 
 
 class Industry(models.TextChoices):
@@ -56,7 +36,8 @@ class Enterprise(models.Model):
     name = models.CharField("企业名称", max_length=200)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_uscc])
     address = models.CharField("地址", max_length=300, blank=True)
-    town = models.CharField("所在镇街", max_length=32, choices=Town.choices)
+    # The code of a town of some authority's territory (policy.Town.code), or OUTSIDE_TOWN.
+    town = models.CharField("所在镇街", max_length=32)
     industry = models.CharField("所属行业", max_length=32, choices=Industry.choices)
     industry_focus = models.CharField(
         "产业类别", max_length=16, choices=IndustryFocus.choices, default=IndustryFocus.NONE
@@ -82,9 +63,12 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def in_district(self) -> bool:
-        return self.town != Town.OUTSIDE
+    def get_town_display(self) -> str:
+        return town_label(self.town)
+
+    def in_territory(self, authority) -> bool:
+        """Whether the enterprise lies in the authority's territory (第六条: 用人单位在辖区内)."""
+        return town_in_territory(self.town, authority)
 
     @property
     def contact_phone_masked(self) -> str:

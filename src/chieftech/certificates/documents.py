@@ -22,6 +22,8 @@ from reportlab.platypus import Paragraph
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
 from chieftech.core.pdf import FONT_NAME, markup, register_cjk_font
+from chieftech.core.site import site_name
+from chieftech.policy.wording import authority_values, wording_render
 
 PAGE = landscape(A4)
 RED = colors.HexColor("#A61B1B")
@@ -36,13 +38,17 @@ QR_AT = (MARGIN, 32 * mm)
 # What a certificate needs, in one query for any number of them.
 CERTIFICATE_RELATED = (
     "tenure__application__round__government_approval",
+    "tenure__application__round__authority",
     "tenure__enterprise",
 )
 
 
 def verification_url(certificate: Certificate) -> str:
-    """The public page the QR code leads to."""
-    return settings.PUBLIC_BASE_URL + reverse("verify:verify", args=[certificate.verification_code])
+    """The public page the QR code leads to: at the issuing authority's own address when it has one."""
+    base = (
+        certificate.tenure.application.round.authority.public_base_url.rstrip("/") or settings.PUBLIC_BASE_URL
+    )
+    return base + reverse("verify:verify", args=[certificate.verification_code])
 
 
 def certificate_qr(certificate: Certificate) -> QrCodeWidget:
@@ -129,9 +135,12 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     canvas.setFillColor(INK)
     canvas.setFont(FONT_NAME, style.fontSize)
     canvas.drawString(left, 140 * mm, f"{application.name}同志：")
+    authority = round_.authority
     body = Paragraph(
         markup(
-            f"经区委人才工作领导小组审定、区人民政府批准，您被评为{round_.year}年度环翠区首席技师。特发此证。"
+            wording_render(
+                authority.certificate_wording, {**authority_values(authority), "year": round_.year}
+            )
         ),
         style,
     )
@@ -156,7 +165,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
 
     # The issuing authority and date, bottom right, where the seal goes.
     canvas.setFont(FONT_NAME, 15)
-    canvas.drawRightString(right, 44 * mm, settings.SITE_AUTHORITY)
+    canvas.drawRightString(right, 44 * mm, authority.bureau_name)
     canvas.setFont(FONT_NAME, 13)
     canvas.drawRightString(right - 14 * mm, 35 * mm, date_zh(certificate.issued_on))
     canvas.saveState()
@@ -178,12 +187,14 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
 
 def certificates_pdf(certificates: Iterable[Certificate], *, title: str) -> bytes:
     """One landscape A4 page per certificate; the certificates should come with CERTIFICATE_RELATED."""
+    certificates = list(certificates)
     register_cjk_font()
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, initialFontName=FONT_NAME, lang="zh-CN", pageCompression=1)
     canvas.setTitle(title)
-    canvas.setAuthor(settings.SITE_AUTHORITY)
-    canvas.setCreator(settings.SITE_NAME)
+    if certificates:
+        canvas.setAuthor(certificates[0].tenure.application.round.authority.bureau_name)
+    canvas.setCreator(site_name())
     style = _body_style()
     pages = 0
     for certificate in certificates:

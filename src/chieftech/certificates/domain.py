@@ -1,7 +1,7 @@
 """Issuing certificates and reading their current status (SPEC.md §3 step 7, §4).
 
-A certificate is numbered "<policy prefix>-<round year>-<seq>" (HCSJ-2026-001), the sequence running per
-prefix and year in the committee's rank order, and carries a random verification code that the public
+A certificate is numbered "<authority's prefix>-<round year>-<seq>" (e.g. XXSJ-2026-001), the sequence running
+per prefix and year in the committee's rank order, and carries a random verification code that the public
 page and the QR code use. What a verifier sees is derived from the tenure, never stored twice.
 """
 
@@ -19,7 +19,7 @@ from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
-from chieftech.policy.models import PolicyVersion
+from chieftech.policy.models import Authority
 from chieftech.selection.models import Round
 from chieftech.tenure.models import Tenure, TenureStatus
 
@@ -45,8 +45,8 @@ def verification_code_normalise(value: str) -> str:
     return "".join(ch for ch in (value or "") if ch not in " -\u3000\t").upper()
 
 
-def _number_prefix(policy: PolicyVersion, year: int) -> str:
-    return f"{policy.certificate_prefix}-{year}-"
+def _number_prefix(authority: Authority, year: int) -> str:
+    return f"{authority.certificate_prefix}-{year}-"
 
 
 def _next_sequence(prefix: str) -> int:
@@ -61,7 +61,7 @@ def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
     with transaction.atomic():
         tenure = (
             Tenure.objects.select_for_update()
-            .select_related("application__round", "policy")
+            .select_related("application__round__authority", "policy")
             .get(pk=tenure.pk)
         )
         if Certificate.objects.filter(tenure=tenure).exists():
@@ -70,10 +70,10 @@ def certificate_issue(*, actor, tenure: Tenure, issued_on: date) -> Certificate:
             )
         if tenure.status == TenureStatus.REVOKED:
             raise DomainError(f"{tenure.application.name}已被取消资格，不能颁发证书。", code="revoked")
-        policy = tenure.policy
-        # Numbers are drawn one at a time per prefix: the policy rows sharing the prefix serialise issuers.
-        list(PolicyVersion.objects.select_for_update().filter(certificate_prefix=policy.certificate_prefix))
-        prefix = _number_prefix(policy, tenure.application.round.year)
+        authority = tenure.application.round.authority
+        # Numbers are drawn one at a time per prefix: the authority rows sharing the prefix serialise issuers.
+        list(Authority.objects.select_for_update().filter(certificate_prefix=authority.certificate_prefix))
+        prefix = _number_prefix(authority, tenure.application.round.year)
         certificate = Certificate.objects.create(
             tenure=tenure,
             number=f"{prefix}{_next_sequence(prefix):03d}",
@@ -129,7 +129,7 @@ def certificate_status(certificate: Certificate, today: date) -> CertificateStat
 
     - 已取消资格: the title was revoked (第17条) or the certificate withdrawn;
     - 已期满: the management period ended (ends_on before today, or the tenure marked expired), or the
-      annual re-review failed: 第12条 only keeps "第二年复核认定为环翠区首席技师" in the title, so a failed
+      annual re-review failed: 第12条 keeps in the title only those the second year's re-review confirms, so a failed
       re-review ends the term early — the note says which;
     - 保留资格、停止待遇: 第16条(一), left a skill post or moved out of the district while the term runs;
     - 有效: otherwise.

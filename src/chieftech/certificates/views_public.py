@@ -15,6 +15,7 @@ from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, ver
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh, datetime_zh
 from chieftech.core.permissions import public, public_cached
+from chieftech.policy.wording import authority_values, wording_render
 from chieftech.selection.models import Round, RoundState
 
 NOT_FOUND = "未查询到该证书，请核对查验码。"
@@ -43,7 +44,7 @@ def _plausible(code: str) -> bool:
 def _published_rounds():
     return (
         Round.objects.filter(state=RoundState.PUBLISHED, government_approval__published_at__isnull=False)
-        .select_related("government_approval")
+        .select_related("government_approval", "authority")
         .order_by("-government_approval__published_at", "-id")
     )
 
@@ -54,11 +55,23 @@ def public_certificates():
         Certificate.objects.filter(tenure__application__round__state=RoundState.PUBLISHED)
         .select_related(
             "tenure__application__round__government_approval",
+            "tenure__application__round__authority",
             "tenure__application__enterprise",
             "tenure__enterprise",
         )
         .defer(*PRIVATE_FIELDS)
     )
+
+
+def approval_line(round_: Round, *, document_number: str, published_on: str) -> str:
+    """The roster's source line in the authority's approval wording (who decided, who approved, when)."""
+    values = {
+        **authority_values(round_.authority),
+        "year": round_.year,
+        "document_number": document_number,
+        "published_on": published_on,
+    }
+    return wording_render(round_.authority.approval_wording, values)
 
 
 @public_cached
@@ -89,9 +102,11 @@ def roster(request):
                     "status_css": status.css,
                 }
             )
+    # With several authorities' rosters, each round says whose it is.
+    several = len({r.authority_id for r in rounds}) > 1
     others = [
         {
-            "title": r.title,
+            "title": f"{r.authority.name}：{r.title}" if several else r.title,
             "url": f"?round={r.pk}",
             "document_number": r.government_approval.document_number,
             "published_on": date_zh(timezone.localdate(r.government_approval.published_at)),
@@ -99,11 +114,14 @@ def roster(request):
         for r in rounds
         if r is not current
     ]
-    context = {"round": current, "rows": rows, "others": others}
+    context = {"round": current, "rows": rows, "others": others, "several": several}
     if current is not None:
         approval = current.government_approval
         context["document_number"] = approval.document_number
         context["published_on"] = date_zh(timezone.localdate(approval.published_at))
+        context["approval_line"] = approval_line(
+            current, document_number=approval.document_number, published_on=context["published_on"]
+        )
     return render(request, "certificates/roster.html", context)
 
 
@@ -137,6 +155,7 @@ def verify(request, code: str):
             ("管理期", f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"),
             ("发证日期", date_zh(certificate.issued_on)),
         ],
+        "issuer": round_.authority.bureau_name,
         "checked_at": datetime_zh(now),
     }
     return render(request, "certificates/verify.html", context)

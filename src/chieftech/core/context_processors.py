@@ -10,8 +10,6 @@ def unread_notification_count(user) -> int:
 
 def site(request):
     context = {
-        "SITE_NAME": settings.SITE_NAME,
-        "SITE_AUTHORITY": settings.SITE_AUTHORITY,
         "DEMO_MODE": settings.DEMO_MODE,
     }
     user = getattr(request, "user", None)

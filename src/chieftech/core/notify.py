@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
 
 from chieftech.core.models import Notification, OutboxMessage
 from chieftech.core.outbox import outbox_add
+from chieftech.core.site import site_name
 from chieftech.core.tasks import outbox_deliver_on_commit
 
 
@@ -27,7 +27,7 @@ def email_enqueue(*, to: list[str], subject: str, body: str) -> OutboxMessage:
     message = outbox_add(
         channel=OutboxMessage.Channel.EMAIL,
         recipients=to,
-        subject=f"【{settings.SITE_NAME}】{subject}",
+        subject=f"【{site_name()}】{subject}",
         body=body,
         now=timezone.now(),
     )

@@ -24,6 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
+from chieftech.core.site import site_authority, site_name
+
 FONT_NAME = "ChiefTechCJK"
 FONT_PACKAGE = "fonts-wqy-microhei"
 
@@ -206,9 +208,9 @@ def pdf_build(story: list, *, title: str, subject: str = "", footer: str = "") -
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
         title=title,
-        author=settings.SITE_AUTHORITY,
+        author=site_authority(),
         subject=subject,
-        creator=settings.SITE_NAME,
+        creator=site_name(),
         lang="zh-CN",
         # The canvas otherwise opens every page with Helvetica, a font the PDF would name but not embed.
         initialFontName=FONT_NAME,

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -30,21 +31,21 @@ class Authority(models.Model):
     """
 
     code = models.SlugField("代码", max_length=32, unique=True, help_text="英文小写代码，如 huancui")
-    name = models.CharField("行政区域", max_length=50, help_text="如：环翠区")
+    name = models.CharField("行政区域", max_length=50, help_text="如：××区")
     level = models.CharField("层级", max_length=16, choices=AuthorityLevel.choices)
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     bureau_name = models.CharField(
-        "人社部门名称", max_length=100, help_text="如：威海市环翠区人力资源和社会保障局"
+        "人社部门名称", max_length=100, help_text="如：××市××区人力资源和社会保障局"
     )
-    leadership_name = models.CharField("审定机构名称", max_length=100, help_text="如：区委人才工作领导小组")
-    government_name = models.CharField("批准机关名称", max_length=100, help_text="如：区人民政府")
-    title_name = models.CharField("称号名称", max_length=100, help_text="如：环翠区首席技师")
-    site_name = models.CharField("系统名称", max_length=100, help_text="如：环翠区首席技师选拔管理系统")
+    leadership_name = models.CharField("审定机构名称", max_length=100, help_text="如：××区委人才工作领导小组")
+    government_name = models.CharField("批准机关名称", max_length=100, help_text="如：××区人民政府")
+    title_name = models.CharField("称号名称", max_length=100, help_text="如：××区首席技师")
+    site_name = models.CharField("系统名称", max_length=100, help_text="如：××区首席技师选拔管理系统")
     public_base_url = models.URLField("公开访问地址", blank=True, help_text="证书二维码与公示链接使用的网址")
     certificate_prefix = models.CharField(
-        "证书编号前缀", max_length=16, help_text="证书编号为“前缀-年度-序号”，如 HCSJ-2026-001"
+        "证书编号前缀", max_length=16, help_text="证书编号为“前缀-年度-序号”，如 XXSJ-2026-001"
     )
     counted_competition_levels = models.JSONField(
         "第七条（二）认可的竞赛级别", default=list, blank=True, help_text="竞赛级别代码列表"
@@ -54,6 +55,12 @@ class Authority(models.Model):
     notice_wording = models.TextField("公示文稿", blank=True)
     certificate_wording = models.TextField("证书文稿", blank=True)
     approval_wording = models.TextField("审定批准文稿", blank=True)
+    contact_default = models.CharField(
+        "默认联系方式",
+        max_length=200,
+        blank=True,
+        help_text="批次未填联系方式时申报通知使用的联系方式；留空时使用人社部门名称",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -64,6 +71,23 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.bureau_name
+
+    def clean(self) -> None:
+        """Refuse wording that names a placeholder its document does not offer (before any page uses it)."""
+        from chieftech.policy.wording import WORDING_PLACEHOLDERS, WordingError, wording_check
+
+        errors = {}
+        for field, allowed in WORDING_PLACEHOLDERS.items():
+            try:
+                wording_check(getattr(self, field), allowed=allowed)
+            except WordingError as exc:
+                errors[field] = exc.message
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def contact(self) -> str:
+        return self.contact_default or self.bureau_name
 
     def territory_authority_ids(self) -> list[int]:
         """This authority and every authority below it: a city's territory holds its districts' towns."""
@@ -117,13 +141,6 @@ class PolicyVersion(models.Model):
         "徒弟应取得的最低等级", choices=SkillLevel.choices, default=SkillLevel.SENIOR
     )
     deeds_target_chars = models.PositiveSmallIntegerField("事迹材料字数（左右）", default=1000)
-    certificate_prefix = models.CharField(
-        "证书编号前缀",
-        max_length=16,
-        default="HCSJ",
-        db_default="HCSJ",
-        help_text="证书编号为“前缀-年度-序号”，如 HCSJ-2026-001",
-    )
     predecessor = models.ForeignKey(
         "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -35,7 +35,7 @@ def calls_public() -> QuerySet[Round]:
 
     Demo rounds show only while the site runs in demo mode.
     """
-    return _rounds_public().exclude(state=RoundState.DRAFT).select_related("policy")
+    return _rounds_public().exclude(state=RoundState.DRAFT).select_related("policy", "authority")
 
 
 def notices_current(*, today: date) -> QuerySet[Notice]:
@@ -48,21 +48,24 @@ def notices_current(*, today: date) -> QuerySet[Notice]:
     ).only("pk", "title", "starts_on", "ends_on", "issued_by", "round_id")
 
 
-def roster_round_latest() -> Round | None:
-    """The round whose roster was published last."""
-    return (
+def roster_rounds_latest() -> list[Round]:
+    """Each authority's round whose roster was published last, the most recent first."""
+    rounds = (
         _rounds_public()
         .filter(state=RoundState.PUBLISHED, government_approval__published_at__isnull=False)
-        .select_related("government_approval")
+        .select_related("government_approval", "authority")
         .order_by("-government_approval__published_at", "-pk")
-        .first()
     )
+    latest: dict[int, Round] = {}
+    for round_ in rounds:
+        latest.setdefault(round_.authority_id, round_)
+    return list(latest.values())
 
 
-def roster_tenures(round_: Round) -> QuerySet[Tenure]:
-    """The certified chief technicians of a published round, in certificate order."""
+def roster_tenures(rounds: list[Round]) -> QuerySet[Tenure]:
+    """The certified chief technicians of published rounds, in certificate order."""
     return (
-        Tenure.objects.filter(application__round=round_, certificate__isnull=False)
+        Tenure.objects.filter(application__round__in=rounds, certificate__isnull=False)
         .select_related("application", "application__enterprise", "certificate")
         .defer(*_APPLICATION_PRIVATE, "bank_account", "bank_name", "showcase_summary")
         .defer(*(f"application__enterprise__{name}" for name in _ENTERPRISE_PRIVATE))

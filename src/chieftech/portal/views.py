@@ -16,7 +16,7 @@ from chieftech.core.permissions import public
 from chieftech.portal.selectors import (
     calls_public,
     notices_current,
-    roster_round_latest,
+    roster_rounds_latest,
     roster_tenures,
     showcase_public,
 )
@@ -41,6 +41,7 @@ def _call_row(round_: Round, now) -> dict:
         status, css = f"已截止（{round_.get_state_display()}）", ""
     return {
         "round": round_,
+        "authority": round_.authority.name,
         "title": round_.title,
         "url": reverse("portal:call_detail", args=[round_.pk]),
         "accepting": accepting,
@@ -75,15 +76,13 @@ def _term(tenure: Tenure) -> str:
     return f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"
 
 
-def _roster() -> dict | None:
-    round_ = roster_round_latest()
-    if round_ is None:
-        return None
-    approval = round_.government_approval
-    rows = []
-    for tenure in roster_tenures(round_):
+def _rosters() -> list[dict]:
+    """Each authority's latest published roster, the most recent first (one query for all their people)."""
+    rounds = roster_rounds_latest()
+    rows: dict[int, list[dict]] = {round_.pk: [] for round_ in rounds}
+    for tenure in roster_tenures(rounds):
         application, certificate = tenure.application, tenure.certificate
-        rows.append(
+        rows[application.round_id].append(
             {
                 "name": application.name,
                 "enterprise": application.enterprise.name,
@@ -94,12 +93,22 @@ def _roster() -> dict | None:
                 "revoked": tenure.status == TenureStatus.REVOKED,
             }
         )
-    return {
-        "title": round_.title,
-        "document_number": approval.document_number,
-        "approved_on": date_zh(approval.approved_on),
-        "rows": rows,
-    }
+    return [
+        {
+            "title": round_.title,
+            "authority": round_.authority.name,
+            "government": round_.authority.government_name,
+            "document_number": round_.government_approval.document_number,
+            "approved_on": date_zh(round_.government_approval.approved_on),
+            "rows": rows[round_.pk],
+        }
+        for round_ in rounds
+    ]
+
+
+def _several(values) -> bool:
+    """Whether a list shows more than one authority's items, so each item says whose it is."""
+    return len(set(values)) > 1
 
 
 def _showcase_row(tenure: Tenure) -> dict:
@@ -126,10 +135,17 @@ def _showcase_row(tenure: Tenure) -> dict:
 def index(request):
     now = timezone.now()
     showcase = [_showcase_row(t) for t in showcase_public()[:SHOWCASE_TEASER_SIZE]]
+    open_calls = [row for row in _calls(now) if row["accepting"]]
+    notices = _notice_rows(timezone.localdate(now))
+    rosters = _rosters()
     context = {
-        "open_calls": [row for row in _calls(now) if row["accepting"]],
-        "notices": _notice_rows(timezone.localdate(now)),
-        "roster": _roster(),
+        "open_calls": open_calls,
+        "calls_several": _several(row["authority"] for row in open_calls),
+        "notices": notices,
+        "notices_several": _several(row["issued_by"] for row in notices),
+        "roster": rosters[0] if rosters else None,
+        "rosters": rosters,
+        "rosters_several": len(rosters) > 1,
         "showcase": showcase,
         "lookup_url": reverse("verify:lookup"),
         "notice_list_url": reverse("publicity_public:notice_list"),
@@ -162,7 +178,9 @@ def showcase_photo(request, pk: int):
 @public
 @require_safe
 def call_list(request):
-    return render(request, "portal/call_list.html", {"calls": _calls(timezone.now())})
+    calls = _calls(timezone.now())
+    context = {"calls": calls, "calls_several": _several(row["authority"] for row in calls)}
+    return render(request, "portal/call_list.html", context)
 
 
 @public

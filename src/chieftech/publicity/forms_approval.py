@@ -28,7 +28,7 @@ class LeadershipDecisionForm(forms.Form):
     minutes_reference = forms.CharField(
         label="会议纪要",
         max_length=200,
-        help_text="纪要编号或名称，如：区委人才工作领导小组2026年第4次会议纪要",
+        help_text="纪要编号或名称，如：人才工作领导小组2026年第4次会议纪要",
         error_messages={"required": "请填写会议纪要编号或名称。"},
     )
     removed = RemovedChoiceField(

@@ -118,7 +118,7 @@ class ObjectionEvidence(models.Model):
 
 
 class LeadershipDecision(models.Model):
-    """区委人才工作领导小组审定.
+    """The leadership body's 审定 (e.g. the district party committee's talent work group).
 
     A rejection sends the list back to the committee: it is recorded as superseded at once, since the list it
     judged no longer stands, and the next list gets a decision of its own. A round has at most one decision

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from chieftech.accounts.models import Industry, Town
+from chieftech.accounts.models import Industry
 from chieftech.core.widgets import DateInput
+from chieftech.policy.territory import town_filter_choices
 from chieftech.selection.models import ConditionVerdict, ReviewDecision
 from chieftech.selection.selectors import QUEUE_FLAGS, QUEUE_SORTS, QUEUE_STATES
 
@@ -17,7 +18,7 @@ ANY = [("", "全部")]
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(label="批次名称", max_length=200, help_text="例如：2026年度环翠区首席技师选拔")
+    title = forms.CharField(label="批次名称", max_length=200, help_text="例如：2026年度××区首席技师选拔")
     application_opens_on = forms.DateField(label="申报开始日期", widget=DateInput())
     application_deadline = forms.DateField(
         label="申报截止日期", widget=DateInput(), help_text="截止日24时（北京时间）后不再接受提交。"
@@ -128,7 +129,7 @@ class QueueFilterForm(forms.Form):
         label="状态", required=False, choices=ANY + [(s.value, s.label) for s in QUEUE_STATES]
     )
     enterprise = forms.TypedChoiceField(label="推荐单位", required=False, coerce=int, empty_value=None)
-    town = forms.ChoiceField(label="镇街", required=False, choices=ANY + Town.choices)
+    town = forms.ChoiceField(label="镇街", required=False, choices=lambda: ANY + town_filter_choices())
     industry = forms.ChoiceField(label="行业", required=False, choices=ANY + Industry.choices)
     flag = forms.ChoiceField(label="资格提示", required=False, choices=ANY + FLAG_CHOICES)
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)

@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from chieftech.accounts.models import Industry, IndustryFocus, Town
+from chieftech.accounts.models import Industry, IndustryFocus
 from chieftech.core.pii import parse_resident_id, pii_hash
-from chieftech.selection.domain.eligibility import QUALIFYING_COMPETITION_LEVELS
+from chieftech.policy.territory import territory_town_codes, town_codes
 from chieftech.selection.models import (
     Application,
     ApplicationState,
@@ -48,26 +48,29 @@ def _param(params: Mapping, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _needs_judgement(policy) -> Q:
+def _needs_judgement(round_: Round) -> Q:
     """Rows whose automatic checks leave something to the officer: over the usual age, outside the focus
-    industries, or a competition below the levels 第7条(二) names."""
+    industries, or a competition below the levels the authority counts under 第7条(二)."""
     return (
-        Q(age_on_reference_date__gt=policy.max_age)
+        Q(age_on_reference_date__gt=round_.policy.max_age)
         | ~Q(enterprise__industry_focus__in=[IndustryFocus.PILLAR, IndustryFocus.EMERGING])
-        | (Q(route=Route.COMPETITION) & ~Q(competition_level__in=QUALIFYING_COMPETITION_LEVELS))
+        | (Q(route=Route.COMPETITION) & ~Q(competition_level__in=round_.authority.counted_competition_levels))
     )
 
 
 def _flag_filter(flag: str, round_: Round) -> Q | None:
     policy = round_.policy
-    return {
-        "judge": _needs_judgement(policy),
-        "age_priority": Q(age_on_reference_date__lte=policy.priority_age),
-        "over_age": Q(age_on_reference_date__gt=policy.max_age),
-        "below_level": Q(skill_level__lt=policy.min_skill_level) | Q(skill_level__isnull=True),
-        "not_frontline": Q(is_frontline=False),
-        "outside_district": Q(enterprise__town=Town.OUTSIDE),
-    }.get(flag)
+    # Built only for the flag asked for: some read the round's authority (its levels, its territory).
+    filters = {
+        "judge": lambda: _needs_judgement(round_),
+        "age_priority": lambda: Q(age_on_reference_date__lte=policy.priority_age),
+        "over_age": lambda: Q(age_on_reference_date__gt=policy.max_age),
+        "below_level": lambda: Q(skill_level__lt=policy.min_skill_level) | Q(skill_level__isnull=True),
+        "not_frontline": lambda: Q(is_frontline=False),
+        "outside_district": lambda: ~Q(enterprise__town__in=territory_town_codes(round_.authority)),
+    }
+    build = filters.get(flag)
+    return build() if build is not None else None
 
 
 def application_queue(*, round_: Round, params: Mapping) -> QuerySet[Application]:
@@ -88,7 +91,7 @@ def application_queue(*, round_: Round, params: Mapping) -> QuerySet[Application
     if enterprise.isdigit():
         queryset = queryset.filter(enterprise_id=int(enterprise))
     town = _param(params, "town")
-    if town in Town.values:
+    if town in town_codes():
         queryset = queryset.filter(enterprise__town=town)
     industry = _param(params, "industry")
     if industry in Industry.values:

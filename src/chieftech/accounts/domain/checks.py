@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town, User
+from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, User
 from chieftech.core.pii import normalize_phone, normalize_uscc, validate_phone, validate_uscc
+from chieftech.policy.territory import town_codes
 
 DENIED = "您没有执行此操作的权限。"
 
@@ -60,7 +61,7 @@ def clean_enterprise(
         else:
             if Enterprise.objects.filter(uscc=code).exclude(pk=exclude_pk).exists():
                 errors["uscc"] = "该统一社会信用代码已登记，同一企业不能重复登记。"
-    if town not in Town.values:
+    if town not in town_codes():
         errors["town"] = "请选择所在镇街。"
     if industry not in Industry.values:
         errors["industry"] = "请选择所属行业。"

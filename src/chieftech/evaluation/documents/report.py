@@ -4,7 +4,7 @@ of queries however many candidates and members the committee has."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
+from chieftech.evaluation.domain.scheme import percent_text, points_text, scheme_template_note
 from chieftech.evaluation.models import (
     Committee,
     Criterion,
@@ -127,11 +127,11 @@ class ResultsReport:
 
     @property
     def template_note(self) -> str:
-        return DEFAULT_TEMPLATE_NOTE if self.scheme and self.scheme.from_default_template else ""
+        return scheme_template_note(self.round) if self.scheme and self.scheme.from_default_template else ""
 
 
 def results_report(committee: Committee) -> ResultsReport:
-    """Pass a committee fetched with `select_related("round__policy", "chair")`."""
+    """Pass a committee fetched with `select_related("round__policy", "round__authority", "chair")`."""
     round_ = committee.round
     scheme = ScoringScheme.objects.filter(round=round_).first()
     criteria = list(scheme.criteria.all()) if scheme else []

@@ -1,4 +1,5 @@
-"""The round's scoring scheme: seeded from a default template, edited by the officer, frozen when scoring opens.
+"""The round's scoring scheme: seeded from its authority's default template, edited by the officer, frozen when
+scoring opens.
 
 The default template is the bureau's working proposal, not part of the measures: 第10条(四) names the
 comprehensive evaluation and the on-site skill assessment but no criteria, points or weights. The scheme
@@ -15,23 +16,44 @@ from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ScoringScheme
 from chieftech.evaluation.rules import COMMITTEE_MANAGE, NOT_THE_OFFICER
+from chieftech.policy.wording import authority_values, wording_render
 
-# (name, description, maximum points)
-DEFAULT_CRITERIA: list[tuple[str, str, Decimal]] = [
-    ("职业道德", "爱岗敬业、遵纪守法，职业道德和社会公德良好（第7条(一)）。", Decimal("10")),
-    ("技能水平", "职业技能在市内同行业领先、区内同行业拔尖，职业技能竞赛成绩（第7条(二)）。", Decimal("30")),
-    (
-        "技术创新与攻关",
-        "绝招绝技，解决关键技术难题，技术创新革新成果、专利、先进操作法，标准工艺编制（第7条(三)）。",
-        Decimal("25"),
-    ),
-    ("传技带徒", "带徒成绩，所带徒弟成为技术骨干或在竞赛中取得优异成绩（第7条(四)）。", Decimal("20")),
-    ("业绩贡献", "为所在单位发展作出的突出贡献（第7条(一)）。", Decimal("15")),
-]
-DEFAULT_ONSITE_MAX = Decimal("100")
-DEFAULT_COMPREHENSIVE_WEIGHT = Decimal("0.60")
-DEFAULT_ONSITE_WEIGHT = Decimal("0.40")
-DEFAULT_TEMPLATE_NOTE = "系统默认评分模板，供参考，非《环翠区首席技师选拔管理办法》规定，可由区人社局调整。"
+TEMPLATE_KEYS = (
+    "criteria",
+    "comprehensive_weight",
+    "onsite_weight",
+    "onsite_max",
+    "trimmed_mean",
+    "trim_min_sheets",
+)
+
+
+def _template(round_) -> dict:
+    """The round's authority's default scoring template (policy.Authority.scoring_template)."""
+    template = round_.authority.scoring_template or {}
+    missing = [key for key in TEMPLATE_KEYS if key not in template]
+    if missing or not template["criteria"]:
+        raise DomainError(
+            f"{round_.authority.bureau_name}尚未设置完整的默认评分模板（缺少：{'、'.join(missing) or 'criteria'}），"
+            "请系统管理员在发证机关设置中补充。",
+            code="scoring_template_missing",
+        )
+    return template
+
+
+def scheme_template_note(round_) -> str:
+    """What every page and document says about a scheme taken from the default template."""
+    note = (round_.authority.scoring_template or {}).get("note", "")
+    policy = round_.policy
+    return wording_render(
+        note,
+        {
+            **authority_values(round_.authority),
+            "policy_title": policy.title,
+            "policy_number": policy.document_number,
+        },
+    )
+
 
 # Points are entered in steps of half a point; a maximum above this is a typing error, not a scale.
 POINTS_STEP = Decimal("0.5")
@@ -57,19 +79,26 @@ def scheme_default_create(*, round_) -> ScoringScheme:
     existing = ScoringScheme.objects.filter(round=round_).first()
     if existing is not None:
         return existing
+    template = _template(round_)
     with transaction.atomic():
         scheme = ScoringScheme.objects.create(
             round=round_,
-            comprehensive_weight=DEFAULT_COMPREHENSIVE_WEIGHT,
-            onsite_weight=DEFAULT_ONSITE_WEIGHT,
-            onsite_max=DEFAULT_ONSITE_MAX,
-            trimmed_mean=True,
-            trim_min_sheets=5,
+            comprehensive_weight=Decimal(template["comprehensive_weight"]),
+            onsite_weight=Decimal(template["onsite_weight"]),
+            onsite_max=Decimal(template["onsite_max"]),
+            trimmed_mean=bool(template["trimmed_mean"]),
+            trim_min_sheets=int(template["trim_min_sheets"]),
             from_default_template=True,
         )
         Criterion.objects.bulk_create(
-            Criterion(scheme=scheme, name=name, description=text, max_points=points, order=i)
-            for i, (name, text, points) in enumerate(DEFAULT_CRITERIA, start=1)
+            Criterion(
+                scheme=scheme,
+                name=item["name"],
+                description=item.get("description", ""),
+                max_points=Decimal(item["max_points"]),
+                order=i,
+            )
+            for i, item in enumerate(template["criteria"], start=1)
         )
     return scheme
 

@@ -25,7 +25,8 @@ from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_
 def _chair_committee(request, round_pk: int) -> Committee:
     """The committee for its chair; 403 for another member, 404 for anyone outside it."""
     committee = get_object_or_404(
-        Committee.objects.select_related("round__policy", "chair__user"), round_id=round_pk
+        Committee.objects.select_related("round__policy", "round__authority", "chair__user"),
+        round_id=round_pk,
     )
     if is_chair(request.user, committee):
         return committee

@@ -23,7 +23,7 @@ from chieftech.evaluation.domain.committee import (
     expert_update,
 )
 from chieftech.evaluation.domain.committee import expert_create as pool_add
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, points_text, scheme_update
+from chieftech.evaluation.domain.scheme import points_text, scheme_template_note, scheme_update
 from chieftech.evaluation.forms_committee import (
     CommitteeForm,
     CriterionFormSet,
@@ -154,7 +154,7 @@ def expert_edit(request, pk: int):
 
 
 def _round_or_404(round_pk: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("policy"), pk=round_pk)
+    return get_object_or_404(Round.objects.select_related("policy", "authority"), pk=round_pk)
 
 
 def _pool(committee: Committee | None) -> list[Expert]:
@@ -356,7 +356,7 @@ def scheme(request, round_pk: int):
         "round": round_,
         "scheme": scheme_,
         "committee_url": reverse("evaluation:committee", args=[round_.pk]),
-        "default_note": DEFAULT_TEMPLATE_NOTE,
+        "default_note": scheme_template_note(round_),
     }
     if scheme_ is None:
         return render(request, "evaluation/committee/scheme.html", context)

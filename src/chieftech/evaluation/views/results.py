@@ -54,7 +54,11 @@ class ProposedSizeForm(forms.Form):
 
 def _committee(request, round_pk: int) -> Committee:
     """The round's committee if the user may see its results; 404 outside the committee, 403 otherwise."""
-    committee = Committee.objects.select_related("round__policy", "chair").filter(round_id=round_pk).first()
+    committee = (
+        Committee.objects.select_related("round__policy", "round__authority", "chair")
+        .filter(round_id=round_pk)
+        .first()
+    )
     if committee is None:
         raise Http404
     access = results_access(user=request.user, committee=committee)

@@ -18,7 +18,7 @@ from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
-from chieftech.evaluation.domain.scheme import DEFAULT_TEMPLATE_NOTE, percent_text, points_text
+from chieftech.evaluation.domain.scheme import percent_text, points_text, scheme_template_note
 from chieftech.evaluation.forms_scoring import (
     ComprehensiveForm,
     OnsiteForm,
@@ -107,10 +107,10 @@ def my_work(request):
 def _open_candidate(request, round_pk: int, application_pk: int):
     """The committee, the user's seat and the candidate, or 404 unless the user may open this candidate."""
     committee = get_object_or_404(
-        Committee.objects.select_related("round__policy", "chair"), round_id=round_pk
+        Committee.objects.select_related("round__policy", "round__authority", "chair"), round_id=round_pk
     )
     application = get_object_or_404(
-        Application.objects.select_related("round__policy", "enterprise"),
+        Application.objects.select_related("round__policy", "round__authority", "enterprise"),
         pk=application_pk,
         round_id=round_pk,
     )
@@ -218,7 +218,9 @@ def _sheet_page(
         "evidence": evidence,
         "checks": checks,
         "scheme": scheme,
-        "scheme_note": DEFAULT_TEMPLATE_NOTE if scheme and scheme.from_default_template else "",
+        "scheme_note": scheme_template_note(committee.round)
+        if scheme and scheme.from_default_template
+        else "",
         "comprehensive_max": points_text(sum((c.max_points for c in criteria), Decimal("0"))),
         "onsite_max": points_text(scheme.onsite_max) if scheme else "",
         "weights": {

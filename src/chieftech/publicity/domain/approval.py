@@ -96,7 +96,7 @@ def leadership_decide(
     note: str = "",
     now: datetime | None = None,
 ) -> LeadershipDecision:
-    """区委人才工作领导小组审定 the list after the notice has finished.
+    """The leadership body (the authority's leadership_name) 审定 the list after the notice has finished.
 
     - approve: every remaining proposed candidate goes on to the government;
     - approve_with_removals: the named proposed candidates (at least one, not all) become 审定未通过 with the
@@ -107,7 +107,12 @@ def leadership_decide(
       and the earlier notice and decision stay as the record.
     """
     now = now or timezone.now()
-    require_perm(actor, "publicity.leadership_decide", round_, "只有本机关的审定机构可以审定建议人选名单。")
+    require_perm(
+        actor,
+        "publicity.leadership_decide",
+        round_,
+        f"只有{round_.authority.leadership_name}可以审定建议人选名单。",
+    )
     if outcome not in LeadershipDecision.Outcome.values:
         raise DomainError("请选择审定结论。", field="outcome")
     minutes_reference = (minutes_reference or "").strip()

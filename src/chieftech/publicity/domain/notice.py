@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -27,6 +26,7 @@ from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, WorkingCalendar, end_of_day
 from chieftech.policy.models import SkillLevel
+from chieftech.policy.wording import authority_values, wording_render
 from chieftech.publicity.domain.current import round_current_notice
 from chieftech.publicity.domain.transitions import FINDING_STATES, NOTICE_FIELDS, notice_transition
 from chieftech.publicity.models import Notice, NoticeEntry
@@ -158,30 +158,29 @@ def notice_text_parts(body: str) -> tuple[list[str], list[str]]:
 
 
 def notice_title(round_: Round) -> str:
-    return f"关于{round_.year}年度环翠区首席技师建议人选的公示"
+    return f"关于{round_.year}年度{round_.authority.title_name}建议人选的公示"
 
 
 def notice_body_render(*, round_: Round, starts_on: date, period: NoticePeriod, count: int) -> str:
-    """The notice in the usual form: purpose, the period, how to object, the issuing office and date.
+    """The notice in the authority's wording: purpose, the period, how to object, the issuing office and date.
 
     The table of candidates follows the text as its attachment, rendered from the notice's entries.
     """
     policy = round_.policy
-    contact = round_.contact.strip() or settings.SITE_AUTHORITY
-    closes = f"{period.ends_on.month}月{period.ends_on.day}日24时"
-    return f"""根据《{policy.title}》（{policy.document_number}）规定，经企业推荐、资格审查、专家评审和现场技能考查，{round_.title}评审委员会提出了{count}名环翠区首席技师建议人选。为广泛听取社会各界意见，接受群众监督，现将建议人选名单予以公示（名单附后）。
-
-{period_text(starts_on=starts_on, ends_on=period.ends_on, working_days=period.working_days)}，截至{closes}（北京时间）。
-
-公示期间，任何单位和个人对公示人选有异议的，可通过本网站公示页面的“提出异议”在线提交，也可以书面、来电或来访的方式向区人力资源和社会保障局反映。反映问题须实事求是、客观公正，以真实姓名反映，并提供联系方式和具体事实，尽可能附相关证明材料，以便调查核实；匿名或缺乏具体事实的反映不予受理。对反映人的信息严格保密。在线提交的异议可凭回执码查询处理情况。
-
-联系方式：{contact}
-
-附：{round_.title}建议人选名单
-
-{settings.SITE_AUTHORITY}
-{date_zh(starts_on)}
-"""
+    authority = round_.authority
+    values = {
+        **authority_values(authority),
+        "year": round_.year,
+        "round_title": round_.title,
+        "policy_title": policy.title,
+        "policy_number": policy.document_number,
+        "count": count,
+        "period": period_text(starts_on=starts_on, ends_on=period.ends_on, working_days=period.working_days),
+        "closes": f"{period.ends_on.month}月{period.ends_on.day}日24时",
+        "contact": round_.contact.strip() or authority.bureau_name,
+        "issued_on": date_zh(starts_on),
+    }
+    return wording_render(authority.notice_wording, values)
 
 
 def _require_officer(actor, obj) -> None:
@@ -216,7 +215,7 @@ def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetim
     period = _computed_period(starts_on=starts_on, policy=round_.policy)
     _check_start(starts_on, now)
     with transaction.atomic():
-        locked = Round.objects.select_for_update().select_related("policy").get(pk=round_.pk)
+        locked = Round.objects.select_for_update().select_related("policy", "authority").get(pk=round_.pk)
         # A notice closed before the leadership sent the list back stays as the record; a new one is prepared.
         if Notice.objects.filter(round=locked).exclude(state=Notice.State.CLOSED).exists():
             raise DomainError("本批次已有考察公示，请在原公示上修改。")
@@ -231,7 +230,7 @@ def notice_prepare(*, actor, round_: Round, starts_on: date | None, now: datetim
             starts_on=starts_on,
             ends_on=period.ends_on,
             working_days=period.working_days,
-            issued_by=settings.SITE_AUTHORITY,
+            issued_by=locked.authority.bureau_name,
         )
         NoticeEntry.objects.bulk_create(
             [NoticeEntry(notice=notice, application=a, order=i) for i, a in enumerate(candidates, start=1)]
@@ -264,7 +263,11 @@ def notice_update(
     _require_officer(actor, notice)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Notice.objects.select_for_update().select_related("round__policy").get(pk=notice.pk)
+        locked = (
+            Notice.objects.select_for_update()
+            .select_related("round__policy", "round__authority")
+            .get(pk=notice.pk)
+        )
         if locked.state != Notice.State.DRAFT:
             raise DomainError("公示发布后不能再修改。")
         round_ = locked.round
@@ -418,7 +421,7 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
         notify(
             users=_leaders(),
             subject=f"{round_.title}：建议人选名单公示期满，请审定",
-            body=f"{round_.title}考察公示已结束（{period_label(notice)}），{remaining}名建议人选提交区委人才工作领导小组审定。",
+            body=f"{round_.title}考察公示已结束（{period_label(notice)}），{remaining}名建议人选提交{round_.authority.leadership_name}审定。",
             url=reverse("publicity:approval", args=[round_.pk]),
         )
     return notice

@@ -53,7 +53,7 @@ DEFERRED = (
 
 def _round(pk: int) -> Round:
     return get_object_or_404(
-        Round.objects.select_related("policy", "government_approval__recorded_by"),
+        Round.objects.select_related("policy", "authority", "government_approval__recorded_by"),
         pk=pk,
     )
 
@@ -167,7 +167,9 @@ def approval(request, round_pk: int):
         action = request.POST.get("action", "")
         try:
             if action == "decide":
-                require(user.has_perm(DECIDE), "只有区委人才工作领导小组可以审定建议人选名单。")
+                require(
+                    user.has_perm(DECIDE), f"只有{round_.authority.leadership_name}可以审定建议人选名单。"
+                )
                 decision_form = LeadershipDecisionForm(request.POST, proposed=_proposed(round_))
                 if decision_form.is_valid() and _decide(request, round_, decision_form):
                     return redirect("publicity:approval", round_pk=round_.pk)

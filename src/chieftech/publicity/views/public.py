@@ -33,7 +33,16 @@ from chieftech.publicity.forms_notice import ObjectionForm, ReceiptLookupForm
 from chieftech.publicity.models import Notice, NoticeEntry
 
 PUBLIC_STATES = (Notice.State.PUBLISHED, Notice.State.CLOSED)
-NOTICE_COLUMNS = ("title", "starts_on", "ends_on", "working_days", "state", "published_at", "round_id")
+NOTICE_COLUMNS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "working_days",
+    "state",
+    "published_at",
+    "round_id",
+    "issued_by",
+)
 
 
 def _public_notices():
@@ -69,6 +78,7 @@ def notice_list(request):
             "status": status,
             "status_css": css,
             "published": notice.published_at,
+            "issued_by": notice.issued_by,
         }
         (archived if status == "已结束" else current).append(row)
     return render(
@@ -77,6 +87,8 @@ def notice_list(request):
         {
             "current": current,
             "archived": archived,
+            # With several authorities' notices, each row says whose it is.
+            "several": len({row["issued_by"] for row in current + archived}) > 1,
             "receipt_url": reverse("publicity_public:objection_receipt"),
         },
     )

@@ -18,10 +18,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from chieftech.accounts.models import Industry, Town
+from chieftech.accounts.models import Industry
 from chieftech.audit.domain import audit_record
 from chieftech.core.pii import mask_id_number, mask_phone
 from chieftech.policy.models import SkillLevel
+from chieftech.policy.territory import town_label
 from chieftech.selection.domain.eligibility import age_in_full_years
 from chieftech.selection.models import ApplicationState, ReviewDecision, Round, Route
 from chieftech.selection.selectors import application_queue, latest_decisions
@@ -73,7 +74,6 @@ FIELDS = (
 )
 
 # Display labels looked up once, not per row.
-_TOWNS = dict(Town.choices)
 _INDUSTRIES = dict(Industry.choices)
 _STATES = dict(ApplicationState.choices)
 _ROUTES = dict(Route.choices)
@@ -142,7 +142,7 @@ def round_applications_workbook(round_: Round, *, params: Mapping) -> tuple[IO[b
                     mask_id_number(id_number),
                     mask_phone(phone) or None,
                     _text(sheet, enterprise),
-                    _TOWNS.get(town),
+                    town_label(town),
                     _INDUSTRIES.get(industry),
                     _text(sheet, occupation),
                     _LEVELS.get(level),

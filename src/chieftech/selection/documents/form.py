@@ -1,4 +1,4 @@
-"""What the 环翠区首席技师申报表 says, independent of the file format it is printed in.
+"""What the 首席技师申报表 says, independent of the file format it is printed in.
 
 `application_form_content` fills it from an application; `blank_form_content` gives the empty form of a
 round's call. The PDF and Word renderers lay out exactly this content, so the two never drift apart.
@@ -14,7 +14,12 @@ from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain.applications import deeds_char_count, deeds_limits
 from chieftech.selection.models import Application, ReviewDecision, Round, Route
 
-FORM_TITLE = "环翠区首席技师申报表"
+
+def form_title(round_: Round) -> str:
+    """The form's title: the round's authority's title, e.g. “××区首席技师申报表”."""
+    return f"{round_.authority.title_name}申报表"
+
+
 REVIEW_AUTHORITY = "区人力资源和社会保障局"
 # Decisions that close the review; a return for correction leaves the bureau's box open.
 FINAL_OUTCOMES = (
@@ -66,7 +71,9 @@ class FormContent:
     review: ReviewBox | None
     blank: bool = False
     notes: list[str] = field(default_factory=list)
-    title: str = FORM_TITLE
+    title: str = "首席技师申报表"
+    # The bureau that receives the form (the document's author).
+    bureau: str = ""
 
 
 PERSON_LABELS = [
@@ -143,6 +150,8 @@ def application_form_content(application: Application, *, reveal: bool = False) 
     starts, ends = application.enterprise_notice_starts_on, application.enterprise_notice_ends_on
     submitted = timezone.localdate(application.submitted_at) if application.submitted_at else None
     return FormContent(
+        title=form_title(round_),
+        bureau=round_.authority.bureau_name,
         round_title=round_.title,
         number=f"{round_.year}-{application.pk:05d}",
         filled_on=date_zh(submitted) if submitted else DATE_LINE,
@@ -172,6 +181,8 @@ def blank_form_content(round_: Round) -> FormContent:
     policy = round_.policy
     limits = deeds_limits(policy)
     return FormContent(
+        title=form_title(round_),
+        bureau=round_.authority.bureau_name,
         round_title=round_.title,
         number="",
         filled_on=DATE_LINE,

@@ -2,7 +2,6 @@
 
 from io import BytesIO
 
-from django.conf import settings
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -228,7 +227,7 @@ def form_docx(content: FormContent) -> bytes:
     name = content.person.get("姓名") or ""
     document.core_properties.title = f"{content.title}（{name}）" if name else content.title
     document.core_properties.subject = content.round_title
-    document.core_properties.author = settings.SITE_AUTHORITY
+    document.core_properties.author = content.bureau
     _heading(document, content)
     _person(document, content)
     blank = content.blank

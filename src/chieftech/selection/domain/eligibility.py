@@ -9,16 +9,11 @@ from datetime import date
 
 from chieftech.accounts.models import IndustryFocus
 from chieftech.core.dates import date_zh
-from chieftech.policy.models import PolicyVersion, SkillLevel
+from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel
 from chieftech.selection.models import CompetitionLevel, ConditionVerdict, Route
 
-# 第7条(二): a competition route counts from 市级二类 up.
-QUALIFYING_COMPETITION_LEVELS = [
-    CompetitionLevel.NATIONAL,
-    CompetitionLevel.PROVINCIAL,
-    CompetitionLevel.CITY_I,
-    CompetitionLevel.CITY_II,
-]
+# How a sentence of the measures calls the authority's own area ("全区", "本区").
+AREA_WORD = {AuthorityLevel.DISTRICT: "区", AuthorityLevel.CITY: "市", AuthorityLevel.PROVINCE: "省"}
 
 
 @dataclass(frozen=True)
@@ -42,22 +37,24 @@ def age_in_full_years(*, birth_date: date, on: date) -> int:
     return years
 
 
-def check_district(*, enterprise) -> Check:
-    title, article = "用人单位在环翠区内", "第六条"
-    if enterprise.in_district:
+def check_district(*, enterprise, authority: Authority) -> Check:
+    """第六条: the enterprise lies in the territory of the round's authority."""
+    title, article = f"用人单位在{authority.name}内", "第六条"
+    area = AREA_WORD.get(authority.level, "区")
+    if enterprise.in_territory(authority):
         return Check(
             "district",
             title,
             article,
             ConditionVerdict.PASS,
-            f"第六条：推荐单位位于{enterprise.get_town_display()}，属于本区企业。",
+            f"第六条：推荐单位位于{enterprise.get_town_display()}，属于本{area}企业。",
         )
     return Check(
         "district",
         title,
         article,
         ConditionVerdict.FAIL,
-        "第六条：选拔范围为全区各类所有制经济企业，推荐单位不在本区。",
+        f"第六条：选拔范围为全{area}各类所有制经济企业，推荐单位不在本{area}。",
     )
 
 
@@ -168,11 +165,12 @@ def check_enterprise_notice(*, starts_on: date | None, ends_on: date | None, out
     )
 
 
-def check_competition(*, route: str, level: str, rank: str) -> Check:
+def check_competition(*, route: str, level: str, rank: str, counted_levels: list[str]) -> Check:
+    """第7条(二): a competition route counts from the levels the authority lists (`counted_levels`) up."""
     title, article = "竞赛成绩（职业技能竞赛推荐）", "第七条（二）、第十条（二）"
     if route != Route.COMPETITION:
         return Check("competition", title, article, ConditionVerdict.PASS, "企业推荐，不适用竞赛推荐条件。")
-    if level in QUALIFYING_COMPETITION_LEVELS:
+    if level in counted_levels:
         return Check(
             "competition",
             title,
@@ -185,8 +183,14 @@ def check_competition(*, route: str, level: str, rank: str) -> Check:
         title,
         article,
         ConditionVerdict.JUDGE,
-        "第七条（二）：竞赛推荐应为市级一、二类以上职业技能竞赛成绩优异者，请核对竞赛级别。",
+        f"第七条（二）：竞赛推荐应为{_counted_levels_text(counted_levels)}职业技能竞赛成绩优异者，请核对竞赛级别。",
     )
+
+
+def _counted_levels_text(counted_levels: list[str]) -> str:
+    """The lowest counted level and up ("市级二类以上"), the levels in CompetitionLevel's order."""
+    counted = [level for level in CompetitionLevel if level in counted_levels]
+    return f"{counted[-1].label}以上" if counted else "认可级别的"
 
 
 # 第7条(一)–(四): the officer judges them with the evidence beside them.
@@ -219,7 +223,7 @@ def application_checks(application) -> list[Check]:
     round_ = application.round
     policy = round_.policy
     checks = [
-        check_district(enterprise=application.enterprise),
+        check_district(enterprise=application.enterprise, authority=round_.authority),
         check_industry_focus(enterprise=application.enterprise),
         check_skill_level(skill_level=application.skill_level, policy=policy),
         check_frontline(is_frontline=application.is_frontline, post=application.post),
@@ -230,7 +234,10 @@ def application_checks(application) -> list[Check]:
             outcome=application.enterprise_notice_outcome,
         ),
         check_competition(
-            route=application.route, level=application.competition_level, rank=application.competition_rank
+            route=application.route,
+            level=application.competition_level,
+            rank=application.competition_rank,
+            counted_levels=round_.authority.counted_competition_levels,
         ),
     ]
     for code, title, article in JUDGEMENT_CONDITIONS:

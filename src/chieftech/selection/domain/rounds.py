@@ -12,6 +12,7 @@ from chieftech.core.permissions import require_perm
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import SkillLevel
+from chieftech.policy.wording import authority_values, wording_render
 from chieftech.selection.models import ApplicationState, Round, RoundState
 from chieftech.selection.rules import round_move_perm
 
@@ -151,49 +152,31 @@ def round_create(
 
 
 def call_text_render(round_: Round) -> str:
-    """The 申报通知 generated from the round and its policy; the officer may edit it before publishing."""
+    """The 申报通知 generated from the round, its policy and its authority's call wording; the officer may edit
+    it before publishing."""
     p = round_.policy
-    level = SkillLevel(p.min_skill_level).label
-    contact = round_.contact or "区人力资源和社会保障局"
-    return f"""关于开展{round_.year}年度环翠区首席技师选拔工作的通知
-
-各镇政府、街道办事处，里口山管理服务中心，区直有关部门、单位，各企业：
-
-根据《{p.title}》（{p.document_number}），经区委人才工作领导小组同意，现开展{round_.year}年度环翠区首席技师选拔工作。有关事项通知如下：
-
-一、选拔范围
-全区各类所有制经济企业中，具有{level}以上职业资格、在一线岗位上直接从事技术技能工作的高技能人才，重点从我区经济发展支柱产业和战略性新兴产业相关企业中选拔。本次选拔{round_.quota}人左右，管理期{p.management_period_months // 12}年，管理期内每人每月发放政府津贴{p.monthly_subsidy:.0f}元。
-
-二、选拔条件
-（一）热爱祖国，遵纪守法，爱岗敬业，具有良好的职业道德和社会公德，为所在单位发展作出突出贡献；
-（二）职业技能在市内同行业（领域）中处于领先水平、区内同行业（领域）中处于拔尖水平，市级一、二类职业技能竞赛成绩优异者；
-（三）具有绝招绝技，能够解决关键技术难题，获得技术创新革新成果或者专利，创造了同行业公认的先进操作法，在编制国家级标准工艺、工作方法方面具有突出贡献；
-（四）在带徒方面成绩突出，所带徒弟多人成为所在单位技术骨干、在各类职业技能竞赛中取得优异成绩；
-（五）年龄一般不超过{p.max_age}周岁（以{date_zh(round_.age_reference_date)}计算），同等条件下优先从{p.priority_age}周岁（含）以下的高技能人才中选拔。
-
-三、推荐方式
-由各企业推荐或从各类职业技能竞赛成绩优异者中推荐，经单位公示后上报。
-
-四、申报材料
-1. 环翠区首席技师申报表（可在本页面下载空白表）；
-2. {p.deeds_target_chars}字左右的事迹材料；
-3. 申报人职业资格证书、主要技术成果、获奖情况等证明材料；
-4. 单位内部公示情况。
-申报材料通过本系统在线填报、上传。
-
-五、时间安排
-申报时间：{date_zh(round_.application_opens_on)}至{date_zh(round_.application_deadline)}24时，逾期不予受理；
-资格审查：{date_zh(round_.review_ends_on)}前完成；
-专家评审（含现场技能考查）：{date_zh(round_.evaluation_ends_on)}前完成；
-评审结束后，建议人选名单在有关网站和申报单位公示{p.notice_working_days}个工作日。
-
-六、工作要求
-各单位要严格把关，确保申报材料真实准确。材料弄虚作假者，取消当年的申报资格。
-
-联系方式：{contact}
-
-威海市环翠区人力资源和社会保障局
-"""
+    authority = round_.authority
+    values = {
+        **authority_values(authority),
+        "year": round_.year,
+        "policy_title": p.title,
+        "policy_number": p.document_number,
+        "min_skill_level": SkillLevel(p.min_skill_level).label,
+        "quota": round_.quota,
+        "management_years": p.management_period_months // 12,
+        "monthly_subsidy": f"{p.monthly_subsidy:.0f}",
+        "max_age": p.max_age,
+        "age_reference_date": date_zh(round_.age_reference_date),
+        "priority_age": p.priority_age,
+        "deeds_chars": p.deeds_target_chars,
+        "opens_on": date_zh(round_.application_opens_on),
+        "deadline": date_zh(round_.application_deadline),
+        "review_ends_on": date_zh(round_.review_ends_on),
+        "evaluation_ends_on": date_zh(round_.evaluation_ends_on),
+        "notice_working_days": p.notice_working_days,
+        "contact": round_.contact or authority.contact,
+    }
+    return wording_render(authority.call_wording, values)
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -9,7 +9,7 @@ from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required, public, require
 from chieftech.selection.documents.excel import round_applications_export
-from chieftech.selection.documents.form import FORM_TITLE
+from chieftech.selection.documents.form import form_title
 from chieftech.selection.documents.pdf import application_form_pdf, blank_form_pdf
 from chieftech.selection.documents.word import application_form_docx, blank_form_docx
 from chieftech.selection.domain.applications import applications_visible_to
@@ -39,7 +39,7 @@ def _reveal_requested(request, application: Application, *, what: str) -> bool:
 
 def _application_filename(application: Application, extension: str) -> tuple[str, str]:
     return (
-        f"{FORM_TITLE}_{application.name}_{application.round.year}-{application.pk:05d}.{extension}",
+        f"{form_title(application.round)}_{application.name}_{application.round.year}-{application.pk:05d}.{extension}",
         f"application-{application.pk}.{extension}",
     )
 
@@ -79,7 +79,7 @@ def blank_form_pdf_view(request, pk: int):
     return document_download(
         blank_form_pdf(round_),
         content_type=PDF,
-        filename=f"{FORM_TITLE}（{round_.title}）.pdf",
+        filename=f"{form_title(round_)}（{round_.title}）.pdf",
         fallback=f"application-form-{round_.pk}.pdf",
     )
 
@@ -91,7 +91,7 @@ def blank_form_docx_view(request, pk: int):
     return document_download(
         blank_form_docx(round_),
         content_type=DOCX,
-        filename=f"{FORM_TITLE}（{round_.title}）.docx",
+        filename=f"{form_title(round_)}（{round_.title}）.docx",
         fallback=f"application-form-{round_.pk}.docx",
     )
 

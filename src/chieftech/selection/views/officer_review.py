@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from chieftech.accounts.models import Enterprise, Town
+from chieftech.accounts.models import Enterprise
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
@@ -81,7 +81,6 @@ def _queue_page(queryset: QuerySet[Application], number, *, round_: Round):
 
 
 STATE_LABELS = dict(ApplicationState.choices)
-TOWN_LABELS = dict(Town.choices)
 LEVEL_LABELS = dict(SkillLevel.choices)
 
 
@@ -90,7 +89,7 @@ def _queue_row(a: Application, detail_url: str) -> dict:
         "name": a.name,
         "url": detail_url.replace(URL_PK_PLACEHOLDER, str(a.pk)),
         "enterprise": a.enterprise.name,
-        "town": TOWN_LABELS.get(a.enterprise.town, a.enterprise.town),
+        "town": a.enterprise.get_town_display(),
         "age": a.age_on_reference_date,
         "level": LEVEL_LABELS.get(a.skill_level, "未填写"),
         "state": STATE_LABELS.get(a.state, a.state),
@@ -144,7 +143,9 @@ def review_queue(request, pk: int):
 def _application_for_review(user, pk: int) -> Application:
     # A draft is still the enterprise's own: the bureau sees an application once it was submitted.
     queryset = applications_visible_to(user).exclude(state=ApplicationState.DRAFT)
-    return get_object_or_404(queryset.select_related("round__policy", "enterprise"), pk=pk)
+    return get_object_or_404(
+        queryset.select_related("round__policy", "round__authority", "enterprise"), pk=pk
+    )
 
 
 def _checklist_rows(application: Application, form: DecisionForm | None) -> list[dict]:

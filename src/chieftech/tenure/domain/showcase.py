@@ -176,7 +176,7 @@ def tenure_showcase_update(
                 users=[locked.user],
                 subject="门户展示同意已登记" if consent else "门户展示已撤下",
                 body=(
-                    "您同意在环翠区首席技师门户展示照片和事迹简介，已登记。"
+                    f"您同意在{locked.authority.title_name}门户展示照片和事迹简介，已登记。"
                     if consent
                     else "您已撤回在门户展示的同意，您的照片和事迹简介已从门户撤下。"
                 ),
