@@ -172,13 +172,21 @@ def test_the_system_admin_changes_roles_with_an_audit_record(client, sam, erin):
 @pytest.mark.parametrize(
     ("roles", "message"),
     [
-        (["auditor", "officer"], "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"),
-        (["sysadmin", "auditor"], "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"),
-        (["sysadmin", "expert"], "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"),
-        (["sysadmin", "leader"], "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"),
+        (["auditor", "officer"], "“区人社局经办人”与“审计管理员”不能由同一账号兼任（职责分离）。"),
+        (["sysadmin", "auditor"], "“审计管理员”与“系统管理员”不能由同一账号兼任（职责分离）。"),
+        (["sysadmin", "expert"], "“评审专家”与“系统管理员”不能由同一账号兼任（职责分离）。"),
+        (["sysadmin", "leader"], "“区委人才工作领导小组”与“系统管理员”不能由同一账号兼任（职责分离）。"),
+        (["officer", "expert"], "“区人社局经办人”与“评审专家”不能由同一账号兼任（职责分离）。"),
         (["enterprise"], "企业经办人必须属于一家企业。"),
     ],
-    ids=["auditor-plus", "sysadmin-auditor", "sysadmin-expert", "sysadmin-leader", "enterprise-without-one"],
+    ids=[
+        "auditor-plus",
+        "sysadmin-auditor",
+        "sysadmin-expert",
+        "sysadmin-leader",
+        "officer-expert",
+        "enterprise-without-one",
+    ],
 )
 def test_role_combinations_that_break_separation_of_duties_are_refused(client, sam, erin, roles, message):
     client.force_login(sam)
@@ -195,7 +203,7 @@ def test_role_combinations_that_break_separation_of_duties_are_refused(client, s
 
 def test_an_enterprise_account_holds_no_staff_role(sam, alice):
     with pytest.raises(ValidationError) as exc:
-        user_set_roles(actor=sam, user=alice, roles=["enterprise", "expert"])
+        user_set_roles(actor=sam, user=alice, roles=["expert"])
 
     assert exc.value.message_dict == {"roles": ["企业账号只能担任企业经办人角色。"]}
 

@@ -16,15 +16,10 @@ from chieftech.accounts.domain.checks import (
     save_unique,
 )
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role, role_values
+from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_values
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
 
 USER_AUDIT_FIELDS = ["username", "real_name", "phone", "email", "enterprise", "is_active"]
-
-# Separation of duties (SPEC.md §1): the audit admin reads the log and does nothing else; the system
-# admin keeps accounts and configuration but never scores, approves or reads the log.
-SOLE_ROLES = {Role.AUDITOR}
-SYSADMIN_EXCLUDES = {Role.AUDITOR, Role.EXPERT, Role.CHAIR, Role.LEADER, Role.GOVERNMENT}
 
 
 def _role_snapshot(user: User) -> list[str]:
@@ -58,10 +53,9 @@ def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise 
     if refused:
         labels = "、".join(Role(r).label for r in sorted(refused))
         raise PermissionDenied(f"您不能授予以下角色：{labels}。")
-    if roles & SOLE_ROLES and len(roles) > 1:
-        raise ValidationError({"roles": "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"})
-    if Role.SYSADMIN in roles and roles & SYSADMIN_EXCLUDES:
-        raise ValidationError({"roles": "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"})
+    conflicts = role_conflicts(roles)
+    if conflicts:
+        raise ValidationError({"roles": role_conflicts_message(conflicts)})
     if enterprise is not None and roles - {Role.ENTERPRISE}:
         raise ValidationError({"roles": "企业账号只能担任企业经办人角色。"})
     if Role.ENTERPRISE in roles:
