@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -42,6 +43,7 @@ from chieftech.accounts.selectors import (
     user_search,
     users_manageable_by,
 )
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, login_only, public
 
 PAGE_SIZE = 20
@@ -370,6 +372,7 @@ def user_list(request):
             "enterprise": u.enterprise.name if u.enterprise else "",
             "phone": u.phone_masked,
             "active": u.is_active,
+            "activated": domain.account_activated(u),
         }
         for u in page
     ]
@@ -392,10 +395,9 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = domain.user_create(
+            created = domain.user_create(
                 actor=actor,
                 username=data["username"],
-                password=data["password"],
                 real_name=data["real_name"],
                 phone=data["phone"],
                 email=data["email"],
@@ -405,10 +407,35 @@ def user_create(request):
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
-            messages.success(request, f"已创建账号“{user.username}”。")
+            user = created.user
+            _hand_over_once(request, user, created.activation)
+            messages.success(
+                request, f"已创建账号“{user.username}”。请将激活链接交给账号持有人本人设置密码。"
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     title = "新建账号" if staff else "新建企业经办人账号"
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
+
+
+# The activation link is shown once, on the page the creator lands on next; it is not kept after that.
+HAND_OVER_KEY = "accounts_activation_hand_over"
+
+
+def _hand_over_once(request, user: User, link) -> None:
+    request.session[HAND_OVER_KEY] = {
+        "pk": user.pk,
+        "url": link.url,
+        "expires_at": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "mailed": bool(user.email),
+    }
+
+
+def _take_hand_over(request, user: User) -> dict | None:
+    hand_over = request.session.get(HAND_OVER_KEY)
+    if hand_over is None or hand_over.get("pk") != user.pk:
+        return None
+    del request.session[HAND_OVER_KEY]
+    return hand_over
 
 
 def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
@@ -428,6 +455,8 @@ def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed
         if editable_roles
         else None,
         "can_deactivate": actor.pk != user.pk and user.is_active,
+        "activated": domain.account_activated(user),
+        "hand_over": _take_hand_over(request, user),
         "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
         "revealed_phone": revealed_phone,
         "enterprise_url": reverse("accounts:enterprise_detail", args=[user.enterprise_id])
@@ -487,6 +516,49 @@ def user_deactivate(request, pk: int):
     else:
         messages.success(request, f"已停用账号“{user.username}”。")
     return redirect("accounts:user_detail", pk=user.pk)
+
+
+@capability_required(*MANAGE_USERS)
+@require_POST
+def user_activation_resend(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    try:
+        link = domain.activation_link_resend(actor=request.user, user=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        _hand_over_once(request, user, link)
+        messages.success(request, "已重新生成激活链接，此前发出的链接已失效。")
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@public
+def activate(request, uidb64: str, token: str):
+    """The holder of a new account sets their own password; the link works once."""
+    user = domain.activation_user(uidb64=uidb64, token=token)
+    if user is None:
+        response = render(request, "accounts/activate.html", {"invalid": True}, status=404)
+    elif request.user.is_authenticated:
+        # The link is the holder's; whoever is signed in here (often its creator) must not use it.
+        response = render(request, "accounts/activate.html", {"signed_in": True}, status=403)
+    else:
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                domain.account_activate(
+                    uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"]
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            except ValidationError as exc:
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, "密码已设置，账号已激活。请使用新密码登录。")
+                return redirect("accounts:login")
+        response = render(request, "accounts/activate.html", {"form": form, "account": user})
+    # The token is in the address: never send it on to another site in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @capability_required("accounts.reveal_personal_data")

@@ -6,6 +6,13 @@ transaction. `actor=None` means the command line (the demo loader, an operator's
 the signed-in user.
 """
 
+from chieftech.accounts.domain.activation import (
+    ActivationLink,
+    account_activate,
+    account_activated,
+    activation_link_resend,
+    activation_user,
+)
 from chieftech.accounts.domain.enterprises import (
     ENTERPRISE_AUDIT_FIELDS,
     enterprise_create,
@@ -17,6 +24,7 @@ from chieftech.accounts.domain.enterprises import (
 )
 from chieftech.accounts.domain.users import (
     USER_AUDIT_FIELDS,
+    NewAccount,
     grantable_roles,
     phone_reveal,
     session_record,
@@ -30,6 +38,12 @@ from chieftech.accounts.domain.users import (
 __all__ = [
     "ENTERPRISE_AUDIT_FIELDS",
     "USER_AUDIT_FIELDS",
+    "ActivationLink",
+    "NewAccount",
+    "account_activate",
+    "account_activated",
+    "activation_link_resend",
+    "activation_user",
     "enterprise_create",
     "enterprise_registration_approve",
     "enterprise_registration_refuse",

@@ -1,6 +1,7 @@
 """Accounts and their roles, sessions in the audit log, and the officer's look at a full phone number."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from chieftech.accounts.domain.activation import ActivationLink, activation_link_make
 from chieftech.accounts.domain.checks import (
     DENIED,
     clean_account,
@@ -72,18 +74,27 @@ def _set_groups(user: User, roles: set[str]) -> None:
     user._chieftech_roles = None  # the role cache of roles.role_values
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    activation: ActivationLink  # to show the creator once, to hand over; never stored in the clear
+
+
 def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
     real_name: str,
     phone: str = "",
     email: str = "",
     enterprise: Enterprise | None = None,
     roles: Iterable[str] = (),
-) -> User:
-    """The system admin creates any account; the officer creates enterprise users of any enterprise."""
+) -> NewAccount:
+    """The system admin creates any account; the officer creates enterprise users of any enterprise.
+
+    The account has no usable password: its holder sets one through the activation link, so its creator
+    never knows it (separation of duties).
+    """
     roles = set(roles)
     if actor is not None and not grantable_roles(actor):
         raise PermissionDenied(DENIED)
@@ -91,7 +102,7 @@ def user_create(
         raise ValidationError({"enterprise": "请选择所属企业。"})
     errors: dict = {}
     account = clean_account(
-        username=username, password=password, real_name=real_name, email=email, phone=phone, errors=errors
+        username=username, password=None, real_name=real_name, email=email, phone=phone, errors=errors
     )
     if not account["real_name"]:
         errors["real_name"] = "请填写姓名。"
@@ -99,12 +110,13 @@ def user_create(
         raise ValidationError(errors)
     _check_roles(actor=actor, roles=roles, enterprise=enterprise)
     user = User(enterprise=enterprise, **account)
-    user.set_password(password)
+    user.set_unusable_password()
     with transaction.atomic():
         save_unique(user.save)
         _set_groups(user, roles)
         audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
-    return user
+        activation = activation_link_make(actor=actor, user=user)
+    return NewAccount(user=user, activation=activation)
 
 
 def user_update(
