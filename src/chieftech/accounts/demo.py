@@ -154,8 +154,9 @@ def load_demo(*, password: str) -> None:
             continue
         staff[person.username] = _activated(
             domain.user_create(
-                # The first system admin is created from the command line; it creates everyone else.
-                actor=admin if person.username != "admin" else None,
+                # The first system admin and the first audit admin are set up from the command line (a
+                # system admin alone cannot grant the auditor role); the system admin creates everyone else.
+                actor=admin if person.username not in ("admin", "auditor") else None,
                 username=person.username,
                 real_name=person.real_name,
                 phone=person.phone,

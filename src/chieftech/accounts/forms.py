@@ -153,6 +153,12 @@ class UserEditForm(forms.Form):
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(
+        label="变更理由",
+        max_length=500,
+        required=False,
+        help_text="授予或取消审计管理员、系统管理员角色时填写，供复核的系统管理员参考。",
+    )
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,6 +65,16 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
 COMPATIBLE_ROLES: frozenset[frozenset[str]] = frozenset({frozenset({Role.EXPERT.value, Role.CHAIR.value})})
 
 
+# Granting or removing these roles takes two system admins: one proposes, another approves. The auditor
+# watches the system admin; and if one system admin could make another alone, it could make a second
+# account of its own and approve its own proposals with it.
+DUAL_CONTROL_ROLES: frozenset[str] = frozenset({Role.AUDITOR.value, Role.SYSADMIN.value})
+
+
+def roles_need_second_person(before: set[str], after: set[str]) -> bool:
+    return bool((set(before) ^ set(after)) & DUAL_CONTROL_ROLES)
+
+
 def roles_compatible(a: str, b: str) -> bool:
     return a == b or frozenset({a, b}) in COMPATIBLE_ROLES
 

@@ -26,4 +26,7 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/activation/", views.user_activation_resend, name="user_activation_resend"),
     path("users/<int:pk>/reveal-phone/", views.user_reveal_phone, name="user_reveal_phone"),
+    path("role-proposals/", views.role_proposal_list, name="role_proposal_list"),
+    path("role-proposals/<int:pk>/approve/", views.role_proposal_approve, name="role_proposal_approve"),
+    path("role-proposals/<int:pk>/refuse/", views.role_proposal_refuse, name="role_proposal_refuse"),
 ]

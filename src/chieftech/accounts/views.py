@@ -35,8 +35,8 @@ from chieftech.accounts.forms import (
     UserRolesForm,
     add_domain_errors,
 )
-from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.models import Enterprise, RoleProposal, User
+from chieftech.accounts.roles import Role, role_values, roles_need_second_person
 from chieftech.accounts.selectors import (
     enterprise_search,
     enterprises_visible_to,
@@ -47,6 +47,11 @@ from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, login_only, public
 
 PAGE_SIZE = 20
+PROPOSAL_CSS = {
+    RoleProposal.State.PROPOSED: "status-warn",
+    RoleProposal.State.APPROVED: "status-ok",
+    RoleProposal.State.REFUSED: "status-bad",
+}
 STATUS_CSS = {
     Enterprise.Status.ACTIVE: "status-ok",
     Enterprise.Status.PENDING: "status-warn",
@@ -382,6 +387,7 @@ def user_list(request):
         "page": page,
         "rows": rows,
         "title": "用户与角色" if staff else "企业经办人账号",
+        "staff": staff,
     }
     return render(request, "accounts/user_list.html", context)
 
@@ -412,9 +418,14 @@ def user_create(request):
             messages.success(
                 request, f"已创建账号“{user.username}”。请将激活链接交给账号持有人本人设置密码。"
             )
+            if created.proposal is not None:
+                messages.info(request, PROPOSED_MESSAGE)
             return redirect("accounts:user_detail", pk=user.pk)
     title = "新建账号" if staff else "新建企业经办人账号"
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
+
+
+PROPOSED_MESSAGE = "审计管理员、系统管理员角色须由另一位系统管理员复核，复核批准后生效。"
 
 
 # The activation link is shown once, on the page the creator lands on next; it is not kept after that.
@@ -438,6 +449,27 @@ def _take_hand_over(request, user: User) -> dict | None:
     return hand_over
 
 
+def _open_proposal(actor: User, user: User) -> dict | None:
+    proposal = (
+        user.role_proposals.filter(state=RoleProposal.State.PROPOSED).select_related("proposed_by").first()
+    )
+    if proposal is None:
+        return None
+    staff = actor.has_perm("accounts.manage_staff_user")
+    return {
+        "pk": proposal.pk,
+        "before": _labels(proposal.roles_before),
+        "after": _labels(proposal.roles_after),
+        "reason": proposal.reason,
+        "proposed_by": str(proposal.proposed_by),
+        "proposed_at": proposal.proposed_at,
+        # The proposer may withdraw; only another system admin, not the account itself, may approve.
+        "can_approve": staff and actor.pk not in (proposal.proposed_by_id, user.pk),
+        "can_refuse": staff,
+        "own": actor.pk == proposal.proposed_by_id,
+    }
+
+
 def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
     actor = request.user
     roles = sorted(user.groups.values_list("name", flat=True))
@@ -457,6 +489,7 @@ def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed
         "can_deactivate": actor.pk != user.pk and user.is_active,
         "activated": domain.account_activated(user),
         "hand_over": _take_hand_over(request, user),
+        "proposal": _open_proposal(actor, user),
         "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
         "revealed_phone": revealed_phone,
         "enterprise_url": reverse("accounts:enterprise_detail", args=[user.enterprise_id])
@@ -495,14 +528,78 @@ def user_roles(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
     form = UserRolesForm(request.POST, roles=domain.grantable_roles(request.user))
     if form.is_valid():
+        roles = set(form.cleaned_data["roles"])
+        proposed = roles_need_second_person(set(role_values(user)), roles)
         try:
-            domain.user_set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+            if proposed:
+                domain.role_proposal_create(
+                    actor=request.user, user=user, roles=roles, reason=form.cleaned_data["reason"]
+                )
+            else:
+                domain.user_set_roles(actor=request.user, user=user, roles=roles)
         except ValidationError as exc:
             add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
-            messages.success(request, "角色已更新。")
+            messages.success(
+                request, f"已提交角色变更申请。{PROPOSED_MESSAGE}" if proposed else "角色已更新。"
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return _user_page(request, user, roles_form=form)
+
+
+@capability_required("accounts.manage_staff_user")
+@require_POST
+def role_proposal_approve(request, pk: int):
+    proposal = get_object_or_404(RoleProposal, pk=pk)
+    try:
+        domain.role_proposal_approve(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "已复核批准，角色变更已生效。")
+    return redirect("accounts:user_detail", pk=proposal.user_id)
+
+
+@capability_required("accounts.manage_staff_user")
+@require_POST
+def role_proposal_refuse(request, pk: int):
+    proposal = get_object_or_404(RoleProposal, pk=pk)
+    try:
+        domain.role_proposal_refuse(
+            actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "已撤回该申请。" if proposal.proposed_by_id == request.user.pk else "已不予批准。"
+        )
+    return redirect("accounts:user_detail", pk=proposal.user_id)
+
+
+@capability_required("accounts.manage_staff_user")
+def role_proposal_list(request):
+    proposals = RoleProposal.objects.select_related("user", "proposed_by", "decided_by")
+    rows = [
+        {
+            "username": p.user.username,
+            "url": reverse("accounts:user_detail", args=[p.user_id]),
+            "before": _labels(p.roles_before),
+            "after": _labels(p.roles_after),
+            "proposed_by": str(p.proposed_by),
+            "proposed_at": p.proposed_at,
+            "state": p.get_state_display(),
+            "state_css": PROPOSAL_CSS[p.state],
+            "decided_by": str(p.decided_by) if p.decided_by else "",
+            "decision_reason": p.decision_reason,
+        }
+        for p in proposals[:PAGE_SIZE]
+    ]
+    return render(request, "accounts/role_proposal_list.html", {"rows": rows})
 
 
 @capability_required(*MANAGE_USERS)
@@ -513,6 +610,8 @@ def user_deactivate(request, pk: int):
         domain.user_deactivate(actor=request.user, user=user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"已停用账号“{user.username}”。")
     return redirect("accounts:user_detail", pk=user.pk)

@@ -22,6 +22,11 @@ from chieftech.accounts.domain.enterprises import (
     enterprise_registration_submit,
     enterprise_update,
 )
+from chieftech.accounts.domain.role_proposals import (
+    role_proposal_approve,
+    role_proposal_create,
+    role_proposal_refuse,
+)
 from chieftech.accounts.domain.users import (
     USER_AUDIT_FIELDS,
     NewAccount,
@@ -52,6 +57,9 @@ __all__ = [
     "enterprise_update",
     "grantable_roles",
     "phone_reveal",
+    "role_proposal_approve",
+    "role_proposal_create",
+    "role_proposal_refuse",
     "session_record",
     "user_create",
     "user_deactivate",

@@ -17,9 +17,17 @@ from chieftech.accounts.domain.checks import (
     require_capability,
     save_unique,
 )
-from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_values
+from chieftech.accounts.domain.role_proposals import refuse_losing_the_last_auditor, role_proposal_create
+from chieftech.accounts.models import Enterprise, RoleProposal, User
+from chieftech.accounts.roles import (
+    Role,
+    role_conflicts,
+    role_conflicts_message,
+    role_values,
+    roles_need_second_person,
+)
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
+from chieftech.core.errors import DomainError
 
 USER_AUDIT_FIELDS = ["username", "real_name", "phone", "email", "enterprise", "is_active"]
 
@@ -47,7 +55,9 @@ def _may_manage(actor: User | None, user: User) -> bool:
     return actor.has_perm("accounts.manage_enterprise_user") and user.enterprise_id is not None
 
 
-def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+def check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+    """Whether `actor` may give an account of `enterprise` exactly `roles`: every function that grants
+    roles calls this, so the table of incompatible roles (roles.role_conflicts) is never bypassed."""
     unknown = roles - set(Role.values)
     if unknown:
         raise ValidationError({"roles": "包含无效的角色。"})
@@ -78,6 +88,8 @@ def _set_groups(user: User, roles: set[str]) -> None:
 class NewAccount:
     user: User
     activation: ActivationLink  # to show the creator once, to hand over; never stored in the clear
+    # Roles that need a second system admin are proposed, not given: the account starts without them.
+    proposal: RoleProposal | None = None
 
 
 def user_create(
@@ -108,15 +120,21 @@ def user_create(
         errors["real_name"] = "请填写姓名。"
     if errors:
         raise ValidationError(errors)
-    _check_roles(actor=actor, roles=roles, enterprise=enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=enterprise)
+    # The command line (actor=None) sets up an installation, its first system admin and auditor included.
+    proposed = actor is not None and roles_need_second_person(set(), roles)
     user = User(enterprise=enterprise, **account)
     user.set_unusable_password()
+    proposal = None
     with transaction.atomic():
         save_unique(user.save)
-        _set_groups(user, roles)
+        if not proposed:
+            _set_groups(user, roles)
         audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
         activation = activation_link_make(actor=actor, user=user)
-    return NewAccount(user=user, activation=activation)
+        if proposed:
+            proposal = role_proposal_create(actor=actor, user=user, roles=roles)
+    return NewAccount(user=user, activation=activation, proposal=proposal)
 
 
 def user_update(
@@ -164,16 +182,26 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> U
     current = set(role_values(user))
     if actor is not None and current - set(grantable_roles(actor)):
         raise PermissionDenied("该账号持有您无权管理的角色。")
-    _check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
     if roles == current:
         return user
-    with transaction.atomic():
-        before = _user_snapshot(user)
-        _set_groups(user, roles)
-        audit_record(
-            action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user)
+    if actor is not None and roles_need_second_person(current, roles):
+        raise DomainError(
+            "授予或取消审计管理员、系统管理员角色须由另一位系统管理员复核，请提交角色变更申请。",
+            field="roles",
+            code="dual_control",
         )
+    with transaction.atomic():
+        refuse_losing_the_last_auditor(user, roles)
+        apply_roles(actor=actor, user=user, roles=roles)
     return user
+
+
+def apply_roles(*, actor: User | None, user: User, roles: set[str]) -> None:
+    """Give the account exactly `roles`, audited; the caller has checked who may and which roles."""
+    before = _user_snapshot(user)
+    _set_groups(user, roles)
+    audit_record(action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user))
 
 
 def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
@@ -185,6 +213,7 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     if not user.is_active:
         raise ValidationError("该账号已经停用。")
     with transaction.atomic():
+        refuse_losing_the_last_auditor(user)
         before = _user_snapshot(user)
         user.is_active = False
         user.save(update_fields=["is_active"])
