@@ -13,7 +13,7 @@ from chieftech.accounts.domain.checks import (
     save_unique,
 )
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_values
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.notify import notify
 
@@ -182,6 +182,10 @@ def _registration_decide(
     *, actor: User | None, enterprise: Enterprise, approve: bool, reason: str
 ) -> Enterprise:
     require_capability(actor, "accounts.manage_enterprise")
+    if actor is not None and actor.enterprise_id == enterprise.pk:
+        # The registration was submitted (or corrected) by this enterprise's own account: the one who
+        # submits never decides on it (separation of duties).
+        raise PermissionDenied("不能审核自己所在企业的注册申请，请由区人社局其他经办人审核（职责分离）。")
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": "请填写未通过的原因，企业将看到这一说明。"})
@@ -197,6 +201,10 @@ def _registration_decide(
         enterprise.save(update_fields=["status", "status_reason", "updated_at"])
         users = list(enterprise.users.filter(is_active=True).order_by("pk"))
         if approve:
+            for user in users:
+                conflicts = role_conflicts({*role_values(user), Role.ENTERPRISE.value})
+                if conflicts:
+                    raise ValidationError(f"账号“{user.username}”：{role_conflicts_message(conflicts)}")
             Group.objects.get(name=Role.ENTERPRISE).user_set.add(*users)
         after = {
             **snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS),
