@@ -206,3 +206,22 @@ def test_the_list_of_proposals_is_for_system_admins(client, sam, sara, stranger,
     ]
     client.force_login(olivia)
     assert client.get(reverse("accounts:role_proposal_list")).status_code == 403
+
+
+def test_the_second_admin_approves_from_the_account_page(client, sam, sara, stranger):
+    role_proposal_create(actor=sam, user=stranger, roles=["auditor"], reason="新设审计岗位")
+    client.force_login(sara)
+
+    page = client.get(reverse("accounts:user_detail", args=[stranger.pk]))
+    proposal = page.context["proposal"]
+    assert (proposal["before"], proposal["after"], proposal["proposed_by"], proposal["can_approve"]) == (
+        "无",
+        "审计管理员",
+        "萨姆",
+        True,
+    )
+    response = client.post(reverse("accounts:role_proposal_approve", args=[proposal["pk"]]), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["已复核批准，角色变更已生效。"]
+    assert _roles(stranger) == ["auditor"]
+    assert response.context["proposal"] is None
