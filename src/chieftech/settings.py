@@ -178,6 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An account starts without a password; its holder sets one through a one-time link valid this long.
+ACCOUNT_ACTIVATION_HOURS = env_int("CHIEFTECH_ACCOUNT_ACTIVATION_HOURS", 72)
+if not 1 <= ACCOUNT_ACTIVATION_HOURS <= 24 * 30:
+    raise ImproperlyConfigured("CHIEFTECH_ACCOUNT_ACTIVATION_HOURS must be between 1 and 720")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from chieftech.accounts.demo import demo_uscc, load_demo
+from chieftech.accounts.demo import STAFF, demo_uscc, load_demo
 from chieftech.accounts.models import Enterprise, User
 from chieftech.audit.models import AuditRecord
 from chieftech.core.pii import validate_uscc
@@ -65,11 +65,20 @@ def test_every_demo_object_was_created_through_the_audited_domain_functions(db):
     load_demo(password=PASSWORD)
 
     actions = sorted(AuditRecord.objects.values_list("action", "actor_username"))
+    staff = [s.username for s in STAFF if s.username not in ("admin", "auditor")]
+    enterprise_users = [f"ent{n}" for n in range(1, 9)]
+    # Every account but the portal registration's is created without a password; each person sets their
+    # own through the activation link.
     assert actions == sorted(
-        [("user.create", "")]
-        + [("user.create", "admin")] * 11
+        [("user.create", ""), ("user.activation_issue", ""), ("user.activate", "admin")]
+        + [("user.create", ""), ("user.activation_issue", ""), ("user.activate", "auditor")]
+        + [("user.create", "admin")] * 10
+        + [("user.activation_issue", "admin")] * 10
+        + [("user.activate", username) for username in staff]
         + [("enterprise.create", "officer")] * 8
         + [("user.create", "officer")] * 8
+        + [("user.activation_issue", "officer")] * 8
+        + [("user.activate", username) for username in enterprise_users]
         + [("enterprise.registration_submit", "ent9")]
     )
 
@@ -81,7 +90,7 @@ def test_a_second_run_changes_nothing(db):
 
     load_demo(password=PASSWORD)
 
-    assert _counts() == first == (21, 9, 29)
+    assert _counts() == first == (21, 9, 69)
     assert list(AuditRecord.objects.values_list("hash", flat=True)) == hashes
 
 

@@ -4,6 +4,9 @@ audit log, the audit admin 403 on everything that changes data."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from chieftech.accounts.models import RoleProposal
 
 USERS = ["anonymous", "alice", "bob", "olivia", "erin", "chris", "leo", "gina", "aubrey", "sam", "stranger"]
 
@@ -24,6 +27,7 @@ PAGES = {
     "user_detail_alice":   ["login", 403, 403, 200, 403, 403, 403, 403, 403, 200, 403],
     "user_detail_erin":    ["login", 403, 403, 404, 403, 403, 403, 403, 403, 200, 403],
     "audit_log":           ["login", 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+    "role_proposal_list":  ["login", 403, 403, 403, 403, 403, 403, 403, 403, 200, 403],
 }  # fmt: skip
 
 # State-changing requests (POST). 302 is the redirect after a successful action.
@@ -37,6 +41,10 @@ ACTIONS = {
     "user_edit_alice":        ["login", 403, 403, 302, 403, 403, 403, 403, 403, 302, 403],
     "user_deactivate_alice":  ["login", 403, 403, 302, 403, 403, 403, 403, 403, 302, 403],
     "user_roles_erin":        ["login", 403, 403, 404, 403, 403, 403, 403, 403, 302, 403],
+    "user_activation_alice":  ["login", 403, 403, 302, 403, 403, 403, 403, 403, 302, 403],
+    "user_activation_erin":   ["login", 403, 403, 404, 403, 403, 403, 403, 403, 302, 403],
+    "role_proposal_approve":  ["login", 403, 403, 403, 403, 403, 403, 403, 403, 302, 403],
+    "role_proposal_refuse":   ["login", 403, 403, 403, 403, 403, 403, 403, 403, 302, 403],
 }  # fmt: skip
 
 
@@ -59,6 +67,14 @@ def world(
         },
         "enterprise_a": enterprise_a,
         "pending": pending_enterprise,
+        # sam's own proposal: sam may withdraw it and is refused (with a message) approving it.
+        "proposal": RoleProposal.objects.create(
+            user=stranger,
+            roles_before=[],
+            roles_after=["auditor"],
+            proposed_by=sam,
+            proposed_at=timezone.now(),
+        ),
     }
 
 
@@ -79,6 +95,7 @@ def _page_url(name: str, world) -> str:
         "user_detail_alice": reverse("accounts:user_detail", args=[users["alice"].pk]),
         "user_detail_erin": reverse("accounts:user_detail", args=[users["erin"].pk]),
         "audit_log": reverse("audit:record_list"),
+        "role_proposal_list": reverse("accounts:role_proposal_list"),
     }[name]
 
 
@@ -109,6 +126,10 @@ def _action(name: str, world) -> tuple[str, dict]:
         ),
         "user_deactivate_alice": (reverse("accounts:user_deactivate", args=[users["alice"].pk]), {}),
         "user_roles_erin": (reverse("accounts:user_roles", args=[users["erin"].pk]), {"roles": ["chair"]}),
+        "user_activation_alice": (reverse("accounts:user_activation_resend", args=[users["alice"].pk]), {}),
+        "user_activation_erin": (reverse("accounts:user_activation_resend", args=[users["erin"].pk]), {}),
+        "role_proposal_approve": (reverse("accounts:role_proposal_approve", args=[world["proposal"].pk]), {}),
+        "role_proposal_refuse": (reverse("accounts:role_proposal_refuse", args=[world["proposal"].pk]), {}),
     }[name]
 
 

@@ -4,7 +4,7 @@ state cannot silently lose its badge."""
 import pytest
 from django.template import Context, Template
 
-from chieftech.accounts.models import Enterprise
+from chieftech.accounts.models import Enterprise, RoleProposal
 from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
@@ -21,6 +21,7 @@ CHOICES = {
     "objection": Objection.State,
     "enterprise": Enterprise.Status,
     "tenure": TenureStatus,
+    "role_proposal": RoleProposal.State,
 }
 
 

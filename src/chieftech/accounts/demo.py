@@ -151,6 +151,13 @@ def _existing_users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[s.username for s in STAFF])}
 
 
+def _activated(created: domain.NewAccount, password: str) -> User:
+    """Each demo person opens their own activation link and sets the published demo password, as a real
+    holder would: the creator never sets it."""
+    link = created.activation
+    return domain.account_activate(uidb64=link.uidb64, token=link.token, password=password)
+
+
 def load_demo(*, password: str) -> None:
     """Staff accounts (the system admin creates them), the officer's enterprises with one account each,
     and one pending self-registration."""
@@ -159,14 +166,17 @@ def load_demo(*, password: str) -> None:
     for person in STAFF:
         if person.username in staff:
             continue
-        staff[person.username] = domain.user_create(
-            # The first system admin is created from the command line; it creates everyone else.
-            actor=admin if person.username != "admin" else None,
-            username=person.username,
-            password=password,
-            real_name=person.real_name,
-            phone=person.phone,
-            roles=[person.role],
+        staff[person.username] = _activated(
+            domain.user_create(
+                # The first system admin and the first audit admin are set up from the command line (a
+                # system admin alone cannot grant the auditor role); the system admin creates everyone else.
+                actor=admin if person.username not in ("admin", "auditor") else None,
+                username=person.username,
+                real_name=person.real_name,
+                phone=person.phone,
+                roles=[person.role],
+            ),
+            password,
         )
         if person.username == "admin":
             admin = staff["admin"]
@@ -191,14 +201,16 @@ def load_demo(*, password: str) -> None:
                 contact_phone=data.contact_phone,
             )
         if data.username not in taken:
-            domain.user_create(
-                actor=officer,
-                username=data.username,
-                password=password,
-                real_name=data.contact_name,
-                phone=data.contact_phone,
-                enterprise=enterprise,
-                roles=[Role.ENTERPRISE],
+            _activated(
+                domain.user_create(
+                    actor=officer,
+                    username=data.username,
+                    real_name=data.contact_name,
+                    phone=data.contact_phone,
+                    enterprise=enterprise,
+                    roles=[Role.ENTERPRISE],
+                ),
+                password,
             )
 
     p = PENDING_REGISTRATION

@@ -117,7 +117,9 @@ class UserCreateForm(forms.Form):
     phone = forms.CharField(
         label="手机号码", max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    email = forms.EmailField(label="电子邮箱", required=False)
+    email = forms.EmailField(
+        label="电子邮箱", required=False, help_text="填写后，激活链接将同时发送到该邮箱。"
+    )
     enterprise = forms.ModelChoiceField(
         label="所属企业",
         queryset=Enterprise.objects.filter(status=Enterprise.Status.ACTIVE),
@@ -126,15 +128,6 @@ class UserCreateForm(forms.Form):
         help_text="企业经办人必须选择所属企业；机关工作人员和专家不选。",
     )
     roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
-    password = forms.CharField(
-        label="初始密码",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少10个字符，不能全为数字，不能与用户名相似。",
-    )
-    password_confirm = forms.CharField(
-        label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
 
     def __init__(self, *args, roles: list[str], enterprise_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,16 +139,6 @@ class UserCreateForm(forms.Form):
         if roles == [Role.ENTERPRISE]:
             # The officer only creates enterprise users: the role is implied, not chosen.
             del self.fields["roles"]
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("password")
-            and data.get("password_confirm")
-            and data["password"] != data["password_confirm"]
-        ):
-            self.add_error("password_confirm", "两次输入的密码不一致。")
-        return data
 
 
 class UserEditForm(forms.Form):
@@ -172,6 +155,12 @@ class UserEditForm(forms.Form):
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(
+        label="变更理由",
+        max_length=500,
+        required=False,
+        help_text="授予或取消审计管理员、系统管理员角色时填写，供复核的系统管理员参考。",
+    )
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)

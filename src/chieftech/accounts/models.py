@@ -103,3 +103,44 @@ class User(AbstractUser):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class RoleProposal(models.Model):
+    """A change of roles that one system admin proposes and another approves (separation of duties).
+
+    Granting or removing the roles that watch over the others (see roles.DUAL_CONTROL_ROLES) takes two
+    people; until a second system admin approves, the account keeps the roles it had.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "待复核"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.PROTECT, related_name="role_proposals"
+    )
+    roles_before = models.JSONField("变更前角色", default=list)
+    roles_after = models.JSONField("变更后角色", default=list)
+    reason = models.TextField("申请理由", blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        User, verbose_name="复核人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("复核时间", null=True, blank=True)
+    decision_reason = models.TextField("复核意见", blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = "角色变更申请"
+        verbose_name_plural = "角色变更申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(state="proposed"), name="one_open_role_proposal_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} 角色变更（{self.get_state_display()}）"

@@ -60,6 +60,45 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
 }
 
 
+# Separation of duties (等保2.0 三员分立, SPEC.md §1 and §5): which roles one account may hold together.
+# Every pair of different roles is incompatible unless it is listed here. The committee's chair is one of
+# its experts, so chair and expert go together; nothing else does. In particular the chief technician's own
+# login holds no other role: a title holder who scored, reviewed, approved or reported for an enterprise
+# would act on their own title, subsidy or competitors.
+COMPATIBLE_ROLES: frozenset[frozenset[str]] = frozenset({frozenset({Role.EXPERT.value, Role.CHAIR.value})})
+
+
+# Granting or removing these roles takes two system admins: one proposes, another approves. The auditor
+# watches the system admin; and if one system admin could make another alone, it could make a second
+# account of its own and approve its own proposals with it.
+DUAL_CONTROL_ROLES: frozenset[str] = frozenset({Role.AUDITOR.value, Role.SYSADMIN.value})
+
+
+def roles_need_second_person(before: set[str], after: set[str]) -> bool:
+    return bool((set(before) ^ set(after)) & DUAL_CONTROL_ROLES)
+
+
+def roles_compatible(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in COMPATIBLE_ROLES
+
+
+def role_conflicts(roles: set[str]) -> list[tuple[str, str]]:
+    """The pairs of `roles` that one account may not hold together, each pair and the list in Role order.
+
+    The rule is per authority: it applies to the roles a person holds for one issuing authority, so the same
+    person may be an expert of the city and an officer of the district. Until roles are granted per
+    authority, an account's roles are all held for the installation's one authority and the whole set is
+    checked. Every function that grants roles asks here.
+    """
+    ordered = [role.value for role in Role if role.value in roles]
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if not roles_compatible(a, b)]
+
+
+def role_conflicts_message(conflicts: list[tuple[str, str]]) -> str:
+    pairs = "；".join(f"“{Role(a).label}”与“{Role(b).label}”" for a, b in conflicts)
+    return f"{pairs}不能由同一账号兼任（职责分离）。"
+
+
 def roles_sync(using: str = "default") -> None:
     from django.contrib.auth.models import Group, Permission
 

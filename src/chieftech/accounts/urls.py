@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("activate/<str:uidb64>/<str:token>/", views.activate, name="activate"),
     path("register/", views.register, name="register"),
     path("register/resubmit/", views.registration_resubmit, name="registration_resubmit"),
     path("registrations/", views.registration_list, name="registration_list"),
@@ -23,5 +24,9 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/activation/", views.user_activation_resend, name="user_activation_resend"),
     path("users/<int:pk>/reveal-phone/", views.user_reveal_phone, name="user_reveal_phone"),
+    path("role-proposals/", views.role_proposal_list, name="role_proposal_list"),
+    path("role-proposals/<int:pk>/approve/", views.role_proposal_approve, name="role_proposal_approve"),
+    path("role-proposals/<int:pk>/refuse/", views.role_proposal_refuse, name="role_proposal_refuse"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -34,8 +35,8 @@ from chieftech.accounts.forms import (
     UserRolesForm,
     add_domain_errors,
 )
-from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.models import Enterprise, RoleProposal, User
+from chieftech.accounts.roles import Role, role_values, roles_need_second_person
 from chieftech.accounts.selectors import (
     enterprise_search,
     enterprises_visible_to,
@@ -372,6 +373,7 @@ def user_list(request):
             "enterprise": u.enterprise.name if u.enterprise else "",
             "phone": u.phone_masked,
             "active": u.is_active,
+            "activated": domain.account_activated(u),
         }
         for u in page
     ]
@@ -381,6 +383,7 @@ def user_list(request):
         "page": page,
         "rows": rows,
         "title": "用户与角色" if staff else "企业经办人账号",
+        "staff": staff,
     }
     return render(request, "accounts/user_list.html", context)
 
@@ -394,10 +397,9 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = domain.user_create(
+            created = domain.user_create(
                 actor=actor,
                 username=data["username"],
-                password=data["password"],
                 real_name=data["real_name"],
                 phone=data["phone"],
                 email=data["email"],
@@ -407,10 +409,61 @@ def user_create(request):
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
-            messages.success(request, f"已创建账号“{user.username}”。")
+            user = created.user
+            _hand_over_once(request, user, created.activation)
+            messages.success(
+                request, f"已创建账号“{user.username}”。请将激活链接交给账号持有人本人设置密码。"
+            )
+            if created.proposal is not None:
+                messages.info(request, PROPOSED_MESSAGE)
             return redirect("accounts:user_detail", pk=user.pk)
     title = "新建账号" if staff else "新建企业经办人账号"
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
+
+
+PROPOSED_MESSAGE = "审计管理员、系统管理员角色须由另一位系统管理员复核，复核批准后生效。"
+
+
+# The activation link is shown once, on the page the creator lands on next; it is not kept after that.
+HAND_OVER_KEY = "accounts_activation_hand_over"
+
+
+def _hand_over_once(request, user: User, link) -> None:
+    request.session[HAND_OVER_KEY] = {
+        "pk": user.pk,
+        "url": link.url,
+        "expires_at": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "mailed": bool(user.email),
+    }
+
+
+def _take_hand_over(request, user: User) -> dict | None:
+    hand_over = request.session.get(HAND_OVER_KEY)
+    if hand_over is None or hand_over.get("pk") != user.pk:
+        return None
+    del request.session[HAND_OVER_KEY]
+    return hand_over
+
+
+def _open_proposal(actor: User, user: User) -> dict | None:
+    proposal = (
+        user.role_proposals.filter(state=RoleProposal.State.PROPOSED).select_related("proposed_by").first()
+    )
+    if proposal is None:
+        return None
+    staff = actor.has_perm("accounts.manage_staff_user")
+    return {
+        "pk": proposal.pk,
+        "before": _labels(proposal.roles_before),
+        "after": _labels(proposal.roles_after),
+        "reason": proposal.reason,
+        "proposed_by": str(proposal.proposed_by),
+        "proposed_at": proposal.proposed_at,
+        # The proposer may withdraw; only another system admin, not the account itself, may approve.
+        "can_approve": staff and actor.pk not in (proposal.proposed_by_id, user.pk),
+        "can_refuse": staff,
+        "own": actor.pk == proposal.proposed_by_id,
+    }
 
 
 def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
@@ -430,6 +483,9 @@ def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed
         if editable_roles
         else None,
         "can_deactivate": actor.pk != user.pk and user.is_active,
+        "activated": domain.account_activated(user),
+        "hand_over": _take_hand_over(request, user),
+        "proposal": _open_proposal(actor, user),
         "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
         "revealed_phone": revealed_phone,
         "enterprise_url": reverse("accounts:enterprise_detail", args=[user.enterprise_id])
@@ -468,14 +524,78 @@ def user_roles(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
     form = UserRolesForm(request.POST, roles=domain.grantable_roles(request.user))
     if form.is_valid():
+        roles = set(form.cleaned_data["roles"])
+        proposed = roles_need_second_person(set(role_values(user)), roles)
         try:
-            domain.user_set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+            if proposed:
+                domain.role_proposal_create(
+                    actor=request.user, user=user, roles=roles, reason=form.cleaned_data["reason"]
+                )
+            else:
+                domain.user_set_roles(actor=request.user, user=user, roles=roles)
         except ValidationError as exc:
             add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
-            messages.success(request, "角色已更新。")
+            messages.success(
+                request, f"已提交角色变更申请。{PROPOSED_MESSAGE}" if proposed else "角色已更新。"
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return _user_page(request, user, roles_form=form)
+
+
+@capability_required("accounts.manage_staff_user")
+@require_POST
+def role_proposal_approve(request, pk: int):
+    proposal = get_object_or_404(RoleProposal, pk=pk)
+    try:
+        domain.role_proposal_approve(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "已复核批准，角色变更已生效。")
+    return redirect("accounts:user_detail", pk=proposal.user_id)
+
+
+@capability_required("accounts.manage_staff_user")
+@require_POST
+def role_proposal_refuse(request, pk: int):
+    proposal = get_object_or_404(RoleProposal, pk=pk)
+    try:
+        domain.role_proposal_refuse(
+            actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "已撤回该申请。" if proposal.proposed_by_id == request.user.pk else "已不予批准。"
+        )
+    return redirect("accounts:user_detail", pk=proposal.user_id)
+
+
+@capability_required("accounts.manage_staff_user")
+def role_proposal_list(request):
+    proposals = RoleProposal.objects.select_related("user", "proposed_by", "decided_by")
+    rows = [
+        {
+            "username": p.user.username,
+            "url": reverse("accounts:user_detail", args=[p.user_id]),
+            "before": _labels(p.roles_before),
+            "after": _labels(p.roles_after),
+            "proposed_by": str(p.proposed_by),
+            "proposed_at": p.proposed_at,
+            "state": p.get_state_display(),
+            "state_css": badge_css("role_proposal", p.state),
+            "decided_by": str(p.decided_by) if p.decided_by else "",
+            "decision_reason": p.decision_reason,
+        }
+        for p in proposals[:PAGE_SIZE]
+    ]
+    return render(request, "accounts/role_proposal_list.html", {"rows": rows})
 
 
 @capability_required(*MANAGE_USERS)
@@ -486,9 +606,54 @@ def user_deactivate(request, pk: int):
         domain.user_deactivate(actor=request.user, user=user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"已停用账号“{user.username}”。")
     return redirect("accounts:user_detail", pk=user.pk)
+
+
+@capability_required(*MANAGE_USERS)
+@require_POST
+def user_activation_resend(request, pk: int):
+    user = get_object_or_404(users_manageable_by(request.user), pk=pk)
+    try:
+        link = domain.activation_link_resend(actor=request.user, user=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        _hand_over_once(request, user, link)
+        messages.success(request, "已重新生成激活链接，此前发出的链接已失效。")
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@public
+def activate(request, uidb64: str, token: str):
+    """The holder of a new account sets their own password; the link works once."""
+    user = domain.activation_user(uidb64=uidb64, token=token)
+    if user is None:
+        response = render(request, "accounts/activate.html", {"invalid": True}, status=404)
+    elif request.user.is_authenticated:
+        # The link is the holder's; whoever is signed in here (often its creator) must not use it.
+        response = render(request, "accounts/activate.html", {"signed_in": True}, status=403)
+    else:
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                domain.account_activate(
+                    uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"]
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            except ValidationError as exc:
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, "密码已设置，账号已激活。请使用新密码登录。")
+                return redirect("accounts:login")
+        response = render(request, "accounts/activate.html", {"form": form, "account": user})
+    # The token is in the address: never send it on to another site in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @capability_required("accounts.reveal_personal_data")

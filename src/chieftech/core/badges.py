@@ -36,6 +36,7 @@ BADGES: dict[str, dict[str, str]] = {
     "objection": {"received": WARN, "investigating": WARN, "upheld": BAD, "not_upheld": OK},
     "enterprise": {"pending": WARN, "active": OK, "refused": BAD, "suspended": BAD},
     "tenure": {"active": OK, "suspended": WARN, "not_renewed": BAD, "revoked": BAD},
+    "role_proposal": {"proposed": WARN, "approved": OK, "refused": BAD},
 }
 
 

@@ -6,6 +6,13 @@ transaction. `actor=None` means the command line (the demo loader, an operator's
 the signed-in user.
 """
 
+from chieftech.accounts.domain.activation import (
+    ActivationLink,
+    account_activate,
+    account_activated,
+    activation_link_resend,
+    activation_user,
+)
 from chieftech.accounts.domain.enterprises import (
     ENTERPRISE_AUDIT_FIELDS,
     ENTERPRISE_TRANSITIONS,
@@ -19,8 +26,14 @@ from chieftech.accounts.domain.enterprises import (
     enterprise_transition,
     enterprise_update,
 )
+from chieftech.accounts.domain.role_proposals import (
+    role_proposal_approve,
+    role_proposal_create,
+    role_proposal_refuse,
+)
 from chieftech.accounts.domain.users import (
     USER_AUDIT_FIELDS,
+    NewAccount,
     grantable_roles,
     phone_reveal,
     session_record,
@@ -35,6 +48,12 @@ __all__ = [
     "ENTERPRISE_AUDIT_FIELDS",
     "ENTERPRISE_TRANSITIONS",
     "USER_AUDIT_FIELDS",
+    "ActivationLink",
+    "NewAccount",
+    "account_activate",
+    "account_activated",
+    "activation_link_resend",
+    "activation_user",
     "enterprise_create",
     "enterprise_reactivate",
     "enterprise_registration_approve",
@@ -46,6 +65,9 @@ __all__ = [
     "enterprise_update",
     "grantable_roles",
     "phone_reveal",
+    "role_proposal_approve",
+    "role_proposal_create",
+    "role_proposal_refuse",
     "session_record",
     "user_create",
     "user_deactivate",

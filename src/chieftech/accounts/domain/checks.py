@@ -86,9 +86,11 @@ def clean_enterprise(
 
 
 def clean_account(
-    *, username: str, password: str, real_name: str, email: str, phone: str, errors: dict
+    *, username: str, password: str | None, real_name: str, email: str, phone: str, errors: dict
 ) -> dict:
-    """A new account's fields; problems are added to `errors` so they show beside the enterprise's."""
+    """A new account's fields; problems are added to `errors` so they show beside the enterprise's.
+
+    `password=None`: the account is created without one and its holder sets it (domain.activation)."""
     username = (username or "").strip()
     if not username:
         errors["username"] = "请填写用户名。"
@@ -110,7 +112,9 @@ def clean_account(
             errors["email"] = "请输入有效的电子邮箱地址。"
     phone = clean_phone(phone, field="phone", required=False, errors=errors)
     real_name = (real_name or "").strip()
-    if not password:
+    if password is None:
+        pass
+    elif not password:
         errors["password"] = "请设置密码。"  # noqa: S105 - a message, not a password
     else:
         try:

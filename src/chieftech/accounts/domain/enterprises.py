@@ -13,7 +13,7 @@ from chieftech.accounts.domain.checks import (
     save_unique,
 )
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_values
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
@@ -232,6 +232,10 @@ def _registration_decide(
     *, actor: User | None, enterprise: Enterprise, approve: bool, reason: str
 ) -> Enterprise:
     require_capability(actor, "accounts.manage_enterprise")
+    if actor is not None and actor.enterprise_id == enterprise.pk:
+        # The registration was submitted (or corrected) by this enterprise's own account: the one who
+        # submits never decides on it (separation of duties).
+        raise PermissionDenied("不能审核自己所在企业的注册申请，请由区人社局其他经办人审核（职责分离）。")
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": "请填写未通过的原因，企业将看到这一说明。"})
@@ -246,6 +250,10 @@ def _registration_decide(
             refused="该企业的状态是“{status}”，只有待审核的注册申请可以审核。",
         )
         if approve:
+            for user in users:
+                conflicts = role_conflicts({*role_values(user), Role.ENTERPRISE.value})
+                if conflicts:
+                    raise ValidationError(f"账号“{user.username}”：{role_conflicts_message(conflicts)}")
             Group.objects.get(name=Role.ENTERPRISE).user_set.add(*users)
         if approve:
             subject = "企业注册申请已审核通过"

@@ -1,6 +1,7 @@
 """Accounts and their roles, sessions in the audit log, and the officer's look at a full phone number."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from chieftech.accounts.domain.activation import ActivationLink, activation_link_make
 from chieftech.accounts.domain.checks import (
     DENIED,
     clean_account,
@@ -15,16 +17,19 @@ from chieftech.accounts.domain.checks import (
     require_capability,
     save_unique,
 )
-from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role, role_values
+from chieftech.accounts.domain.role_proposals import refuse_losing_the_last_auditor, role_proposal_create
+from chieftech.accounts.models import Enterprise, RoleProposal, User
+from chieftech.accounts.roles import (
+    Role,
+    role_conflicts,
+    role_conflicts_message,
+    role_values,
+    roles_need_second_person,
+)
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
+from chieftech.core.errors import DomainError
 
 USER_AUDIT_FIELDS = ["username", "real_name", "phone", "email", "enterprise", "is_active"]
-
-# Separation of duties (SPEC.md §1): the audit admin reads the log and does nothing else; the system
-# admin keeps accounts and configuration but never scores, approves or reads the log.
-SOLE_ROLES = {Role.AUDITOR}
-SYSADMIN_EXCLUDES = {Role.AUDITOR, Role.EXPERT, Role.CHAIR, Role.LEADER, Role.GOVERNMENT}
 
 
 def _role_snapshot(user: User) -> list[str]:
@@ -50,7 +55,9 @@ def _may_manage(actor: User | None, user: User) -> bool:
     return actor.has_perm("accounts.manage_enterprise_user") and user.enterprise_id is not None
 
 
-def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+def check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+    """Whether `actor` may give an account of `enterprise` exactly `roles`: every function that grants
+    roles calls this, so the table of incompatible roles (roles.role_conflicts) is never bypassed."""
     unknown = roles - set(Role.values)
     if unknown:
         raise ValidationError({"roles": "包含无效的角色。"})
@@ -58,10 +65,9 @@ def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise 
     if refused:
         labels = "、".join(Role(r).label for r in sorted(refused))
         raise PermissionDenied(f"您不能授予以下角色：{labels}。")
-    if roles & SOLE_ROLES and len(roles) > 1:
-        raise ValidationError({"roles": "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"})
-    if Role.SYSADMIN in roles and roles & SYSADMIN_EXCLUDES:
-        raise ValidationError({"roles": "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"})
+    conflicts = role_conflicts(roles)
+    if conflicts:
+        raise ValidationError({"roles": role_conflicts_message(conflicts)})
     if enterprise is not None and roles - {Role.ENTERPRISE}:
         raise ValidationError({"roles": "企业账号只能担任企业经办人角色。"})
     if Role.ENTERPRISE in roles:
@@ -78,18 +84,29 @@ def _set_groups(user: User, roles: set[str]) -> None:
     user._chieftech_roles = None  # the role cache of roles.role_values
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    activation: ActivationLink  # to show the creator once, to hand over; never stored in the clear
+    # Roles that need a second system admin are proposed, not given: the account starts without them.
+    proposal: RoleProposal | None = None
+
+
 def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
     real_name: str,
     phone: str = "",
     email: str = "",
     enterprise: Enterprise | None = None,
     roles: Iterable[str] = (),
-) -> User:
-    """The system admin creates any account; the officer creates enterprise users of any enterprise."""
+) -> NewAccount:
+    """The system admin creates any account; the officer creates enterprise users of any enterprise.
+
+    The account has no usable password: its holder sets one through the activation link, so its creator
+    never knows it (separation of duties).
+    """
     roles = set(roles)
     if actor is not None and not grantable_roles(actor):
         raise PermissionDenied(DENIED)
@@ -97,20 +114,27 @@ def user_create(
         raise ValidationError({"enterprise": "请选择所属企业。"})
     errors: dict = {}
     account = clean_account(
-        username=username, password=password, real_name=real_name, email=email, phone=phone, errors=errors
+        username=username, password=None, real_name=real_name, email=email, phone=phone, errors=errors
     )
     if not account["real_name"]:
         errors["real_name"] = "请填写姓名。"
     if errors:
         raise ValidationError(errors)
-    _check_roles(actor=actor, roles=roles, enterprise=enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=enterprise)
+    # The command line (actor=None) sets up an installation, its first system admin and auditor included.
+    proposed = actor is not None and roles_need_second_person(set(), roles)
     user = User(enterprise=enterprise, **account)
-    user.set_password(password)
+    user.set_unusable_password()
+    proposal = None
     with transaction.atomic():
         save_unique(user.save)
-        _set_groups(user, roles)
+        if not proposed:
+            _set_groups(user, roles)
         audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
-    return user
+        activation = activation_link_make(actor=actor, user=user)
+        if proposed:
+            proposal = role_proposal_create(actor=actor, user=user, roles=roles)
+    return NewAccount(user=user, activation=activation, proposal=proposal)
 
 
 def user_update(
@@ -158,16 +182,26 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> U
     current = set(role_values(user))
     if actor is not None and current - set(grantable_roles(actor)):
         raise PermissionDenied("该账号持有您无权管理的角色。")
-    _check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
     if roles == current:
         return user
-    with transaction.atomic():
-        before = _user_snapshot(user)
-        _set_groups(user, roles)
-        audit_record(
-            action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user)
+    if actor is not None and roles_need_second_person(current, roles):
+        raise DomainError(
+            "授予或取消审计管理员、系统管理员角色须由另一位系统管理员复核，请提交角色变更申请。",
+            field="roles",
+            code="dual_control",
         )
+    with transaction.atomic():
+        refuse_losing_the_last_auditor(user, roles)
+        apply_roles(actor=actor, user=user, roles=roles)
     return user
+
+
+def apply_roles(*, actor: User | None, user: User, roles: set[str]) -> None:
+    """Give the account exactly `roles`, audited; the caller has checked who may and which roles."""
+    before = _user_snapshot(user)
+    _set_groups(user, roles)
+    audit_record(action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user))
 
 
 def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User:
@@ -179,6 +213,7 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     if not user.is_active:
         raise ValidationError("该账号已经停用。")
     with transaction.atomic():
+        refuse_losing_the_last_auditor(user)
         before = _user_snapshot(user)
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -24,7 +24,7 @@ from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.evaluation.domain.results import committee_return_by_leadership
-from chieftech.evaluation.models import Committee
+from chieftech.evaluation.models import Committee, ProposedList
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.rounds import round_transition
@@ -68,6 +68,13 @@ def _locked_round(round_: Round, *, state: str, what: str) -> Round:
             f"批次当前为“{locked.get_state_display()}”，不能{what}。须在“{RoundState(state).label}”阶段办理。"
         )
     return locked
+
+
+def _not_the_same_person(actor, earlier_by_id: int | None, message: str) -> None:
+    """Separation of duties: two successive decisions on one list are never taken by the same person,
+    whatever roles the account holds by then (a role may have changed between the two steps)."""
+    if earlier_by_id is not None and actor.pk == earlier_by_id:
+        raise DomainError(message)
 
 
 def document_number_normalise(value: str) -> str:
@@ -129,6 +136,12 @@ def leadership_decide(
         previous = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if previous is not None:
             raise DomainError(f"领导小组已于{date_zh(previous.meeting_date)}审定，不能重复审定。")
+        plist = ProposedList.objects.filter(round=locked).only("confirmed_by_id").first()
+        _not_the_same_person(
+            actor,
+            plist.confirmed_by_id if plist is not None else None,
+            "确认建议人选名单的评审委员会主任不能再审定该名单，请由领导小组其他成员办理（职责分离）。",
+        )
         proposed = list(
             Application.objects.filter(round=locked, state=ApplicationState.PROPOSED).order_by("pk")
         )
@@ -240,6 +253,11 @@ def government_approve(
         decision = LeadershipDecision.objects.filter(round=locked, superseded=False).first()
         if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
             raise DomainError("领导小组审定同意后，方可登记区政府批准。")
+        _not_the_same_person(
+            actor,
+            decision.decided_by_id,
+            "登记领导小组审定结论的人不能再登记区政府批准，请由另一位区政府经办人办理（职责分离）。",
+        )
         if GovernmentApproval.objects.filter(round=locked).exists():
             raise DomainError("本批次已登记区政府批准，不能重复登记。")
         if approved_on < decision.meeting_date:
@@ -302,6 +320,11 @@ def roster_publish(*, actor, round_: Round, now: datetime | None = None) -> Gove
         approval = GovernmentApproval.objects.select_for_update().filter(round=locked).first()
         if approval is None:
             raise DomainError("区政府批准后，方可发文公布名单。")
+        _not_the_same_person(
+            actor,
+            approval.recorded_by_id,
+            "登记区政府批准的人不能再发文公布名单，请由另一位区人社局经办人办理（职责分离）。",
+        )
         approval.published_at = now
         approval.save(update_fields=["published_at"])
         round_transition(actor=actor, round_=locked, to_state=RoundState.PUBLISHED, now=now)
