@@ -13,7 +13,6 @@ as it was done. Before, every one of them got through; now each is refused or le
 from datetime import datetime
 
 import pytest
-from chieftech.publicity.domain.errors import PublicityError
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -26,6 +25,7 @@ from chieftech.accounts.domain import (
 from chieftech.accounts.models import RoleProposal, User
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.evaluation.models import ProposedList
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
@@ -191,7 +191,7 @@ def test_the_leadership_decider_cannot_also_record_the_government_approval(stage
     _decide(leo, staged)
     leo = _set_group_roles(leo, Role.GOVERNMENT)  # leo moves to the government's office
 
-    with pytest.raises(PublicityError) as exc:
+    with pytest.raises(DomainError) as exc:
         _approve(leo, staged)
 
     assert exc.value.message == (
@@ -206,7 +206,7 @@ def test_one_account_holding_leader_and_government_is_still_refused_the_second_s
     both = make_user("both", Role.LEADER, Role.GOVERNMENT)  # made in the database, bypassing the table
 
     _decide(both, staged)
-    with pytest.raises(PublicityError):
+    with pytest.raises(DomainError):
         _approve(both, staged)
 
     assert GovernmentApproval.objects.filter(round=staged).count() == 0
@@ -217,7 +217,7 @@ def test_the_government_approver_cannot_also_publish_the_roster(staged, leo, gin
     _approve(gina, staged)
     gina = _set_group_roles(gina, Role.OFFICER)
 
-    with pytest.raises(PublicityError) as exc:
+    with pytest.raises(DomainError) as exc:
         roster_publish(actor=gina, round_=staged, now=PUBLISHED_AT)
 
     assert (
@@ -232,7 +232,7 @@ def test_the_chair_who_confirmed_the_list_cannot_decide_on_it_as_leader(staged, 
     ProposedList.objects.filter(round=staged).update(confirmed_by=chris)
     chris = _set_group_roles(chris, Role.LEADER)
 
-    with pytest.raises(PublicityError) as exc:
+    with pytest.raises(DomainError) as exc:
         _decide(chris, staged)
 
     assert exc.value.message == (
