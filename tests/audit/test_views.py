@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from chieftech.audit.domain import audit_record
 from chieftech.audit.models import AuditRecord
 from chieftech.audit.views import PAGE_SIZE
+from tests.audit.conftest import insider, raw
 
 LIST = reverse("audit:record_list")
 EXPORT = reverse("audit:export")
@@ -27,7 +28,8 @@ def listed_ids(response) -> list[int]:
 
 def place_at(record: AuditRecord, at: datetime) -> None:
     # The filter tests need records at chosen times; the chain itself is not under test here.
-    AuditRecord._base_manager.filter(pk=record.pk).update(at=at)
+    with insider():
+        raw().filter(pk=record.pk).update(at=at)
 
 
 @pytest.fixture
@@ -180,19 +182,20 @@ def test_the_integrity_check_reports_an_intact_log(auditor_client, varied):
 
     assert plain.context["verification"] is None
     assert checked.context["verification"].ok is True
-    assert "审计日志完整：共3条记录校验通过。" in checked.content.decode()
+    assert "审计日志完整：1条链共3条记录校验通过" in checked.content.decode()
     assert AuditRecord.objects.count() == 3
 
 
 def test_the_integrity_check_names_the_edited_record(auditor_client, varied):
-    AuditRecord._base_manager.filter(pk=varied[1].pk).update(reason="事后改写")
+    with insider():
+        raw().filter(pk=varied[1].pk).update(reason="事后改写")
 
     response = auditor_client.get(LIST, {"verify": "1"})
 
     result = response.context["verification"]
     assert (result.ok, result.bad_record_id) == (False, varied[1].pk)
     assert response.context["verification_url"] == detail(varied[1].pk)
-    assert f"审计日志校验失败：第一条异常记录为 #{varied[1].pk}。" in response.content.decode()
+    assert f"审计日志校验失败：系统审计链：第一条异常记录为 #{varied[1].pk}。" in response.content.decode()
 
 
 def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_client, olivia):
@@ -223,7 +226,8 @@ def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_clien
 
 
 def test_detail_flags_an_edited_record(auditor_client, record):
-    AuditRecord._base_manager.filter(pk=record.pk).update(reason="事后改写")
+    with insider():
+        raw().filter(pk=record.pk).update(reason="事后改写")
 
     response = auditor_client.get(detail(record.pk))
 

@@ -8,6 +8,7 @@ from cryptography.fernet import Fernet
 
 STRONG_SECRET_KEY = "k3J9-xQ2vR7_tW5yZ8aB1cD4eF6gH0iL2mN5oP7qS9uV3wX6zA8bC1dE4fG7hJ0kM"
 FIELD_KEY = Fernet.generate_key().decode()
+AUDIT_CHAIN_KEY = "Zq4-audit-chain-Xw9_rT2yU6iO0pA3sD5fG8hJ1kL4"
 
 
 def production_environment(tmp_path) -> dict[str, str]:
@@ -23,6 +24,7 @@ def production_environment(tmp_path) -> dict[str, str]:
         "ALLOWED_HOSTS": "jishi.huancui.gov.cn",
         "CSRF_TRUSTED_ORIGINS": "https://jishi.huancui.gov.cn",
         "FIELD_ENCRYPTION_KEY": FIELD_KEY,
+        "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'chieftech.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_ROOT": str(tmp_path / "static"),

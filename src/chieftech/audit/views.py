@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chieftech.audit.chain import record_hash_ok
 from chieftech.audit.domain import (
     audit_export_record,
     audit_filter_choices,
     audit_record_search,
     audit_verify,
-    record_hash,
 )
 from chieftech.audit.exports import EXCEL_MAX_ROWS, audit_log_workbook
 from chieftech.audit.forms import AuditFilterForm
@@ -132,7 +132,7 @@ def record_detail(request, pk: int):
             # A before/after that is not a dict of fields is shown whole.
             "raw_before": "" if isinstance(before, dict) or before is None else _display(before),
             "raw_after": "" if isinstance(after, dict) or after is None else _display(after),
-            "hash_ok": record_hash(record.prev_hash, record) == record.hash,
+            "hash_ok": record_hash_ok(record),
             "history_url": (
                 f"{list_url}?{urlencode({'object_type': record.object_type, 'object_id': record.object_id})}"
                 if record.object_type and record.object_id
