@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.comparison
 import pgtrigger.compiler
 import pgtrigger.migrations
+from django.core.management.color import no_style
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -14,6 +15,16 @@ from chieftech.audit.chain import ACTION_CHAIN_KEYED, GENESIS_HASH, KEYED_VERSIO
 # keyed system chain, seals them: it names their number, the last one and its hash. Rewriting them and
 # recomputing their SHA-256 chain no longer reaches the hash the checkpoint signed. The checkpoint is signed
 # with the app's own MAC (audit.chain, format 2) because `audit verify` checks it with that function.
+
+
+def reset_head_ids(apps, schema_editor):
+    # Migration 0002 wrote the one head row with an explicit id 1, which PostgreSQL's id sequence never saw:
+    # the first head of an authority would take id 1 again. Move the sequence past the rows that exist.
+    AuditChainHead = apps.get_model("audit", "AuditChainHead")
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [AuditChainHead]):
+            cursor.execute(sql)
 
 
 def seal_unkeyed_records(apps, schema_editor):
@@ -90,6 +101,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['authority', 'id'], name='audit_record_chain_idx'),
         ),
         migrations.RunPython(seal_unkeyed_records, unseal),
+        migrations.RunPython(reset_head_ids, migrations.RunPython.noop),
         pgtrigger.migrations.AddTrigger(
             model_name='auditrecord',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'audit records are append-only: % refuses %', TG_TABLE_NAME, TG_OP;", hash='587b4daa3143b533958ad72d5213a00272d71c91', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_74d69', table='audit_auditrecord', when='BEFORE')),
