@@ -95,7 +95,7 @@ def record_authority_id(obj: models.Model | None, *, hops: int = MAX_HOPS) -> in
         return None
     if obj._meta.label == AUTHORITY_MODEL:
         return obj.pk
-    routes = _routes(type(obj))
+    routes = _routes(obj._meta.model)
     for field in routes:
         if field.related_model._meta.label == AUTHORITY_MODEL:
             authority_id = getattr(obj, field.attname)
