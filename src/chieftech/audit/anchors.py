@@ -116,30 +116,94 @@ def _valid_body(data: Any) -> bool:
     )
 
 
+def _anchor_files(directory: Path | None) -> list[Path]:
+    directory = Path(directory or default_anchor_dir())
+    if not directory.is_dir():
+        return []
+    return sorted(path for path in directory.glob("*.json") if not path.name.startswith("."))
+
+
+def _anchor_read(path: Path) -> AnchorFile | str:
+    """The anchor file, or the reason it cannot be trusted."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not _valid_body(data):
+        return f"锚点文件 {path.name} 无法读取或格式不符。"
+    mac = data.pop("mac")
+    if not hmac.compare_digest(anchor_mac(data), mac):
+        return f"锚点文件 {path.name} 的校验码不符：文件被改动，或不是用本系统的密钥生成的。"
+    return AnchorFile(name=path.name, body=data, mac=mac)
+
+
 def anchors_read(directory: Path | None = None) -> tuple[list[AnchorFile], list[str]]:
     """The anchor files whose HMAC holds, oldest first, and a problem for each file that cannot be trusted."""
-    directory = Path(directory or default_anchor_dir())
     anchors, problems = [], []
-    if not directory.is_dir():
-        return anchors, problems
-    for path in sorted(directory.glob("*.json")):
-        if path.name.startswith("."):
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        if not _valid_body(data):
-            problems.append(f"锚点文件 {path.name} 无法读取或格式不符。")
-            continue
-        mac = data.pop("mac")
-        if not hmac.compare_digest(anchor_mac(data), mac):
-            problems.append(f"锚点文件 {path.name} 的校验码不符：文件被改动，或不是用本系统的密钥生成的。")
-            continue
-        anchors.append(AnchorFile(name=path.name, body=data, mac=mac))
+    for path in _anchor_files(directory):
+        anchor = _anchor_read(path)
+        if isinstance(anchor, str):
+            problems.append(anchor)
+        else:
+            anchors.append(anchor)
     return anchors, problems
 
 
 def anchor_latest(directory: Path | None = None) -> AnchorFile | None:
-    anchors, _ = anchors_read(directory)
-    return anchors[-1] if anchors else None
+    """The newest anchor file whose HMAC holds."""
+    for path in reversed(_anchor_files(directory)):
+        anchor = _anchor_read(path)
+        if not isinstance(anchor, str):
+            return anchor
+    return None
+
+
+def chain_label(authority) -> str:
+    return f"{authority.bureau_name}审计链" if authority is not None else "系统审计链"
+
+
+def chain_labels() -> dict[int | None, str]:
+    """Each chain's name, by authority id (None: the system chain)."""
+    from chieftech.policy.models import Authority
+
+    return {None: chain_label(None)} | {
+        authority.pk: chain_label(authority) for authority in Authority.objects.all()
+    }
+
+
+@dataclass(frozen=True)
+class ChainHeadRow:
+    """One line of the printed report: a chain's head now, and what the latest anchor file says of it."""
+
+    label: str
+    last_id: int
+    last_hash: str
+    anchor_file: str = ""
+    anchor_created_at: str = ""
+    anchor_last_id: int | None = None
+    anchor_last_hash: str = ""
+    anchor_mac: str = ""
+
+
+def chain_heads_report(directory: Path | None = None) -> list[ChainHeadRow]:
+    """Every chain's head beside its latest anchor, for the audit admin to print and compare with the anchor
+    lines shipped off the machine."""
+    latest = anchor_latest(directory)
+    points = {point.authority_id: point for point in latest.points} if latest else {}
+    rows = []
+    heads = AuditChainHead.objects.select_related("authority").order_by("authority_id")
+    for head in sorted(heads, key=lambda head: (head.authority_id is not None, head.authority_id or 0)):
+        point = points.get(head.authority_id)
+        rows.append(
+            ChainHeadRow(
+                label=chain_label(head.authority),
+                last_id=head.last_id,
+                last_hash=head.last_hash,
+                anchor_file=latest.name if point else "",
+                anchor_created_at=latest.body["created_at"] if point else "",
+                anchor_last_id=point.last_id if point else None,
+                anchor_last_hash=point.last_hash if point else "",
+                anchor_mac=latest.mac if point else "",
+            )
+        )
+    return rows

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chieftech.audit.anchors import AnchorPoint, anchors_read
+from chieftech.audit.anchors import AnchorPoint, anchors_read, chain_labels
 from chieftech.audit.chain import (
     ACTION_CHAIN_KEYED,
     GENESIS_HASH,
@@ -57,10 +57,8 @@ class VerifyResult:
         return "审计日志校验失败：" + "\n".join(failures)
 
 
-def _label(authority_id: int | None, names: dict[int, str]) -> str:
-    if authority_id is None:
-        return "系统审计链"
-    return f"{names.get(authority_id, f'机关#{authority_id}')}审计链"
+def _label(authority_id: int | None, labels: dict[int | None, str]) -> str:
+    return labels.get(authority_id, f"机关#{authority_id}审计链")
 
 
 def _chain_records(authority_id: int | None):
@@ -156,8 +154,6 @@ def _verify_chain(authority_id: int | None, label: str, anchored: list[AnchorPoi
 def audit_verify(*, anchor_dir: Path | None = None) -> VerifyResult:
     """Verify every chain (the system chain and each authority's) on its own, and against the anchor files in
     `anchor_dir` (settings.AUDIT_ANCHOR_DIR by default)."""
-    from chieftech.policy.models import Authority
-
     anchors, anchor_problems = anchors_read(anchor_dir)
     anchored: dict[int | None, list[AnchorPoint]] = defaultdict(list)
     for anchor in anchors:
@@ -167,9 +163,9 @@ def audit_verify(*, anchor_dir: Path | None = None) -> VerifyResult:
     chain_ids |= set(AuditRecord.objects.order_by().values_list("authority_id", flat=True).distinct())
     chain_ids |= set(anchored)
     chain_ids.add(None)
-    names = dict(Authority.objects.filter(pk__in=chain_ids - {None}).values_list("pk", "bureau_name"))
+    labels = chain_labels()
     ordered = sorted(chain_ids, key=lambda pk: (pk is not None, pk or 0))
-    chains = tuple(_verify_chain(pk, _label(pk, names), anchored.get(pk, [])) for pk in ordered)
+    chains = tuple(_verify_chain(pk, _label(pk, labels), anchored.get(pk, [])) for pk in ordered)
     checked = sum(chain.checked for chain in chains)
     first_bad = next((chain for chain in chains if not chain.ok), None)
     if first_bad is None and not anchor_problems:

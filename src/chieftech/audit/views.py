@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chieftech.audit.anchors import chain_heads_report, chain_labels
 from chieftech.audit.chain import record_hash_ok
 from chieftech.audit.domain import (
     audit_export_record,
@@ -96,6 +97,8 @@ def record_list(request):
             "filter_query": filter_query,
             "page_query": f"{filter_query}&" if filter_query else "",
             "can_export": request.user.has_perm("audit.export_auditlog"),
+            # Printed with the page, to compare with the anchor lines kept off the machine.
+            "heads": chain_heads_report(),
         },
     )
 
@@ -160,7 +163,7 @@ def export(request):
             {"back_url": f"{reverse('audit:record_list')}?{request.GET.urlencode()}"},
             status=400,
         )
-    output, rows = audit_log_workbook(records)
+    output, rows = audit_log_workbook(records, heads=chain_heads_report(), chain_labels=chain_labels())
     audit_export_record(actor=request.user, filters=filters, rows=rows)
     filename = f"审计日志_{timezone.localtime().strftime('%Y%m%d-%H%M%S')}.xlsx"
     return FileResponse(
