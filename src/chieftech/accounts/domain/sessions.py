@@ -2,6 +2,7 @@
 address it came from). Called by the receivers of Django's and django-axes' signals in accounts.signals."""
 
 from chieftech.accounts.models import User
+from chieftech.audit.chain import clean_text
 from chieftech.audit.domain import audit_record
 
 ACTION_LOGIN_FAILED = "session.login_failed"
@@ -13,7 +14,8 @@ def session_failure_record(*, username: str | None, ip: str | None, locked_out: 
     """One record per refused sign-in: a wrong name or password, or (`locked_out`) an attempt that locked the
     name and address, or came while they were locked. The name tried is recorded as typed, whether or not
     such an account exists; the record points to the account when it does."""
-    tried = (username or "")[:USERNAME_MAX]
+    # Whatever was typed: PostgreSQL refuses a NUL even in a look-up.
+    tried = clean_text(str(username or ""))[:USERNAME_MAX]
     account = User.objects.filter(username=tried).first() if tried else None
     audit_record(
         action=ACTION_LOCKED_OUT if locked_out else ACTION_LOGIN_FAILED,
