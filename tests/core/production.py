@@ -15,7 +15,10 @@ def production_environment(tmp_path) -> dict[str, str]:
     """The variables a production app server sets (docs/deploy.md), and nothing else."""
     (tmp_path / "static").mkdir()
     (tmp_path / "media").mkdir()
+    # The code under test, when the tests were started with PYTHONPATH=src (a worktree beside an installed copy).
+    paths = [os.path.abspath(path) for path in os.environ.get("PYTHONPATH", "").split(os.pathsep) if path]
     return {
+        **({"PYTHONPATH": os.pathsep.join(paths)} if paths else {}),
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "LANG": "C.UTF-8",
