@@ -219,7 +219,9 @@ def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_clien
         {"field": "town", "before": "zhangcun", "after": "", "changed": True},
     ]
     assert response.context["hash_ok"] is True
+    assert response.context["chain"] == "系统审计链"
     page = response.content.decode()
+    assert "HMAC-SHA256" in page
     assert record.hash in page
     assert record.prev_hash in page
     assert response.context["history_url"] == f"{LIST}?object_type=accounts.enterprise&object_id=3"

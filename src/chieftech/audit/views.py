@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from chieftech.audit.anchors import chain_heads_report, chain_labels
+from chieftech.audit.anchors import chain_heads_report, chain_label, chain_labels
 from chieftech.audit.chain import record_hash_ok
 from chieftech.audit.domain import (
     audit_export_record,
@@ -107,7 +107,7 @@ def record_list(request):
 @require_GET
 @never_cache
 def record_detail(request, pk: int):
-    record = get_object_or_404(AuditRecord, pk=pk)
+    record = get_object_or_404(AuditRecord.objects.select_related("authority"), pk=pk)
     before, after = record.before, record.after
     before_dict = before if isinstance(before, dict) else {}
     after_dict = after if isinstance(after, dict) else {}
@@ -136,6 +136,7 @@ def record_detail(request, pk: int):
             "raw_before": "" if isinstance(before, dict) or before is None else _display(before),
             "raw_after": "" if isinstance(after, dict) or after is None else _display(after),
             "hash_ok": record_hash_ok(record),
+            "chain": chain_label(record.authority),
             "history_url": (
                 f"{list_url}?{urlencode({'object_type': record.object_type, 'object_id': record.object_id})}"
                 if record.object_type and record.object_id
