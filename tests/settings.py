@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1vayE=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "test-only-audit-chain-key-" + "y" * 32)
 os.environ.setdefault("CHIEFTECH_MANIFEST_STATIC", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="chieftech-media-"))

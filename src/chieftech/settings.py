@@ -57,6 +57,23 @@ PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 if PII_HASH_KEY and len(PII_HASH_KEY) < 32:
     raise ImproperlyConfigured("PII_HASH_KEY must be a random value of at least 32 characters")
 
+# The secret of the audit chains (chieftech.audit.chain): every record carries an HMAC under a key derived
+# from it per authority, and the daily anchor files are signed with it. Kept outside the database, so someone
+# who can write to the database cannot rewrite the log unnoticed. Set once, at installation (docs/deploy.md).
+_DEV_AUDIT_CHAIN_KEY = "dev-only-audit-chain-key-never-used-in-production"
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "")
+if not AUDIT_CHAIN_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY is required when DEBUG is off")
+    AUDIT_CHAIN_KEY = _DEV_AUDIT_CHAIN_KEY
+elif not DEBUG and (len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY == _DEV_AUDIT_CHAIN_KEY):
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEY must be a random value of at least 32 characters when DEBUG is off "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+    )
+# Where `chieftech audit anchor` writes the daily anchor of each chain's head and `audit verify` reads them.
+AUDIT_ANCHOR_DIR = Path(env_str("CHIEFTECH_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -72,6 +89,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # The audit table's append-only triggers on PostgreSQL (chieftech.audit.models).
+    "pgtrigger",
     "chieftech.audit",
     "chieftech.accounts",
     "chieftech.policy",

@@ -276,3 +276,46 @@ def test_login_page_hides_the_demo_accounts_outside_demo_mode(client, db):
     assert 'id="demo-accounts"' not in page
     assert "ChiefTech-demo-2026" not in page
     assert "expert6" not in page
+
+
+# --- Refused sign-ins in the audit log ------------------------------------------------------------
+
+
+def _refusals():
+    return list(
+        AuditRecord.objects.exclude(action__in=["session.login", "session.logout"])
+        .order_by("id")
+        .values_list("action", "object_type", "object_id", "object_repr", "ip", "after", "authority_id")
+    )
+
+
+def test_a_wrong_password_is_audited_with_the_name_and_the_address(client, alice):
+    _login(client, "alice", "wrong-password-1", IP_1)
+
+    assert _refusals() == [
+        ("session.login_failed", "accounts.user", str(alice.pk), "alice", IP_1, {"username": "alice"}, None)
+    ]
+    record = AuditRecord.objects.get()
+    assert (record.actor_id, record.actor_username, record.reason) == (None, "", "用户名或密码错误")
+
+
+def test_an_unknown_name_is_audited_as_typed(client, db):
+    _login(client, "nobody-here", "wrong-password-1", IP_2)
+
+    assert _refusals() == [
+        ("session.login_failed", "accounts.user", "", "nobody-here", IP_2, {"username": "nobody-here"}, None)
+    ]
+
+
+def test_the_fifth_failure_is_audited_as_the_lockout_and_so_is_every_attempt_while_locked(client, alice):
+    _fail_five_times(client, "alice", IP_1)
+    _login(client, "alice", PASSWORD, IP_1)
+
+    assert [(action, ip) for action, _, _, _, ip, _, _ in _refusals()] == [
+        *[("session.login_failed", IP_1)] * 4,
+        ("session.locked_out", IP_1),
+        ("session.locked_out", IP_1),
+    ]
+    assert AuditRecord.objects.filter(action="session.locked_out").first().reason == (
+        "连续登录失败，该用户名在此地址被锁定"
+    )

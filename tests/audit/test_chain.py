@@ -10,8 +10,17 @@ from django.db import transaction
 
 from chieftech.audit.domain import GENESIS_HASH, VerifyResult, audit_record, audit_verify, record_hash
 from chieftech.audit.models import AuditChainHead, AuditRecord
+from tests.audit.conftest import insider, raw
 
 EDITED = "记录内容与其哈希不符：该记录被修改。"
+INTACT_4 = "审计日志完整：1条链共4条记录校验通过；尚无锚点文件，无法确认链尾未被截去。\n"
+
+
+@pytest.fixture(autouse=True)
+def as_an_insider(db):
+    """Every edit below bypasses the model's guards, and on PostgreSQL the append-only trigger as well."""
+    with insider():
+        yield
 
 
 @pytest.fixture
@@ -21,11 +30,6 @@ def chain(db):
         audit_record(action="test.step", object_type="test.thing", object_id=str(n), reason=f"第{n}步")
         for n in range(1, 5)
     ]
-
-
-def raw():
-    """Writes that bypass the model's guards, as someone with database access could."""
-    return AuditRecord._base_manager
 
 
 def cli_verify(capsys) -> tuple[int, str, str]:
@@ -69,20 +73,24 @@ def test_intact_chain_verifies_and_the_command_exits_0(chain, capsys):
     assert audit_verify() == VerifyResult(ok=True, checked=4)
     out = StringIO()
     call_command("audit", "verify", stdout=out)
-    assert out.getvalue() == "审计日志完整：共4条记录校验通过。\n"
-    assert cli_verify(capsys) == (0, "审计日志完整：共4条记录校验通过。\n", "")
+    assert out.getvalue() == INTACT_4
+    assert cli_verify(capsys) == (0, INTACT_4, "")
 
 
 def test_empty_log_verifies(db, capsys):
     assert audit_verify() == VerifyResult(ok=True, checked=0)
-    assert cli_verify(capsys) == (0, "审计日志完整：共0条记录校验通过。\n", "")
+    assert cli_verify(capsys) == (
+        0,
+        "审计日志完整：1条链共0条记录校验通过；尚无锚点文件，无法确认链尾未被截去。\n",
+        "",
+    )
 
 
 def test_records_link_to_their_predecessor(chain):
     assert chain[0].prev_hash == GENESIS_HASH
     assert [r.prev_hash for r in chain[1:]] == [r.hash for r in chain[:-1]]
-    assert AuditChainHead.objects.get().last_hash == chain[-1].hash
-    assert AuditChainHead.objects.get().last_id == chain[-1].pk
+    assert AuditChainHead.objects.get(authority=None).last_hash == chain[-1].hash
+    assert AuditChainHead.objects.get(authority=None).last_id == chain[-1].pk
 
 
 def test_edit_of_one_reason_is_found_at_that_record(chain, capsys):
@@ -91,7 +99,7 @@ def test_edit_of_one_reason_is_found_at_that_record(chain, capsys):
     assert audit_verify() == VerifyResult(False, 1, chain[1].pk, EDITED)
     code, out, err = cli_verify(capsys)
     assert (code, out) == (1, "")
-    assert err == f"审计日志校验失败：第一条异常记录为 #{chain[1].pk}。{EDITED}\n"
+    assert err == f"审计日志校验失败：系统审计链：第一条异常记录为 #{chain[1].pk}。{EDITED}\n"
 
 
 @pytest.mark.parametrize(
@@ -120,7 +128,7 @@ def test_deleting_a_middle_record_is_found_at_the_next_one(chain, capsys):
     )
     code, _, err = cli_verify(capsys)
     assert code == 1
-    assert err.startswith(f"审计日志校验失败：第一条异常记录为 #{chain[2].pk}。")
+    assert err.startswith(f"审计日志校验失败：系统审计链：第一条异常记录为 #{chain[2].pk}。")
 
 
 def test_deleting_the_first_record_is_found_at_the_second(chain):
@@ -142,7 +150,7 @@ def test_deleting_the_last_record_names_it(chain, capsys):
     )
     code, _, err = cli_verify(capsys)
     assert code == 1
-    assert err.startswith(f"审计日志校验失败：第一条异常记录为 #{chain[3].pk}。")
+    assert err.startswith(f"审计日志校验失败：系统审计链：第一条异常记录为 #{chain[3].pk}。")
 
 
 def test_deleting_every_record_is_found(chain):
@@ -159,7 +167,7 @@ def test_reordering_two_records_is_found_at_the_first_of_them(chain, capsys):
     assert (result.ok, result.checked, result.bad_record_id) == (False, 1, chain[1].pk)
     code, _, err = cli_verify(capsys)
     assert code == 1
-    assert err.startswith(f"审计日志校验失败：第一条异常记录为 #{chain[1].pk}。")
+    assert err.startswith(f"审计日志校验失败：系统审计链：第一条异常记录为 #{chain[1].pk}。")
 
 
 def test_swapping_only_the_contents_of_two_records_is_found(chain):
@@ -188,7 +196,7 @@ def test_a_correctly_chained_record_inserted_behind_the_systems_back_is_found(ch
 
 
 def test_a_rewritten_head_is_found(chain):
-    AuditChainHead.objects.filter(pk=1).update(last_hash="f" * 64)
+    AuditChainHead.objects.filter(authority=None).update(last_hash="f" * 64)
 
     result = audit_verify()
     assert (result.ok, result.bad_record_id) == (False, chain[-1].pk)
@@ -219,7 +227,7 @@ def test_a_record_written_in_a_rolled_back_transaction_leaves_nothing(chain):
         raise Abort
 
     assert AuditRecord.objects.filter(action="test.rolled_back").exists() is False
-    assert AuditChainHead.objects.get().last_hash == chain[-1].hash
+    assert AuditChainHead.objects.get(authority=None).last_hash == chain[-1].hash
     assert audit_verify() == VerifyResult(True, 4)
     later = audit_record(action="test.after_rollback")
     assert later.prev_hash == chain[-1].hash

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from chieftech.audit.domain import audit_record
 from chieftech.audit.models import AuditRecord
 from chieftech.audit.views import PAGE_SIZE
+from tests.audit.conftest import insider, raw
 
 LIST = reverse("audit:record_list")
 EXPORT = reverse("audit:export")
@@ -27,7 +28,8 @@ def listed_ids(response) -> list[int]:
 
 def place_at(record: AuditRecord, at: datetime) -> None:
     # The filter tests need records at chosen times; the chain itself is not under test here.
-    AuditRecord._base_manager.filter(pk=record.pk).update(at=at)
+    with insider():
+        raw().filter(pk=record.pk).update(at=at)
 
 
 @pytest.fixture
@@ -180,19 +182,20 @@ def test_the_integrity_check_reports_an_intact_log(auditor_client, varied):
 
     assert plain.context["verification"] is None
     assert checked.context["verification"].ok is True
-    assert "审计日志完整：共3条记录校验通过。" in checked.content.decode()
+    assert "审计日志完整：1条链共3条记录校验通过" in checked.content.decode()
     assert AuditRecord.objects.count() == 3
 
 
 def test_the_integrity_check_names_the_edited_record(auditor_client, varied):
-    AuditRecord._base_manager.filter(pk=varied[1].pk).update(reason="事后改写")
+    with insider():
+        raw().filter(pk=varied[1].pk).update(reason="事后改写")
 
     response = auditor_client.get(LIST, {"verify": "1"})
 
     result = response.context["verification"]
     assert (result.ok, result.bad_record_id) == (False, varied[1].pk)
     assert response.context["verification_url"] == detail(varied[1].pk)
-    assert f"审计日志校验失败：第一条异常记录为 #{varied[1].pk}。" in response.content.decode()
+    assert f"审计日志校验失败：系统审计链：第一条异常记录为 #{varied[1].pk}。" in response.content.decode()
 
 
 def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_client, olivia):
@@ -216,14 +219,17 @@ def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_clien
         {"field": "town", "before": "zhangcun", "after": "", "changed": True},
     ]
     assert response.context["hash_ok"] is True
+    assert response.context["chain"] == "系统审计链"
     page = response.content.decode()
+    assert "HMAC-SHA256" in page
     assert record.hash in page
     assert record.prev_hash in page
     assert response.context["history_url"] == f"{LIST}?object_type=accounts.enterprise&object_id=3"
 
 
 def test_detail_flags_an_edited_record(auditor_client, record):
-    AuditRecord._base_manager.filter(pk=record.pk).update(reason="事后改写")
+    with insider():
+        raw().filter(pk=record.pk).update(reason="事后改写")
 
     response = auditor_client.get(detail(record.pk))
 
@@ -269,11 +275,13 @@ def test_export_is_an_xlsx_attachment_of_the_filtered_records_and_is_itself_audi
         "变更后",
         "前一条记录哈希",
         "本条记录哈希",
+        "所属审计链",
     )
     assert [row[0] for row in rows[1:]] == [b.pk, c.pk]
     assert rows[2][2] == "olivia"
     assert rows[2][9] == "威海甲精密机械有限公司·张三"
     assert rows[2][14] == c.hash
+    assert rows[2][15] == "系统审计链"
     export = AuditRecord.objects.order_by("-id").first()
     assert (export.action, export.actor_username, export.ip) == ("audit.export", "aubrey", "127.0.0.1")
     assert export.after == {"filters": {"action": "application.review"}, "rows": 2}
@@ -296,3 +304,95 @@ def test_export_with_a_bad_filter_goes_back_to_the_list(auditor_client, record):
     assert response.status_code == 302
     assert response.url == f"{LIST}?date_from=2026-03-02&date_to=2026-03-01"
     assert AuditRecord.objects.count() == 1
+
+
+# --- The printed report: heads and anchors -------------------------------------------------------
+
+
+@pytest.fixture
+def anchored(db):
+    from chieftech.audit.anchors import anchor_write
+    from tests.factories import huancui
+
+    system = audit_record(action="test.system")
+    district = audit_record(action="test.district", authority=huancui())
+    anchor = anchor_write()
+    later = audit_record(action="test.district", authority=huancui())
+    return system, district, later, anchor
+
+
+def test_the_list_prints_each_chains_head_beside_its_latest_anchor(auditor_client, anchored):
+    system, district, later, anchor = anchored
+
+    response = auditor_client.get(LIST)
+
+    heads = [
+        (h.label, h.last_id, h.last_hash, h.anchor_file, h.anchor_last_id, h.anchor_last_hash, h.anchor_mac)
+        for h in response.context["heads"]
+    ]
+    assert heads == [
+        ("系统审计链", system.pk, system.hash, anchor.name, system.pk, system.hash, anchor.mac),
+        (
+            "威海市环翠区人力资源和社会保障局审计链",
+            later.pk,
+            later.hash,
+            anchor.name,
+            district.pk,
+            district.hash,
+            anchor.mac,
+        ),
+    ]
+    page = response.content.decode()
+    assert later.hash in page
+    assert anchor.mac in page
+
+
+def test_the_export_prints_the_heads_and_the_anchor_on_a_second_sheet(auditor_client, anchored):
+    system, district, later, anchor = anchored
+
+    response = auditor_client.get(EXPORT)
+
+    workbook = read_export(response)
+    assert workbook.sheetnames == ["审计日志", "链头与锚点"]
+    rows = list(workbook["链头与锚点"].iter_rows(values_only=True))
+    assert rows == [
+        (
+            "审计链",
+            "链头记录编号",
+            "链头哈希",
+            "最近锚点文件",
+            "锚点生成时间",
+            "锚点记录编号",
+            "锚点哈希",
+            "锚点文件校验码",
+        ),
+        (
+            "系统审计链",
+            system.pk,
+            system.hash,
+            anchor.name,
+            anchor.body["created_at"],
+            system.pk,
+            system.hash,
+            anchor.mac,
+        ),
+        (
+            "威海市环翠区人力资源和社会保障局审计链",
+            later.pk,
+            later.hash,
+            anchor.name,
+            anchor.body["created_at"],
+            district.pk,
+            district.hash,
+            anchor.mac,
+        ),
+    ]
+    records = list(workbook["审计日志"].iter_rows(values_only=True))
+    assert [row[15] for row in records[1:]] == ["系统审计链"] + ["威海市环翠区人力资源和社会保障局审计链"] * 2
+
+
+def test_without_an_anchor_the_report_says_so(auditor_client, record):
+    response = auditor_client.get(EXPORT)
+
+    rows = list(read_export(response)["链头与锚点"].iter_rows(values_only=True))
+    assert rows[1] == ("系统审计链", record.pk, record.hash, "无", None, None, None, None)

@@ -78,6 +78,17 @@ REFUSALS = [
         id="field-key-development",
     ),
     pytest.param(
+        {"AUDIT_CHAIN_KEY": None},
+        "AUDIT_CHAIN_KEY is required when DEBUG is off",
+        id="audit-chain-key-missing",
+    ),
+    pytest.param(
+        {"AUDIT_CHAIN_KEY": "short"},
+        "AUDIT_CHAIN_KEY must be a random value of at least 32 characters when DEBUG is off "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))')",
+        id="audit-chain-key-weak",
+    ),
+    pytest.param(
         {"PII_HASH_KEY": "short"},
         "PII_HASH_KEY must be a random value of at least 32 characters",
         id="pii-hash-key-weak",

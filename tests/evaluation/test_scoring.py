@@ -313,7 +313,38 @@ def test_a_draft_may_be_saved_half_filled_and_changed(olivia, alice):
     }
     sheet.refresh_from_db()
     assert (sheet.state, sheet.total, sheet.submitted_at) == (ScoreSheet.State.DRAFT, None, None)
-    assert AuditRecord.objects.filter(action__startswith="sheet.").count() == 0
+    drafts = AuditRecord.objects.filter(action__startswith="sheet.").order_by("id")
+    assert [(r.action, r.actor_id, r.object_type, r.object_id, r.before, r.after) for r in drafts] == [
+        (
+            "sheet.draft_save",
+            expert.pk,
+            "evaluation.scoresheet",
+            str(sheet.pk),
+            {"part": "comprehensive", "scores": {}},
+            {"part": "comprehensive", "scores": {str(ethics.pk): "8.50", str(skill.pk): "20.00"}},
+        ),
+        (
+            "sheet.draft_save",
+            expert.pk,
+            "evaluation.scoresheet",
+            str(sheet.pk),
+            {"part": "comprehensive", "scores": {str(ethics.pk): "8.50", str(skill.pk): "20.00"}},
+            {"part": "comprehensive", "scores": {str(ethics.pk): "9.00"}},
+        ),
+    ]
+    assert {r.authority_id for r in drafts} == {s.round_.authority_id}
+
+
+def test_a_draft_saved_unchanged_leaves_no_record(olivia, alice):
+    s = scoring_setup(olivia, [alice], n=1)
+    expert = s.experts[0]
+    sheet = s.sheet(expert, s.applications[0])
+    ethics = s.criteria[0]
+    sheet_save(actor=expert, sheet=sheet, points={ethics.pk: "8"})
+
+    sheet_save(actor=expert, sheet=sheet, points={ethics.pk: "8.0"})
+
+    assert AuditRecord.objects.filter(action="sheet.draft_save").count() == 1
 
 
 def test_a_bad_value_refuses_the_whole_save_and_names_its_field(olivia, alice):

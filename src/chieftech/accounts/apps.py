@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="chieftech-roles-sync")
+        # Refused sign-ins go into the audit log.
+        from chieftech.accounts import signals  # noqa: F401
 
 
 def _sync_roles(sender, using="default", **kwargs) -> None:

@@ -1,133 +1,46 @@
-"""Writing, reading and verifying the tamper-evident audit log.
+"""Writing and reading the tamper-evident audit log.
 
 Every state change and every create/update/delete of personal data calls `audit_record` inside the
-same transaction as the change, so a change and its record are saved together or not at all.
-
-Each record's hash is SHA-256 over the previous record's hash and the canonical JSON of every content
-column. The canonical form is built from values exactly as they come back from the database (UTC
-timestamps with microseconds, normalised IP addresses, JSON with sorted keys and no floats), so a
-record hashes the same on SQLite and PostgreSQL, before and after it was stored.
+same transaction as the change, so a change and its record are saved together or not at all. Records go to
+the chain of the authority whose work they record (see `record_authority_id`); the canonical form and the
+keys are in audit.chain, verification in audit.verify, the anchors outside the database in audit.anchors.
 """
 
-import hashlib
-import ipaddress
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from enum import Enum
+from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
-from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from chieftech.audit.chain import GENESIS_HASH, canonical_ip, clean_text, jsonable, record_hash
 from chieftech.audit.models import AuditChainHead, AuditRecord
+from chieftech.audit.verify import VerifyResult, audit_verify
 from chieftech.core.context import current_ip
 from chieftech.core.pii import EncryptedTextField, mask_value
 
-GENESIS_HASH = "0" * 64
+__all__ = [
+    "ACTION_EXPORT",
+    "ACTION_REVEAL",
+    "GENESIS_HASH",
+    "VerifyResult",
+    "audit_record",
+    "audit_verify",
+    "personal_data_reveal",
+    "record_authority_id",
+    "record_hash",
+    "snapshot",
+]
+
 ACTION_REVEAL = "personal_data.reveal"
 ACTION_EXPORT = "audit.export"
-
-
-# --- Canonical content ----------------------------------------------------------------------------
-
-
-def _clean_text(value: str) -> str:
-    # PostgreSQL refuses NUL in text and JSON; a lone surrogate cannot be encoded as UTF-8 at all.
-    if "\x00" in value:
-        value = value.replace("\x00", "\ufffd")
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def _jsonable(value: Any) -> Any:
-    """A value made of str, int, bool, None, lists and str-keyed dicts only.
-
-    Floats and Decimals become strings: PostgreSQL's jsonb rewrites numbers (1e20 comes back as an
-    integer), which would change the hash; dates become ISO strings, aware datetimes in Asia/Shanghai.
-    """
-    if value is None:
-        return None
-    if isinstance(value, Enum):
-        return _jsonable(value.value)
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float | Decimal):
-        return str(value)
-    if isinstance(value, str):
-        return _clean_text(str(value))
-    if isinstance(value, datetime):
-        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, models.Model):
-        return _jsonable(value.pk)
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {_clean_text(str(_jsonable(k))): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, set | frozenset):
-        items = [_jsonable(v) for v in value]
-        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
-    return _clean_text(str(value))
-
-
-def _canonical_at(value: datetime) -> str:
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _canonical_ip(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        address = ipaddress.ip_address(str(value).split("%")[0].strip())
-    except ValueError:
-        return None
-    # An IPv4 client seen through an IPv6 socket is the IPv4 client.
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return str(address)
-
-
-def _content(record: AuditRecord) -> dict[str, Any]:
-    return {
-        "at": _canonical_at(record.at),
-        "actor_id": record.actor_id,
-        "actor_username": record.actor_username,
-        "actor_role": record.actor_role,
-        "ip": _canonical_ip(record.ip),
-        "action": record.action,
-        "object_type": record.object_type,
-        "object_id": record.object_id,
-        "object_repr": record.object_repr,
-        "reason": record.reason,
-        "before": record.before,
-        "after": record.after,
-        "prev_hash": record.prev_hash,
-    }
-
-
-def record_hash(prev_hash: str, record: AuditRecord) -> str:
-    """SHA-256 of the previous hash and this record's canonical content (every column but id/hash)."""
-    payload = json.dumps(_content(record), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
-
-
-# --- Writing --------------------------------------------------------------------------------------
+AUTHORITY_MODEL = "policy.Authority"
+# Hops followed from an object towards its authority (a score goes score → sheet → member → committee → round).
+MAX_HOPS = 5
 
 
 def _actor_role(actor) -> str:
@@ -136,6 +49,89 @@ def _actor_role(actor) -> str:
     from chieftech.accounts.roles import role_labels
 
     return "、".join(role_labels(actor))
+
+
+# --- Which chain ----------------------------------------------------------------------------------
+
+
+@cache
+def _hops_to_authority(model: type[models.Model]) -> int | None:
+    """Foreign-key hops from `model` to an authority (0: it is one), None when no path exists."""
+    authority_model = apps.get_model(AUTHORITY_MODEL)
+    seen, frontier = {model}, [model]
+    for hops in range(MAX_HOPS + 1):
+        if authority_model in frontier:
+            return hops
+        following = []
+        for current in frontier:
+            for field in current._meta.concrete_fields:
+                target = field.related_model if field.many_to_one or field.one_to_one else None
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    following.append(target)
+        frontier = following
+    return None
+
+
+@cache
+def _routes(model: type[models.Model]) -> tuple[models.ForeignKey, ...]:
+    """The foreign keys of `model` that lead to an authority, shortest way first."""
+    routes = []
+    for field in model._meta.concrete_fields:
+        if not (field.many_to_one or field.one_to_one):
+            continue
+        hops = _hops_to_authority(field.related_model)
+        if hops is not None:
+            routes.append((hops, field.name, field))
+    return tuple(field for _, _, field in sorted(routes, key=lambda route: route[:2]))
+
+
+def record_authority_id(obj: models.Model | None, *, hops: int = MAX_HOPS) -> int | None:
+    """The authority whose chain records a change of `obj`: the object's own `authority`, or its round's,
+    policy's, tenure's... followed through foreign keys (already loaded ones first, so a caller that holds the
+    related rows costs no query). None, the system chain, for what belongs to no one authority (accounts,
+    enterprises, the calendar)."""
+    if obj is None:
+        return None
+    if obj._meta.label == AUTHORITY_MODEL:
+        return obj.pk
+    routes = _routes(obj._meta.model)
+    for field in routes:
+        if field.related_model._meta.label == AUTHORITY_MODEL:
+            authority_id = getattr(obj, field.attname)
+            if authority_id is not None:
+                return authority_id
+    if hops == 0:
+        return None
+    for field in sorted(routes, key=lambda route: not route.is_cached(obj)):
+        if getattr(obj, field.attname) is None:
+            continue
+        try:
+            related = getattr(obj, field.name)
+        except ObjectDoesNotExist:
+            continue
+        authority_id = record_authority_id(related, hops=hops - 1)
+        if authority_id is not None:
+            return authority_id
+    return None
+
+
+def _authority_id_of(object_type: str, object_id: str) -> int | None:
+    """The chain of an object named only by its type and id, when the type leads to an authority."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+    if _hops_to_authority(model) is None:
+        return None
+    try:
+        obj = model._base_manager.filter(pk=object_id).first()
+    except (ValueError, TypeError):
+        return None
+    return record_authority_id(obj)
+
+
+# --- Writing --------------------------------------------------------------------------------------
 
 
 def audit_record(
@@ -150,10 +146,14 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     ip: str | None = None,
+    authority=None,
 ) -> AuditRecord:
     """Append one record. `before`/`after` must already have sensitive values masked (see `snapshot`).
 
     Call it inside the transaction of the change it records; `actor=None` means the system itself.
+    The record goes to the chain of `authority` (an Authority or its id) when given, else of the authority
+    `obj` (or `object_type`/`object_id`) belongs to, else to the system chain. Only that chain's head row is
+    locked, so two authorities' writes do not wait for each other.
     """
     if not action or len(action) > AuditRecord._meta.get_field("action").max_length:
         raise ValueError(f"audit action must be 1-100 characters, got {action!r}")
@@ -161,25 +161,34 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
+    if authority is not None:
+        authority_id = authority if isinstance(authority, int) else authority.pk
+    elif obj is not None:
+        authority_id = record_authority_id(obj)
+    elif object_type and object_id:
+        authority_id = _authority_id_of(object_type, str(object_id))
+    else:
+        authority_id = None
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS_HASH}
+            authority_id=authority_id, defaults={"last_hash": GENESIS_HASH}
         )
         record = AuditRecord(
             at=timezone.now(),
             actor_id=actor.pk if authenticated else None,
-            actor_username=_clean_text(actor.get_username())[:150] if authenticated else "",
+            actor_username=clean_text(actor.get_username())[:150] if authenticated else "",
             actor_role=_actor_role(actor)[:200],
-            ip=_canonical_ip(ip if ip is not None else current_ip.get()),
-            action=_clean_text(action),
-            object_type=_clean_text(object_type)[:100],
-            object_id=_clean_text(str(object_id))[:64],
-            object_repr=_clean_text(object_repr)[:300],
-            reason=_clean_text(reason or ""),
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
+            ip=canonical_ip(ip if ip is not None else current_ip.get()),
+            action=clean_text(action),
+            object_type=clean_text(object_type)[:100],
+            object_id=clean_text(str(object_id))[:64],
+            object_repr=clean_text(object_repr)[:300],
+            reason=clean_text(reason or ""),
+            before=jsonable(before) if before is not None else None,
+            after=jsonable(after) if after is not None else None,
             prev_hash=head.last_hash,
+            authority_id=authority_id,
         )
         record.hash = record_hash(head.last_hash, record)
         record.save()
@@ -206,7 +215,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
             value = getattr(obj, field.attname)
             if isinstance(field, EncryptedTextField) and value is not None:
                 value = mask_value(field.pii_kind, value)
-        data[name] = _jsonable(value)
+        data[name] = jsonable(value)
     return data
 
 
@@ -232,76 +241,6 @@ def personal_data_reveal(*, actor, obj: models.Model, field_name: str, reason: s
     return value
 
 
-# --- Verifying ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    bad_record_id: int | None = None
-    problem: str = ""
-
-    @property
-    def message(self) -> str:
-        if self.ok:
-            return f"审计日志完整：共{self.checked}条记录校验通过。"
-        where = f"第一条异常记录为 #{self.bad_record_id}。" if self.bad_record_id is not None else ""
-        return f"审计日志校验失败：{where}{self.problem}"
-
-
-def audit_verify() -> VerifyResult:
-    """Walk the chain in id order; report the first record whose link or content does not hold.
-
-    The chain head is read after the walk: a record and its head update commit together, so every
-    record seen during the walk is already in the head. Records committed meanwhile are walked too.
-    """
-    prev, last_id, checked = GENESIS_HASH, 0, 0
-    while True:
-        found = False
-        for record in AuditRecord.objects.filter(id__gt=last_id).order_by("id").iterator(chunk_size=2000):
-            found = True
-            if record.prev_hash != prev:
-                before = f"上一条记录 #{last_id}" if last_id else "链的起点"
-                return VerifyResult(
-                    False,
-                    checked,
-                    record.pk,
-                    f"其“前一条记录哈希”与{before}不符：中间的记录被删除、插入或调换了顺序。",
-                )
-            if record_hash(prev, record) != record.hash:
-                return VerifyResult(False, checked, record.pk, "记录内容与其哈希不符：该记录被修改。")
-            prev, last_id, checked = record.hash, record.pk, checked + 1
-        head = AuditChainHead.objects.filter(pk=1).first()
-        if not (found and head is not None and head.last_id > last_id):
-            break
-    if head is None:
-        if checked:
-            return VerifyResult(False, checked, None, "审计链头缺失：链头记录被删除。")
-        return VerifyResult(True, 0)
-    if head.last_id > last_id:
-        return VerifyResult(
-            False,
-            checked,
-            head.last_id,
-            f"链头记载最后一条记录为 #{head.last_id}，日志却"
-            f"{f'止于 #{last_id}' if last_id else '没有任何记录'}：末尾的记录被删除。",
-        )
-    if head.last_id < last_id:
-        extra = AuditRecord.objects.filter(id__gt=head.last_id).order_by("id").values_list("id", flat=True)
-        return VerifyResult(
-            False,
-            checked,
-            extra.first(),
-            f"链头记载最后一条记录为 #{head.last_id}，其后的记录不是由系统写入的。",
-        )
-    if head.last_hash != prev:
-        return VerifyResult(
-            False, checked, last_id or None, "链头哈希与最后一条记录不符：链头或最后一条记录被改动。"
-        )
-    return VerifyResult(True, checked)
-
-
 # --- Reading --------------------------------------------------------------------------------------
 
 
@@ -316,7 +255,7 @@ class AuditFilter:
     text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: _jsonable(value) for key, value in self.__dict__.items() if value not in ("", None)}
+        return {key: jsonable(value) for key, value in self.__dict__.items() if value not in ("", None)}
 
 
 def _day_start(day: date) -> datetime:

@@ -1,4 +1,5 @@
-"""The audit log as an Excel workbook, streamed row by row (openpyxl write-only mode)."""
+"""The audit log as an Excel workbook, streamed row by row (openpyxl write-only mode), with a second sheet
+that prints each chain's head beside its latest anchor."""
 
 import json
 import tempfile
@@ -12,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from chieftech.audit.anchors import ChainHeadRow
 from chieftech.audit.models import AuditRecord
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -33,6 +35,18 @@ COLUMNS: list[tuple[str, int]] = [
     ("变更后", 40),
     ("前一条记录哈希", 66),
     ("本条记录哈希", 66),
+    ("所属审计链", 30),
+]
+
+HEAD_COLUMNS: list[tuple[str, int]] = [
+    ("审计链", 36),
+    ("链头记录编号", 12),
+    ("链头哈希", 66),
+    ("最近锚点文件", 16),
+    ("锚点生成时间", 26),
+    ("锚点记录编号", 12),
+    ("锚点哈希", 66),
+    ("锚点文件校验码", 66),
 ]
 
 
@@ -55,19 +69,27 @@ def _cell(sheet, value: Any) -> Any:
     return cell
 
 
-def audit_log_workbook(records: QuerySet[AuditRecord]) -> tuple[IO[bytes], int]:
-    """Write `records` (oldest first) to a temporary .xlsx file; returns the open file and the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计日志")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
+def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]]):
+    sheet = workbook.create_sheet(title)
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header = []
-    for title, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
+    for name, _ in columns:
+        cell = WriteOnlyCell(sheet, value=name)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    return sheet
+
+
+def audit_log_workbook(
+    records: QuerySet[AuditRecord], *, heads: list[ChainHeadRow], chain_labels: dict[int | None, str]
+) -> tuple[IO[bytes], int]:
+    """Write `records` (oldest first) and the chains' `heads` to a temporary .xlsx file; returns the open file
+    and the row count."""
+    workbook = Workbook(write_only=True)
+    sheet = _sheet(workbook, "审计日志", COLUMNS)
     rows = 0
     for record in records.iterator(chunk_size=2000):
         at = timezone.localtime(record.at).replace(tzinfo=None)
@@ -87,9 +109,23 @@ def audit_log_workbook(records: QuerySet[AuditRecord]) -> tuple[IO[bytes], int]:
             _json_text(record.after),
             record.prev_hash,
             record.hash,
+            chain_labels.get(record.authority_id, ""),
         ]
         sheet.append([_cell(sheet, value) for value in values])
         rows += 1
+    head_sheet = _sheet(workbook, "链头与锚点", HEAD_COLUMNS)
+    for head in heads:
+        values = [
+            head.label,
+            head.last_id,
+            head.last_hash,
+            head.anchor_file or "无",
+            head.anchor_created_at,
+            head.anchor_last_id,
+            head.anchor_last_hash,
+            head.anchor_mac,
+        ]
+        head_sheet.append([_cell(head_sheet, value) for value in values])
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     workbook.save(output)
     output.seek(0)

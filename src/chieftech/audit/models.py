@@ -1,4 +1,6 @@
+import pgtrigger
 from django.db import models
+from django.db.models.functions import Coalesce
 
 APPEND_ONLY = "audit records are append-only"
 
@@ -22,9 +24,11 @@ class AuditRecordQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """One append-only entry of the tamper-evident audit log.
 
-    `hash` = SHA-256 over the previous record's hash and this record's canonical content, so editing,
-    deleting or reordering any row breaks the chain from that row on (see audit.domain.audit_verify).
-    The actor is stored by value, not as a foreign key, so no later change elsewhere rewrites a row.
+    Records form one chain per authority, plus a system chain (authority empty) for installation-level events.
+    `hash` = HMAC-SHA256, under the chain's key (kept outside the database), over the previous record's hash in
+    the same chain and this record's canonical content, so editing, deleting or reordering any row breaks the
+    chain from that row on (see audit.chain and audit.verify). The actor is stored by value, not as a foreign
+    key, so no later change elsewhere rewrites a row.
     """
 
     at = models.DateTimeField("时间", db_index=True)
@@ -41,6 +45,20 @@ class AuditRecord(models.Model):
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField("前一条记录哈希", max_length=64)
     hash = models.CharField("本条记录哈希", max_length=64, unique=True)
+    # The chain: the authority whose work this records; empty is the system chain (logins, accounts, ...).
+    authority = models.ForeignKey(
+        "policy.Authority",
+        verbose_name="所属机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveSmallIntegerField(
+        "格式",
+        choices=[(1, "SHA-256（启用密钥之前）"), (2, "HMAC-SHA256")],
+        default=2,
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -54,7 +72,21 @@ class AuditRecord(models.Model):
             ("view_auditlog", "可以查阅审计日志"),
             ("export_auditlog", "可以导出审计日志"),
         ]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Each chain is walked on its own, in id order.
+            models.Index(fields=["authority", "id"], name="audit_record_chain_idx"),
+        ]
+        # On PostgreSQL the table itself refuses to change a row: the model's guards only stop the ORM. Not
+        # TRUNCATE: the test suite's flush truncates every table; the anchors find an emptied log.
+        triggers = [
+            pgtrigger.Trigger(
+                name="append_only",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="RAISE EXCEPTION 'audit records are append-only: % refuses %', TG_TABLE_NAME, TG_OP;",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_repr}"
@@ -69,17 +101,31 @@ class AuditRecord(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers chain in a strict order.
+    """One row per chain, locked while appending, so the chain's writers line up in a strict order while
+    another authority's writers use their own row.
 
-    It also remembers the last record, so deleting records from the end of the log is detected.
+    It also remembers the chain's last record; the daily anchor files copy it outside the database, so a chain
+    cut back to an earlier record is found (see audit.anchors).
     """
 
+    authority = models.ForeignKey(
+        "policy.Authority",
+        verbose_name="所属机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     last_hash = models.CharField(max_length=64)
     last_id = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "审计链头"
         default_permissions = ()
+        constraints = [
+            # One head per authority and one for the system chain (0 stands for "no authority").
+            models.UniqueConstraint(Coalesce("authority", 0), name="audit_one_head_per_chain"),
+        ]
 
     def __str__(self) -> str:
         return self.last_hash

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chieftech.audit.anchors import chain_heads_report, chain_label, chain_labels
+from chieftech.audit.chain import record_hash_ok
 from chieftech.audit.domain import (
     audit_export_record,
     audit_filter_choices,
     audit_record_search,
     audit_verify,
-    record_hash,
 )
 from chieftech.audit.exports import EXCEL_MAX_ROWS, audit_log_workbook
 from chieftech.audit.forms import AuditFilterForm
@@ -96,6 +97,8 @@ def record_list(request):
             "filter_query": filter_query,
             "page_query": f"{filter_query}&" if filter_query else "",
             "can_export": request.user.has_perm("audit.export_auditlog"),
+            # Printed with the page, to compare with the anchor lines kept off the machine.
+            "heads": chain_heads_report(),
         },
     )
 
@@ -104,7 +107,7 @@ def record_list(request):
 @require_GET
 @never_cache
 def record_detail(request, pk: int):
-    record = get_object_or_404(AuditRecord, pk=pk)
+    record = get_object_or_404(AuditRecord.objects.select_related("authority"), pk=pk)
     before, after = record.before, record.after
     before_dict = before if isinstance(before, dict) else {}
     after_dict = after if isinstance(after, dict) else {}
@@ -132,7 +135,8 @@ def record_detail(request, pk: int):
             # A before/after that is not a dict of fields is shown whole.
             "raw_before": "" if isinstance(before, dict) or before is None else _display(before),
             "raw_after": "" if isinstance(after, dict) or after is None else _display(after),
-            "hash_ok": record_hash(record.prev_hash, record) == record.hash,
+            "hash_ok": record_hash_ok(record),
+            "chain": chain_label(record.authority),
             "history_url": (
                 f"{list_url}?{urlencode({'object_type': record.object_type, 'object_id': record.object_id})}"
                 if record.object_type and record.object_id
@@ -160,7 +164,7 @@ def export(request):
             {"back_url": f"{reverse('audit:record_list')}?{request.GET.urlencode()}"},
             status=400,
         )
-    output, rows = audit_log_workbook(records)
+    output, rows = audit_log_workbook(records, heads=chain_heads_report(), chain_labels=chain_labels())
     audit_export_record(actor=request.user, filters=filters, rows=rows)
     filename = f"审计日志_{timezone.localtime().strftime('%Y%m%d-%H%M%S')}.xlsx"
     return FileResponse(

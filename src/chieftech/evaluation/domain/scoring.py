@@ -265,6 +265,13 @@ def sheet_save(*, actor, sheet: ScoreSheet, points: dict) -> ScoreSheet:
                 raise DomainError(message, field=field_name)
             wanted[key] = Decimal(str(value).strip()).quantize(Decimal("0.01"))
         existing = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
+        before = {_score_key(k): s.points for k, s in existing.items()}
+        after = dict(before)
+        for key, value in wanted.items():
+            if value is None:
+                after.pop(_score_key(key), None)
+            else:
+                after[_score_key(key)] = value
         cleared = [existing[k].pk for k, v in wanted.items() if v is None and k in existing]
         if cleared:
             Score.objects.filter(pk__in=cleared).delete()
@@ -281,7 +288,21 @@ def sheet_save(*, actor, sheet: ScoreSheet, points: dict) -> ScoreSheet:
         if changed:
             Score.objects.bulk_update(changed, ["points"])
         sheet.save(update_fields=["updated_at"])
+        if after != before:
+            # A draft is not yet a score, but who changed which points when is evidence if a sheet is disputed.
+            audit_record(
+                action="sheet.draft_save",
+                actor=actor,
+                obj=sheet,
+                before={"part": sheet.part, "scores": before},
+                after={"part": sheet.part, "scores": after},
+            )
     return sheet
+
+
+def _score_key(criterion_id: int | None) -> str:
+    """A score's key in audit records: the criterion id, or the on-site field for the on-site score."""
+    return str(criterion_id) if criterion_id is not None else ONSITE_FIELD
 
 
 def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> ScoreSheet:
@@ -309,7 +330,7 @@ def sheet_submit(*, actor, sheet: ScoreSheet, now: datetime | None = None) -> Sc
             state=SUBMITTED,
             total=total,
             submitted_at=now,
-            scores={str(k) if k is not None else ONSITE_FIELD: scores[k] for k in items},
+            scores={_score_key(k): scores[k] for k in items},
         )
     return sheet
 
