@@ -24,7 +24,7 @@ from chieftech.core.tasks import schedule_enqueue_due, scheduled_job_run
 from tests.factories import SHANGHAI
 from tests.tasks import run_tasks, run_worker
 
-# 03:30 in Shanghai: the daily purge (03:10) is due, and the 10-minute sweep's slot is 03:30.
+# 03:30 in Shanghai: the daily anchor (00:20) and purge (03:10) are due, and the 10-minute sweep's slot is 03:30.
 MORNING = datetime(2026, 12, 5, 3, 30, 20, tzinfo=SHANGHAI)
 
 
@@ -56,6 +56,7 @@ def test_periods_are_counted_in_shanghai_time():
     assert [(job.name, period) for job, period in due] == [
         ("outbox.requeue", "2026-12-05T03:30"),
         ("outbox.purge", "2026-12-05"),
+        ("audit.anchor", "2026-12-05"),
     ]
 
 
@@ -65,7 +66,11 @@ def test_a_minute_count_that_does_not_divide_a_day_is_refused():
 
 
 def test_a_claimed_run_is_no_longer_due_and_the_next_period_is():
-    assert [run.job for run in schedule_enqueue_due(now=MORNING)] == ["outbox.requeue", "outbox.purge"]
+    assert [run.job for run in schedule_enqueue_due(now=MORNING)] == [
+        "outbox.requeue",
+        "outbox.purge",
+        "audit.anchor",
+    ]
 
     assert schedule_enqueue_due(now=MORNING + timedelta(minutes=5)) == []
     later = schedule_enqueue_due(now=MORNING + timedelta(minutes=10))
@@ -83,7 +88,7 @@ def test_the_daily_purge_removes_old_sent_mail_and_old_run_records_only():
             subject=state,
             body="",
             state=state,
-            next_attempt_at=now + timedelta(hours=1),  # the pending one is not due: only the two jobs run
+            next_attempt_at=now + timedelta(hours=1),  # the pending one is not due: only the three jobs run
             sent_at=sent_at,
         )
 
@@ -92,7 +97,7 @@ def test_the_daily_purge_removes_old_sent_mail_and_old_run_records_only():
     ScheduledRun.objects.create(job="outbox.purge", period="2026-10-01", claimed_at=old, finished_at=old)
     schedule_enqueue_due(now=timezone.localtime(now).replace(hour=3, minute=30))
 
-    assert run_tasks() == 2
+    assert run_tasks() == 3
 
     run = ScheduledRun.objects.get(job="outbox.purge")
     assert (run.outcome, run.error) == ("删除1条已发送消息，0条后台任务记录，1条定时任务记录", "")
@@ -149,13 +154,17 @@ def test_two_servers_starting_the_schedule_at_once_run_each_job_once():
         thread.join()
     run_worker()
 
-    assert sorted(started) == [("outbox.purge", "2026-12-05"), ("outbox.requeue", "2026-12-05T03:30")]
+    assert sorted(started) == [
+        ("audit.anchor", "2026-12-05"),
+        ("outbox.purge", "2026-12-05"),
+        ("outbox.requeue", "2026-12-05T03:30"),
+    ]
     assert sorted(ScheduledRun.objects.values_list("job", "period")) == sorted(started)
     assert list(
         DBTaskResult.objects.filter(task_path="chieftech.core.tasks.scheduled_job_run").values_list(
             "status", flat=True
         )
-    ) == ["SUCCESSFUL", "SUCCESSFUL"]
+    ) == ["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]
     assert ScheduledRun.objects.get(job="outbox.purge").outcome.startswith("删除1条已发送消息")
     assert OutboxMessage.objects.count() == 0
 
@@ -192,9 +201,24 @@ def test_the_schedule_command_lists_the_jobs(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "outbox.requeue\t每10分钟\t重新排队遗失的外发消息\t尚未运行",
         "outbox.purge\t每天03:10\t清理已发送消息和已完成的后台任务记录\t尚未运行",
+        "audit.anchor\t每天00:20\t校验审计链并写入当天的锚点文件\t尚未运行",
     ]
 
 
 def test_the_table_names_each_job_once():
     names = [job.name for job in SCHEDULE]
     assert len(names) == len(set(names))
+
+
+def test_the_daily_anchor_writes_the_day_s_file_of_every_chain_head(settings, tmp_path):
+    from chieftech.audit.anchors import anchor_daily, anchors_read
+    from chieftech.audit.domain import audit_record
+
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    audit_record(action="test.anchored", actor=None, object_type="test", object_id="1")
+    outcome = anchor_daily(now=MORNING)
+
+    files, problems = anchors_read()
+    assert problems == []
+    assert [f.name for f in files] == ["2026-12-05.json"]
+    assert outcome == f"锚点 2026-12-05.json（校验码 {files[0].mac}）"

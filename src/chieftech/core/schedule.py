@@ -92,6 +92,12 @@ SCHEDULE: tuple[Job, ...] = (
         cadence=Daily(at=time(3, 10)),
         label="清理已发送消息和已完成的后台任务记录",
     ),
+    Job(
+        name="audit.anchor",
+        function="chieftech.audit.anchors.anchor_daily",
+        cadence=Daily(at=time(0, 20)),
+        label="校验审计链并写入当天的锚点文件",
+    ),
 )
 
 
