@@ -32,6 +32,7 @@ from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
+from chieftech.core.site import site_name
 
 _EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 LINK_INVALID = "激活链接无效、已使用或已过期。请联系为您创建账号的管理员重新发送激活链接。"
@@ -111,7 +112,7 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
             notify(
                 users=[user],
                 subject="请激活您的账号并设置密码",
-                body=f"已为您开通{settings.SITE_NAME}账号“{user.username}”。请在"
+                body=f"已为您开通{site_name()}账号“{user.username}”。请在"
                 f"{timezone.localtime(link.expires_at):%Y年%m月%d日 %H:%M}前打开以下链接，自行设置登录密码。"
                 "该链接只能使用一次，请勿转交他人。",
                 url=link.url,
