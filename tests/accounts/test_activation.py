@@ -17,6 +17,7 @@ from chieftech.accounts.domain import (
 from chieftech.accounts.models import User
 from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import DomainError
+from tests.tasks import run_tasks
 
 HOLDER_PASSWORD = "Huancui-holder-2026"
 
@@ -44,6 +45,7 @@ def test_the_creator_sees_the_link_once_and_the_holder_gets_it_by_mail(
             follow=True,
         )
 
+    run_tasks()  # the worker sends the outbox's mail
     user = User.objects.get(username="zheng")
     hand_over = response.context["hand_over"]
     assert hand_over["url"].startswith("http://127.0.0.1:8000/accounts/activate/")

@@ -255,6 +255,9 @@ HTTP_PROBE = textwrap.dedent(
 def test_production_redirects_to_https_but_load_balancers_reach_healthz_over_http(production_env, tmp_path):
     collected = run(production_env, "-m", "chieftech", "collectstatic", "--noinput", cwd=tmp_path)
     assert collected.returncode == 0, collected.stderr
+    # A release migrates before it serves: the pages name the authority the database holds.
+    migrated = run(production_env, "-m", "chieftech", "migrate", "--noinput", cwd=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
     production_env["DJANGO_SETTINGS_MODULE"] = "chieftech.settings"
 
     result = run(production_env, "-c", HTTP_PROBE, cwd=tmp_path)

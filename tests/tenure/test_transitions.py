@@ -26,9 +26,10 @@ def test_the_table_covers_every_status_and_names_only_known_ones():
 
 
 @pytest.fixture
-def tenure(olivia, alice):
+def tenure(olivia, gina, alice):
     application = make_application(alice, make_round(olivia))
-    return tenure_start(application=application, starts_on=STARTS, actor=olivia)
+    # The term starts with the government's approval.
+    return tenure_start(application=application, starts_on=STARTS, actor=gina)
 
 
 def _in_status(tenure, status: str):
@@ -96,9 +97,9 @@ def test_an_effective_date_before_the_term_or_the_current_status_is_refused(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_suspensions_make_one_change_and_one_record(olivia, alice):
+def test_two_simultaneous_suspensions_make_one_change_and_one_record(olivia, gina, alice):
     application = make_application(alice, make_round(olivia))
-    tenure = tenure_start(application=application, starts_on=STARTS, actor=olivia)
+    tenure = tenure_start(application=application, starts_on=STARTS, actor=gina)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
@@ -99,6 +99,12 @@ SCHEDULE: tuple[Job, ...] = (
         label="校验审计链并写入当天的锚点文件",
     ),
 )
+
+
+def schedule_last_runs() -> dict[str, ScheduledRun]:
+    """Each job's latest run (claims are inserted in order, so the highest id), in one query."""
+    latest = ScheduledRun.objects.values("job").annotate(last=models.Max("pk")).values("last")
+    return {run.job: run for run in ScheduledRun.objects.filter(pk__in=latest)}
 
 
 def schedule_job(name: str) -> Job:

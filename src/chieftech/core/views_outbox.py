@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chieftech.core.errors import DomainError
-from chieftech.core.models import OutboxMessage, ScheduledRun
+from chieftech.core.models import OutboxMessage
 from chieftech.core.outbox import outbox_resend
 from chieftech.core.permissions import capability_required
-from chieftech.core.schedule import SCHEDULE
+from chieftech.core.schedule import SCHEDULE, schedule_last_runs
 from chieftech.core.tasks import outbox_deliver_on_commit
 
 PER_PAGE = 50
@@ -56,11 +56,8 @@ def outbox_list(request):
         }
         for m in page.object_list
     ]
-    # One query per job of the schedule (a fixed table), whatever the number of runs.
-    jobs = [
-        {"label": job.label, "name": job.name, "run": ScheduledRun.objects.filter(job=job.name).first()}
-        for job in SCHEDULE
-    ]
+    last_runs = schedule_last_runs()
+    jobs = [{"label": job.label, "name": job.name, "run": last_runs.get(job.name)} for job in SCHEDULE]
     return render(
         request,
         "core/outbox.html",

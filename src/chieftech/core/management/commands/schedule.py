@@ -5,8 +5,7 @@ run for a period is claimed once. The runs are queued for the worker; `--list` s
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from chieftech.core.models import ScheduledRun
-from chieftech.core.schedule import SCHEDULE
+from chieftech.core.schedule import SCHEDULE, schedule_last_runs
 from chieftech.core.tasks import schedule_enqueue_due
 
 
@@ -20,8 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, show_list: bool = False, **options):
         if show_list:
+            last_runs = schedule_last_runs()
             for job in SCHEDULE:
-                run = ScheduledRun.objects.filter(job=job.name).first()
+                run = last_runs.get(job.name)
                 last = f"{run.period} {run.outcome or run.error}" if run else "尚未运行"
                 self.stdout.write(f"{job.name}\t{job.cadence}\t{job.label}\t{last}")
             return
