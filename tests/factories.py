@@ -40,15 +40,27 @@ def make_enterprise(name: str | None = None, **fields) -> Enterprise:
     return Enterprise.objects.create(**defaults)
 
 
-def make_user(username: str, *roles: str, enterprise: Enterprise | None = None, **fields) -> User:
+def make_user(
+    username: str, *roles: str, enterprise: Enterprise | None = None, authority=None, **fields
+) -> User:
+    """A user holding `roles` for `authority` (default: the seeded Huancui authority); installation-wide
+    roles are granted with no authority, as accounts.domain.users.role_grants_set does."""
+    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.roles import INSTALLATION_ROLES
+
     user = User.objects.create_user(
         username=username, password=PASSWORD, real_name=fields.pop("real_name", username), **fields
     )
     if enterprise is not None:
         user.enterprise = enterprise
         user.save(update_fields=["enterprise"])
+    if roles and authority is None and set(roles) - INSTALLATION_ROLES:
+        authority = huancui()
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
+        RoleGrant.objects.get_or_create(
+            user=user, role=role, authority=None if role in INSTALLATION_ROLES else authority
+        )
     return user
 
 

@@ -48,6 +48,7 @@ def test_the_system_admin_creates_a_staff_account_with_roles(client, sam):
         "enterprise": None,
         "is_active": True,
         "roles": ["expert"],
+        "grants": ["huancui:expert"],
     }
 
 

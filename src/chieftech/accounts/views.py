@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chieftech.accounts import domain
@@ -35,7 +36,7 @@ from chieftech.accounts.forms import (
     add_domain_errors,
 )
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import ACTING_AUTHORITY_SESSION_KEY, Role, acting_authorities
 from chieftech.accounts.selectors import (
     enterprise_search,
     enterprises_visible_to,
@@ -110,6 +111,23 @@ def logout(request):
     auth_logout(request)
     messages.success(request, "您已安全退出。")
     return redirect("accounts:login")
+
+
+@login_only
+@require_POST
+def acting_authority_switch(request):
+    """The header switcher: a user holding roles in several authorities chooses which one they act for."""
+    try:
+        chosen = int(request.POST.get("authority", ""))
+    except ValueError:
+        raise Http404("no such authority") from None
+    if chosen not in {a.pk for a in acting_authorities(request.user)}:
+        raise Http404("no such authority")
+    request.session[ACTING_AUTHORITY_SESSION_KEY] = chosen
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("core:home")
+    return redirect(next_url)
 
 
 @login_only

@@ -1,6 +1,5 @@
 """Enterprises: the officer's register, and self-registration on the portal with the officer's review."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +11,7 @@ from chieftech.accounts.domain.checks import (
     require_capability,
     save_unique,
 )
+from chieftech.accounts.domain.users import role_grant_add
 from chieftech.accounts.models import Enterprise, User
 from chieftech.accounts.roles import Role
 from chieftech.audit.domain import audit_record, snapshot
@@ -197,7 +197,8 @@ def _registration_decide(
         enterprise.save(update_fields=["status", "status_reason", "updated_at"])
         users = list(enterprise.users.filter(is_active=True).order_by("pk"))
         if approve:
-            Group.objects.get(name=Role.ENTERPRISE).user_set.add(*users)
+            for user in users:
+                role_grant_add(user=user, role=Role.ENTERPRISE)
         after = {
             **snapshot(enterprise, ENTERPRISE_AUDIT_FIELDS),
             "enterprise_role_granted": [u.username for u in users] if approve else [],

@@ -15,8 +15,15 @@ from chieftech.accounts.domain.checks import (
     require_capability,
     save_unique,
 )
-from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role, role_values
+from chieftech.accounts.models import Enterprise, RoleGrant, User
+from chieftech.accounts.roles import (
+    INSTALLATION_ROLES,
+    Role,
+    acting_authority,
+    role_grants,
+    roles_cache_clear,
+    roles_held_in,
+)
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
 
 USER_AUDIT_FIELDS = ["username", "real_name", "phone", "email", "enterprise", "is_active"]
@@ -31,8 +38,18 @@ def _role_snapshot(user: User) -> list[str]:
     return sorted(user.groups.values_list("name", flat=True))
 
 
+def _grant_snapshot(user: User) -> list[str]:
+    """Each grant as "authority code:role", an installation-wide role as "*:role"."""
+    rows = RoleGrant.objects.filter(user_id=user.pk).values_list("authority__code", "role")
+    return sorted(f"{code or '*'}:{role}" for code, role in rows)
+
+
 def _user_snapshot(user: User) -> dict:
-    return {**snapshot(user, USER_AUDIT_FIELDS), "roles": _role_snapshot(user)}
+    return {
+        **snapshot(user, USER_AUDIT_FIELDS),
+        "roles": _role_snapshot(user),
+        "grants": _grant_snapshot(user),
+    }
 
 
 def grantable_roles(actor: User | None) -> list[str]:
@@ -47,10 +64,20 @@ def grantable_roles(actor: User | None) -> list[str]:
 def _may_manage(actor: User | None, user: User) -> bool:
     if actor is None or actor.has_perm("accounts.manage_staff_user"):
         return True
-    return actor.has_perm("accounts.manage_enterprise_user") and user.enterprise_id is not None
+    from chieftech.accounts.selectors import users_manageable_by
+
+    return (
+        actor.has_perm("accounts.manage_enterprise_user")
+        and user.enterprise_id is not None
+        and users_manageable_by(actor).filter(pk=user.pk).exists()
+    )
 
 
-def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
+def _check_roles(
+    *, actor: User | None, roles: set[str], enterprise: Enterprise | None, elsewhere: set[str] = frozenset()
+) -> None:
+    """`roles` are what the account is to hold for one authority (installation-wide roles included);
+    `elsewhere` what it holds for the other authorities."""
     unknown = roles - set(Role.values)
     if unknown:
         raise ValidationError({"roles": "包含无效的角色。"})
@@ -60,7 +87,7 @@ def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise 
         raise PermissionDenied(f"您不能授予以下角色：{labels}。")
     if roles & SOLE_ROLES and len(roles) > 1:
         raise ValidationError({"roles": "审计管理员只能查阅审计日志，不能同时担任其他角色（职责分离）。"})
-    if Role.SYSADMIN in roles and roles & SYSADMIN_EXCLUDES:
+    if Role.SYSADMIN in roles and (roles | elsewhere) & SYSADMIN_EXCLUDES:
         raise ValidationError({"roles": "系统管理员不能同时担任评审、审定、批准或审计角色（职责分离）。"})
     if enterprise is not None and roles - {Role.ENTERPRISE}:
         raise ValidationError({"roles": "企业账号只能担任企业经办人角色。"})
@@ -73,9 +100,41 @@ def _check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise 
             )
 
 
-def _set_groups(user: User, roles: set[str]) -> None:
-    user.groups.set(Group.objects.filter(name__in=roles))
-    user._chieftech_roles = None  # the role cache of roles.role_values
+def role_grants_set(*, user: User, authority, roles: Iterable[str]) -> None:
+    """The one place grants change: afterwards the user holds exactly `roles` for `authority`
+    (`roles_held_in(user, authority) == roles`): the per-authority ones granted for `authority`, the
+    installation-wide ones (INSTALLATION_ROLES) with no authority. The user's groups are then made the union
+    of all their grants, so `capability_required` stays the coarse gate. Callers check and audit.
+    """
+    roles = set(roles)
+    per_authority = roles - INSTALLATION_ROLES
+    if per_authority and authority is None:
+        raise ValidationError({"authority": "请选择授予角色的发证机关。"})
+    grants = RoleGrant.objects.filter(user_id=user.pk)
+    stale = grants.filter(authority__isnull=True).exclude(role__in=roles & INSTALLATION_ROLES)
+    if authority is not None:
+        stale = stale | grants.filter(authority=authority).exclude(role__in=per_authority)
+    stale.delete()
+    held = set(grants.values_list("role", "authority_id"))
+    authority_id = getattr(authority, "pk", None)
+    RoleGrant.objects.bulk_create(
+        [
+            RoleGrant(
+                user_id=user.pk, role=role, authority_id=None if role in INSTALLATION_ROLES else authority_id
+            )
+            for role in sorted(roles)
+            if (role, None if role in INSTALLATION_ROLES else authority_id) not in held
+        ]
+    )
+    user.groups.set(Group.objects.filter(name__in=set(grants.values_list("role", flat=True))))
+    roles_cache_clear(user)
+
+
+def role_grant_add(*, user: User, role: str, authority=None) -> None:
+    """Grant one more role (for `authority`, or installation-wide); the caller checks and audits."""
+    held_for = None if role in INSTALLATION_ROLES else authority
+    current = {r for r, a in role_grants(user) if a == getattr(held_for, "pk", None)}
+    role_grants_set(user=user, authority=held_for, roles=current | {role})
 
 
 def user_create(
@@ -88,13 +147,22 @@ def user_create(
     email: str = "",
     enterprise: Enterprise | None = None,
     roles: Iterable[str] = (),
+    authority=None,
 ) -> User:
-    """The system admin creates any account; the officer creates enterprise users of any enterprise."""
+    """The system admin creates any account; the officer creates enterprise users of the enterprises in its
+    territory. The per-authority roles are granted for `authority` (default: the actor's acting one)."""
     roles = set(roles)
+    if authority is None and roles - INSTALLATION_ROLES:
+        authority = acting_authority(actor)
     if actor is not None and not grantable_roles(actor):
         raise PermissionDenied(DENIED)
-    if actor is not None and not actor.has_perm("accounts.manage_staff_user") and enterprise is None:
-        raise ValidationError({"enterprise": "请选择所属企业。"})
+    if actor is not None and not actor.has_perm("accounts.manage_staff_user"):
+        if enterprise is None:
+            raise ValidationError({"enterprise": "请选择所属企业。"})
+        from chieftech.accounts.selectors import enterprises_visible_to
+
+        if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
+            raise PermissionDenied(DENIED)
     errors: dict = {}
     account = clean_account(
         username=username, password=password, real_name=real_name, email=email, phone=phone, errors=errors
@@ -108,7 +176,7 @@ def user_create(
     user.set_password(password)
     with transaction.atomic():
         save_unique(user.save)
-        _set_groups(user, roles)
+        role_grants_set(user=user, authority=authority, roles=roles)
         audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
     return user
 
@@ -148,22 +216,26 @@ def user_update(
     return user
 
 
-def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
-    """Give an account exactly `roles`. Nobody changes their own roles."""
+def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str], authority=None) -> User:
+    """Make the roles an account holds for `authority` (default: the actor's acting one) exactly `roles`
+    (installation-wide roles included, see role_grants_set). Nobody changes their own roles."""
     roles = set(roles)
     if not _may_manage(actor, user):
         raise PermissionDenied(DENIED)
     if actor is not None and actor.pk == user.pk:
         raise PermissionDenied("不能修改自己的角色，请由另一位系统管理员操作。")
-    current = set(role_values(user))
+    if authority is None:
+        authority = acting_authority(actor)
+    current = roles_held_in(user, authority)
     if actor is not None and current - set(grantable_roles(actor)):
         raise PermissionDenied("该账号持有您无权管理的角色。")
-    _check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    elsewhere = {role for role, held_for in role_grants(user) if held_for not in (None, authority.pk)}
+    _check_roles(actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=elsewhere)
     if roles == current:
         return user
     with transaction.atomic():
         before = _user_snapshot(user)
-        _set_groups(user, roles)
+        role_grants_set(user=user, authority=authority, roles=roles)
         audit_record(
             action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user)
         )
