@@ -33,6 +33,7 @@ from chieftech.selection.models import (
     Round,
     RoundState,
 )
+from chieftech.selection.selectors import rounds_for
 from chieftech.selection.views.officer_common import (
     COUNTED_STATES,
     MANAGE_ROUND,
@@ -65,7 +66,7 @@ def _count_cells(counts: dict[str, int]) -> list[dict]:
 
 @capability_required(MANAGE_ROUND)
 def round_list(request):
-    rounds = list(Round.objects.select_related("policy").order_by("-year", "-id"))
+    rounds = list(rounds_for(request.user, MANAGE_ROUND).select_related("policy").order_by("-year", "-id"))
     counts = _state_counts(rounds)
     rows = [
         {
@@ -122,8 +123,9 @@ def round_create(request):
     )
 
 
-def _round_or_404(pk: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("policy", "created_by"), pk=pk)
+def _round_or_404(request, pk: int) -> Round:
+    rounds = rounds_for(request.user, MANAGE_ROUND).select_related("policy", "created_by")
+    return get_object_or_404(rounds, pk=pk)
 
 
 # The later stages' pages, by the state from which each makes sense (the pages check their own rules).
@@ -152,7 +154,7 @@ def _stage_links(round_: Round) -> list[dict]:
 
 @capability_required(MANAGE_ROUND)
 def round_detail(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     policy = round_.policy
     counts = _state_counts([round_])[round_.pk]
     allowed = ROUND_TRANSITIONS[round_.state]
@@ -186,7 +188,7 @@ def round_detail(request, pk: int):
 
 @capability_required(MANAGE_ROUND)
 def round_edit(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     if round_.state != RoundState.DRAFT:
         raise PermissionDenied("申报通知发布后，批次信息不能再修改。")
     initial = {
@@ -219,7 +221,7 @@ def round_edit(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_publish(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_publish_call(actor=request.user, round_=round_)
     except SelectionError as exc:
@@ -232,7 +234,7 @@ def round_publish(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_start_review(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
     except SelectionError as exc:
@@ -245,7 +247,7 @@ def round_start_review(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_start_evaluation(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.EVALUATION)
     except SelectionError as exc:
@@ -257,7 +259,7 @@ def round_start_evaluation(request, pk: int):
 
 @capability_required(MANAGE_ROUND)
 def round_cancel(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     form = RoundCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
