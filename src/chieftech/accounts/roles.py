@@ -180,14 +180,20 @@ def authority_ids_for(user, *capabilities: str) -> set[int]:
     return authority_ids_for_roles(user, *roles_with(*capabilities))
 
 
+def acting_authority_ids(user) -> set[int]:
+    """The ids of the authorities the user may act for: those they hold a role in (all for the system
+    admin); none for an enterprise user, who is not staff of any authority."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return authority_ids_for_roles(user, *(r for r in role_values(user) if r != Role.ENTERPRISE))
+
+
 def acting_authorities(user) -> list:
-    """The authorities the user may act for: those they hold a role in (every one for the system admin)."""
+    """The authorities the user may act for, in order."""
     from chieftech.policy.models import Authority
 
-    if not getattr(user, "is_authenticated", False):
-        return []
-    ids = authority_ids_for_roles(user, *(r for r in role_values(user) if r != Role.ENTERPRISE))
-    return list(Authority.objects.filter(pk__in=ids).order_by("id"))
+    ids = acting_authority_ids(user)
+    return list(Authority.objects.filter(pk__in=ids).order_by("id")) if ids else []
 
 
 def acting_authority(user):

@@ -28,6 +28,7 @@ from chieftech.evaluation.domain.results import (
 from chieftech.evaluation.domain.scheme import points_text
 from chieftech.evaluation.models import Committee, CommitteeState
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, MANAGE_COMMITTEE, SCORE, is_chair
+from chieftech.evaluation.selectors import committees_for
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +58,8 @@ class ProposedSizeForm(forms.Form):
 
 def _committee(request, round_pk: int) -> Committee:
     """The round's committee if the user may see its results; 404 outside the committee, 403 otherwise."""
-    committee = Committee.objects.select_related("round__policy", "chair").filter(round_id=round_pk).first()
+    committees = committees_for(request.user, MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
+    committee = committees.select_related("round__policy", "chair").filter(round_id=round_pk).first()
     if committee is None:
         raise Http404
     access = results_access(user=request.user, committee=committee)
