@@ -56,6 +56,7 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
         "policy.view_policy",
         "policy.manage_policy",
         "policy.manage_calendar",
+        "policy.manage_authority",
     ],
     Role.TECHNICIAN: ["tenure.log_activity"],
 }

@@ -36,7 +36,14 @@ from chieftech.accounts.forms import (
     add_domain_errors,
 )
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import ACTING_AUTHORITY_SESSION_KEY, Role, acting_authorities
+from chieftech.accounts.roles import (
+    ACTING_AUTHORITY_SESSION_KEY,
+    Role,
+    acting_authorities,
+    acting_authority,
+    acting_authority_ids,
+    roles_held_in,
+)
 from chieftech.accounts.selectors import (
     enterprise_search,
     enterprises_visible_to,
@@ -44,6 +51,7 @@ from chieftech.accounts.selectors import (
     users_manageable_by,
 )
 from chieftech.core.permissions import capability_required, login_only, public
+from chieftech.policy.models import Authority
 
 PAGE_SIZE = 20
 STATUS_CSS = {
@@ -401,12 +409,29 @@ def user_list(request):
     return render(request, "accounts/user_list.html", context)
 
 
+def _grant_authorities(actor):
+    """The authorities the actor grants per-authority roles for (the system admin: every one); None for
+    the officer, who grants only the installation-wide enterprise role."""
+    if not actor.has_perm("accounts.manage_staff_user"):
+        return None
+    return Authority.objects.filter(pk__in=acting_authority_ids(actor)).order_by("id")
+
+
 @capability_required(*MANAGE_USERS)
 def user_create(request):
     actor = request.user
     roles = domain.grantable_roles(actor)
     staff = actor.has_perm("accounts.manage_staff_user")
-    form = UserCreateForm(request.POST or None, roles=roles, enterprise_required=not staff)
+    form = UserCreateForm(
+        request.POST or None,
+        roles=roles,
+        enterprise_required=not staff,
+        enterprises=None
+        if staff
+        else enterprises_visible_to(actor).filter(status=Enterprise.Status.ACTIVE).order_by("name"),
+        authorities=_grant_authorities(actor),
+        initial={"authority": acting_authority(actor)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -419,6 +444,7 @@ def user_create(request):
                 email=data["email"],
                 enterprise=data["enterprise"],
                 roles=data["roles"] if "roles" in form.fields else [Role.ENTERPRISE],
+                authority=data.get("authority"),
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
@@ -429,22 +455,57 @@ def user_create(request):
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
 
 
+def _grant_rows(user: User) -> list[dict]:
+    """The account's roles, per authority ("全系统" for the installation-wide ones)."""
+    by_authority: dict[str, set[str]] = {}
+    for grant in user.role_grants.select_related("authority"):
+        name = grant.authority.bureau_name if grant.authority else "全系统"
+        by_authority.setdefault(name, set()).add(grant.role)
+    return [{"authority": name, "roles": _labels(roles)} for name, roles in by_authority.items()]
+
+
+def _roles_authority(request, authorities):
+    """The authority whose roles the page edits: the one asked for (?authority=) or the acting one."""
+    if authorities is None:
+        return None
+    asked = request.POST.get("authority") or request.GET.get("authority") or ""
+    chosen = authorities.filter(pk=int(asked)).first() if asked.isdigit() else None
+    return chosen or acting_authority(request.user)
+
+
 def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
     actor = request.user
     roles = sorted(user.groups.values_list("name", flat=True))
     grantable = domain.grantable_roles(actor)
-    editable_roles = actor.pk != user.pk and set(roles) <= set(grantable)
+    authorities = _grant_authorities(actor)
+    authority = _roles_authority(request, authorities)
+    held_here = sorted(roles_held_in(user, authority)) if authority is not None else roles
+    editable_roles = actor.pk != user.pk and set(held_here) <= set(grantable)
     context = {
         "account": user,
         "role_labels": _labels(roles),
+        "grant_rows": _grant_rows(user),
         "edit_form": edit_form
         or UserEditForm(
             initial={"real_name": user.real_name, "email": user.email},
             current_phone_masked=user.phone_masked,
         ),
-        "roles_form": (roles_form or UserRolesForm(initial={"roles": roles}, roles=grantable))
+        "roles_form": (
+            roles_form
+            or UserRolesForm(
+                initial={"roles": held_here, "authority": authority},
+                roles=grantable,
+                authorities=authorities,
+            )
+        )
         if editable_roles
         else None,
+        "roles_authority": authority,
+        "authority_choices": [
+            {"pk": a.pk, "name": a.bureau_name, "current": a == authority} for a in authorities
+        ]
+        if authorities is not None and len(authorities) > 1
+        else [],
         "can_deactivate": actor.pk != user.pk and user.is_active,
         "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
         "revealed_phone": revealed_phone,
@@ -482,10 +543,17 @@ def user_detail(request, pk: int):
 @require_POST
 def user_roles(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
-    form = UserRolesForm(request.POST, roles=domain.grantable_roles(request.user))
+    form = UserRolesForm(
+        request.POST, roles=domain.grantable_roles(request.user), authorities=_grant_authorities(request.user)
+    )
     if form.is_valid():
         try:
-            domain.user_set_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+            domain.user_set_roles(
+                actor=request.user,
+                user=user,
+                roles=form.cleaned_data["roles"],
+                authority=form.cleaned_data.get("authority"),
+            )
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:

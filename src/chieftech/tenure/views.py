@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
 from chieftech.selection.domain.errors import SelectionError
@@ -47,10 +48,17 @@ def _cn(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _tenures():
-    return Tenure.objects.select_related(
-        "application", "application__round", "enterprise", "certificate"
-    ).defer(*_DEFERRED)
+def _tenures_for(user):
+    """The tenures of the authorities the officer manages tenures for."""
+    return Tenure.objects.filter(authority_id__in=authority_ids_for(user, MANAGE_TENURE))
+
+
+def _tenures(user):
+    return (
+        _tenures_for(user)
+        .select_related("application", "application__round", "enterprise", "certificate")
+        .defer(*_DEFERRED)
+    )
 
 
 def _certificate_number(tenure: Tenure) -> str:
@@ -94,7 +102,7 @@ def tenure_list(request):
             "portal_state": _portal_state(t),
             "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
         }
-        for t in _tenures().order_by("-starts_on", "application__name", "pk")
+        for t in _tenures(request.user).order_by("-starts_on", "application__name", "pk")
     ]
     return render(request, "tenure/tenure_list.html", {"rows": rows})
 
@@ -109,7 +117,7 @@ def _initial(tenure: Tenure) -> dict:
 
 @capability_required(MANAGE_TENURE)
 def tenure_showcase(request, pk: int):
-    tenure = get_object_or_404(_tenures(), pk=pk)
+    tenure = get_object_or_404(_tenures(request.user), pk=pk)
     if request.method == "POST":
         form = ShowcaseForm(request.POST, request.FILES)
         if form.is_valid():
@@ -161,7 +169,7 @@ def tenure_showcase(request, pk: int):
 @require_safe
 def tenure_showcase_photo(request, pk: int):
     """The stored photo for the officer's preview, whether or not the person consented."""
-    tenure = get_object_or_404(Tenure.objects.exclude(photo="").only("pk", "photo"), pk=pk)
+    tenure = get_object_or_404(_tenures_for(request.user).exclude(photo="").only("pk", "photo"), pk=pk)
     try:
         handle = tenure.photo.open("rb")
     except FileNotFoundError:

@@ -31,6 +31,7 @@ from chieftech.publicity.forms_approval import GovernmentApprovalForm, Leadershi
 from chieftech.publicity.models import LeadershipDecision
 from chieftech.selection.forms_officer import add_selection_error
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.selectors import rounds_for
 
 CANDIDATE_STATES = (
     ApplicationState.PROPOSED,
@@ -60,9 +61,11 @@ def _cn(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def _round(pk: int) -> Round:
+def _round(request, pk: int) -> Round:
     return get_object_or_404(
-        Round.objects.select_related("policy", "government_approval__recorded_by"),
+        rounds_for(request.user, DECIDE, APPROVE, PUBLISH).select_related(
+            "policy", "government_approval__recorded_by"
+        ),
         pk=pk,
     )
 
@@ -158,7 +161,7 @@ def _waiting_for(round_: Round, approving: bool, approval) -> str:
 
 @capability_required(DECIDE, APPROVE, PUBLISH)
 def approval(request, round_pk: int):
-    round_ = _round(round_pk)
+    round_ = _round(request, round_pk)
     decision = round_current_decision(round_)
     approval_ = _one_to_one(round_, "government_approval")
     waiting = _waiting_for(round_, _approving(decision), approval_)
@@ -279,7 +282,8 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
 def approval_list(request):
     user = request.user
     rounds = list(
-        Round.objects.filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
+        rounds_for(user, DECIDE, APPROVE, PUBLISH)
+        .filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
         .select_related("government_approval")
         .annotate(approving=decision_current_exists(*APPROVING))
         .order_by("-year", "-id")

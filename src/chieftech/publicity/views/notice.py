@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.downloads import upload_download
 from chieftech.core.permissions import capability_required
@@ -50,6 +51,7 @@ from chieftech.publicity.forms_notice import (
 )
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.selectors import rounds_for
 
 OBJECTION_STATE_CSS = {
     Objection.State.RECEIVED: "status-warn",
@@ -264,7 +266,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
 @capability_required(MANAGE_NOTICE)
 @require_http_methods(["GET", "POST"])
 def notice_manage(request, round_pk: int):
-    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, MANAGE_NOTICE).select_related("policy"), pk=round_pk)
     notice = round_current_notice(round_)
     if request.method == "POST":
         response = _notice_action(request, round_, notice)
@@ -278,7 +280,7 @@ def notice_manage(request, round_pk: int):
 @require_GET
 @never_cache
 def notice_pdf(request, round_pk: int, enterprise_pk: int):
-    round_ = get_object_or_404(Round, pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, MANAGE_NOTICE), pk=round_pk)
     notice = round_current_notice(round_)
     if notice is None:
         raise Http404("本批次尚无考察公示。")
@@ -301,7 +303,7 @@ def notice_pdf(request, round_pk: int, enterprise_pk: int):
 @capability_required(HANDLE_OBJECTION)
 @require_GET
 def objection_list(request, round_pk: int):
-    round_ = get_object_or_404(Round, pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, HANDLE_OBJECTION), pk=round_pk)
     objections = (
         Objection.objects.filter(notice__round=round_)
         .select_related("entry__application", "notice")
@@ -346,11 +348,15 @@ def objection_list(request, round_pk: int):
     )
 
 
-def _objection_or_404(pk: int) -> Objection:
+def _objections_for(user):
+    return Objection.objects.filter(notice__round__authority_id__in=authority_ids_for(user, HANDLE_OBJECTION))
+
+
+def _objection_or_404(request, pk: int) -> Objection:
     return get_object_or_404(
-        Objection.objects.select_related(
-            "notice__round", "entry__application__enterprise", "handled_by"
-        ).defer(*CANDIDATE_DEFERRED),
+        _objections_for(request.user)
+        .select_related("notice__round", "entry__application__enterprise", "handled_by")
+        .defer(*CANDIDATE_DEFERRED),
         pk=pk,
     )
 
@@ -403,7 +409,7 @@ def _refused(request, objection: Objection, exc: PublicityError):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def objection_detail(request, pk: int):
-    objection = _objection_or_404(pk)
+    objection = _objection_or_404(request, pk)
     if request.method == "GET":
         return _objection_page(request, objection)
     action = request.POST.get("action", "")
@@ -454,5 +460,7 @@ def objection_detail(request, pk: int):
 @require_GET
 def objection_evidence(request, pk: int, evidence_pk: int):
     """Always a download, never shown inline: the browser must not interpret an uploaded file."""
-    evidence = get_object_or_404(ObjectionEvidence, pk=evidence_pk, objection_id=pk)
+    evidence = get_object_or_404(
+        ObjectionEvidence, pk=evidence_pk, objection__in=_objections_for(request.user), objection_id=pk
+    )
     return upload_download(evidence)
