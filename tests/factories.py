@@ -100,12 +100,19 @@ def huancui():
 
 
 def make_round(
-    officer, *, title: str = "2026年度环翠区首席技师选拔", year: int = 2026, publish: bool = True, **fields
+    officer,
+    *,
+    title: str = "2026年度环翠区首席技师选拔",
+    year: int = 2026,
+    publish: bool = True,
+    authority=None,
+    **fields,
 ):
+    """A round of `authority` (default: Huancui), its call published unless `publish=False`."""
     from chieftech.selection.domain.rounds import round_create, round_publish_call
 
     timeline = {**DEFAULT_TIMELINE, **fields}
-    round_ = round_create(actor=officer, authority=huancui(), title=title, year=year, **timeline)
+    round_ = round_create(actor=officer, authority=authority or huancui(), title=title, year=year, **timeline)
     if publish:
         round_publish_call(actor=officer, round_=round_, now=IN_WINDOW)
     return round_
