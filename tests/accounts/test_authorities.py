@@ -430,3 +430,168 @@ def test_each_officers_to_do_list_counts_only_its_own_authority(client, weihai, 
 
     assert items(olivia) == [("待资格审查的推荐申报", 2)]
     assert items(wendy) == [("待审核的企业注册申请", 1), ("待资格审查的推荐申报", 1)]
+
+
+# --- A round in each of two authorities at once, from the call to the certificates -------------------------
+
+
+def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_certificates(
+    client, sam, weihai, weihai_staff, olivia, leo, gina, chris, alice, bob
+):
+    from chieftech.core.models import Notification
+    from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
+    from chieftech.publicity.domain.notice import notice_finish, notice_prepare, notice_publish
+    from chieftech.publicity.models import LeadershipDecision
+    from chieftech.selection.domain.applications import application_create
+    from chieftech.selection.domain.errors import SelectionError
+    from chieftech.selection.models import RoundState
+    from chieftech.tenure.models import Tenure
+    from tests.evaluation.factories import AFTER_DEADLINE
+    from tests.factories import IN_WINDOW, SHANGHAI, application_data, certificate_data
+    from tests.publicity.factories import make_notice_stage_round
+
+    def at(day: date, hour: int):
+        from datetime import datetime
+
+        return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+
+    # The city's territory holds the district's towns: Huancui's enterprises may apply to both.
+    from chieftech.policy.authorities import authority_update
+
+    authority_update(actor=sam, authority=huancui(), data={"parent": weihai})
+    programmes = {
+        "huancui": {
+            "authority": huancui(),
+            "officer": olivia,
+            "leader": leo,
+            "government": gina,
+            "chair_user": chris,
+            "title": "2026年度环翠区首席技师选拔",
+            "document_number": "威环政字〔2026〕12号",
+        },
+        "weihai": {
+            "authority": weihai,
+            "officer": weihai_staff[Role.OFFICER],
+            "leader": weihai_staff[Role.LEADER],
+            "government": weihai_staff[Role.GOVERNMENT],
+            "chair_user": weihai_staff[Role.CHAIR],
+            "title": "2026年度威海市首席技师选拔",
+            "document_number": "威政字〔2026〕40号",
+        },
+    }
+
+    # The call, the applications of the same two enterprises to both, the review and the committee's list.
+    rounds = {}
+    for code, p in programmes.items():
+        round_, _ = make_notice_stage_round(
+            p["officer"], [alice, bob], n=2, authority=p["authority"], title=p["title"]
+        )
+        chair = (
+            p["authority"].experts.get(user=p["chair_user"])
+            if code == "weihai"
+            else make_expert("克里斯", user=chris)
+        )
+        make_committee(round_, officer=p["officer"], chair=chair, experts=[])
+        round_.committee.state = CommitteeState.CONFIRMED
+        round_.committee.save(update_fields=["state"])
+        rounds[code] = round_
+    assert {code: r.policy.document_number for code, r in rounds.items()} == {
+        "huancui": "威环人社字〔2022〕26号",
+        "weihai": "威人社字〔2025〕30号",
+    }
+    # An enterprise of a Weihai town outside Huancui's territory may apply to the city, not to the district.
+    carol = make_user(
+        "carol", Role.ENTERPRISE, enterprise=make_enterprise("威海丙船舶有限公司", town="chucun")
+    )
+    huancui_open = make_round(olivia, title="2026年度环翠区（补充）", confirmed=True)
+    with pytest.raises(SelectionError) as refused:
+        application_create(
+            actor=carol,
+            round_=huancui_open,
+            data=application_data(),
+            certificates=[certificate_data()],
+            now=IN_WINDOW,
+        )
+    assert (
+        refused.value.message
+        == "贵单位所在镇街不在“威海市环翠区人力资源和社会保障局”的辖区内，不能向该批次推荐。"
+    )
+
+    # Both notices run over the same five working days, then each leadership and government decides.
+    for step in ("prepare", "finish"):
+        for code, p in programmes.items():
+            round_ = rounds[code]
+            if step == "prepare":
+                notice = notice_prepare(
+                    actor=p["officer"], round_=round_, starts_on=date(2026, 12, 21), now=AFTER_DEADLINE
+                )
+                notice_publish(actor=p["officer"], notice=notice, now=AFTER_DEADLINE)
+            else:
+                notice_finish(actor=p["officer"], round_=round_, now=at(date(2026, 12, 26), 9))
+    for code, p in programmes.items():
+        leadership_decide(
+            actor=p["leader"],
+            round_=rounds[code],
+            outcome=LeadershipDecision.Outcome.APPROVE,
+            meeting_date=date(2026, 12, 29),
+            minutes_reference=f"{p['authority'].leadership_name}2026年第4次会议纪要",
+            now=at(date(2026, 12, 29), 15),
+        )
+    for code, p in programmes.items():
+        government_approve(
+            actor=p["government"],
+            round_=rounds[code],
+            document_number=p["document_number"],
+            approved_on=date(2026, 12, 31),
+            now=at(date(2026, 12, 31), 16),
+        )
+    for code, p in programmes.items():
+        roster_publish(actor=p["officer"], round_=rounds[code], now=at(date(2027, 1, 4), 9))
+
+    # Each authority's certificates under its own prefix, its terms under its own policy.
+    for round_ in rounds.values():
+        round_.refresh_from_db()
+    assert {code: r.state for code, r in rounds.items()} == {
+        "huancui": RoundState.PUBLISHED,
+        "weihai": RoundState.PUBLISHED,
+    }
+    tenures = {
+        code: list(
+            Tenure.objects.filter(application__round=r)
+            .order_by("certificate__number")
+            .values_list("authority__code", "application__enterprise__name", "certificate__number", "ends_on")
+        )
+        for code, r in rounds.items()
+    }
+    assert tenures == {
+        "huancui": [
+            ("huancui", "威海甲精密机械有限公司", "HCSJ-2026-001", date(2028, 12, 30)),
+            ("huancui", "威海乙海洋科技有限公司", "HCSJ-2026-002", date(2028, 12, 30)),
+        ],
+        "weihai": [
+            ("weihai", "威海甲精密机械有限公司", "WHSJ-2026-001", date(2030, 12, 30)),
+            ("weihai", "威海乙海洋科技有限公司", "WHSJ-2026-002", date(2030, 12, 30)),
+        ],
+    }
+
+    # Each authority's staff were told only of their own round, and reach only its pages.
+    wlee = weihai_staff[Role.LEADER]
+    assert sorted({n.subject.split("：")[0] for n in Notification.objects.filter(user__in=[wlee, leo])}) == [
+        "2026年度威海市首席技师选拔",
+        "2026年度环翠区首席技师选拔",
+    ]
+    assert all("威海市" in n.subject for n in Notification.objects.filter(user=wlee))
+    assert all("环翠区" in n.subject for n in Notification.objects.filter(user=leo))
+    wendy = weihai_staff[Role.OFFICER]
+    client.force_login(wendy)
+    listed = client.get(reverse("selection:round_list")).context["rows"]
+    assert [row["title"] for row in listed] == ["2026年度威海市首席技师选拔"]
+    own, other = (
+        Tenure.objects.get(application__round=rounds[c], certificate__number__endswith="001")
+        for c in ("weihai", "huancui")
+    )
+    assert (
+        client.get(reverse("certificates:certificate_pdf", args=[own.certificate.pk])).status_code,
+        client.get(reverse("certificates:certificate_pdf", args=[other.certificate.pk])).status_code,
+        client.get(reverse("certificates:round_batch_pdf", args=[rounds["huancui"].pk])).status_code,
+    ) == (200, 404, 404)
