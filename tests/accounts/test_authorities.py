@@ -595,3 +595,19 @@ def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_ce
         client.get(reverse("certificates:certificate_pdf", args=[other.certificate.pk])).status_code,
         client.get(reverse("certificates:round_batch_pdf", args=[rounds["huancui"].pk])).status_code,
     ) == (200, 404, 404)
+
+
+def test_a_committee_is_formed_from_its_own_authoritys_pool_only(weihai, weihai_staff, olivia, chris, alice):
+    from chieftech.evaluation.domain.committee import committee_form
+    from chieftech.evaluation.domain.errors import EvaluationError
+    from chieftech.evaluation.models import Committee
+    from tests.evaluation.factories import make_evaluation_round
+
+    round_, _ = make_evaluation_round(olivia, [alice], n=1)
+    chair = make_expert("克里斯", user=chris)
+    outsider = weihai.experts.get(user=weihai_staff[Role.EXPERT])
+
+    with pytest.raises(EvaluationError) as refused:
+        committee_form(actor=olivia, round_=round_, name="评审委员会", chair=chair, experts=[chair, outsider])
+    assert (refused.value.message, refused.value.field) == ("魏专家不在本机关的评审专家库中。", "experts")
+    assert Committee.objects.count() == 0
