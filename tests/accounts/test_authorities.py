@@ -611,3 +611,14 @@ def test_a_committee_is_formed_from_its_own_authoritys_pool_only(weihai, weihai_
         committee_form(actor=olivia, round_=round_, name="评审委员会", chair=chair, experts=[chair, outsider])
     assert (refused.value.message, refused.value.field) == ("魏专家不在本机关的评审专家库中。", "experts")
     assert Committee.objects.count() == 0
+
+
+def test_an_officer_lists_only_its_own_authoritys_policy_versions(client, weihai, wendy, olivia):
+    def titles(user):
+        client.force_login(user)
+        return [
+            row["version"].document_number
+            for row in client.get(reverse("policy:policy_list")).context["rows"]
+        ]
+
+    assert (titles(olivia), titles(wendy)) == (["威环人社字〔2022〕26号"], ["威人社字〔2025〕30号"])

@@ -57,7 +57,9 @@ def policy_list(request):
         "policy/policy_list.html",
         {
             "rows": rows,
-            "warnings": policy_expiry_warnings(today=today),
+            "warnings": policy_expiry_warnings(
+                today=today, authority_ids=authority_ids_for(request.user, "policy.view_policy")
+            ),
             "can_manage": request.user.has_perm("policy.manage_policy"),
         },
     )
