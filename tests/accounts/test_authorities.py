@@ -167,6 +167,10 @@ def test_the_system_admin_is_installation_wide_and_switches_the_acting_authority
         "威海市环翠区人力资源和社会保障局",
         "威海市人力资源和社会保障局",
     ]
+    assert f'<option value="{weihai.pk}">威海市人力资源和社会保障局</option>' in page.content.decode()
+    # Newest version first, each naming its authority.
+    assert [row["version"].authority.code for row in page.context["rows"]] == ["weihai", "huancui"]
+    assert "<th>所属机关</th>" in page.content.decode()
     response = client.post(
         reverse("accounts:acting_authority_switch"), {"authority": weihai.pk, "next": "/policy/"}
     )

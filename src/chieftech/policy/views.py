@@ -52,6 +52,7 @@ def policy_list(request):
     for version in _versions_for(request.user).select_related("authority"):
         label, css = _validity_status(version, today)
         rows.append({"version": version, "status": label, "status_class": css})
+    several = len({row["version"].authority_id for row in rows}) > 1
     return render(
         request,
         "policy/policy_list.html",
@@ -61,6 +62,7 @@ def policy_list(request):
                 today=today, authority_ids=authority_ids_for(request.user, "policy.view_policy")
             ),
             "can_manage": request.user.has_perm("policy.manage_policy"),
+            "several_authorities": several,
         },
     )
 
