@@ -626,3 +626,15 @@ def test_an_officer_lists_only_its_own_authoritys_policy_versions(client, weihai
         ]
 
     assert (titles(olivia), titles(wendy)) == (["威环人社字〔2022〕26号"], ["威人社字〔2025〕30号"])
+
+
+def test_the_user_list_shows_each_accounts_roles_by_authority(client, sam, weihai, wendy, olivia):
+    user_set_roles(actor=sam, user=olivia, roles=[Role.LEADER], authority=weihai)
+    client.force_login(sam)
+    rows = {r["username"]: r["roles"] for r in client.get(reverse("accounts:user_list")).context["rows"]}
+    officer, leader, admin = Role.OFFICER.label, Role.LEADER.label, Role.SYSADMIN.label
+    assert (rows["olivia"], rows["wendy"], rows["sam"]) == (
+        f"威海市环翠区人力资源和社会保障局：{officer}；威海市人力资源和社会保障局：{leader}",
+        f"威海市人力资源和社会保障局：{officer}",
+        f"全系统：{admin}",
+    )

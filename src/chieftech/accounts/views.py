@@ -35,7 +35,7 @@ from chieftech.accounts.forms import (
     UserRolesForm,
     add_domain_errors,
 )
-from chieftech.accounts.models import Enterprise, User
+from chieftech.accounts.models import Enterprise, RoleGrant, User
 from chieftech.accounts.roles import (
     ACTING_AUTHORITY_SESSION_KEY,
     Role,
@@ -382,17 +382,21 @@ def user_list(request):
     queryset = (
         user_search(users_manageable_by(request.user), **filters)
         .select_related("enterprise")
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.only("name")),
+            Prefetch("role_grants", queryset=RoleGrant.objects.select_related("authority")),
+        )
         .order_by("enterprise__name", "username")
         .distinct()
     )
     page = _page(request, queryset)
+    several = Authority.objects.count() > 1
     rows = [
         {
             "username": u.username,
             "url": reverse("accounts:user_detail", args=[u.pk]),
             "real_name": u.real_name,
-            "roles": _labels(g.name for g in u.groups.all()),
+            "roles": _grants_text(u) if several else _labels(g.name for g in u.groups.all()),
             "enterprise": u.enterprise.name if u.enterprise else "",
             "phone": u.phone_masked,
             "active": u.is_active,
@@ -453,6 +457,17 @@ def user_create(request):
             return redirect("accounts:user_detail", pk=user.pk)
     title = "新建账号" if staff else "新建企业经办人账号"
     return render(request, "accounts/user_create.html", {"form": form, "title": title})
+
+
+def _grants_text(user: User) -> str:
+    """The account's roles by authority, from its prefetched grants: "威海市人力资源和社会保障局：经办人"."""
+    groups = {g.name for g in user.groups.all()}
+    by_authority: dict[str, set[str]] = {}
+    for grant in user.role_grants.all():
+        if grant.role in groups:
+            name = grant.authority.bureau_name if grant.authority else "全系统"
+            by_authority.setdefault(name, set()).add(grant.role)
+    return "；".join(f"{name}：{_labels(roles)}" for name, roles in by_authority.items()) or "无"
 
 
 def _grant_rows(user: User) -> list[dict]:
