@@ -638,3 +638,36 @@ def test_the_user_list_shows_each_accounts_roles_by_authority(client, sam, weiha
         f"威海市人力资源和社会保障局：{officer}",
         f"全系统：{admin}",
     )
+
+
+def test_a_page_creating_an_object_acts_for_an_authority_where_the_user_holds_that_role(
+    client, sam, weihai, olivia
+):
+    from chieftech.accounts.roles import acting_authority_for
+    from chieftech.selection.models import Round
+
+    # Huancui's officer is also an expert of Weihai and chose Weihai in the switcher.
+    user_set_roles(actor=sam, user=olivia, roles=[Role.EXPERT], authority=weihai)
+    client.force_login(olivia)
+    client.post(reverse("accounts:acting_authority_switch"), {"authority": weihai.pk})
+    page = client.get(reverse("selection:round_create"))
+    user = page.wsgi_request.user
+    assert (acting_authority(user), acting_authority_for(user, "selection.manage_round")) == (
+        weihai,
+        huancui(),
+    )
+
+    response = client.post(
+        reverse("selection:round_create"),
+        {
+            "title": "2026年度环翠区首席技师选拔",
+            "year": 2026,
+            "application_opens_on": "2026-11-02",
+            "application_deadline": "2026-12-15",
+            "review_ends_on": "2026-12-31",
+            "evaluation_ends_on": "2027-01-29",
+            "quota": 5,
+        },
+    )
+    assert response.status_code == 302
+    assert list(Round.objects.values_list("authority__code", flat=True)) == ["huancui"]

@@ -206,19 +206,33 @@ def acting_authority(user):
     else (an enterprise user, the public) gets the installation's first authority. Actions on an existing
     object use the object's own authority, not this.
     """
-    from chieftech.policy.models import Authority
-
     cached = getattr(user, "_chieftech_acting", None)
     if cached is not None:
         return cached
-    choices = acting_authorities(user)
-    chosen = getattr(user, "_chieftech_acting_authority_id", None)
-    authority = next((a for a in choices if a.pk == chosen), None) or (choices[0] if choices else None)
-    if authority is None:
-        authority = Authority.objects.order_by("id").first()
+    authority = _acting_among(user, acting_authority_ids(user))
     if getattr(user, "is_authenticated", False):
         user._chieftech_acting = authority
     return authority
+
+
+def acting_authority_for(user, *capabilities: str):
+    """`acting_authority`, among the authorities where the user holds a role with one of `capabilities`: an
+    officer of Huancui who is also an expert of Weihai creates Huancui's rounds even while the switcher says
+    Weihai. A page that creates an object of a capability asks here."""
+    return _acting_among(user, authority_ids_for(user, *capabilities))
+
+
+def _acting_among(user, ids: set[int]):
+    from chieftech.policy.models import Authority
+
+    chosen = getattr(user, "_chieftech_acting_authority_id", None)
+    if chosen in ids:
+        pk = chosen
+    elif ids:
+        pk = min(ids)
+    else:
+        return Authority.objects.order_by("id").first()
+    return Authority.objects.get(pk=pk)
 
 
 def has_role_in(user, role: str, authority) -> bool:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from chieftech.accounts.models import User
-from chieftech.accounts.roles import Role, acting_authority, authority_ids_for
+from chieftech.accounts.roles import Role, acting_authority_for, authority_ids_for
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.evaluation.domain.committee import (
@@ -124,7 +124,9 @@ def expert_list(request):
 
 def _expert_form_page(request, *, expert: Expert | None):
     if expert is None:
-        form = ExpertForm(request.POST or None, authority=acting_authority(request.user))
+        form = ExpertForm(
+            request.POST or None, authority=acting_authority_for(request.user, MANAGE_COMMITTEE)
+        )
     else:
         initial = {
             "name": expert.name,
@@ -140,7 +142,9 @@ def _expert_form_page(request, *, expert: Expert | None):
         try:
             if expert is None:
                 saved = pool_add(
-                    actor=request.user, authority=acting_authority(request.user), **form.expert_data()
+                    actor=request.user,
+                    authority=acting_authority_for(request.user, MANAGE_COMMITTEE),
+                    **form.expert_data(),
                 )
             else:
                 saved = expert_update(actor=request.user, expert=expert, **form.expert_data())

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chieftech.accounts.roles import acting_authority
+from chieftech.accounts.roles import acting_authority_for
 from chieftech.core.permissions import capability_required
 from chieftech.policy.domain import PolicyError, policy_in_force
 from chieftech.selection.domain import rounds as round_domain
@@ -101,7 +101,7 @@ def _policy_quota(authority) -> int | None:
 
 @capability_required(MANAGE_ROUND)
 def round_create(request):
-    authority = acting_authority(request.user)
+    authority = acting_authority_for(request.user, MANAGE_ROUND)
     quota = _policy_quota(authority)
     form = RoundCreateForm(request.POST or None, policy_quota=quota, initial={"quota": quota})
     warning = ""
