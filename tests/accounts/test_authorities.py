@@ -671,3 +671,37 @@ def test_a_page_creating_an_object_acts_for_an_authority_where_the_user_holds_th
     )
     assert response.status_code == 302
     assert list(Round.objects.values_list("authority__code", flat=True)) == ["huancui"]
+
+
+def test_an_enterprise_is_offered_the_rounds_of_the_authorities_over_its_town(
+    client, sam, weihai, wendy, olivia, alice
+):
+    from datetime import timedelta
+
+    from chieftech.policy.authorities import authority_update
+
+    authority_update(actor=sam, authority=huancui(), data={"parent": weihai})
+    today = timezone.localdate()  # rounds open today, whatever today is (within both policies' validity)
+    timeline = {
+        "application_opens_on": today - timedelta(days=10),
+        "application_deadline": today + timedelta(days=20),
+        "review_ends_on": today + timedelta(days=35),
+        "evaluation_ends_on": today + timedelta(days=65),
+    }
+    huancui_round = make_round(olivia, **timeline)
+    weihai_round = make_round(wendy, authority=weihai, title="2026年度威海市首席技师选拔", **timeline)
+    carol = make_user(
+        "carol", Role.ENTERPRISE, enterprise=make_enterprise("威海丙船舶有限公司", town="chucun")
+    )
+
+    def offered(user):
+        client.force_login(user)
+        return [r["title"] for r in client.get(reverse("selection:my_applications")).context["open_rounds"]]
+
+    # A Huancui town lies in the city's territory too; a town of the city's own only in the city's.
+    assert offered(alice) == ["2026年度环翠区首席技师选拔", "2026年度威海市首席技师选拔"]
+    assert offered(carol) == ["2026年度威海市首席技师选拔"]
+    assert (
+        client.get(reverse("selection:application_create", args=[huancui_round.pk])).status_code,
+        client.get(reverse("selection:application_create", args=[weihai_round.pk])).status_code,
+    ) == (404, 200)
