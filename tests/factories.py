@@ -41,15 +41,27 @@ def make_enterprise(name: str | None = None, **fields) -> Enterprise:
     return Enterprise.objects.create(**defaults)
 
 
-def make_user(username: str, *roles: str, enterprise: Enterprise | None = None, **fields) -> User:
+def make_user(
+    username: str, *roles: str, enterprise: Enterprise | None = None, authority=None, **fields
+) -> User:
+    """A user holding `roles` for `authority` (default: the seeded Huancui authority); installation-wide
+    roles are granted with no authority, as accounts.domain.users.role_grants_set does."""
+    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.roles import INSTALLATION_ROLES
+
     user = User.objects.create_user(
         username=username, password=PASSWORD, real_name=fields.pop("real_name", username), **fields
     )
     if enterprise is not None:
         user.enterprise = enterprise
         user.save(update_fields=["enterprise"])
+    if roles and authority is None and set(roles) - INSTALLATION_ROLES:
+        authority = huancui()
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
+        RoleGrant.objects.get_or_create(
+            user=user, role=role, authority=None if role in INSTALLATION_ROLES else authority
+        )
     return user
 
 
@@ -95,12 +107,19 @@ def huancui():
 
 
 def make_round(
-    officer, *, title: str = "2026年度环翠区首席技师选拔", year: int = 2026, publish: bool = True, **fields
+    officer,
+    *,
+    title: str = "2026年度环翠区首席技师选拔",
+    year: int = 2026,
+    publish: bool = True,
+    authority=None,
+    **fields,
 ):
+    """A round of `authority` (default: Huancui), its call published unless `publish=False`."""
     from chieftech.selection.domain.rounds import round_create, round_publish_call
 
     timeline = {**DEFAULT_TIMELINE, **fields}
-    round_ = round_create(actor=officer, authority=huancui(), title=title, year=year, **timeline)
+    round_ = round_create(actor=officer, authority=authority or huancui(), title=title, year=year, **timeline)
     if publish:
         round_publish_call(actor=officer, round_=round_, now=IN_WINDOW)
     return round_

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chieftech.accounts.middleware.ActingAuthorityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were signed out.
     "chieftech.core.middleware.IdleTimeoutMiddleware",
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "chieftech.core.context_processors.site",
                 "chieftech.dashboard.context_processors.navigation",
                 "chieftech.policy.context_processors.site",
+                "chieftech.accounts.context_processors.acting_authority",
             ],
         },
     },

@@ -51,6 +51,7 @@ def test_the_system_admin_creates_a_staff_account_with_roles_and_no_password(cli
         "enterprise": None,
         "is_active": True,
         "roles": ["expert"],
+        "grants": ["huancui:expert"],
     }
 
 

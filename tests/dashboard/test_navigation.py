@@ -18,7 +18,7 @@ from chieftech.dashboard.navigation import nav_items
         ("leo", ["审定审批"]),
         ("gina", ["审定审批"]),
         ("aubrey", ["审计日志"]),
-        ("sam", ["用户管理", "政策版本", "节假日安排", "消息发送"]),
+        ("sam", ["用户管理", "政策版本", "发证机关", "节假日安排", "消息发送"]),
         ("stranger", []),
     ],
 )

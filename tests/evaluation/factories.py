@@ -61,9 +61,12 @@ def make_evaluation_round(
     return round_, applications
 
 
-def make_expert(name: str, *, user=None, employer_enterprise=None, field: str = "机械加工") -> Expert:
+def make_expert(
+    name: str, *, user=None, employer_enterprise=None, field: str = "机械加工", authority=None
+) -> Expert:
+    """An entry of `authority`'s expert pool (default: Huancui)."""
     return Expert.objects.create(
-        authority=Authority.objects.get(code="huancui"),
+        authority=authority or Authority.objects.get(code="huancui"),
         name=name,
         field=field,
         employer_enterprise=employer_enterprise,

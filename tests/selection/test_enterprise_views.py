@@ -32,7 +32,8 @@ from tests.factories import (
 
 TODAY = timezone.localdate()
 ID_NUMBER = make_id_number(date(1980, 5, 17))
-MY_APPLICATIONS_QUERIES = 12
+# Includes the enterprise and its town's authorities: the open rounds are those of the authorities over its town.
+MY_APPLICATIONS_QUERIES = 14
 NOTIFICATIONS_QUERIES = 12
 DUPLICATE_MESSAGE = "该人员在本批次已有申报，不能重复申报。如有疑问，请联系区人力资源和社会保障局。"
 

@@ -129,9 +129,18 @@ class UserCreateForm(forms.Form):
     )
     roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, roles: list[str], enterprise_required: bool, **kwargs):
+    def __init__(
+        self, *args, roles: list[str], enterprise_required: bool, enterprises=None, authorities=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(r, Role(r).label) for r in roles]
+        if enterprises is not None:
+            self.fields["enterprise"].queryset = enterprises
+        if authorities is not None:
+            self.fields["authority"] = _authority_field(authorities)
+            names = [name for name in self.fields if name != "authority"]
+            at = names.index("roles") if "roles" in names else len(names)
+            self.order_fields([*names[:at], "authority", *names[at:]])
         if enterprise_required:
             self.fields["enterprise"].required = True
             self.fields["enterprise"].empty_label = "请选择"
@@ -153,7 +162,20 @@ class UserEditForm(forms.Form):
         self.fields["phone"].help_text = f"当前：{current_phone_masked or '未填写'}。留空则不修改。"
 
 
+def _authority_field(authorities) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="发证机关",
+        queryset=authorities,
+        empty_label=None,
+        required=False,  # default: the admin's acting authority
+        help_text="机关工作人员、领导小组、政府经办人、评审专家和审计管理员的角色按发证机关授予；"
+        "系统管理员、企业经办人角色对全系统有效。",
+    )
+
+
 class UserRolesForm(forms.Form):
+    """The roles an account holds for one authority (the installation-wide ones included)."""
+
     roles = forms.MultipleChoiceField(label="角色", required=False, widget=forms.CheckboxSelectMultiple)
     reason = forms.CharField(
         label="变更理由",
@@ -162,6 +184,9 @@ class UserRolesForm(forms.Form):
         help_text="授予或取消审计管理员、系统管理员角色时填写，供复核的系统管理员参考。",
     )
 
-    def __init__(self, *args, roles: list[str], **kwargs):
+    def __init__(self, *args, roles: list[str], authorities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(r, Role(r).label) for r in roles]
+        if authorities is not None:
+            self.fields["authority"] = _authority_field(authorities)
+            self.order_fields(["authority", "roles"])

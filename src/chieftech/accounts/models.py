@@ -120,6 +120,15 @@ class RoleProposal(models.Model):
     user = models.ForeignKey(
         User, verbose_name="账号", on_delete=models.PROTECT, related_name="role_proposals"
     )
+    # The authority the roles are held for; empty for the installation-wide ones alone (the system admin).
+    authority = models.ForeignKey(
+        "policy.Authority",
+        verbose_name="发证机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     roles_before = models.JSONField("变更前角色", default=list)
     roles_after = models.JSONField("变更后角色", default=list)
     reason = models.TextField("申请理由", blank=True)
@@ -144,3 +153,55 @@ class RoleProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 角色变更（{self.get_state_display()}）"
+
+
+class RoleGrant(models.Model):
+    """A role held by a user for one issuing authority (SPEC.md §2: roles are held per authority).
+
+    The installation-wide roles (system admin, enterprise user, the chief technician's own login; see
+    chieftech.accounts.roles.INSTALLATION_ROLES) are granted with no authority. The user's Django groups are
+    the union of their grants, kept so by accounts.domain.users, so `capability_required` stays the coarse
+    gate and the grants decide which authority's objects the user reaches.
+    """
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_grants")
+    authority = models.ForeignKey(
+        "policy.Authority",
+        verbose_name="发证机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants",
+    )
+    role = models.CharField("角色", max_length=16)
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["authority_id", "role", "id"]
+        verbose_name = "角色授予"
+        verbose_name_plural = "角色授予"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "authority", "role"],
+                condition=models.Q(authority__isnull=False),
+                name="role_grant_unique_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(authority__isnull=True),
+                name="role_grant_unique_installation_wide",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=["sysadmin", "enterprise", "technician"], authority__isnull=True)
+                    | (
+                        ~models.Q(role__in=["sysadmin", "enterprise", "technician"])
+                        & models.Q(authority__isnull=False)
+                    )
+                ),
+                name="role_grant_authority_iff_per_authority_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} {self.authority or '全系统'}"

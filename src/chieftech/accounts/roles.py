@@ -1,7 +1,11 @@
-"""The roles of SPEC.md §1 as Django groups, each granted a fixed set of capabilities.
+"""The roles of SPEC.md §1 as Django groups, each granted a fixed set of capabilities, and held per
+issuing authority (SPEC.md §2) through accounts.RoleGrant.
 
 A capability is a Django permission ("app_label.codename") declared in the Meta.permissions of the
 model it concerns. `roles_sync` makes the groups match this table exactly; it runs after every migrate.
+A user's groups are the union of their grants (accounts.domain.users.role_grants_set keeps them so), so a
+capability check is the coarse gate; `authority_ids_for(user, capability)` says for which authorities'
+objects the user holds it, and every staff queryset filters by it, so another authority's object is a 404.
 """
 
 import rules
@@ -55,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
         "policy.manage_calendar",
         # Mail that could not be delivered, with the server's last answer (chieftech.core.outbox).
         "core.manage_outbox",
+        "policy.manage_authority",
     ],
     Role.TECHNICIAN: ["tenure.log_activity"],
 }
@@ -119,12 +124,12 @@ def roles_sync(using: str = "default") -> None:
 
 
 def role_values(user) -> list[str]:
-    """The user's role values, cached on the user object for the request."""
+    """The user's role values, cached on the user object for the request (read with its grants)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_chieftech_roles", None)
     if cached is None:
-        names = {name for name in user.groups.values_list("name", flat=True)}
+        names = {role for role, _ in role_grants(user)}
         cached = [role.value for role in Role if role.value in names]
         user._chieftech_roles = cached
     return cached
@@ -138,24 +143,147 @@ def has_role(user, role: str) -> bool:
     return role in role_values(user)
 
 
-def acting_authority(user):
-    """The authority a staff user acts for.
+# Roles held for the whole installation rather than for one authority: the system admin keeps every
+# authority's users, policy versions and calendar; an enterprise registers once and may apply to every
+# authority whose territory holds its town; the chief technician's own login sees their own record. Every
+# other role (the auditor included: each authority's audit chain is its own) is granted per authority.
+INSTALLATION_ROLES = frozenset({Role.SYSADMIN.value, Role.ENTERPRISE.value, Role.TECHNICIAN.value})
 
-    Roles are not yet held per authority, so this is the installation's first authority; pages and domain
-    calls that need an authority ask here, so the per-authority grants change only this function.
+# The session key of the authority a user holding roles in several chose to act for (the header switcher).
+ACTING_AUTHORITY_SESSION_KEY = "acting_authority_id"
+
+
+def role_grants(user) -> list[tuple[str, int | None]]:
+    """The user's (role, authority id) grants, None for an installation-wide role; cached on the user.
+
+    One query for the roles and the grants: a grant counts while the user is in its role's group (the
+    groups are the union of the grants; a group removed by hand takes the role away everywhere).
     """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_chieftech_grants", None)
+    if cached is None:
+        from django.db.models import F
+
+        from chieftech.accounts.models import RoleGrant
+
+        cached = list(
+            RoleGrant.objects.filter(user_id=user.pk, user__groups__name=F("role")).values_list(
+                "role", "authority_id"
+            )
+        )
+        user._chieftech_grants = cached
+    return cached
+
+
+def roles_cache_clear(user) -> None:
+    """Forget the role caches of `role_values` and `role_grants` after the grants changed."""
+    user._chieftech_roles = None
+    user._chieftech_grants = None
+    user._chieftech_acting = None
+    user._chieftech_all_authorities = None
+    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def roles_held_in(user, authority) -> set[str]:
+    """The roles the user holds for `authority`: its grants there plus the installation-wide roles.
+
+    This is the set a separation-of-duties check looks at: incompatible roles are refused on one account
+    within one authority.
+    """
+    if authority is None:
+        return set()
+    authority_id = getattr(authority, "pk", authority)
+    return {role for role, held_for in role_grants(user) if held_for in (None, authority_id)}
+
+
+def authority_ids_for_roles(user, *roles: str) -> set[int]:
+    """The ids of the authorities where the user holds one of `roles` (every authority for an
+    installation-wide role). Staff querysets filter their objects' authority by this."""
     from chieftech.policy.models import Authority
 
-    return Authority.objects.order_by("id").first()
+    held = [(role, authority_id) for role, authority_id in role_grants(user) if role in roles]
+    if any(authority_id is None for _, authority_id in held):
+        cached = getattr(user, "_chieftech_all_authorities", None)
+        if cached is None:
+            cached = user._chieftech_all_authorities = set(Authority.objects.values_list("pk", flat=True))
+        return set(cached)
+    return {authority_id for _, authority_id in held}
+
+
+def roles_with(*capabilities: str) -> set[str]:
+    """The roles granted any of `capabilities` in ROLE_CAPABILITIES."""
+    return {str(role) for role, caps in ROLE_CAPABILITIES.items() if set(caps) & set(capabilities)}
+
+
+def authority_ids_for(user, *capabilities: str) -> set[int]:
+    """The ids of the authorities where the user holds a role with one of `capabilities`: a view gated by
+    `capability_required(cap)` scopes its queryset with `authority_ids_for(user, cap)`."""
+    return authority_ids_for_roles(user, *roles_with(*capabilities))
+
+
+def acting_authority_ids(user) -> set[int]:
+    """The ids of the authorities the user may act for: those they hold a role in (all for the system
+    admin); none for an enterprise user, who is not staff of any authority."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return authority_ids_for_roles(user, *(r for r in role_values(user) if r != Role.ENTERPRISE))
+
+
+def acting_authorities(user) -> list:
+    """The authorities the user may act for, in order."""
+    from chieftech.policy.models import Authority
+
+    ids = acting_authority_ids(user)
+    return list(Authority.objects.filter(pk__in=ids).order_by("id")) if ids else []
+
+
+def acting_authority(user):
+    """The authority a staff user acts for when a page creates something (a round, an expert, a policy).
+
+    A user holding roles in one authority acts for it. One holding roles in several (or the system admin,
+    who keeps every authority) acts for the one chosen in the header switcher, kept in the session
+    (`ACTING_AUTHORITY_SESSION_KEY`, put on the user by ActingAuthorityMiddleware), else the first. Anyone
+    else (an enterprise user, the public) gets the installation's first authority. Actions on an existing
+    object use the object's own authority, not this.
+    """
+    cached = getattr(user, "_chieftech_acting", None)
+    if cached is not None:
+        return cached
+    authority = _acting_among(user, acting_authority_ids(user))
+    if getattr(user, "is_authenticated", False):
+        user._chieftech_acting = authority
+    return authority
+
+
+def acting_authority_for(user, *capabilities: str):
+    """`acting_authority`, among the authorities where the user holds a role with one of `capabilities`: an
+    officer of Huancui who is also an expert of Weihai creates Huancui's rounds even while the switcher says
+    Weihai. A page that creates an object of a capability asks here."""
+    return _acting_among(user, authority_ids_for(user, *capabilities))
+
+
+def _acting_among(user, ids: set[int]):
+    from chieftech.policy.models import Authority
+
+    chosen = getattr(user, "_chieftech_acting_authority_id", None)
+    if chosen in ids:
+        pk = chosen
+    elif ids:
+        pk = min(ids)
+    else:
+        return Authority.objects.order_by("id").first()
+    return Authority.objects.get(pk=pk)
 
 
 def has_role_in(user, role: str, authority) -> bool:
     """Whether the user holds `role` for `authority` (the object's issuing authority).
 
-    Every permission rule that combines role and authority asks here. Until roles are granted per authority
-    every role is held for the installation's one authority.
+    Every permission rule that combines role and authority asks here. An installation-wide role
+    (INSTALLATION_ROLES) is held for every authority.
     """
-    return has_role(user, role) and authority is not None and authority == acting_authority(user)
+    return authority is not None and role in roles_held_in(user, authority)
 
 
 # Where an object's issuing authority is found, tried in order: rounds, policy versions, experts and tenures
@@ -182,3 +310,16 @@ def holds_role(role: str):
         return bool(getattr(user, "is_authenticated", False)) and has_role_in(user, role, authority_of(obj))
 
     return predicate
+
+
+def users_holding(role: str, authority):
+    """The active users holding `role` for `authority` (e.g. the officers to notify of a submission)."""
+    from chieftech.accounts.models import User
+
+    authority_id = getattr(authority, "pk", authority)
+    grants = {"role_grants__role": role}
+    if role in INSTALLATION_ROLES:
+        return User.objects.filter(is_active=True, groups__name=role, **grants).distinct()
+    return User.objects.filter(
+        is_active=True, groups__name=role, role_grants__authority_id=authority_id, **grants
+    ).distinct()

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("acting-authority/", views.acting_authority_switch, name="acting_authority_switch"),
     path("password/", views.password_change, name="password_change"),
     path("activate/<str:uidb64>/<str:token>/", views.activate, name="activate"),
     path("register/", views.register, name="register"),

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chieftech.accounts import domain
@@ -35,8 +36,16 @@ from chieftech.accounts.forms import (
     UserRolesForm,
     add_domain_errors,
 )
-from chieftech.accounts.models import Enterprise, RoleProposal, User
-from chieftech.accounts.roles import Role, role_values, roles_need_second_person
+from chieftech.accounts.models import Enterprise, RoleGrant, RoleProposal, User
+from chieftech.accounts.roles import (
+    ACTING_AUTHORITY_SESSION_KEY,
+    Role,
+    acting_authorities,
+    acting_authority,
+    acting_authority_ids,
+    roles_held_in,
+    roles_need_second_person,
+)
 from chieftech.accounts.selectors import (
     enterprise_search,
     enterprises_visible_to,
@@ -46,6 +55,7 @@ from chieftech.accounts.selectors import (
 from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, login_only, public
+from chieftech.policy.models import Authority
 
 PAGE_SIZE = 20
 ENTERPRISE_FIELDS = [
@@ -107,6 +117,23 @@ def logout(request):
     auth_logout(request)
     messages.success(request, "您已安全退出。")
     return redirect("accounts:login")
+
+
+@login_only
+@require_POST
+def acting_authority_switch(request):
+    """The header switcher: a user holding roles in several authorities chooses which one they act for."""
+    try:
+        chosen = int(request.POST.get("authority", ""))
+    except ValueError:
+        raise Http404("no such authority") from None
+    if chosen not in {a.pk for a in acting_authorities(request.user)}:
+        raise Http404("no such authority")
+    request.session[ACTING_AUTHORITY_SESSION_KEY] = chosen
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("core:home")
+    return redirect(next_url)
 
 
 @login_only
@@ -359,17 +386,21 @@ def user_list(request):
     queryset = (
         user_search(users_manageable_by(request.user), **filters)
         .select_related("enterprise")
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.only("name")))
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.only("name")),
+            Prefetch("role_grants", queryset=RoleGrant.objects.select_related("authority")),
+        )
         .order_by("enterprise__name", "username")
         .distinct()
     )
     page = _page(request, queryset)
+    several = Authority.objects.count() > 1
     rows = [
         {
             "username": u.username,
             "url": reverse("accounts:user_detail", args=[u.pk]),
             "real_name": u.real_name,
-            "roles": _labels(g.name for g in u.groups.all()),
+            "roles": _grants_text(u) if several else _labels(g.name for g in u.groups.all()),
             "enterprise": u.enterprise.name if u.enterprise else "",
             "phone": u.phone_masked,
             "active": u.is_active,
@@ -388,12 +419,29 @@ def user_list(request):
     return render(request, "accounts/user_list.html", context)
 
 
+def _grant_authorities(actor):
+    """The authorities the actor grants per-authority roles for (the system admin: every one); None for
+    the officer, who grants only the installation-wide enterprise role."""
+    if not actor.has_perm("accounts.manage_staff_user"):
+        return None
+    return Authority.objects.filter(pk__in=acting_authority_ids(actor)).order_by("id")
+
+
 @capability_required(*MANAGE_USERS)
 def user_create(request):
     actor = request.user
     roles = domain.grantable_roles(actor)
     staff = actor.has_perm("accounts.manage_staff_user")
-    form = UserCreateForm(request.POST or None, roles=roles, enterprise_required=not staff)
+    form = UserCreateForm(
+        request.POST or None,
+        roles=roles,
+        enterprise_required=not staff,
+        enterprises=None
+        if staff
+        else enterprises_visible_to(actor).filter(status=Enterprise.Status.ACTIVE).order_by("name"),
+        authorities=_grant_authorities(actor),
+        initial={"authority": acting_authority(actor)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -405,6 +453,7 @@ def user_create(request):
                 email=data["email"],
                 enterprise=data["enterprise"],
                 roles=data["roles"] if "roles" in form.fields else [Role.ENTERPRISE],
+                authority=data.get("authority"),
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
@@ -466,22 +515,68 @@ def _open_proposal(actor: User, user: User) -> dict | None:
     }
 
 
+def _grants_text(user: User) -> str:
+    """The account's roles by authority, from its prefetched grants: "威海市人力资源和社会保障局：经办人"."""
+    groups = {g.name for g in user.groups.all()}
+    by_authority: dict[str, set[str]] = {}
+    for grant in user.role_grants.all():
+        if grant.role in groups:
+            name = grant.authority.bureau_name if grant.authority else "全系统"
+            by_authority.setdefault(name, set()).add(grant.role)
+    return "；".join(f"{name}：{_labels(roles)}" for name, roles in by_authority.items()) or "无"
+
+
+def _grant_rows(user: User) -> list[dict]:
+    """The account's roles, per authority ("全系统" for the installation-wide ones)."""
+    by_authority: dict[str, set[str]] = {}
+    for grant in user.role_grants.select_related("authority"):
+        name = grant.authority.bureau_name if grant.authority else "全系统"
+        by_authority.setdefault(name, set()).add(grant.role)
+    return [{"authority": name, "roles": _labels(roles)} for name, roles in by_authority.items()]
+
+
+def _roles_authority(request, authorities):
+    """The authority whose roles the page edits: the one asked for (?authority=) or the acting one."""
+    if authorities is None:
+        return None
+    asked = request.POST.get("authority") or request.GET.get("authority") or ""
+    chosen = authorities.filter(pk=int(asked)).first() if asked.isdigit() else None
+    return chosen or acting_authority(request.user)
+
+
 def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed_phone=""):
     actor = request.user
     roles = sorted(user.groups.values_list("name", flat=True))
     grantable = domain.grantable_roles(actor)
-    editable_roles = actor.pk != user.pk and set(roles) <= set(grantable)
+    authorities = _grant_authorities(actor)
+    authority = _roles_authority(request, authorities)
+    held_here = sorted(roles_held_in(user, authority)) if authority is not None else roles
+    editable_roles = actor.pk != user.pk and set(held_here) <= set(grantable)
     context = {
         "account": user,
         "role_labels": _labels(roles),
+        "grant_rows": _grant_rows(user),
         "edit_form": edit_form
         or UserEditForm(
             initial={"real_name": user.real_name, "email": user.email},
             current_phone_masked=user.phone_masked,
         ),
-        "roles_form": (roles_form or UserRolesForm(initial={"roles": roles}, roles=grantable))
+        "roles_form": (
+            roles_form
+            or UserRolesForm(
+                initial={"roles": held_here, "authority": authority},
+                roles=grantable,
+                authorities=authorities,
+            )
+        )
         if editable_roles
         else None,
+        "roles_authority": authority,
+        "authority_choices": [
+            {"pk": a.pk, "name": a.bureau_name, "current": a == authority} for a in authorities
+        ]
+        if authorities is not None and len(authorities) > 1
+        else [],
         "can_deactivate": actor.pk != user.pk and user.is_active,
         "activated": domain.account_activated(user),
         "hand_over": _take_hand_over(request, user),
@@ -522,17 +617,24 @@ def user_detail(request, pk: int):
 @require_POST
 def user_roles(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user).select_related("enterprise"), pk=pk)
-    form = UserRolesForm(request.POST, roles=domain.grantable_roles(request.user))
+    form = UserRolesForm(
+        request.POST, roles=domain.grantable_roles(request.user), authorities=_grant_authorities(request.user)
+    )
     if form.is_valid():
         roles = set(form.cleaned_data["roles"])
-        proposed = roles_need_second_person(set(role_values(user)), roles)
+        authority = form.cleaned_data.get("authority") or acting_authority(request.user)
+        proposed = roles_need_second_person(roles_held_in(user, authority), roles)
         try:
             if proposed:
                 domain.role_proposal_create(
-                    actor=request.user, user=user, roles=roles, reason=form.cleaned_data["reason"]
+                    actor=request.user,
+                    user=user,
+                    roles=roles,
+                    authority=authority,
+                    reason=form.cleaned_data["reason"],
                 )
             else:
-                domain.user_set_roles(actor=request.user, user=user, roles=roles)
+                domain.user_set_roles(actor=request.user, user=user, roles=roles, authority=authority)
         except ValidationError as exc:
             add_domain_errors(form, exc)
         except DomainError as exc:

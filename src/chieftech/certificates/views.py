@@ -3,21 +3,23 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.certificates import documents
 from chieftech.certificates.documents import CERTIFICATE_RELATED, certificates_pdf, round_certificates
 from chieftech.certificates.models import Certificate
 from chieftech.core.permissions import capability_required
-from chieftech.selection.models import Round
+from chieftech.selection.selectors import rounds_for
 
 ISSUE = "certificates.issue_certificate"
 ENTERPRISE = "selection.submit_application"
 
 
 def certificates_visible_to(user):
-    """The officer sees every certificate; an enterprise user those of its own current staff, not withdrawn."""
+    """The officer sees the certificates of its own authorities; an enterprise user those of its own current
+    staff, not withdrawn (whichever authority issued them)."""
     qs = Certificate.objects.select_related(*CERTIFICATE_RELATED)
     if user.has_perm(ISSUE):
-        return qs
+        return qs.filter(tenure__authority_id__in=authority_ids_for(user, ISSUE))
     if user.has_perm(ENTERPRISE) and user.enterprise_id:
         return qs.filter(tenure__enterprise_id=user.enterprise_id, withdrawn_at__isnull=True)
     return qs.none()
@@ -38,7 +40,7 @@ def certificate_pdf(request, pk: int):
 
 @capability_required(ISSUE)
 def round_batch_pdf(request, round_pk: int):
-    round_ = get_object_or_404(Round, pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, ISSUE), pk=round_pk)
     certificates = round_certificates(round_)
     if not certificates:
         raise Http404("本批次尚未颁发证书。")

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from chieftech.accounts.models import Enterprise
-from chieftech.accounts.roles import Role, role_values
+from chieftech.accounts.roles import Role, authority_ids_for_roles, role_values
+from chieftech.accounts.selectors import enterprises_visible_to
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 
@@ -43,20 +44,29 @@ def _round_item(label: str, url_name: str, round_: Round, detail: str = "") -> d
     }
 
 
-def _officer() -> dict:
-    counts = Enterprise.objects.aggregate(
+def _officer(user) -> dict:
+    # Only the officer's own authorities' objects (and the enterprises of their territory).
+    ids = authority_ids_for_roles(user, Role.OFFICER)
+    counts = enterprises_visible_to(user).aggregate(
         pending=Count("pk", filter=Q(status=Enterprise.Status.PENDING)), total=Count("pk")
     )
-    awaiting_review = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
+    awaiting_review = Application.objects.filter(
+        state=ApplicationState.SUBMITTED, round__authority_id__in=ids
+    ).count()
     open_objections = (
-        Objection.objects.filter(state__in=[Objection.State.RECEIVED, Objection.State.INVESTIGATING])
+        Objection.objects.filter(
+            state__in=[Objection.State.RECEIVED, Objection.State.INVESTIGATING],
+            notice__round__authority_id__in=ids,
+        )
         .values_list("notice__round_id", "notice__round__title")
         .annotate(n=Count("pk"))
         .order_by("-notice__round_id")
     )
     notices = Notice.objects.filter(round=OuterRef("pk"), state=Notice.State.PUBLISHED)
     rounds = list(
-        Round.objects.filter(state__in=[RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL])
+        Round.objects.filter(
+            state__in=[RoundState.EVALUATION, RoundState.NOTICE, RoundState.APPROVAL], authority_id__in=ids
+        )
         .select_related("committee", "government_approval")
         .annotate(
             notice_running=Exists(notices),
@@ -186,6 +196,7 @@ def _expert(user) -> dict:
     waiting = ScoreSheet.objects.filter(
         member__expert__user=user,
         member__committee__state=CommitteeState.SCORING,
+        member__committee__round__authority_id__in=authority_ids_for_roles(user, Role.EXPERT, Role.CHAIR),
         state=ScoreSheet.State.DRAFT,
     ).count()
     items = [_item("待完成的评分表", "evaluation:my_work", waiting)] if waiting else []
@@ -201,7 +212,10 @@ def _chair(user) -> dict:
     from chieftech.evaluation.models import Committee, CommitteeState
 
     items = []
-    for committee in Committee.objects.filter(chair__user=user).select_related("round").order_by("-round_id"):
+    committees = Committee.objects.filter(
+        chair__user=user, round__authority_id__in=authority_ids_for_roles(user, Role.CHAIR)
+    )
+    for committee in committees.select_related("round").order_by("-round_id"):
         round_ = committee.round
         if committee.state == CommitteeState.FORMING and round_.state == RoundState.EVALUATION:
             items.append(_round_item("待开启评分", "evaluation:chair", round_))
@@ -217,9 +231,15 @@ def _chair(user) -> dict:
     )
 
 
-def _leader() -> dict:
+def _leader(user) -> dict:
     decided = LeadershipDecision.objects.filter(round=OuterRef("pk"), superseded=False)
-    rounds = Round.objects.filter(state=RoundState.APPROVAL).exclude(Exists(decided)).order_by("-id")
+    rounds = (
+        Round.objects.filter(
+            state=RoundState.APPROVAL, authority_id__in=authority_ids_for_roles(user, Role.LEADER)
+        )
+        .exclude(Exists(decided))
+        .order_by("-id")
+    )
     return _section(
         Role.LEADER,
         items=[_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds],
@@ -228,14 +248,17 @@ def _leader() -> dict:
     )
 
 
-def _government() -> dict:
+def _government(user) -> dict:
     approving = LeadershipDecision.objects.filter(
         round=OuterRef("pk"),
         superseded=False,
         outcome__in=[LeadershipDecision.Outcome.APPROVE, LeadershipDecision.Outcome.APPROVE_WITH_REMOVALS],
     )
     rounds = Round.objects.filter(
-        Exists(approving), state=RoundState.APPROVAL, government_approval__isnull=True
+        Exists(approving),
+        state=RoundState.APPROVAL,
+        government_approval__isnull=True,
+        authority_id__in=authority_ids_for_roles(user, Role.GOVERNMENT),
     ).order_by("-id")
     return _section(
         Role.GOVERNMENT,
@@ -258,7 +281,7 @@ def home_context(user) -> dict:
         sections.append(enterprise_section)
     for role in roles:
         if role == Role.OFFICER:
-            sections.append(_officer())
+            sections.append(_officer(user))
         elif role == Role.SYSADMIN:
             sections.append(_sysadmin())
         elif role == Role.AUDITOR:
@@ -274,9 +297,9 @@ def home_context(user) -> dict:
         elif role == Role.CHAIR:
             sections.append(_chair(user))
         elif role == Role.LEADER:
-            sections.append(_leader())
+            sections.append(_leader(user))
         elif role == Role.GOVERNMENT:
-            sections.append(_government())
+            sections.append(_government(user))
         elif role in NOTHING_YET:
             sections.append(_section(role, empty=NOTHING_YET[role]))
     return {"sections": sections}

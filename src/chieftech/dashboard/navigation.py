@@ -18,6 +18,7 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),
     ("企业账号", "accounts:user_list", "accounts.manage_enterprise_user"),
     ("政策版本", "policy:policy_list", "policy.view_policy"),
+    ("发证机关", "policy:authority_list", "policy.manage_authority"),
     ("节假日安排", "policy:calendar_list", "policy.manage_calendar"),
     ("消息发送", "core:outbox", "core.manage_outbox"),
     ("审计日志", "audit:record_list", "audit.view_auditlog"),

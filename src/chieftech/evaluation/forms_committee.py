@@ -56,7 +56,7 @@ class ExpertForm(forms.Form):
     )
     active = forms.BooleanField(label="在库（可选入评审委员会）", required=False, initial=True)
 
-    def __init__(self, *args, expert: Expert | None = None, **kwargs):
+    def __init__(self, *args, authority, expert: Expert | None = None, **kwargs):
         self.expert = expert
         super().__init__(*args, **kwargs)
         current_enterprise = expert.employer_enterprise_id if expert else None
@@ -66,7 +66,14 @@ class ExpertForm(forms.Form):
         current_user = expert.user_id if expert else None
         self.fields["user"].queryset = (
             User.objects.filter(
-                Q(is_active=True, groups__name__in=SCORING_ROLES, expert__isnull=True) | Q(pk=current_user)
+                Q(
+                    is_active=True,
+                    groups__name__in=SCORING_ROLES,
+                    role_grants__role__in=SCORING_ROLES,
+                    role_grants__authority=authority,
+                    expert__isnull=True,
+                )
+                | Q(pk=current_user)
             )
             .distinct()
             .order_by("username")

@@ -46,6 +46,14 @@ class MissingOfExpert:
         return f"{self.expert}：{self.count}份（{parts}）"
 
 
+def committees_for(user, *capabilities: str):
+    """The committees of the rounds of the authorities where `user` holds a role with one of
+    `capabilities`: a committee of another authority is a 404."""
+    from chieftech.accounts.roles import authority_ids_for
+
+    return Committee.objects.filter(round__authority_id__in=authority_ids_for(user, *capabilities))
+
+
 def _parts_named(parts: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Per part (in the scheme's order) the candidates; parts missing for the same candidates share one entry."""
     order = {label: i for i, label in enumerate(Part.labels)}
@@ -314,11 +322,19 @@ def _work(memberships: list[CommitteeMember]) -> list[RoundWork]:
     return work
 
 
+def _scoring_ids(user) -> set[int]:
+    from chieftech.accounts.roles import authority_ids_for
+
+    return authority_ids_for(user, "evaluation.score", "evaluation.chair_committee")
+
+
 def my_rounds(user) -> list[RoundWork]:
     """Every committee the user sits on, with their candidates and own sheets: those scoring now first (where
     work may wait), then the newest round first."""
     memberships = list(
-        CommitteeMember.objects.filter(expert__user_id=user.pk)
+        CommitteeMember.objects.filter(
+            expert__user_id=user.pk, committee__round__authority_id__in=_scoring_ids(user)
+        )
         .select_related("committee__round", "committee__chair", "expert")
         .order_by("-committee__round__year", "-committee__round_id")
     )
@@ -329,9 +345,11 @@ def my_rounds(user) -> list[RoundWork]:
 def my_sheets(user, round_: Round) -> list[CandidateWork]:
     """The user's candidates in one round with their own sheets (empty when not a member)."""
     memberships = list(
-        CommitteeMember.objects.filter(expert__user_id=user.pk, committee__round_id=round_.pk).select_related(
-            "committee__round", "expert"
-        )
+        CommitteeMember.objects.filter(
+            expert__user_id=user.pk,
+            committee__round_id=round_.pk,
+            committee__round__authority_id__in=_scoring_ids(user),
+        ).select_related("committee__round", "expert")
     )
     work = _work(memberships)
     return work[0].candidates if work else []

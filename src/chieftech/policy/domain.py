@@ -179,6 +179,8 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
         later = [v for v in existing if v.valid_from > cleaned["valid_until"]]
         version = PolicyVersion.objects.create(
             authority=authority,
+            # The certificates are numbered under the issuing authority's prefix (not the model's default).
+            certificate_prefix=authority.certificate_prefix,
             **cleaned,
             predecessor=max(earlier, key=lambda v: v.valid_until) if earlier else None,
         )
@@ -216,14 +218,16 @@ def policy_successor_defaults(*, authority: Authority, today: date) -> dict[str,
 # --- Warnings -----------------------------------------------------------------------------------------
 
 
-def policy_expiry_warnings(*, today: date) -> list[str]:
-    """What the system admin must act on, for every authority: no version in force, or the one in force ending
-    soon with no successor registered (after its end no new round may open under it). With several
-    authorities each warning names its authority."""
+def policy_expiry_warnings(*, today: date, authority_ids: set[int] | None = None) -> list[str]:
+    """What the system admin must act on, for every authority (or those of `authority_ids`): no version in
+    force, or the one in force ending soon with no successor registered (after its end no new round may open
+    under it). With several authorities each warning names its authority."""
     authorities = list(Authority.objects.all())
     versions = list(PolicyVersion.objects.order_by("valid_from"))
     warnings = []
     for authority in authorities:
+        if authority_ids is not None and authority.pk not in authority_ids:
+            continue
         own = [v for v in versions if v.authority_id == authority.pk]
         for message in _authority_expiry_warnings(own, today=today):
             warnings.append(f"{authority.bureau_name}：{message}" if len(authorities) > 1 else message)

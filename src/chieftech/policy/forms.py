@@ -9,7 +9,7 @@ from django.forms.models import fields_for_model
 
 from chieftech.core.widgets import DateInput
 from chieftech.policy.domain import PARAMETER_FIELDS
-from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion
+from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion
 
 
 class PolicyVersionForm(forms.Form):
@@ -125,3 +125,36 @@ class CalendarYearForm(forms.Form):
 
     def clean_days(self) -> list[tuple[date, str, str]]:
         return parse_schedule(self.cleaned_data.get("days", ""), year=self.year)
+
+
+class AuthorityForm(forms.ModelForm):
+    """The fields of an issuing authority, for the system admin's pages."""
+
+    class Meta:
+        model = Authority
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent",
+            "bureau_name",
+            "leadership_name",
+            "government_name",
+            "title_name",
+            "site_name",
+            "public_base_url",
+            "certificate_prefix",
+            "call_wording",
+            "notice_wording",
+            "certificate_wording",
+            "approval_wording",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["call_wording", "notice_wording", "certificate_wording", "approval_wording"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)

@@ -1,14 +1,18 @@
 """Pages for policy versions (view: officer and system admin; register: system admin) and the holiday
 schedule (system admin)."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from chieftech.accounts.roles import acting_authority
+from chieftech.accounts.roles import acting_authority, acting_authority_ids, authority_ids_for
 from chieftech.core.permissions import capability_required
+from chieftech.policy.authorities import MANAGE_AUTHORITY, authority_create, authority_update
 from chieftech.policy.calendar import (
     YearSource,
     calendar_next_year_warning,
@@ -21,8 +25,8 @@ from chieftech.policy.domain import (
     policy_register,
     policy_successor_defaults,
 )
-from chieftech.policy.forms import CalendarYearForm, PolicyVersionForm, schedule_text
-from chieftech.policy.models import CalendarYear, PolicyVersion
+from chieftech.policy.forms import AuthorityForm, CalendarYearForm, PolicyVersionForm, schedule_text
+from chieftech.policy.models import Authority, CalendarYear, PolicyVersion
 
 # Years the schedule pages accept; outside this range a year in the URL is a typo.
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -36,27 +40,36 @@ def _validity_status(version: PolicyVersion, today) -> tuple[str, str]:
     return "现行有效", "status-ok"
 
 
+def _versions_for(user):
+    """The policy versions of the authorities the user views policy for (every one for the system admin)."""
+    return PolicyVersion.objects.filter(authority_id__in=authority_ids_for(user, "policy.view_policy"))
+
+
 @capability_required("policy.view_policy")
 def policy_list(request):
     today = timezone.localdate()
     rows = []
-    for version in PolicyVersion.objects.all():
+    for version in _versions_for(request.user).select_related("authority"):
         label, css = _validity_status(version, today)
         rows.append({"version": version, "status": label, "status_class": css})
+    several = len({row["version"].authority_id for row in rows}) > 1
     return render(
         request,
         "policy/policy_list.html",
         {
             "rows": rows,
-            "warnings": policy_expiry_warnings(today=today),
+            "warnings": policy_expiry_warnings(
+                today=today, authority_ids=authority_ids_for(request.user, "policy.view_policy")
+            ),
             "can_manage": request.user.has_perm("policy.manage_policy"),
+            "several_authorities": several,
         },
     )
 
 
 @capability_required("policy.view_policy")
 def policy_detail(request, pk: int):
-    version = get_object_or_404(PolicyVersion.objects.select_related("predecessor"), pk=pk)
+    version = get_object_or_404(_versions_for(request.user).select_related("predecessor", "authority"), pk=pk)
     label, css = _validity_status(version, timezone.localdate())
     successor = PolicyVersion.objects.filter(predecessor=version).first()
     parameters = [
@@ -89,26 +102,47 @@ def policy_detail(request, pk: int):
     )
 
 
+def _authority_field(form, user) -> None:
+    """The system admin registers a version for any authority: the acting one unless another is chosen."""
+    form.fields["authority"] = forms.ModelChoiceField(
+        label="所属机关",
+        queryset=Authority.objects.filter(pk__in=acting_authority_ids(user)).order_by("id"),
+        initial=acting_authority(user),
+        empty_label=None,
+        required=False,  # default: the acting authority
+    )
+    form.order_fields(["authority"])
+
+
 @capability_required("policy.manage_policy")
 def policy_create(request):
     if request.method == "POST":
         form = PolicyVersionForm(request.POST)
+        _authority_field(form, request.user)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            authority = data.pop("authority") or acting_authority(request.user)
             try:
-                version = policy_register(
-                    actor=request.user, authority=acting_authority(request.user), data=form.cleaned_data
-                )
+                version = policy_register(actor=request.user, authority=authority, data=data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"已登记政策版本《{version.title}》（{version.document_number}）。")
                 return redirect("policy:policy_detail", pk=version.pk)
     else:
-        form = PolicyVersionForm(
-            initial=policy_successor_defaults(
-                authority=acting_authority(request.user), today=timezone.localdate()
+        authority = acting_authority(request.user)
+        if request.GET.get("authority", "").isdigit():
+            authority = (
+                Authority.objects.filter(
+                    pk__in=acting_authority_ids(request.user), pk=int(request.GET["authority"])
+                ).first()
+                or authority
             )
+        form = PolicyVersionForm(
+            initial=policy_successor_defaults(authority=authority, today=timezone.localdate())
         )
+        _authority_field(form, request.user)
+        form.fields["authority"].initial = authority
     return render(request, "policy/policy_form.html", {"form": form})
 
 
@@ -167,3 +201,62 @@ def calendar_year(request, year: int):
         "policy/calendar_year.html",
         {"form": form, "year": year, "existing": existing, "in_library": library_covers(year)},
     )
+
+
+# --- Issuing authorities ------------------------------------------------------------------------------
+
+
+@capability_required(MANAGE_AUTHORITY)
+def authority_list(request):
+    authorities = Authority.objects.select_related("parent").annotate(
+        n_towns=Count("towns", distinct=True), n_versions=Count("policy_versions", distinct=True)
+    )
+    rows = [
+        {
+            "authority": a,
+            "level": a.get_level_display(),
+            "parent": a.parent.bureau_name if a.parent else "",
+            "n_towns": a.n_towns,
+            "n_versions": a.n_versions,
+            "edit_url": reverse("policy:authority_edit", args=[a.pk]),
+            "policy_url": f"{reverse('policy:policy_create')}?authority={a.pk}",
+        }
+        for a in authorities
+    ]
+    return render(request, "policy/authority_list.html", {"rows": rows})
+
+
+def _authority_form_page(request, authority: Authority | None):
+    form = AuthorityForm(request.POST or None, instance=authority)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            if authority is None:
+                saved = authority_create(actor=request.user, data=data)
+            else:
+                saved = authority_update(actor=request.user, authority=authority, data=data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, f"已保存发证机关“{saved.bureau_name}”。")
+            return redirect("policy:authority_list")
+    title = "新增发证机关" if authority is None else f"修改发证机关：{authority.bureau_name}"
+    return render(request, "policy/authority_form.html", {"form": form, "title": title})
+
+
+@capability_required(MANAGE_AUTHORITY)
+def authority_create_view(request):
+    return _authority_form_page(request, None)
+
+
+@capability_required(MANAGE_AUTHORITY)
+def authority_edit(request, pk: int):
+    return _authority_form_page(request, get_object_or_404(Authority, pk=pk))
+
+
+def add_validation_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

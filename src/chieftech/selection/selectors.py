@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from chieftech.accounts.models import Industry, IndustryFocus
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.pii import parse_resident_id, pii_hash
 from chieftech.policy.territory import territory_town_codes, town_codes
 from chieftech.selection.models import (
@@ -15,6 +16,13 @@ from chieftech.selection.models import (
     Round,
     Route,
 )
+
+
+def rounds_for(user, *capabilities: str) -> QuerySet[Round]:
+    """The rounds of the authorities where `user` holds a role with one of `capabilities`: every staff page
+    looks a round up through this, so another authority's round is a 404."""
+    return Round.objects.filter(authority_id__in=authority_ids_for(user, *capabilities))
+
 
 # Eligibility flags the queue can filter on (第6条, 第7条(五)); each compares with the round's policy.
 QUEUE_FLAGS = {

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import photo_inline
@@ -38,10 +39,17 @@ _DEFERRED = (
 )
 
 
-def _tenures():
-    return Tenure.objects.select_related(
-        "application", "application__round", "enterprise", "certificate"
-    ).defer(*_DEFERRED)
+def _tenures_for(user):
+    """The tenures of the authorities the officer manages tenures for."""
+    return Tenure.objects.filter(authority_id__in=authority_ids_for(user, MANAGE_TENURE))
+
+
+def _tenures(user):
+    return (
+        _tenures_for(user)
+        .select_related("application", "application__round", "enterprise", "certificate")
+        .defer(*_DEFERRED)
+    )
 
 
 def _certificate_number(tenure: Tenure) -> str:
@@ -85,7 +93,7 @@ def tenure_list(request):
             "portal_state": _portal_state(t),
             "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
         }
-        for t in _tenures().order_by("-starts_on", "application__name", "pk")
+        for t in _tenures(request.user).order_by("-starts_on", "application__name", "pk")
     ]
     return render(request, "tenure/tenure_list.html", {"rows": rows})
 
@@ -96,7 +104,7 @@ def _initial(tenure: Tenure) -> dict:
 
 @capability_required(MANAGE_TENURE)
 def tenure_showcase(request, pk: int):
-    tenure = get_object_or_404(_tenures(), pk=pk)
+    tenure = get_object_or_404(_tenures(request.user), pk=pk)
     if request.method == "POST":
         form = ShowcaseForm(request.POST, request.FILES)
         if form.is_valid():
@@ -148,5 +156,5 @@ def tenure_showcase(request, pk: int):
 @require_safe
 def tenure_showcase_photo(request, pk: int):
     """The stored photo for the officer's preview, whether or not the person consented."""
-    tenure = get_object_or_404(Tenure.objects.exclude(photo="").only("pk", "photo"), pk=pk)
+    tenure = get_object_or_404(_tenures_for(request.user).exclude(photo="").only("pk", "photo"), pk=pk)
     return photo_inline(tenure.photo, content_type=photo_content_type(tenure.photo.name), public=False)

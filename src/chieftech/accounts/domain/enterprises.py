@@ -1,6 +1,5 @@
 """Enterprises: the officer's register, and self-registration on the portal with the officer's review."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,8 +11,9 @@ from chieftech.accounts.domain.checks import (
     require_capability,
     save_unique,
 )
+from chieftech.accounts.domain.users import role_grant_add
 from chieftech.accounts.models import Enterprise, User
-from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_values
+from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_message, role_grants
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
@@ -251,10 +251,11 @@ def _registration_decide(
         )
         if approve:
             for user in users:
-                conflicts = role_conflicts({*role_values(user), Role.ENTERPRISE.value})
+                # The enterprise role is installation-wide: it meets every role the account holds anywhere.
+                conflicts = role_conflicts({*(role for role, _ in role_grants(user)), Role.ENTERPRISE.value})
                 if conflicts:
                     raise ValidationError(f"账号“{user.username}”：{role_conflicts_message(conflicts)}")
-            Group.objects.get(name=Role.ENTERPRISE).user_set.add(*users)
+                role_grant_add(user=user, role=Role.ENTERPRISE)
         if approve:
             subject = "企业注册申请已审核通过"
             body = f"贵单位“{enterprise.name}”的注册申请已审核通过，现在可以登录系统办理首席技师申报等业务。"

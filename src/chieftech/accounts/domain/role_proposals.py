@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from chieftech.accounts.domain.checks import DENIED, require_capability
 from chieftech.accounts.models import RoleProposal, User
-from chieftech.accounts.roles import Role, role_values, roles_need_second_person
+from chieftech.accounts.roles import Role, roles_held_in, roles_need_second_person
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
@@ -21,6 +21,7 @@ from chieftech.core.notify import notify
 MANAGE_STAFF = "accounts.manage_staff_user"
 PROPOSAL_AUDIT_FIELDS = [
     "user",
+    "authority",
     "roles_before",
     "roles_after",
     "reason",
@@ -64,10 +65,18 @@ def _other_admins(actor: User):
 
 
 def role_proposal_create(
-    *, actor: User, user: User, roles: Iterable[str], reason: str = "", now: datetime | None = None
+    *,
+    actor: User,
+    user: User,
+    roles: Iterable[str],
+    authority=None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> RoleProposal:
-    """A system admin proposes giving `user` exactly `roles`, a change that needs a second system admin."""
-    from chieftech.accounts.domain.users import check_roles
+    """A system admin proposes giving `user` exactly `roles` for `authority` (installation-wide roles
+    included; default: the actor's acting authority), a change that needs a second system admin."""
+    from chieftech.accounts.domain.users import _elsewhere, check_roles
+    from chieftech.accounts.roles import acting_authority
 
     now = now or timezone.now()
     roles = set(roles)
@@ -76,16 +85,19 @@ def role_proposal_create(
         raise PermissionDenied(DENIED)
     if actor.pk == user.pk:
         raise PermissionDenied("不能修改自己的角色，请由另一位系统管理员操作。")
-    before = set(role_values(user))
+    if authority is None:
+        authority = acting_authority(actor)
+    before = roles_held_in(user, authority)
     if not roles_need_second_person(before, roles):
         raise DomainError("该角色变更不需要复核，请直接保存角色。", code="not_dual_control")
-    check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=_elsewhere(user, authority))
     refuse_losing_the_last_auditor(user, roles)
     with transaction.atomic():
         if RoleProposal.objects.filter(user=user, state=RoleProposal.State.PROPOSED).exists():
             raise DomainError("该账号已有一项待复核的角色变更申请，请等待复核或撤回后再提交。", code="open")
         proposal = RoleProposal.objects.create(
             user=user,
+            authority=authority,
             roles_before=sorted(before),
             roles_after=sorted(roles),
             reason=(reason or "").strip(),
@@ -110,7 +122,7 @@ def role_proposal_create(
 
 
 def _locked_open(proposal: RoleProposal) -> RoleProposal:
-    locked = RoleProposal.objects.select_for_update().select_related("user").get(pk=proposal.pk)
+    locked = RoleProposal.objects.select_for_update().select_related("user", "authority").get(pk=proposal.pk)
     if locked.state != RoleProposal.State.PROPOSED:
         raise DomainError(f"该申请已{locked.get_state_display()}，不能再复核。", code="decided")
     return locked
@@ -120,7 +132,7 @@ def role_proposal_approve(
     *, actor: User, proposal: RoleProposal, now: datetime | None = None
 ) -> RoleProposal:
     """A second system admin approves: the account gets the proposed roles now, audited as a role change."""
-    from chieftech.accounts.domain.users import apply_roles, check_roles
+    from chieftech.accounts.domain.users import _elsewhere, apply_roles, check_roles
 
     now = now or timezone.now()
     require_capability(actor, MANAGE_STAFF)
@@ -138,10 +150,13 @@ def role_proposal_approve(
             raise DomainError("不能复核自己账号的角色变更，请由另一位系统管理员复核。", code="own_account")
         if not user.is_active:
             raise DomainError("该账号已停用，不能变更角色。请撤回该申请。", code="inactive")
-        if sorted(role_values(user)) != sorted(locked.roles_before):
+        authority = locked.authority
+        if sorted(roles_held_in(user, authority)) != sorted(locked.roles_before):
             raise DomainError("申请提出后该账号的角色已有变化，请撤回该申请后重新提交。", code="stale")
         roles = set(locked.roles_after)
-        check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+        check_roles(
+            actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=_elsewhere(user, authority)
+        )
         refuse_losing_the_last_auditor(user, roles)
         before = snapshot(locked, PROPOSAL_AUDIT_FIELDS)
         locked.state = RoleProposal.State.APPROVED
@@ -155,7 +170,7 @@ def role_proposal_approve(
             before=before,
             after=snapshot(locked, PROPOSAL_AUDIT_FIELDS),
         )
-        apply_roles(actor=actor, user=user, roles=roles)
+        apply_roles(actor=actor, user=user, roles=roles, authority=authority)
         notify(
             users=[locked.proposed_by],
             subject=f"已批准：账号“{user.username}”的角色变更",

@@ -18,12 +18,16 @@ from chieftech.accounts.domain.checks import (
     save_unique,
 )
 from chieftech.accounts.domain.role_proposals import refuse_losing_the_last_auditor, role_proposal_create
-from chieftech.accounts.models import Enterprise, RoleProposal, User
+from chieftech.accounts.models import Enterprise, RoleGrant, RoleProposal, User
 from chieftech.accounts.roles import (
+    INSTALLATION_ROLES,
     Role,
+    acting_authority,
     role_conflicts,
     role_conflicts_message,
-    role_values,
+    role_grants,
+    roles_cache_clear,
+    roles_held_in,
     roles_need_second_person,
 )
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
@@ -36,8 +40,18 @@ def _role_snapshot(user: User) -> list[str]:
     return sorted(user.groups.values_list("name", flat=True))
 
 
+def _grant_snapshot(user: User) -> list[str]:
+    """Each grant as "authority code:role", an installation-wide role as "*:role"."""
+    rows = RoleGrant.objects.filter(user_id=user.pk).values_list("authority__code", "role")
+    return sorted(f"{code or '*'}:{role}" for code, role in rows)
+
+
 def _user_snapshot(user: User) -> dict:
-    return {**snapshot(user, USER_AUDIT_FIELDS), "roles": _role_snapshot(user)}
+    return {
+        **snapshot(user, USER_AUDIT_FIELDS),
+        "roles": _role_snapshot(user),
+        "grants": _grant_snapshot(user),
+    }
 
 
 def grantable_roles(actor: User | None) -> list[str]:
@@ -52,12 +66,22 @@ def grantable_roles(actor: User | None) -> list[str]:
 def _may_manage(actor: User | None, user: User) -> bool:
     if actor is None or actor.has_perm("accounts.manage_staff_user"):
         return True
-    return actor.has_perm("accounts.manage_enterprise_user") and user.enterprise_id is not None
+    from chieftech.accounts.selectors import users_manageable_by
+
+    return (
+        actor.has_perm("accounts.manage_enterprise_user")
+        and user.enterprise_id is not None
+        and users_manageable_by(actor).filter(pk=user.pk).exists()
+    )
 
 
-def check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise | None) -> None:
-    """Whether `actor` may give an account of `enterprise` exactly `roles`: every function that grants
-    roles calls this, so the table of incompatible roles (roles.role_conflicts) is never bypassed."""
+def check_roles(
+    *, actor: User | None, roles: set[str], enterprise: Enterprise | None, elsewhere: set[str] = frozenset()
+) -> None:
+    """Whether `actor` may give an account of `enterprise` exactly `roles` for one authority (installation-wide
+    roles included); `elsewhere` are the roles it holds for the other authorities. Every function that grants
+    roles calls this, so the table of incompatible roles (roles.role_conflicts) is never bypassed: it applies
+    per authority, and an installation-wide role (the system admin) meets every authority's roles."""
     unknown = roles - set(Role.values)
     if unknown:
         raise ValidationError({"roles": "包含无效的角色。"})
@@ -66,6 +90,9 @@ def check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise |
         labels = "、".join(Role(r).label for r in sorted(refused))
         raise PermissionDenied(f"您不能授予以下角色：{labels}。")
     conflicts = role_conflicts(roles)
+    wide = roles & INSTALLATION_ROLES
+    if wide:
+        conflicts += [pair for pair in role_conflicts(wide | elsewhere) if pair not in conflicts]
     if conflicts:
         raise ValidationError({"roles": role_conflicts_message(conflicts)})
     if enterprise is not None and roles - {Role.ENTERPRISE}:
@@ -79,9 +106,48 @@ def check_roles(*, actor: User | None, roles: set[str], enterprise: Enterprise |
             )
 
 
-def _set_groups(user: User, roles: set[str]) -> None:
-    user.groups.set(Group.objects.filter(name__in=roles))
-    user._chieftech_roles = None  # the role cache of roles.role_values
+def role_grants_set(*, user: User, authority, roles: Iterable[str]) -> None:
+    """The one place grants change: afterwards the user holds exactly `roles` for `authority`
+    (`roles_held_in(user, authority) == roles`): the per-authority ones granted for `authority`, the
+    installation-wide ones (INSTALLATION_ROLES) with no authority. The user's groups are then made the union
+    of all their grants, so `capability_required` stays the coarse gate. Callers check and audit.
+    """
+    roles = set(roles)
+    per_authority = roles - INSTALLATION_ROLES
+    if per_authority and authority is None:
+        raise ValidationError({"authority": "请选择授予角色的发证机关。"})
+    grants = RoleGrant.objects.filter(user_id=user.pk)
+    stale = grants.filter(authority__isnull=True).exclude(role__in=roles & INSTALLATION_ROLES)
+    if authority is not None:
+        stale = stale | grants.filter(authority=authority).exclude(role__in=per_authority)
+    stale.delete()
+    held = set(grants.values_list("role", "authority_id"))
+    authority_id = getattr(authority, "pk", None)
+    RoleGrant.objects.bulk_create(
+        [
+            RoleGrant(
+                user_id=user.pk, role=role, authority_id=None if role in INSTALLATION_ROLES else authority_id
+            )
+            for role in sorted(roles)
+            if (role, None if role in INSTALLATION_ROLES else authority_id) not in held
+        ]
+    )
+    user.groups.set(Group.objects.filter(name__in=set(grants.values_list("role", flat=True))))
+    roles_cache_clear(user)
+
+
+def role_grant_add(*, user: User, role: str, authority=None) -> None:
+    """Grant one more role (for `authority`, or installation-wide); the caller checks and audits."""
+    held_for = None if role in INSTALLATION_ROLES else authority
+    current = {r for r, a in role_grants(user) if a == getattr(held_for, "pk", None)}
+    role_grants_set(user=user, authority=held_for, roles=current | {role})
+
+
+def _elsewhere(user: User, authority) -> set[str]:
+    """The roles the account holds for the authorities other than `authority`."""
+    return {
+        role for role, held_for in role_grants(user) if held_for not in (None, getattr(authority, "pk", None))
+    }
 
 
 @dataclass(frozen=True)
@@ -101,17 +167,26 @@ def user_create(
     email: str = "",
     enterprise: Enterprise | None = None,
     roles: Iterable[str] = (),
+    authority=None,
 ) -> NewAccount:
-    """The system admin creates any account; the officer creates enterprise users of any enterprise.
+    """The system admin creates any account; the officer creates enterprise users of the enterprises in its
+    territory. The per-authority roles are granted for `authority` (default: the actor's acting one).
 
     The account has no usable password: its holder sets one through the activation link, so its creator
     never knows it (separation of duties).
     """
     roles = set(roles)
+    if authority is None and roles - INSTALLATION_ROLES:
+        authority = acting_authority(actor)
     if actor is not None and not grantable_roles(actor):
         raise PermissionDenied(DENIED)
-    if actor is not None and not actor.has_perm("accounts.manage_staff_user") and enterprise is None:
-        raise ValidationError({"enterprise": "请选择所属企业。"})
+    if actor is not None and not actor.has_perm("accounts.manage_staff_user"):
+        if enterprise is None:
+            raise ValidationError({"enterprise": "请选择所属企业。"})
+        from chieftech.accounts.selectors import enterprises_visible_to
+
+        if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
+            raise PermissionDenied(DENIED)
     errors: dict = {}
     account = clean_account(
         username=username, password=None, real_name=real_name, email=email, phone=phone, errors=errors
@@ -129,11 +204,11 @@ def user_create(
     with transaction.atomic():
         save_unique(user.save)
         if not proposed:
-            _set_groups(user, roles)
+            role_grants_set(user=user, authority=authority, roles=roles)
         audit_record(action="user.create", actor=actor, obj=user, after=_user_snapshot(user))
         activation = activation_link_make(actor=actor, user=user)
         if proposed:
-            proposal = role_proposal_create(actor=actor, user=user, roles=roles)
+            proposal = role_proposal_create(actor=actor, user=user, roles=roles, authority=authority)
     return NewAccount(user=user, activation=activation, proposal=proposal)
 
 
@@ -172,17 +247,20 @@ def user_update(
     return user
 
 
-def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
-    """Give an account exactly `roles`. Nobody changes their own roles."""
+def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str], authority=None) -> User:
+    """Make the roles an account holds for `authority` (default: the actor's acting one) exactly `roles`
+    (installation-wide roles included, see role_grants_set). Nobody changes their own roles."""
     roles = set(roles)
     if not _may_manage(actor, user):
         raise PermissionDenied(DENIED)
     if actor is not None and actor.pk == user.pk:
         raise PermissionDenied("不能修改自己的角色，请由另一位系统管理员操作。")
-    current = set(role_values(user))
+    if authority is None:
+        authority = acting_authority(actor)
+    current = roles_held_in(user, authority)
     if actor is not None and current - set(grantable_roles(actor)):
         raise PermissionDenied("该账号持有您无权管理的角色。")
-    check_roles(actor=actor, roles=roles, enterprise=user.enterprise)
+    check_roles(actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=_elsewhere(user, authority))
     if roles == current:
         return user
     if actor is not None and roles_need_second_person(current, roles):
@@ -193,14 +271,14 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str]) -> U
         )
     with transaction.atomic():
         refuse_losing_the_last_auditor(user, roles)
-        apply_roles(actor=actor, user=user, roles=roles)
+        apply_roles(actor=actor, user=user, roles=roles, authority=authority)
     return user
 
 
-def apply_roles(*, actor: User | None, user: User, roles: set[str]) -> None:
-    """Give the account exactly `roles`, audited; the caller has checked who may and which roles."""
+def apply_roles(*, actor: User | None, user: User, roles: set[str], authority) -> None:
+    """Give the account exactly `roles` for `authority`, audited; the caller has checked who may and which."""
     before = _user_snapshot(user)
-    _set_groups(user, roles)
+    role_grants_set(user=user, authority=authority, roles=roles)
     audit_record(action="user.set_roles", actor=actor, obj=user, before=before, after=_user_snapshot(user))
 
 

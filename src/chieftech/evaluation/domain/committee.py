@@ -356,8 +356,9 @@ def _check_forming(committee: Committee) -> None:
         )
 
 
-def _check_members(*, chair: Expert, experts: list[Expert]) -> list[Expert]:
-    """The members in a stable order (chair first, then by name), each able to score; the chair able to chair."""
+def _check_members(*, chair: Expert, experts: list[Expert], round_: Round) -> list[Expert]:
+    """The members in a stable order (chair first, then by name), each of the round's authority's pool and able
+    to score; the chair able to chair."""
     seen: dict[int, Expert] = {}
     for expert in experts:
         seen.setdefault(expert.pk, expert)
@@ -370,6 +371,8 @@ def _check_members(*, chair: Expert, experts: list[Expert]) -> list[Expert]:
     active_users = set(User.objects.filter(pk__in=users, is_active=True).values_list("pk", flat=True))
     roles = _user_roles(list(users))
     for expert in members:
+        if expert.authority_id != round_.authority_id:
+            raise DomainError(f"{expert.name}不在本机关的评审专家库中。", field="experts")
         if not expert.active:
             raise DomainError(f"{expert.name}已不在专家库中（已停用），请移出委员会。", field="experts")
         if expert.user_id is None or expert.user_id not in active_users:
@@ -428,7 +431,7 @@ def committee_form(
     """
     require_perm(actor, COMMITTEE_MANAGE, round_, NOT_THE_OFFICER)
     name = _check_settings(name=name, assignment_mode=assignment_mode, load_cap=load_cap)
-    members = _check_members(chair=chair, experts=experts)
+    members = _check_members(chair=chair, experts=experts, round_=round_)
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         _check_round(round_)
@@ -467,7 +470,7 @@ def committee_update(
     """
     require_perm(actor, COMMITTEE_MANAGE, committee, NOT_THE_OFFICER)
     name = _check_settings(name=name, assignment_mode=assignment_mode, load_cap=load_cap)
-    members = _check_members(chair=chair, experts=experts)
+    members = _check_members(chair=chair, experts=experts, round_=committee.round)
     with transaction.atomic():
         committee = Committee.objects.select_for_update().select_related("round").get(pk=committee.pk)
         _check_forming(committee)

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import Role, users_holding
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
@@ -411,9 +411,7 @@ def proposed_list_confirm(*, actor, round_: Round, now: datetime | None = None) 
                 "proposed": proposed,
             },
         )
-        from chieftech.accounts.models import User
-
-        officers = User.objects.filter(groups__name=Role.OFFICER, is_active=True)
+        officers = users_holding(Role.OFFICER, round_.authority_id)
         notify(
             users=officers,
             subject=f"{round_.title}：评审委员会已确认建议人选名单",

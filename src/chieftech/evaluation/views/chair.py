@@ -19,13 +19,21 @@ from chieftech.evaluation.domain.committee import committee_problems
 from chieftech.evaluation.forms_scoring import CloseForm, ReopenForm
 from chieftech.evaluation.models import Committee, CommitteeState, Recusal, ScoreSheet, ScoringScheme
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, SCORE, is_chair, is_member
-from chieftech.evaluation.selectors import ScoringProgress, SheetState, missing_by_expert, scoring_progress
+from chieftech.evaluation.selectors import (
+    ScoringProgress,
+    SheetState,
+    committees_for,
+    missing_by_expert,
+    scoring_progress,
+)
 
 
 def _chair_committee(request, round_pk: int) -> Committee:
     """The committee for its chair; 403 for another member, 404 for anyone outside it."""
     committee = get_object_or_404(
-        Committee.objects.select_related("round__policy", "round__authority", "chair__user"),
+        committees_for(request.user, SCORE, CHAIR_COMMITTEE).select_related(
+            "round__policy", "round__authority", "chair__user"
+        ),
         round_id=round_pk,
     )
     if is_chair(request.user, committee):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from chieftech.accounts.models import User
-from chieftech.accounts.roles import Role, acting_authority
+from chieftech.accounts.roles import Role, acting_authority_for, authority_ids_for
 from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -42,6 +42,7 @@ from chieftech.evaluation.models import (
 )
 from chieftech.evaluation.rules import MANAGE_COMMITTEE
 from chieftech.selection.models import Round
+from chieftech.selection.selectors import rounds_for
 
 ROLE_LABELS = {Role.CHAIR: "评审委员会主任", Role.EXPERT: "评审专家"}
 
@@ -81,10 +82,16 @@ def _account_label(expert: Expert, roles: dict[int, set[str]]) -> tuple[str, boo
 # --- The pool ---------------------------------------------------------------------------------------
 
 
+def _experts_for(user):
+    """The expert pools of the authorities the officer manages committees for."""
+    return Expert.objects.filter(authority_id__in=authority_ids_for(user, MANAGE_COMMITTEE))
+
+
 @capability_required(MANAGE_COMMITTEE)
 def expert_list(request):
     experts = list(
-        Expert.objects.select_related("user", "employer_enterprise")
+        _experts_for(request.user)
+        .select_related("user", "employer_enterprise")
         .annotate(n_committees=Count("memberships"))
         .order_by("-active", "name", "pk")
     )
@@ -111,7 +118,9 @@ def expert_list(request):
 
 def _expert_form_page(request, *, expert: Expert | None):
     if expert is None:
-        form = ExpertForm(request.POST or None)
+        form = ExpertForm(
+            request.POST or None, authority=acting_authority_for(request.user, MANAGE_COMMITTEE)
+        )
     else:
         initial = {
             "name": expert.name,
@@ -122,12 +131,14 @@ def _expert_form_page(request, *, expert: Expert | None):
             "user": expert.user_id,
             "active": expert.active,
         }
-        form = ExpertForm(request.POST or None, initial=initial, expert=expert)
+        form = ExpertForm(request.POST or None, initial=initial, expert=expert, authority=expert.authority)
     if request.method == "POST" and form.is_valid():
         try:
             if expert is None:
                 saved = pool_add(
-                    actor=request.user, authority=acting_authority(request.user), **form.expert_data()
+                    actor=request.user,
+                    authority=acting_authority_for(request.user, MANAGE_COMMITTEE),
+                    **form.expert_data(),
                 )
             else:
                 saved = expert_update(actor=request.user, expert=expert, **form.expert_data())
@@ -146,20 +157,27 @@ def expert_create(request):
 
 @capability_required(MANAGE_COMMITTEE)
 def expert_edit(request, pk: int):
-    expert = get_object_or_404(Expert.objects.select_related("user", "employer_enterprise"), pk=pk)
+    expert = get_object_or_404(
+        _experts_for(request.user).select_related("authority", "user", "employer_enterprise"), pk=pk
+    )
     return _expert_form_page(request, expert=expert)
 
 
 # --- The committee ----------------------------------------------------------------------------------
 
 
-def _round_or_404(round_pk: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("policy", "authority"), pk=round_pk)
+def _round_or_404(request, round_pk: int) -> Round:
+    return get_object_or_404(
+        rounds_for(request.user, MANAGE_COMMITTEE).select_related("policy", "authority"), pk=round_pk
+    )
 
 
-def _pool(committee: Committee | None) -> list[Expert]:
-    """The experts the officer may seat: the active pool, plus current members who have since left it."""
-    experts = Expert.objects.select_related("user", "employer_enterprise")
+def _pool(round_: Round, committee: Committee | None) -> list[Expert]:
+    """The experts the officer may seat: the round's authority's active pool, plus current members who have
+    since left it."""
+    experts = Expert.objects.filter(authority_id=round_.authority_id).select_related(
+        "user", "employer_enterprise"
+    )
     if committee is None:
         experts = experts.filter(active=True)
     else:
@@ -226,12 +244,12 @@ def _pool_rows(pool, roles, selected: set[int]) -> list[dict]:
 
 @capability_required(MANAGE_COMMITTEE)
 def committee(request, round_pk: int):
-    round_ = _round_or_404(round_pk)
+    round_ = _round_or_404(request, round_pk)
     committee_ = Committee.objects.filter(round=round_).select_related("chair").first()
     round_ok = round_.state in FORMING_ROUND_STATES
     editable = round_ok and (committee_ is None or committee_.state == CommitteeState.FORMING)
     overview = committee_overview(committee_) if committee_ is not None else None
-    pool = _pool(committee_) if editable else []
+    pool = _pool(round_, committee_) if editable else []
     roles = _account_roles([e.user for e in pool if e.user is not None])
     form = _committee_form(
         request, round_=round_, committee=committee_, pool=pool, roles=roles, overview=overview
@@ -349,7 +367,7 @@ def _criteria_initial(scheme: ScoringScheme) -> list[dict]:
 
 @capability_required(MANAGE_COMMITTEE)
 def scheme(request, round_pk: int):
-    round_ = _round_or_404(round_pk)
+    round_ = _round_or_404(request, round_pk)
     scheme_ = ScoringScheme.objects.filter(round=round_).first()
     committee_ = Committee.objects.filter(round=round_).only("pk", "state").first()
     context = {

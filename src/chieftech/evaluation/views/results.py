@@ -30,6 +30,7 @@ from chieftech.evaluation.domain.results import (
 from chieftech.evaluation.domain.scheme import points_text
 from chieftech.evaluation.models import Committee, CommitteeState
 from chieftech.evaluation.rules import CHAIR_COMMITTEE, MANAGE_COMMITTEE, SCORE, is_chair
+from chieftech.evaluation.selectors import committees_for
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +55,9 @@ class ProposedSizeForm(forms.Form):
 
 def _committee(request, round_pk: int) -> Committee:
     """The round's committee if the user may see its results; 404 outside the committee, 403 otherwise."""
+    committees = committees_for(request.user, MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
     committee = (
-        Committee.objects.select_related("round__policy", "round__authority", "chair")
+        committees.select_related("round__policy", "round__authority", "chair")
         .filter(round_id=round_pk)
         .first()
     )

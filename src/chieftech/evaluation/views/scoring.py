@@ -33,7 +33,7 @@ from chieftech.evaluation.models import (
     ScoringScheme,
 )
 from chieftech.evaluation.rules import SCORE, candidate_seat, is_chair
-from chieftech.evaluation.selectors import my_rounds
+from chieftech.evaluation.selectors import committees_for, my_rounds
 from chieftech.selection.domain.applications import deeds_char_count
 from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.models import Application, EvidenceFile
@@ -107,7 +107,8 @@ def my_work(request):
 def _open_candidate(request, round_pk: int, application_pk: int):
     """The committee, the user's seat and the candidate, or 404 unless the user may open this candidate."""
     committee = get_object_or_404(
-        Committee.objects.select_related("round__policy", "round__authority", "chair"), round_id=round_pk
+        committees_for(request.user, SCORE).select_related("round__policy", "round__authority", "chair"),
+        round_id=round_pk,
     )
     application = get_object_or_404(
         Application.objects.select_related("round__policy", "round__authority", "enterprise"),

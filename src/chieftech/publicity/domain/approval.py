@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
-from chieftech.accounts.roles import Role
+from chieftech.accounts.roles import Role, users_holding
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import certificates_issue_for_round
 from chieftech.core.dates import date_zh
@@ -57,8 +57,9 @@ def approval_url(round_: Round) -> str:
     return reverse("publicity:approval", args=[round_.pk])
 
 
-def _role_users(role: str):
-    return User.objects.filter(groups__name=role, is_active=True)
+def _role_users(role: str, round_: Round):
+    """Those holding `role` for the round's authority: another authority's staff are not told."""
+    return users_holding(role, round_.authority_id)
 
 
 def _locked_round(round_: Round, *, state: str, what: str) -> Round:
@@ -213,7 +214,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
         committee = Committee.objects.select_related("chair__user").filter(round=round_).first()
         chair = committee.chair.user if committee is not None else None
         notify(
-            users=[*_role_users(Role.OFFICER), chair],
+            users=[*_role_users(Role.OFFICER, round_), chair],
             subject=f"{round_.title}：领导小组审定不同意，名单退回评审委员会",
             body=f"领导小组{date_zh(decision.meeting_date)}会议（{decision.minutes_reference}）不同意建议人选名单。"
             f"理由：{decision.note}",
@@ -221,7 +222,7 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
         )
         return
     notify(
-        users=_role_users(Role.GOVERNMENT),
+        users=_role_users(Role.GOVERNMENT, round_),
         subject=f"{round_.title}：领导小组已审定，待区政府批准",
         body=f"领导小组{date_zh(decision.meeting_date)}会议审定同意{kept}名首席技师人选，请登记区政府批准文号。",
         url=approval_url(round_),
@@ -300,7 +301,7 @@ def government_approve(
             },
         )
         notify(
-            users=_role_users(Role.OFFICER),
+            users=_role_users(Role.OFFICER, locked),
             subject=f"{locked.title}：区政府已批准（{document_number}），待发文公布",
             body=f"区政府于{date_zh(approved_on)}批准{len(approved)}名首席技师，证书已编号生成。请发文公布名单。",
             url=approval_url(locked),

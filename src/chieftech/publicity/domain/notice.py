@@ -19,6 +19,7 @@ from django.utils import timezone
 
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
+from chieftech.accounts.roles import roles_with
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
@@ -387,10 +388,12 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
     return notice
 
 
-def _leaders():
+def _leaders(round_: Round):
     return User.objects.filter(
         groups__permissions__content_type__app_label="publicity",
         groups__permissions__codename="decide_leadership",
+        role_grants__authority_id=round_.authority_id,
+        role_grants__role__in=roles_with("publicity.decide_leadership"),
         is_active=True,
     ).distinct()
 
@@ -419,7 +422,7 @@ def notice_finish(*, actor, round_: Round, now: datetime | None = None) -> Notic
         )
         round_transition(actor=actor, round_=round_, to_state=RoundState.APPROVAL, now=now)
         notify(
-            users=_leaders(),
+            users=_leaders(round_),
             subject=f"{round_.title}：建议人选名单公示期满，请审定",
             body=f"{round_.title}考察公示已结束（{period_label(notice)}），{remaining}名建议人选提交{round_.authority.leadership_name}审定。",
             url=reverse("publicity:approval", args=[round_.pk]),

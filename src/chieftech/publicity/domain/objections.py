@@ -21,6 +21,7 @@ from django.utils import timezone
 
 import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.models import User
+from chieftech.accounts.roles import roles_with
 from chieftech.audit.domain import audit_record
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import email_enqueue, notify
@@ -143,10 +144,12 @@ def objection_file_size_check(*, name: str, size: int) -> None:
         raise DomainError(exc.message, field="files") from None
 
 
-def _objection_handlers():
+def _objection_handlers(authority_id: int):
     return User.objects.filter(
         groups__permissions__content_type__app_label="publicity",
         groups__permissions__codename="handle_objection",
+        role_grants__authority_id=authority_id,
+        role_grants__role__in=roles_with("publicity.handle_objection"),
         is_active=True,
     ).distinct()
 
@@ -254,7 +257,7 @@ def _objection_save(*, notice, entry, candidate, fields, checked, ip, now, store
             },
         )
         notify(
-            users=_objection_handlers(),
+            users=_objection_handlers(notice.round.authority_id),
             subject=f"收到考察公示异议：{candidate}",
             body=f"{notice.title}：有群众对建议人选{candidate}提出实名异议（回执码{objection.receipt_code}），请调查核实并作出处理结论。",
             url=reverse("publicity:objection_detail", args=[objection.pk]),

@@ -32,6 +32,7 @@ from chieftech.publicity.domain.current import (
 from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
 from chieftech.publicity.models import LeadershipDecision
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.selectors import rounds_for
 
 CANDIDATE_STATES = (
     ApplicationState.PROPOSED,
@@ -51,9 +52,11 @@ DEFERRED = (
 )
 
 
-def _round(pk: int) -> Round:
+def _round(request, pk: int) -> Round:
     return get_object_or_404(
-        Round.objects.select_related("policy", "authority", "government_approval__recorded_by"),
+        rounds_for(request.user, DECIDE, APPROVE, PUBLISH).select_related(
+            "policy", "authority", "government_approval__recorded_by"
+        ),
         pk=pk,
     )
 
@@ -151,7 +154,7 @@ def _waiting_for(round_: Round, approving: bool, approval) -> str:
 
 @capability_required(DECIDE, APPROVE, PUBLISH)
 def approval(request, round_pk: int):
-    round_ = _round(round_pk)
+    round_ = _round(request, round_pk)
     decision = round_current_decision(round_)
     approval_ = _one_to_one(round_, "government_approval")
     waiting = _waiting_for(round_, _approving(decision), approval_)
@@ -274,7 +277,8 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
 def approval_list(request):
     user = request.user
     rounds = list(
-        Round.objects.filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
+        rounds_for(user, DECIDE, APPROVE, PUBLISH)
+        .filter(state__in=[RoundState.APPROVAL, RoundState.PUBLISHED])
         .select_related("government_approval")
         .annotate(approving=decision_current_exists(*APPROVING))
         .order_by("-year", "-id")

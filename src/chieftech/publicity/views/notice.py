@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chieftech.accounts.models import Enterprise
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
@@ -49,6 +50,7 @@ from chieftech.publicity.forms_notice import (
 )
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.selectors import rounds_for
 
 # The candidate's columns the objection page never shows: not loading them keeps them from being decrypted.
 CANDIDATE_DEFERRED = (
@@ -250,7 +252,7 @@ def _notice_action(request, round_: Round, notice: Notice | None):
 @capability_required(MANAGE_NOTICE)
 @require_http_methods(["GET", "POST"])
 def notice_manage(request, round_pk: int):
-    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, MANAGE_NOTICE).select_related("policy"), pk=round_pk)
     notice = round_current_notice(round_)
     if request.method == "POST":
         response = _notice_action(request, round_, notice)
@@ -264,7 +266,7 @@ def notice_manage(request, round_pk: int):
 @require_GET
 @never_cache
 def notice_pdf(request, round_pk: int, enterprise_pk: int):
-    round_ = get_object_or_404(Round, pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, MANAGE_NOTICE), pk=round_pk)
     notice = round_current_notice(round_)
     if notice is None:
         raise Http404("本批次尚无考察公示。")
@@ -287,7 +289,7 @@ def notice_pdf(request, round_pk: int, enterprise_pk: int):
 @capability_required(HANDLE_OBJECTION)
 @require_GET
 def objection_list(request, round_pk: int):
-    round_ = get_object_or_404(Round, pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, HANDLE_OBJECTION), pk=round_pk)
     objections = (
         Objection.objects.filter(notice__round=round_)
         .select_related("entry__application", "notice")
@@ -332,11 +334,15 @@ def objection_list(request, round_pk: int):
     )
 
 
-def _objection_or_404(pk: int) -> Objection:
+def _objections_for(user):
+    return Objection.objects.filter(notice__round__authority_id__in=authority_ids_for(user, HANDLE_OBJECTION))
+
+
+def _objection_or_404(request, pk: int) -> Objection:
     return get_object_or_404(
-        Objection.objects.select_related(
-            "notice__round", "entry__application__enterprise", "handled_by"
-        ).defer(*CANDIDATE_DEFERRED),
+        _objections_for(request.user)
+        .select_related("notice__round", "entry__application__enterprise", "handled_by")
+        .defer(*CANDIDATE_DEFERRED),
         pk=pk,
     )
 
@@ -389,7 +395,7 @@ def _refused(request, objection: Objection, exc: DomainError):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def objection_detail(request, pk: int):
-    objection = _objection_or_404(pk)
+    objection = _objection_or_404(request, pk)
     if request.method == "GET":
         return _objection_page(request, objection)
     action = request.POST.get("action", "")
@@ -440,5 +446,7 @@ def objection_detail(request, pk: int):
 @require_GET
 def objection_evidence(request, pk: int, evidence_pk: int):
     """Always a download, never shown inline: the browser must not interpret an uploaded file."""
-    evidence = get_object_or_404(ObjectionEvidence, pk=evidence_pk, objection_id=pk)
+    evidence = get_object_or_404(
+        ObjectionEvidence, pk=evidence_pk, objection__in=_objections_for(request.user), objection_id=pk
+    )
     return upload_download(evidence)

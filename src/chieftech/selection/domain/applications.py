@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.models import Enterprise
-from chieftech.accounts.roles import Role, has_role
+from chieftech.accounts.roles import Role, authority_ids_for, has_role, users_holding
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.pii import parse_resident_id, pii_hash, validate_phone
 from chieftech.policy.calendar import end_of_day
+from chieftech.policy.selectors import town_within
 from chieftech.selection.domain.eligibility import age_in_full_years
 from chieftech.selection.domain.rounds import application_deadline_at
 from chieftech.selection.models import (
@@ -119,12 +120,13 @@ def application_url(application: Application) -> str:
 
 
 def applications_visible_to(user):
-    """Officers see every application; an enterprise user only its own enterprise's; anyone else none."""
+    """Officers see the applications to their own authorities' rounds; an enterprise user only its own
+    enterprise's (to any authority); anyone else none."""
     qs = Application.objects.select_related("round", "enterprise")
     if not user.is_authenticated:
         return qs.none()
     if user.has_perm("selection.review_application"):
-        return qs
+        return qs.filter(round__authority_id__in=authority_ids_for(user, "selection.review_application"))
     if user.has_perm("selection.submit_application") and user.enterprise_id:
         return qs.filter(enterprise_id=user.enterprise_id)
     return qs.none()
@@ -237,6 +239,8 @@ def application_create(
     now = now or timezone.now()
     if round_.state != RoundState.OPEN or now > application_deadline_at(round_):
         raise DomainError(f"“{round_.title}”当前不接受申报。")
+    if not town_within(enterprise.town, round_.authority_id):
+        raise DomainError(f"贵单位所在镇街不在“{round_.authority.bureau_name}”的辖区内，不能向该批次推荐。")
     if not data.get("id_number"):
         raise DomainError("请填写身份证号码。", field="id_number")
     cleaned = _clean_person(data, round_=round_, exclude_pk=None)
@@ -441,9 +445,7 @@ def application_submit(*, actor, application: Application, now: datetime | None 
     application = application_transition(
         actor=actor, application=application, to_state=ApplicationState.SUBMITTED, now=now
     )
-    from chieftech.accounts.models import User
-
-    officers = User.objects.filter(groups__name=Role.OFFICER, is_active=True)
+    officers = users_holding(Role.OFFICER, application.round.authority_id)
     verb = "重新提交了补正后的" if resubmission else "提交了"
     notify(
         users=[*officers, actor],

@@ -14,6 +14,7 @@ from chieftech.selection.documents.pdf import application_form_pdf, blank_form_p
 from chieftech.selection.documents.word import application_form_docx, blank_form_docx
 from chieftech.selection.domain.applications import applications_visible_to
 from chieftech.selection.models import Application, Round, RoundState
+from chieftech.selection.selectors import rounds_for
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -100,7 +101,8 @@ def blank_form_docx_view(request, pk: int):
 @require_GET
 @never_cache
 def round_export_xlsx(request, pk: int):
-    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
+    rounds = rounds_for(request.user, "selection.review_application").select_related("policy")
+    round_ = get_object_or_404(rounds, pk=pk)
     export = round_applications_export(actor=request.user, round_=round_, params=request.GET)
     return document_download(
         export.file, content_type=XLSX, filename=export.filename, fallback=f"applications-{round_.pk}.xlsx"

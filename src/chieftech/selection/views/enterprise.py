@@ -18,6 +18,7 @@ from chieftech.core.badges import badge_css
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
+from chieftech.policy.selectors import authority_ids_over_town
 from chieftech.selection.domain import applications as domain
 from chieftech.selection.domain import evidence as evidence_domain
 from chieftech.selection.domain.rounds import round_accepts_applications
@@ -50,6 +51,14 @@ COMMENTED_STATES = (ApplicationState.RETURNED, ApplicationState.NOT_QUALIFIED, A
 
 def _visible_application(request, pk: int) -> Application:
     return get_object_or_404(applications_visible_to_user(request), pk=pk)
+
+
+def _rounds_open_to(user):
+    """An enterprise registers once and is recommended to every authority whose territory holds its town."""
+    if user.enterprise_id is None:
+        return Round.objects.none()
+    ids = authority_ids_over_town(user.enterprise.town)
+    return Round.objects.all() if ids is None else Round.objects.filter(authority_id__in=ids)
 
 
 def applications_visible_to_user(request):
@@ -95,9 +104,9 @@ def my_applications(request):
             "deadline": r.application_deadline,
             "create_url": reverse("selection:application_create", args=[r.pk]),
         }
-        for r in Round.objects.filter(state=RoundState.OPEN, application_deadline__gte=today).order_by(
-            "application_deadline", "pk"
-        )
+        for r in _rounds_open_to(request.user)
+        .filter(state=RoundState.OPEN, application_deadline__gte=today)
+        .order_by("application_deadline", "pk")
     ]
     return render(
         request,
@@ -139,7 +148,8 @@ def _all_valid(form, formsets: dict) -> bool:
 
 @capability_required(SUBMIT)
 def application_create(request, round_pk: int):
-    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=round_pk, state=RoundState.OPEN)
+    rounds = _rounds_open_to(request.user).select_related("policy")
+    round_ = get_object_or_404(rounds, pk=round_pk, state=RoundState.OPEN)
     if not round_accepts_applications(round_):
         messages.error(request, f"“{round_.title}”申报已截止，不能再新建推荐。")
         return redirect("selection:my_applications")

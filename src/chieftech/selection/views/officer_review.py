@@ -32,7 +32,7 @@ from chieftech.selection.models import (
     ReviewDecision,
     Round,
 )
-from chieftech.selection.selectors import application_queue
+from chieftech.selection.selectors import application_queue, rounds_for
 from chieftech.selection.views.officer_common import (
     JUDGEMENT_CODES,
     QUEUE_DEFERRED,
@@ -106,7 +106,7 @@ URL_PK_PLACEHOLDER = "2147483647"
 
 @capability_required(REVIEW)
 def review_queue(request, pk: int):
-    round_ = get_object_or_404(Round.objects.select_related("policy"), pk=pk)
+    round_ = get_object_or_404(rounds_for(request.user, REVIEW).select_related("policy"), pk=pk)
     in_queue = Application.objects.filter(round=round_).exclude(state=ApplicationState.DRAFT)
     enterprises = list(
         Enterprise.objects.filter(pk__in=in_queue.values("enterprise_id"))
@@ -196,7 +196,9 @@ def _history(application: Application) -> list[dict]:
 
 def _same_person(application: Application) -> list[dict]:
     others = (
-        Application.objects.filter(id_hash=application.id_hash)
+        Application.objects.filter(
+            id_hash=application.id_hash, round__authority_id=application.round.authority_id
+        )
         .exclude(pk=application.pk)
         .select_related("round", "enterprise")
         .order_by("-round__year", "-created_at")

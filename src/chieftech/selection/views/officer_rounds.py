@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chieftech.accounts.roles import acting_authority
+from chieftech.accounts.roles import acting_authority_for
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
@@ -34,6 +34,7 @@ from chieftech.selection.models import (
     Round,
     RoundState,
 )
+from chieftech.selection.selectors import rounds_for
 from chieftech.selection.views.officer_common import (
     COUNTED_STATES,
     MANAGE_ROUND,
@@ -64,7 +65,7 @@ def _count_cells(counts: dict[str, int]) -> list[dict]:
 
 @capability_required(MANAGE_ROUND)
 def round_list(request):
-    rounds = list(Round.objects.select_related("policy").order_by("-year", "-id"))
+    rounds = list(rounds_for(request.user, MANAGE_ROUND).select_related("policy").order_by("-year", "-id"))
     counts = _state_counts(rounds)
     rows = [
         {
@@ -99,7 +100,7 @@ def _policy_quota(authority) -> int | None:
 
 @capability_required(MANAGE_ROUND)
 def round_create(request):
-    authority = acting_authority(request.user)
+    authority = acting_authority_for(request.user, MANAGE_ROUND)
     quota = _policy_quota(authority)
     form = RoundCreateForm(request.POST or None, policy_quota=quota, initial={"quota": quota})
     warning = ""
@@ -121,8 +122,9 @@ def round_create(request):
     )
 
 
-def _round_or_404(pk: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("policy", "created_by"), pk=pk)
+def _round_or_404(request, pk: int) -> Round:
+    rounds = rounds_for(request.user, MANAGE_ROUND).select_related("policy", "created_by")
+    return get_object_or_404(rounds, pk=pk)
 
 
 # The later stages' pages, by the state from which each makes sense (the pages check their own rules).
@@ -151,7 +153,7 @@ def _stage_links(round_: Round) -> list[dict]:
 
 @capability_required(MANAGE_ROUND)
 def round_detail(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     policy = round_.policy
     counts = _state_counts([round_])[round_.pk]
     allowed = ROUND_TRANSITIONS[round_.state]
@@ -185,7 +187,7 @@ def round_detail(request, pk: int):
 
 @capability_required(MANAGE_ROUND)
 def round_edit(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     if round_.state != RoundState.DRAFT:
         raise PermissionDenied("申报通知发布后，批次信息不能再修改。")
     initial = {
@@ -218,7 +220,7 @@ def round_edit(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_publish(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_publish_call(actor=request.user, round_=round_)
     except DomainError as exc:
@@ -231,7 +233,7 @@ def round_publish(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_start_review(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.REVIEW)
     except DomainError as exc:
@@ -244,7 +246,7 @@ def round_start_review(request, pk: int):
 @capability_required(MANAGE_ROUND)
 @require_POST
 def round_start_evaluation(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     try:
         round_transition(actor=request.user, round_=round_, to_state=RoundState.EVALUATION)
     except DomainError as exc:
@@ -256,7 +258,7 @@ def round_start_evaluation(request, pk: int):
 
 @capability_required(MANAGE_ROUND)
 def round_cancel(request, pk: int):
-    round_ = _round_or_404(pk)
+    round_ = _round_or_404(request, pk)
     form = RoundCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
