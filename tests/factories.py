@@ -65,10 +65,25 @@ def make_user(
     return user
 
 
-def committee_chair() -> User:
+def grant(user: User, role: str, *, authority) -> None:
+    """Give `user` one more role for `authority` (test set-up; accounts.domain.users grants in the system)."""
+    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.roles import roles_cache_clear
+
+    user.groups.add(Group.objects.get(name=role))
+    RoleGrant.objects.get_or_create(user=user, role=role, authority=authority)
+    roles_cache_clear(user)
+
+
+def committee_chair(authority=None) -> User:
     """A committee chair: tests that skip the scoring still have a chair, not the officer, confirm the list and
-    open the notice."""
-    return User.objects.filter(username="carmen").first() or make_user("carmen", Role.CHAIR, real_name="卡门")
+    open the notice. Chair for `authority` (default: Huancui)."""
+    chair = User.objects.filter(username="carmen").first() or make_user(
+        "carmen", Role.CHAIR, real_name="卡门"
+    )
+    if authority is not None:
+        grant(chair, Role.CHAIR, authority=authority)
+    return chair
 
 
 # --- Selection ------------------------------------------------------------------------------------

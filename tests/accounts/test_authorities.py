@@ -62,6 +62,16 @@ WEIHAI = {
 }
 
 
+WORDING_FIELDS = [
+    "counted_competition_levels",
+    "scoring_template",
+    "call_wording",
+    "notice_wording",
+    "certificate_wording",
+    "approval_wording",
+]
+
+
 def weihai_policy_data(**overrides) -> dict:
     """Weihai's programme: yearly selection, up to 15 people, a 4-year term."""
     data = {
@@ -97,7 +107,10 @@ def weihai(sam):
     """The city bureau, registered by the system admin, with one town of its own and its policy in force."""
     from chieftech.policy.domain import policy_register
 
-    authority = authority_create(actor=sam, data=WEIHAI)
+    # The city's documents are worded as the district's (the placeholders carry each authority's names).
+    district = huancui()
+    wording = {f: getattr(district, f) for f in WORDING_FIELDS}
+    authority = authority_create(actor=sam, data={**WEIHAI, **wording})
     Town.objects.create(authority=authority, code="chucun", name="初村镇")
     policy_register(actor=sam, authority=authority, data=weihai_policy_data())
     return authority
@@ -117,6 +130,7 @@ def weihai_staff(weihai, wendy):
         Role.GOVERNMENT: make_user("wgov", Role.GOVERNMENT, authority=weihai),
         Role.CHAIR: make_user("wchair", Role.CHAIR, authority=weihai),
         Role.EXPERT: make_user("wexpert", Role.EXPERT, authority=weihai),
+        Role.AUDITOR: make_user("waudit", Role.AUDITOR, authority=weihai),
     }
     make_expert("魏主任", user=staff[Role.CHAIR], authority=weihai)
     make_expert("魏专家", user=staff[Role.EXPERT], authority=weihai)
@@ -250,10 +264,11 @@ class World:
     tenure: object
     certificate: object
     policy: PolicyVersion
+    audit_record: object
 
 
 @pytest.fixture
-def world(olivia, leo, gina, chris, erin, alice, bob, enterprise_a):
+def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
     round_, proposed = make_approved_round(olivia, leo, gina, [alice, bob], n=2)
     chair = make_expert("克里斯", user=chris)
     expert = make_expert("尔琳", user=erin)
@@ -291,6 +306,7 @@ def world(olivia, leo, gina, chris, erin, alice, bob, enterprise_a):
             Role.GOVERNMENT: gina,
             Role.CHAIR: chris,
             Role.EXPERT: erin,
+            Role.AUDITOR: aubrey,
         },
         enterprise=enterprise_a,
         enterprise_user=alice,
@@ -303,6 +319,7 @@ def world(olivia, leo, gina, chris, erin, alice, bob, enterprise_a):
         tenure=tenure,
         certificate=tenure.certificate,
         policy=round_.policy,
+        audit_record=AuditRecord.objects.filter(authority=round_.authority).last(),
     )
 
 
@@ -317,6 +334,9 @@ STAFF_URLS = {
     "accounts:user_roles": (Role.OFFICER, lambda w: [w.enterprise_user.pk]),
     "accounts:user_deactivate": (Role.OFFICER, lambda w: [w.enterprise_user.pk]),
     "accounts:user_reveal_phone": (Role.OFFICER, lambda w: [w.enterprise_user.pk]),
+    "accounts:user_activation_resend": (Role.OFFICER, lambda w: [w.enterprise_user.pk]),
+    # A record of Huancui's chain: Weihai's audit admin reads its own chain and the system's only.
+    "audit:record_detail": (Role.AUDITOR, lambda w: [w.audit_record.pk]),
     "policy:policy_detail": (Role.OFFICER, lambda w: [w.policy.pk]),
     "selection:application_detail": (Role.OFFICER, lambda w: [w.application.pk]),
     "selection:evidence_download": (Role.OFFICER, lambda w: [w.evidence.pk]),
@@ -394,11 +414,13 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "selection:application_withdraw",
         "selection:evidence_upload",
         "selection:evidence_delete",
-        # The system admin keeps every authority; the calendar is the country's.
+        # The system admin keeps every authority; the calendar is the country's; role proposals and the
+        # outbox are the system admins' (installation-wide).
         "policy:authority_edit",
+        "accounts:role_proposal_approve",
+        "accounts:role_proposal_refuse",
+        "core:outbox_resend",
         "policy:calendar_year",
-        # Not yet: audit records carry no authority until the per-authority chain (issue 9 §4).
-        "audit:record_detail",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")
@@ -442,8 +464,7 @@ def test_each_officers_to_do_list_counts_only_its_own_authority(client, weihai, 
 def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_certificates(
     client, sam, weihai, weihai_staff, olivia, leo, gina, chris, alice, bob
 ):
-    from chieftech.selection.domain.errors import DomainError
-
+    from chieftech.core.errors import DomainError
     from chieftech.core.models import Notification
     from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
     from chieftech.publicity.domain.notice import notice_finish, notice_prepare, notice_publish
@@ -464,6 +485,10 @@ def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_ce
     from chieftech.policy.authorities import authority_update
 
     authority_update(actor=sam, authority=huancui(), data={"parent": weihai})
+    # The per-process territory map learns of a change when it commits; a test's transaction never does.
+    from chieftech.policy.territory import towns_forget
+
+    towns_forget()
     programmes = {
         "huancui": {
             "authority": huancui(),
@@ -603,8 +628,7 @@ def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_ce
 
 
 def test_a_committee_is_formed_from_its_own_authoritys_pool_only(weihai, weihai_staff, olivia, chris, alice):
-    from chieftech.evaluation.domain.errors import DomainError
-
+    from chieftech.core.errors import DomainError
     from chieftech.evaluation.domain.committee import committee_form
     from chieftech.evaluation.models import Committee
     from tests.evaluation.factories import make_evaluation_round
@@ -683,6 +707,10 @@ def test_an_enterprise_is_offered_the_rounds_of_the_authorities_over_its_town(
     from chieftech.policy.authorities import authority_update
 
     authority_update(actor=sam, authority=huancui(), data={"parent": weihai})
+    # The per-process territory map learns of a change when it commits; a test's transaction never does.
+    from chieftech.policy.territory import towns_forget
+
+    towns_forget()
     today = timezone.localdate()  # rounds open today, whatever today is (within both policies' validity)
     timeline = {
         "application_opens_on": today - timedelta(days=10),

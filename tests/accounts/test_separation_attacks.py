@@ -31,7 +31,7 @@ from chieftech.publicity.domain.approval import government_approve, leadership_d
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.models import ApplicationState
 from tests.certificates.factories import APPROVED_ON, DOCUMENT_NUMBER, MEETING, make_approval_stage_round
-from tests.factories import SHANGHAI, make_application, make_round, make_user
+from tests.factories import SHANGHAI, huancui, make_application, make_round, make_user
 
 KNOWN = "Admin-knows-2026"  # the password the attacker chose for the account it created
 MINUTES = "区委人才工作领导小组2026年第4次会议纪要"
@@ -55,7 +55,15 @@ def _sign_in(client, username: str, password: str) -> bool:
 def _set_group_roles(user, *roles: str) -> User:
     """A role change between two steps, made directly (a reassignment of duties, or legacy data); the
     account as it signs in afresh."""
+    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.roles import INSTALLATION_ROLES
+
     user.groups.set(Group.objects.filter(name__in=roles))
+    RoleGrant.objects.filter(user=user).delete()
+    for role in roles:
+        RoleGrant.objects.create(
+            user=user, role=role, authority=None if role in INSTALLATION_ROLES else huancui()
+        )
     return User.objects.get(pk=user.pk)
 
 

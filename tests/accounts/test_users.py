@@ -20,7 +20,15 @@ def _roles(user):
 def test_the_system_admin_creates_a_staff_account_with_roles_and_no_password(client, sam):
     client.force_login(sam)
     form = client.get(reverse("accounts:user_create")).context["form"]
-    assert list(form.fields) == ["username", "real_name", "phone", "email", "enterprise", "roles"]
+    assert list(form.fields) == [
+        "username",
+        "real_name",
+        "phone",
+        "email",
+        "enterprise",
+        "authority",
+        "roles",
+    ]
 
     response = client.post(
         reverse("accounts:user_create"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 import chieftech
 from chieftech.accounts.forms import RegistrationForm
+from chieftech.accounts.roles import Role
 from chieftech.certificates.documents import certificate_pdf, round_certificates, verification_url
 from chieftech.certificates.models import Certificate
 from chieftech.evaluation.domain.scheme import scheme_default_create
@@ -25,7 +26,15 @@ from chieftech.publicity.domain.notice import NoticePeriod, notice_body_render, 
 from chieftech.selection.domain.eligibility import check_competition, check_district
 from chieftech.selection.domain.rounds import round_create
 from tests.certificates.factories import approve_staged, make_approval_stage_round
-from tests.factories import DEFAULT_TIMELINE, SHANGHAI, huancui, make_enterprise, make_round
+from tests.factories import (
+    DEFAULT_TIMELINE,
+    SHANGHAI,
+    committee_chair,
+    grant,
+    huancui,
+    make_enterprise,
+    make_round,
+)
 
 SRC = Path(chieftech.__file__).parent
 
@@ -102,8 +111,9 @@ WEIHAI_TOWNS = [("wh-gaoqu", "高区（测试）"), ("wh-jingqu", "经区（测�
 
 
 @pytest.fixture
-def weihai(db):
-    """The city bureau, with its own towns, wording, prefix, counted competition levels and policy."""
+def weihai(db, olivia, leo, gina):
+    """The city bureau, with its own towns, wording, prefix, counted competition levels and policy; the
+    district's officer, leader and government approver hold the same roles for the city too."""
     city = Authority.objects.create(
         code="weihai",
         name="威海市",
@@ -151,6 +161,9 @@ def weihai(db):
         notice_working_days=5,
         apprentices_per_year=2,
     )
+    for user, role in ((olivia, Role.OFFICER), (leo, Role.LEADER), (gina, Role.GOVERNMENT)):
+        grant(user, role, authority=city)
+    grant(committee_chair(), Role.CHAIR, authority=city)
     # The per-process maps learn of a change when it commits; a test's transaction never does.
     towns_forget()
     site_identity_forget()

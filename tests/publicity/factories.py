@@ -26,6 +26,8 @@ def make_notice_stage_round(officer, enterprise_users, *, n: int = 5, proposed: 
         application_transition(actor=officer, application=application, to_state=to_state, now=AFTER_DEADLINE)
         application.refresh_from_db()
     plist.applications.set(applications[:proposed])
-    round_transition(actor=committee_chair(), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
+    round_transition(
+        actor=committee_chair(round_.authority), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE
+    )
     round_.refresh_from_db()
     return round_, applications[:proposed]

@@ -516,7 +516,7 @@ def _open_proposal(actor: User, user: User) -> dict | None:
 
 
 def _grants_text(user: User) -> str:
-    """The account's roles by authority, from its prefetched grants: "威海市人力资源和社会保障局：经办人"."""
+    """The account's roles by authority, from its prefetched grants: "××市人力资源和社会保障局：经办人"."""
     groups = {g.name for g in user.groups.all()}
     by_authority: dict[str, set[str]] = {}
     for grant in user.role_grants.all():

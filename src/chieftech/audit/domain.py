@@ -262,8 +262,16 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_record_search(*, filters: AuditFilter, newest_first: bool = True) -> QuerySet[AuditRecord]:
-    records = AuditRecord.objects.all()
+def audit_records_visible(authority_ids) -> QuerySet[AuditRecord]:
+    """The records an audit admin of `authority_ids` reads: those authorities' chains and the system chain
+    (sign-ins, accounts, enterprises: the installation's own events)."""
+    return AuditRecord.objects.filter(Q(authority__isnull=True) | Q(authority_id__in=list(authority_ids)))
+
+
+def audit_record_search(
+    *, filters: AuditFilter, authority_ids, newest_first: bool = True
+) -> QuerySet[AuditRecord]:
+    records = audit_records_visible(authority_ids)
     if filters.action:
         records = records.filter(action=filters.action)
     if filters.actor_username:

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.audit.anchors import chain_heads_report, chain_label, chain_labels
 from chieftech.audit.chain import record_hash_ok
 from chieftech.audit.domain import (
     audit_export_record,
     audit_filter_choices,
     audit_record_search,
+    audit_records_visible,
     audit_verify,
 )
 from chieftech.audit.exports import EXCEL_MAX_ROWS, audit_log_workbook
@@ -27,6 +29,11 @@ from chieftech.core.permissions import capability_required
 
 PAGE_SIZE = 50
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _chains_of(user) -> list[int]:
+    """The authorities whose chains the audit admin reads (the audit role is held per authority)."""
+    return authority_ids_for(user, "audit.view_auditlog")
 
 
 def _filter_form(request) -> AuditFilterForm:
@@ -57,7 +64,7 @@ def record_list(request):
     form = _filter_form(request)
     page = None
     if form.is_valid():
-        records = audit_record_search(filters=form.to_filter())
+        records = audit_record_search(filters=form.to_filter(), authority_ids=_chains_of(request.user))
         page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     list_url = reverse("audit:record_list")
     rows = [
@@ -107,7 +114,9 @@ def record_list(request):
 @require_GET
 @never_cache
 def record_detail(request, pk: int):
-    record = get_object_or_404(AuditRecord.objects.select_related("authority"), pk=pk)
+    record = get_object_or_404(
+        audit_records_visible(_chains_of(request.user)).select_related("authority"), pk=pk
+    )
     before, after = record.before, record.after
     before_dict = before if isinstance(before, dict) else {}
     after_dict = after if isinstance(after, dict) else {}
@@ -156,7 +165,7 @@ def export(request):
         # The list shows the errors at the fields.
         return HttpResponseRedirect(f"{reverse('audit:record_list')}?{request.GET.urlencode()}")
     filters = form.to_filter()
-    records = audit_record_search(filters=filters, newest_first=False)
+    records = audit_record_search(filters=filters, authority_ids=_chains_of(request.user), newest_first=False)
     if records.count() >= EXCEL_MAX_ROWS:
         return render(
             request,

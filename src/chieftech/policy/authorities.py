@@ -28,6 +28,7 @@ AUTHORITY_FIELDS = [
     "notice_wording",
     "certificate_wording",
     "approval_wording",
+    "contact_default",
 ]
 
 

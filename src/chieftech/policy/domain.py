@@ -180,7 +180,6 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
         version = PolicyVersion.objects.create(
             authority=authority,
             # The certificates are numbered under the issuing authority's prefix (not the model's default).
-            certificate_prefix=authority.certificate_prefix,
             **cleaned,
             predecessor=max(earlier, key=lambda v: v.valid_until) if earlier else None,
         )

@@ -144,6 +144,7 @@ class AuthorityForm(forms.ModelForm):
             "site_name",
             "public_base_url",
             "certificate_prefix",
+            "contact_default",
             "call_wording",
             "notice_wording",
             "certificate_wording",
