@@ -130,6 +130,14 @@ class CalendarYearForm(forms.Form):
 class AuthorityForm(forms.ModelForm):
     """The fields of an issuing authority, for the system admin's pages."""
 
+    # A public address typed without a scheme is an https one (the portal is served over TLS).
+    public_base_url = forms.URLField(
+        label=Authority._meta.get_field("public_base_url").verbose_name,
+        help_text=Authority._meta.get_field("public_base_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Authority
         fields = [
