@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 
 from chieftech.core.widgets import DateInput
+from chieftech.policy.authorities import AUTHORITY_FIELDS
 from chieftech.policy.domain import PARAMETER_FIELDS
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion
 
@@ -140,24 +141,9 @@ class AuthorityForm(forms.ModelForm):
 
     class Meta:
         model = Authority
-        fields = [
-            "code",
-            "name",
-            "level",
-            "parent",
-            "bureau_name",
-            "leadership_name",
-            "government_name",
-            "title_name",
-            "site_name",
-            "public_base_url",
-            "certificate_prefix",
-            "contact_default",
-            "call_wording",
-            "notice_wording",
-            "certificate_wording",
-            "approval_wording",
-        ]
+        # Every field the domain saves but the two lists (competition levels, scoring template), which are set
+        # with the authority's seed data, not typed in a form.
+        fields = [f for f in AUTHORITY_FIELDS if f not in ("counted_competition_levels", "scoring_template")]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ["call_wording", "notice_wording", "certificate_wording", "approval_wording"]
