@@ -31,6 +31,7 @@ ROLE_RULES = {
     "publicity.roster_publish": (Role.OFFICER, "round"),
     "evaluation.committee_manage": (Role.OFFICER, "round"),
     "tenure.showcase_manage": (Role.OFFICER, "application"),
+    "tenure.tenure_move": (Role.OFFICER, "application"),
 }
 ROLES = [role.value for role in Role]
 

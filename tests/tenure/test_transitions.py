@@ -127,3 +127,19 @@ def test_two_simultaneous_suspensions_make_one_change_and_one_record(olivia, gin
     )
     assert list(_own_records(tenure).values_list("action", flat=True)) == ["tenure.suspend"]
     assert Tenure.objects.get(pk=tenure.pk).status == TenureStatus.SUSPENDED
+
+
+@pytest.mark.parametrize("who", ["alice", "leo", "gina", "stranger"])
+def test_only_the_officer_of_the_terms_authority_changes_its_status(tenure, request, who):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        tenure_transition(
+            actor=request.getfixturevalue(who),
+            tenure=tenure,
+            to_status=TenureStatus.SUSPENDED,
+            effective_on=EFFECTIVE,
+        )
+
+    tenure.refresh_from_db()
+    assert tenure.status == TenureStatus.ACTIVE

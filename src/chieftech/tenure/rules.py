@@ -10,3 +10,4 @@ from chieftech.accounts.roles import Role, holds_role
 
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
 rules.add_perm("tenure.showcase_manage", holds_role(Role.OFFICER))
+rules.add_perm("tenure.tenure_move", holds_role(Role.OFFICER))

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
+import chieftech.publicity.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
+from chieftech.core.permissions import require_perm
 from chieftech.publicity.models import Notice, Objection
 
 NOTICE_FIELDS = [
@@ -62,7 +64,9 @@ FINDING_STATES = (_OBJECTION.UPHELD, _OBJECTION.NOT_UPHELD)
 def notice_transition(
     *, actor, notice: Notice, to_state: str, now: datetime | None = None, after: dict | None = None
 ) -> Notice:
-    """The one way a notice changes state; publishing records `now` as the publication time."""
+    """The one way a notice changes state; publishing records `now` as the publication time. The officer of
+    the notice's authority makes every change."""
+    require_perm(actor, "publicity.notice_manage", notice, "只有本机关的人社局经办人可以办理考察公示。")
     now = now or timezone.now()
     return transition(
         notice,
@@ -91,8 +95,9 @@ def objection_transition(
 
     Investigating records the `notes` so far; a finding (upheld or not) records its `reason` and the
     `public_reply` the objector reads with the receipt code, and `notes` when given. Either way the handler
-    and the time are recorded.
+    and the time are recorded. The officer of the objection's authority handles it.
     """
+    require_perm(actor, "publicity.objection_handle", objection, "只有本机关的人社局经办人可以处理异议。")
     now = now or timezone.now()
 
     def check(locked: Objection) -> None:

@@ -7,8 +7,11 @@ terms and revocation of the next issues call it.
 
 from datetime import date
 
+import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.transitions import transition
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
+from chieftech.core.permissions import require_perm
 from chieftech.tenure.models import Tenure, TenureStatus
 
 # 第16条(一): benefits stop and may be reinstated while the title stays. Not renewed at re-review (第11条) and
@@ -33,26 +36,24 @@ TENURE_ACTIONS: dict[str, str] = {
 }
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def tenure_transition(
     *, actor, tenure: Tenure, to_status: str, effective_on: date, reason: str = ""
 ) -> Tenure:
     """The one way a term's status changes, effective on `effective_on` (kept as `status_since`: the subsidy
-    stops from the month after it). The date may not precede the term's start or the current status's."""
+    stops from the month after it). The date may not precede the term's start or the current status's.
+    The officer of the term's authority confirms every change (第十六条)."""
+    require_perm(actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。")
 
     def check(locked: Tenure) -> None:
         if effective_on < locked.starts_on:
             raise DomainError(
-                f"生效日期不能早于管理期起始日期{_cn(locked.starts_on)}。",
+                f"生效日期不能早于管理期起始日期{date_zh(locked.starts_on)}。",
                 field="effective_on",
                 code="bad_date",
             )
         if effective_on < locked.status_since:
             raise DomainError(
-                f"生效日期不能早于当前状态的生效日期{_cn(locked.status_since)}。",
+                f"生效日期不能早于当前状态的生效日期{date_zh(locked.status_since)}。",
                 field="effective_on",
                 code="bad_date",
             )
