@@ -90,10 +90,10 @@ def roles_compatible(a: str, b: str) -> bool:
 def role_conflicts(roles: set[str]) -> list[tuple[str, str]]:
     """The pairs of `roles` that one account may not hold together, each pair and the list in Role order.
 
-    The rule is per authority: it applies to the roles a person holds for one issuing authority, so the same
-    person may be an expert of the city and an officer of the district. Until roles are granted per
-    authority, an account's roles are all held for the installation's one authority and the whole set is
-    checked. Every function that grants roles asks here.
+    The rule is per authority: it applies to the roles a person holds for one issuing authority (its grants
+    there and the installation-wide roles, `roles_held_in`), so the same person may be an expert of the city
+    and an officer of the district; an installation-wide role meets the roles held for every authority
+    (accounts.domain.users.check_roles). Every function that grants roles asks here.
     """
     ordered = [role.value for role in Role if role.value in roles]
     return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if not roles_compatible(a, b)]
