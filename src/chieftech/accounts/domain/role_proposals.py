@@ -122,7 +122,11 @@ def role_proposal_create(
 
 
 def _locked_open(proposal: RoleProposal) -> RoleProposal:
-    locked = RoleProposal.objects.select_for_update().select_related("user", "authority").get(pk=proposal.pk)
+    locked = (
+        RoleProposal.objects.select_for_update(of=("self",))
+        .select_related("user", "authority")
+        .get(pk=proposal.pk)
+    )
     if locked.state != RoleProposal.State.PROPOSED:
         raise DomainError(f"该申请已{locked.get_state_display()}，不能再复核。", code="decided")
     return locked
