@@ -4,6 +4,7 @@ audit record of the states before and after; every other move is refused and cha
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from chieftech.core.errors import DomainError
 from chieftech.evaluation.domain.transitions import (
@@ -30,9 +31,9 @@ def test_the_tables_cover_every_state_and_name_only_known_ones():
 
 
 @pytest.fixture
-def committee(olivia):
+def committee(olivia, chris):
     round_ = make_round(olivia)
-    chair = make_expert("蔡主任")
+    chair = make_expert("蔡主任", user=chris)
     committee = Committee.objects.create(round=round_, name="评审委员会", chair=chair, created_by=olivia)
     CommitteeMember.objects.create(committee=committee, expert=chair)
     return committee
@@ -45,14 +46,35 @@ def _in_state(obj, state: str):
 
 
 @pytest.mark.parametrize(("current", "to"), COMMITTEE_ALLOWED)
-def test_an_allowed_committee_move_is_saved_and_audited_once(committee, chris, current, to):
+def test_an_allowed_committee_move_is_saved_and_audited_once(committee, chris, leo, current, to):
     _in_state(committee, current)
+    # The chair moves the committee; sending a confirmed list back is the leadership's.
+    actor = leo if (current, to) == (CommitteeState.CONFIRMED, CommitteeState.CLOSED) else chris
 
-    committee_transition(actor=chris, committee=committee, to_state=to, reason="理由", now=IN_WINDOW)
+    committee_transition(actor=actor, committee=committee, to_state=to, reason="理由", now=IN_WINDOW)
 
     assert Committee.objects.get(pk=committee.pk).state == to
     [record] = records(committee)
-    assert (record.actor_username, record.before["state"], record.after["state"]) == ("chris", current, to)
+    assert (record.actor_username, record.before["state"], record.after["state"]) == (
+        actor.username,
+        current,
+        to,
+    )
+
+
+@pytest.mark.parametrize(("current", "to"), COMMITTEE_ALLOWED)
+@pytest.mark.parametrize("who", ["olivia", "erin", "gina", "alice"])
+def test_a_committee_move_by_anyone_else_is_refused_and_changes_nothing(committee, request, who, current, to):
+    _in_state(committee, current)
+    before = row(committee)
+
+    with pytest.raises(PermissionDenied):
+        committee_transition(
+            actor=request.getfixturevalue(who), committee=committee, to_state=to, now=IN_WINDOW
+        )
+
+    assert row(committee) == before
+    assert not records(committee).exists()
 
 
 @pytest.mark.parametrize(("current", "to"), COMMITTEE_REFUSED)
@@ -115,10 +137,10 @@ def _move_sheet(sheet, to, actor):
 
 
 @pytest.mark.parametrize(("current", "to"), SHEET_ALLOWED)
-def test_an_allowed_sheet_move_is_saved_and_audited_once(sheets, erin, current, to):
+def test_an_allowed_sheet_move_is_saved_and_audited_once(sheets, chris, current, to):
     sheet = _in_state(sheets[ScoreSheet.Part.ONSITE], current)
 
-    _move_sheet(sheet, to, erin)
+    _move_sheet(sheet, to, chris)  # the sheet's own expert submits; as the chair, sends it back
 
     saved = ScoreSheet.objects.get(pk=sheet.pk)
     assert (saved.state, saved.total, saved.submitted_at) == (
@@ -131,24 +153,36 @@ def test_an_allowed_sheet_move_is_saved_and_audited_once(sheets, erin, current, 
 
 
 @pytest.mark.parametrize(("current", "to"), SHEET_REFUSED)
-def test_a_sheet_move_the_table_does_not_allow_is_refused_and_changes_nothing(sheets, erin, current, to):
+def test_a_sheet_move_the_table_does_not_allow_is_refused_and_changes_nothing(sheets, chris, current, to):
     sheet = _in_state(sheets[ScoreSheet.Part.ONSITE], current)
     before = row(sheet)
 
     with pytest.raises(DomainError) as refused:
-        _move_sheet(sheet, to, erin)
+        _move_sheet(sheet, to, chris)
 
     assert refused.value.code == "invalid_transition"
     assert row(sheet) == before
     assert not records(sheet).exists()
 
 
-def test_only_an_onsite_sheet_can_be_absent(sheets, erin):
+@pytest.mark.parametrize(("current", "to"), SHEET_ALLOWED)
+def test_another_expert_neither_submits_nor_sends_back_a_sheet(sheets, erin, current, to):
+    sheet = _in_state(sheets[ScoreSheet.Part.ONSITE], current)
+    before = row(sheet)
+
+    with pytest.raises(PermissionDenied):
+        _move_sheet(sheet, to, erin)
+
+    assert row(sheet) == before
+    assert not records(sheet).exists()
+
+
+def test_only_an_onsite_sheet_can_be_absent(sheets, chris):
     sheet = sheets[ScoreSheet.Part.COMPREHENSIVE]
     before = row(sheet)
 
     with pytest.raises(DomainError) as refused:
-        _move_sheet(sheet, ScoreSheet.State.ABSENT, erin)
+        _move_sheet(sheet, ScoreSheet.State.ABSENT, chris)
 
     assert refused.value.message == "只有现场技能考查评分表可以标记未到场。"
     assert row(sheet) == before

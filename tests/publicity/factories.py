@@ -23,7 +23,12 @@ def make_notice_stage_round(officer, enterprise_users, *, n: int = 5, proposed: 
     )
     for i, application in enumerate(applications):
         to_state = ApplicationState.PROPOSED if i < proposed else ApplicationState.NOT_PROPOSED
-        application_transition(actor=officer, application=application, to_state=to_state, now=AFTER_DEADLINE)
+        application_transition(
+            actor=committee_chair(round_.authority),
+            application=application,
+            to_state=to_state,
+            now=AFTER_DEADLINE,
+        )
         application.refresh_from_db()
     plist.applications.set(applications[:proposed])
     round_transition(

@@ -166,7 +166,9 @@ def test_after_a_rejection_the_next_decision_is_a_record_of_its_own_beside_it(st
     from chieftech.selection.domain.applications import application_transition
 
     for application in proposed:
-        application_transition(actor=olivia, application=application, to_state=ApplicationState.PROPOSED)
+        application_transition(
+            actor=committee_chair(), application=application, to_state=ApplicationState.PROPOSED
+        )
     round_transition(actor=committee_chair(), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
     round_transition(actor=olivia, round_=round_, to_state=RoundState.APPROVAL, now=AFTER_DEADLINE)
 

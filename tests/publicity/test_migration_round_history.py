@@ -71,7 +71,9 @@ def test_going_back_is_refused_once_a_round_holds_two_notices(olivia, alice, leo
     round_, proposed = make_approval_stage_round(olivia, [alice], n=1)
     decide(leo, round_, LeadershipDecision.Outcome.REJECT, note="请重新评审。")
     # The committee confirms its list again (states only, as its stage does).
-    application_transition(actor=olivia, application=proposed[0], to_state=ApplicationState.PROPOSED)
+    application_transition(
+        actor=committee_chair(), application=proposed[0], to_state=ApplicationState.PROPOSED
+    )
     round_transition(actor=committee_chair(), round_=round_, to_state=RoundState.NOTICE, now=AFTER_DEADLINE)
     notice_prepare(actor=olivia, round_=round_, starts_on=date(2026, 12, 21), now=AFTER_DEADLINE)
 

@@ -62,3 +62,22 @@ def may_open_candidate(user, committee: Committee, application) -> bool:
 COMMITTEE_MANAGE = "evaluation.committee_manage"
 NOT_THE_OFFICER = "只有本机关的人社局经办人可以管理评审专家和评审委员会。"
 rules.add_perm(COMMITTEE_MANAGE, holds_role(Role.OFFICER))
+
+
+# The committee's own moves (open and close scoring, confirm the list) are its chair's; sending a confirmed list
+# back is the leadership's, for the round's authority. A sheet is submitted by its own expert and sent back to
+# draft by the committee's chair.
+@rules.predicate
+def is_sheet_holder(user, sheet) -> bool:
+    return user.is_authenticated and user.has_perm(SCORE) and sheet.member.expert.user_id == user.pk
+
+
+@rules.predicate
+def chairs_sheet_committee(user, sheet) -> bool:
+    return is_chair(user, sheet.member.committee)
+
+
+rules.add_perm("evaluation.committee_move", is_chair)
+rules.add_perm("evaluation.committee_send_back", holds_role(Role.LEADER))
+rules.add_perm("evaluation.sheet_submit", is_sheet_holder)
+rules.add_perm("evaluation.sheet_reopen", chairs_sheet_committee)

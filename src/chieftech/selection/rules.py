@@ -78,3 +78,28 @@ def round_move_perm(round_, to_state: str) -> str:
 for _role in sorted(set(ROUND_MOVE_ROLE.values())):
     rules.add_perm(f"selection.round_move_by_{_role}", holds_role(_role))
 rules.add_perm("selection.round_send_back", holds_role(Role.LEADER))
+
+
+# Who moves an application, by the move's audit action (selection.domain.applications.APPLICATION_TRANSITIONS):
+# its own enterprise submits and withdraws; the officer reviews and removes a candidate after an upheld
+# objection; the chair's confirmed list proposes; the leadership approves with removals or sends the list back;
+# the government approves.
+rules.add_perm("selection.application_own", is_enterprise_user & is_own_enterprise)
+rules.add_perm("selection.application_propose", holds_role(Role.CHAIR))
+rules.add_perm("selection.application_leadership", holds_role(Role.LEADER))
+rules.add_perm("selection.application_approve", holds_role(Role.GOVERNMENT))
+APPLICATION_MOVE_PERM: dict[str, str] = {
+    "application.submit": "selection.application_own",
+    "application.resubmit": "selection.application_own",
+    "application.withdraw": "selection.application_own",
+    "application.qualify": "selection.application_review",
+    "application.disqualify": "selection.application_review",
+    "application.return": "selection.application_review",
+    "application.fraud": "selection.application_review",
+    "application.propose": "selection.application_propose",
+    "application.not_propose": "selection.application_propose",
+    "application.remove_after_objection": "selection.application_review",
+    "application.approve": "selection.application_approve",
+    "application.not_approve": "selection.application_leadership",
+    "application.return_to_committee": "selection.application_leadership",
+}

@@ -10,8 +10,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
+import chieftech.evaluation.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
+from chieftech.core.permissions import require_perm
 from chieftech.evaluation.models import Committee, CommitteeState, ScoreSheet
 
 # The committee scores once; the leadership may send a confirmed list back, and the chair confirms a new one.
@@ -57,6 +59,11 @@ def committee_transition(
     it as the closing time and `reason` as the reason for closing early (empty when nothing was missing)."""
     now = now or timezone.now()
 
+    def check(locked: Committee) -> None:
+        sent_back = locked.state == CommitteeState.CONFIRMED and to_state == CommitteeState.CLOSED
+        perm = "evaluation.committee_send_back" if sent_back else "evaluation.committee_move"
+        require_perm(actor, perm, locked)
+
     def fields(locked: Committee) -> dict:
         # Decided on the locked row: a stale copy must not make a return to closed look like a close.
         if to_state == CommitteeState.CLOSED and locked.state == CommitteeState.SCORING:
@@ -71,6 +78,7 @@ def committee_transition(
         actor=actor,
         action=COMMITTEE_ACTIONS,
         reason=reason,
+        check=check,
         changes=fields,
         after=after,
     )
@@ -95,6 +103,8 @@ def sheet_transition(
     now = now or timezone.now()
 
     def check(locked: ScoreSheet) -> None:
+        perm = "evaluation.sheet_reopen" if to_state == _SHEET.DRAFT else "evaluation.sheet_submit"
+        require_perm(actor, perm, locked)
         if to_state == _SHEET.ABSENT and locked.part != ScoreSheet.Part.ONSITE:
             raise DomainError("只有现场技能考查评分表可以标记未到场。", code="invalid_transition")
 

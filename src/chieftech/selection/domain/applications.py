@@ -19,6 +19,7 @@ from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
+from chieftech.core.permissions import require_perm
 from chieftech.core.pii import parse_resident_id, pii_hash, validate_phone
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.selectors import town_within
@@ -35,6 +36,7 @@ from chieftech.selection.models import (
     Route,
     SkillCertificate,
 )
+from chieftech.selection.rules import APPLICATION_MOVE_PERM
 
 PERSON_FIELDS = [
     "route",
@@ -386,6 +388,7 @@ def application_transition(
             raise DomainError(
                 f"申报当前为“{locked.get_state_display()}”，不能变更为“{ApplicationState(to_state).label}”。"
             )
+        require_perm(actor, APPLICATION_MOVE_PERM[action], locked)
         before_state = locked.state
         fields = ["state", "updated_at"]
         if to_state == ApplicationState.SUBMITTED:
