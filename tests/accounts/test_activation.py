@@ -109,6 +109,17 @@ def test_the_password_rules_of_the_settings_apply(client, created):
     assert User.objects.get(username="zheng").has_usable_password() is False
 
 
+def test_the_domain_refuses_a_weak_password_at_the_password_with_every_rule_it_breaks(created):
+    link = created.activation
+
+    with pytest.raises(DomainError) as exc:
+        account_activate(uidb64=link.uidb64, token=link.token, password="1234509876")
+
+    assert exc.value.code == "weak_password"
+    assert exc.value.message_dict == {"password": ["这个密码太常见了。", "密码只包含数字。"]}
+    assert User.objects.get(username="zheng").has_usable_password() is False
+
+
 def test_the_link_expires(created):
     link = created.activation
     late = link.expires_at + timedelta(minutes=1)

@@ -137,6 +137,29 @@ def weihai_staff(weihai, wendy):
     return staff
 
 
+def test_an_authority_the_domain_refuses_names_each_bad_field(sam, weihai):
+    from chieftech.core.errors import DomainError
+    from chieftech.policy.authorities import authority_update
+
+    with pytest.raises(DomainError) as cycle:
+        authority_update(actor=sam, authority=weihai, data={"parent": weihai})
+    with pytest.raises(DomainError) as wording:
+        authority_update(
+            actor=sam,
+            authority=weihai,
+            data={"certificate_wording": "您被评为{honour}。", "notice_wording": "{round_title.__class__}"},
+        )
+
+    assert (cycle.value.message_dict, cycle.value.code) == (
+        {"parent": ["上级机关不能是本机关或其下级。"]},
+        "cycle",
+    )
+    assert set(wording.value.message_dict) == {"certificate_wording", "notice_wording"}
+    assert wording.value.message_dict["certificate_wording"][0].startswith("文稿中的占位符{honour}无法识别。")
+    assert wording.value.code == "invalid"
+    assert Authority.objects.get(pk=weihai.pk).parent is None
+
+
 # --- Grants ---------------------------------------------------------------------------------------------
 
 

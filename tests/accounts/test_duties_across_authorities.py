@@ -3,7 +3,6 @@ incompatible-roles table holds per authority and the installation-wide roles mee
 audit admin reads its own authority's chain and the system's, not another authority's."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from chieftech.accounts.domain import role_proposal_approve, role_proposal_create, user_set_roles
@@ -11,6 +10,7 @@ from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role, roles_held_in
 from chieftech.audit.domain import audit_record
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.policy.models import Authority, AuthorityLevel
 from tests.factories import huancui, make_user
 
@@ -53,7 +53,7 @@ def test_the_same_person_may_be_an_expert_of_the_city_and_an_officer_of_the_dist
 
 
 def test_incompatible_roles_are_refused_within_one_authority(sam, stranger, weihai):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         user_set_roles(actor=sam, user=stranger, roles=["officer", "leader"], authority=weihai)
 
     assert exc.value.message_dict["roles"] == [
@@ -66,7 +66,7 @@ def test_an_installation_wide_role_meets_the_roles_held_for_every_authority(sam,
     user_set_roles(actor=sam, user=stranger, roles=["leader"], authority=weihai)
 
     # Becoming the installation's system admin is checked against the city's leadership role.
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         role_proposal_create(actor=sam, user=stranger, roles=["sysadmin"], authority=huancui())
 
     assert roles_held_in(stranger, huancui()) == set()

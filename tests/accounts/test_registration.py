@@ -259,12 +259,11 @@ def test_the_empty_queue_says_so(client, olivia):
 
 
 def test_an_officer_cannot_grant_the_enterprise_role_before_approval(olivia, pending_enterprise):
-    from django.core.exceptions import ValidationError
-
     from chieftech.accounts.domain import user_set_roles
+    from chieftech.core.errors import DomainError
 
     penny = User.objects.get(username="penny")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         user_set_roles(actor=olivia, user=penny, roles=["enterprise"])
 
     assert exc.value.message_dict == {

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from chieftech.accounts.domain import (
@@ -108,7 +108,7 @@ def test_one_account_cannot_hold_officer_leader_and_government(client, sam, stra
     # Nor one role at a time.
     user_set_roles(actor=sam, user=stranger, roles=["officer"])
     for roles in (["officer", "leader"], ["officer", "government"]):
-        with pytest.raises(ValidationError):
+        with pytest.raises(DomainError):
             user_set_roles(actor=sam, user=stranger, roles=roles)
     assert _roles(stranger) == ["officer"]
 
@@ -265,7 +265,7 @@ def test_the_registration_approval_refuses_to_stack_roles(olivia, pending_enterp
     penny = User.objects.get(username="penny")
     _set_group_roles(penny, Role.EXPERT)
 
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         enterprise_registration_approve(actor=olivia, enterprise=pending_enterprise)
 
     assert exc.value.messages == ["账号“penny”：“企业经办人”与“评审专家”不能由同一账号兼任（职责分离）。"]

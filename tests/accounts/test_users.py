@@ -2,12 +2,13 @@
 accounts only; separation of duties holds in the role combinations; nobody changes their own roles."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from chieftech.accounts.domain import user_create, user_deactivate, user_set_roles
 from chieftech.accounts.models import User
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "Huancui-2026-pass"
@@ -213,7 +214,7 @@ def test_role_combinations_that_break_separation_of_duties_are_refused(client, s
 
 
 def test_an_enterprise_account_holds_no_staff_role(sam, alice):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         user_set_roles(actor=sam, user=alice, roles=["expert"])
 
     assert exc.value.message_dict == {"roles": ["企业账号只能担任企业经办人角色。"]}

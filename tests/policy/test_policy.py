@@ -5,7 +5,6 @@ from decimal import Decimal
 from importlib import import_module
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
@@ -132,7 +131,7 @@ def test_registering_a_successor_links_it_and_is_audited(sam):
 
 
 def test_an_overlapping_validity_is_refused(sam):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_register(actor=sam, authority=huancui(), data=successor_data(valid_from=date(2027, 11, 1)))
     assert exc.value.message_dict == {
         "valid_from": [
@@ -145,7 +144,7 @@ def test_an_overlapping_validity_is_refused(sam):
 
 
 def test_a_version_wholly_containing_another_is_refused(sam):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_register(
             actor=sam,
             authority=huancui(),
@@ -164,7 +163,7 @@ def test_implausible_parameters_are_refused_field_by_field(sam):
         min_skill_level=9,
         title="  ",
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_register(actor=sam, authority=huancui(), data=data)
     assert exc.value.message_dict == {
         "title": ["请填写标题。"],
@@ -177,7 +176,7 @@ def test_implausible_parameters_are_refused_field_by_field(sam):
 
 
 def test_validity_ending_before_it_starts_and_priority_age_above_max_age_are_refused(sam):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_register(
             actor=sam,
             authority=huancui(),
@@ -190,7 +189,7 @@ def test_validity_ending_before_it_starts_and_priority_age_above_max_age_are_ref
 
 
 def test_a_document_number_is_registered_once(sam):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         policy_register(actor=sam, authority=huancui(), data=successor_data(document_number=DOC_2022))
     assert exc.value.message_dict == {"document_number": ["该文号的政策版本已登记。"]}
 

@@ -1,23 +1,13 @@
 """Forms parse input; the rules (USCC check digit, uniqueness, password policy, roles) live in domain.py
-and come back as ValidationErrors that `add_domain_errors` puts beside the right field."""
+and come back as a DomainError that `core.errors.add_domain_error` puts beside the right field."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.accounts.roles import Role
 from chieftech.policy.territory import town_choices, town_filter_choices
 
 ANY = [("", "全部")]
-
-
-def add_domain_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a domain ValidationError to the form: keyed messages to their fields, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class EnterpriseForm(forms.Form):

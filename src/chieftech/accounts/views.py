@@ -11,7 +11,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
@@ -34,7 +33,6 @@ from chieftech.accounts.forms import (
     UserEditForm,
     UserFilterForm,
     UserRolesForm,
-    add_domain_errors,
 )
 from chieftech.accounts.models import Enterprise, RoleGrant, RoleProposal, User
 from chieftech.accounts.roles import (
@@ -158,8 +156,8 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         try:
             domain.enterprise_registration_submit(**{f: form.cleaned_data[f] for f in REGISTRATION_FIELDS})
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -197,10 +195,8 @@ def registration_approve(request, pk: int):
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
     try:
         domain.enterprise_registration_approve(actor=request.user, enterprise=enterprise)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"已审核通过“{enterprise.name}”的注册申请，其经办人已获得企业经办人角色。")
     return redirect("accounts:registration_list")
@@ -215,8 +211,6 @@ def registration_refuse(request, pk: int):
             domain.enterprise_registration_refuse(
                 actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -245,8 +239,6 @@ def registration_resubmit(request):
         data["contact_phone"] = data["contact_phone"] or None
         try:
             domain.enterprise_registration_resubmit(actor=request.user, enterprise=enterprise, **data)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -347,8 +339,8 @@ def enterprise_create(request):
             enterprise = domain.enterprise_create(
                 actor=request.user, **{f: form.cleaned_data[f] for f in ENTERPRISE_FIELDS}
             )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已登记企业“{enterprise.name}”。")
             return redirect("accounts:enterprise_detail", pk=enterprise.pk)
@@ -367,8 +359,8 @@ def enterprise_edit(request, pk: int):
         data["contact_phone"] = data["contact_phone"] or None
         try:
             domain.enterprise_update(actor=request.user, enterprise=enterprise, **data)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "企业信息已保存。")
             return redirect("accounts:enterprise_detail", pk=enterprise.pk)
@@ -455,8 +447,8 @@ def user_create(request):
                 roles=data["roles"] if "roles" in form.fields else [Role.ENTERPRISE],
                 authority=data.get("authority"),
             )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             user = created.user
             _hand_over_once(request, user, created.activation)
@@ -605,8 +597,8 @@ def user_detail(request, pk: int):
                 email=form.cleaned_data["email"],
                 phone=form.cleaned_data["phone"] or None,
             )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, "账号信息已保存。")
             return redirect("accounts:user_detail", pk=user.pk)
@@ -635,8 +627,6 @@ def user_roles(request, pk: int):
                 )
             else:
                 domain.user_set_roles(actor=request.user, user=user, roles=roles, authority=authority)
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -654,8 +644,6 @@ def role_proposal_approve(request, pk: int):
     try:
         domain.role_proposal_approve(actor=request.user, proposal=proposal)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "已复核批准，角色变更已生效。")
@@ -706,10 +694,8 @@ def user_deactivate(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user), pk=pk)
     try:
         domain.user_deactivate(actor=request.user, user=user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"已停用账号“{user.username}”。")
     return redirect("accounts:user_detail", pk=user.pk)
@@ -747,8 +733,6 @@ def activate(request, uidb64: str, token: str):
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
-            except ValidationError as exc:
-                add_domain_errors(form, exc)
             else:
                 messages.success(request, "密码已设置，账号已激活。请使用新密码登录。")
                 return redirect("accounts:login")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.errors import DomainError
 from chieftech.policy.models import Authority
 
 MANAGE_AUTHORITY = "policy.manage_authority"
@@ -41,8 +42,16 @@ def _check_parent(authority: Authority) -> None:
     parent = authority.parent
     while parent is not None:
         if authority.pk is not None and parent.pk == authority.pk:
-            raise ValidationError({"parent": "上级机关不能是本机关或其下级。"})
+            raise DomainError("上级机关不能是本机关或其下级。", field="parent", code="cycle")
         parent = parent.parent
+
+
+def _full_clean(authority: Authority) -> None:
+    """The model's own field checks (the parent is checked by _check_parent), as a refusal naming each field."""
+    try:
+        authority.full_clean(exclude=["parent"])
+    except ValidationError as exc:
+        raise DomainError.fields(exc.message_dict) from None
 
 
 def _save(authority: Authority) -> None:
@@ -50,14 +59,14 @@ def _save(authority: Authority) -> None:
         with transaction.atomic():
             authority.save()
     except IntegrityError:
-        raise ValidationError({"code": "该代码已被其他发证机关使用。"}) from None
+        raise DomainError("该代码已被其他发证机关使用。", field="code", code="taken") from None
 
 
 def authority_create(*, actor, data: dict[str, Any]) -> Authority:
     """Register an issuing authority; its policy versions, officers and experts are added afterwards."""
     _require_admin(actor)
     authority = Authority(**{f: data[f] for f in AUTHORITY_FIELDS if f in data})
-    authority.full_clean(exclude=["parent"])
+    _full_clean(authority)
     _check_parent(authority)
     with transaction.atomic():
         _save(authority)
@@ -76,7 +85,7 @@ def authority_update(*, actor, authority: Authority, data: dict[str, Any]) -> Au
         for field in AUTHORITY_FIELDS:
             if field in data:
                 setattr(authority, field, data[field])
-        authority.full_clean(exclude=["parent"])
+        _full_clean(authority)
         _check_parent(authority)
         after = snapshot(authority, AUTHORITY_FIELDS)
         if after == before:

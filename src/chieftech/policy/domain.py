@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import chieftech.policy.rules  # noqa: F401  (declares the rules asked here)
@@ -78,7 +77,7 @@ def _label(name: str) -> str:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Check every parameter; raise one ValidationError listing every problem by field, in Chinese."""
+    """Check every parameter; raise one DomainError listing every problem by field, in Chinese."""
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     for name in PARAMETER_FIELDS:
@@ -131,7 +130,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         if cleaned["priority_age"] > cleaned["max_age"]:
             errors["priority_age"] = "优先年龄不能大于年龄上限。"
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     return cleaned
 
 
@@ -145,7 +144,7 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
     """Register a new version of the measures (usually the successor of the one in force).
 
     `data` holds every field of PARAMETER_FIELDS. A bad value or a validity that overlaps an existing
-    version raises django.core.exceptions.ValidationError keyed by field, with Chinese messages, and
+    version raises a DomainError naming each bad field, with Chinese messages, and
     nothing is saved. Registered versions are not edited: decisions refer to them.
     """
     require_perm(actor, "policy.version_register", authority, "只有本机关的系统管理员可以登记政策版本。")
@@ -164,17 +163,15 @@ def policy_register(*, actor, authority: Authority, data: dict[str, Any]) -> Pol
         ]
         if overlapping:
             other = overlapping[0]
-            raise ValidationError(
-                {
-                    "valid_from": (
-                        f"有效期与已登记的《{other.title}》（{other.document_number}，"
-                        f"{date_zh(other.valid_from)}至{date_zh(other.valid_until)}）重叠："
-                        "同一日期只能有一个有效的政策版本。"
-                    )
-                }
+            raise DomainError(
+                f"有效期与已登记的《{other.title}》（{other.document_number}，"
+                f"{date_zh(other.valid_from)}至{date_zh(other.valid_until)}）重叠："
+                "同一日期只能有一个有效的政策版本。",
+                field="valid_from",
+                code="overlap",
             )
         if PolicyVersion.objects.filter(document_number=cleaned["document_number"]).exists():
-            raise ValidationError({"document_number": "该文号的政策版本已登记。"})
+            raise DomainError("该文号的政策版本已登记。", field="document_number", code="taken")
         earlier = [v for v in existing if v.valid_until < cleaned["valid_from"]]
         later = [v for v in existing if v.valid_from > cleaned["valid_until"]]
         version = PolicyVersion.objects.create(
@@ -287,7 +284,7 @@ def calendar_year_save(
 ) -> CalendarYear:
     """Enter or replace a year's schedule: its days (date, CalendarDay.Kind, name) replace the old ones.
 
-    Raises ValidationError (Chinese) for a day outside the year, a repeated date, an unknown kind or a
+    Raises DomainError (Chinese) for a day outside the year, a repeated date, an unknown kind or a
     missing source; nothing is saved then.
     """
     require_perm(actor, "policy.calendar_save", None, "只有系统管理员可以维护节假日安排。")
@@ -307,7 +304,7 @@ def calendar_year_save(
         if len(name) > CalendarDay._meta.get_field("name").max_length:
             errors.setdefault("days", []).append(f"{day.isoformat()}的名称过长。")
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     with transaction.atomic():
         calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
         before = calendar_year_snapshot(calendar_year)

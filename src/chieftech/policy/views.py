@@ -3,7 +3,6 @@ schedule (system admin)."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.roles import acting_authority, acting_authority_ids, authority_ids_for
+from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.authorities import MANAGE_AUTHORITY, authority_create, authority_update
 from chieftech.policy.calendar import (
@@ -124,8 +124,8 @@ def policy_create(request):
             authority = data.pop("authority") or acting_authority(request.user)
             try:
                 version = policy_register(actor=request.user, authority=authority, data=data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except DomainError as exc:
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已登记政策版本《{version.title}》（{version.document_number}）。")
                 return redirect("policy:policy_detail", pk=version.pk)
@@ -186,8 +186,8 @@ def calendar_year(request, year: int):
                     complete=form.cleaned_data["complete"],
                     days=form.cleaned_data["days"],
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except DomainError as exc:
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"已保存{year}年的节假日安排。")
                 return redirect("policy:calendar_list")
@@ -235,8 +235,8 @@ def _authority_form_page(request, authority: Authority | None):
                 saved = authority_create(actor=request.user, data=data)
             else:
                 saved = authority_update(actor=request.user, authority=authority, data=data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
+        except DomainError as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已保存发证机关“{saved.bureau_name}”。")
             return redirect("policy:authority_list")
@@ -252,11 +252,3 @@ def authority_create_view(request):
 @capability_required(MANAGE_AUTHORITY)
 def authority_edit(request, pk: int):
     return _authority_form_page(request, get_object_or_404(Authority, pk=pk))
-
-
-def add_validation_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

@@ -1,6 +1,6 @@
 """Enterprises, their self-registration on the portal, and user accounts with their roles.
 
-Each function checks who may do it, validates and normalises its input (raising ValidationError keyed by
+Each function checks who may do it, validates and normalises its input (raising DomainError naming each bad
 field, in Chinese, before anything is saved), changes the data and writes the audit record inside one
 transaction. `actor=None` means the command line (the demo loader, an operator's shell); views always pass
 the signed-in user.

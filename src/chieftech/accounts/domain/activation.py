@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,7 +26,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
-from chieftech.accounts.domain.checks import DENIED
+from chieftech.accounts.domain.checks import DENIED, check_password
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
 from chieftech.core.errors import DomainError
@@ -154,7 +153,7 @@ def account_activate(*, uidb64: str, token: str, password: str, now: datetime | 
                 user = None
         if user is None:
             raise DomainError(LINK_INVALID, code="link_invalid")
-        validate_password(password, user)
+        check_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(action="user.activate", actor=user, obj=user)

@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, User
+from chieftech.core.errors import DomainError
 from chieftech.core.pii import normalize_phone, normalize_uscc, validate_phone, validate_uscc
 from chieftech.policy.territory import town_codes
 
@@ -43,7 +44,7 @@ def clean_enterprise(
     exclude_pk: int | None = None,
     contact_required: bool = False,
 ) -> dict:
-    """The enterprise's fields, normalised; a ValidationError naming every bad field otherwise."""
+    """The enterprise's fields, normalised; a DomainError naming every bad field otherwise."""
     errors: dict = {}
     name = (name or "").strip()
     if not name:
@@ -72,7 +73,7 @@ def clean_enterprise(
         errors["contact_name"] = "请填写联系人。"
     phone = clean_phone(contact_phone, field="contact_phone", required=contact_required, errors=errors)
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     return {
         "name": name,
         "uscc": code,
@@ -124,10 +125,18 @@ def clean_account(
     return {"username": username, "real_name": real_name, "email": email, "phone": phone}
 
 
+def check_password(password: str, user: User) -> None:
+    """Django's password policy for `user`; every message it gives, at the password, if it refuses."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError.fields({"password": exc.messages}, code="weak_password") from None
+
+
 def save_unique(save) -> None:
     """Run `save`, turning a lost race on a unique column into the same message the pre-check gives."""
     try:
         with transaction.atomic():
             save()
     except IntegrityError:
-        raise ValidationError("统一社会信用代码或用户名已被占用，请核对后重新提交。") from None
+        raise DomainError("统一社会信用代码或用户名已被占用，请核对后重新提交。", code="taken") from None

@@ -1,6 +1,6 @@
 """Enterprises: the officer's register, and self-registration on the portal with the officer's review."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
@@ -194,7 +194,7 @@ def enterprise_registration_submit(
             contact_phone=contact_phone,
             contact_required=True,
         )
-    except ValidationError as exc:
+    except DomainError as exc:
         errors.update(exc.message_dict)
         fields = {}
     account = clean_account(
@@ -207,7 +207,7 @@ def enterprise_registration_submit(
     )
     errors.pop("phone", None)  # the same number as contact_phone, already reported there
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     enterprise = Enterprise(status=Enterprise.Status.PENDING, registered_via_portal=True, **fields)
     user = User(**account)
     user.set_password(password)
@@ -238,7 +238,7 @@ def _registration_decide(
         raise PermissionDenied("不能审核自己所在企业的注册申请，请由区人社局其他经办人审核（职责分离）。")
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ValidationError({"reason": "请填写未通过的原因，企业将看到这一说明。"})
+        raise DomainError("请填写未通过的原因，企业将看到这一说明。", field="reason", code="reason_required")
     with transaction.atomic():
         users = list(enterprise.users.filter(is_active=True).order_by("pk"))
         enterprise = enterprise_transition(
@@ -254,7 +254,9 @@ def _registration_decide(
                 # The enterprise role is installation-wide: it meets every role the account holds anywhere.
                 conflicts = role_conflicts({*(role for role, _ in role_grants(user)), Role.ENTERPRISE.value})
                 if conflicts:
-                    raise ValidationError(f"账号“{user.username}”：{role_conflicts_message(conflicts)}")
+                    raise DomainError(
+                        f"账号“{user.username}”：{role_conflicts_message(conflicts)}", code="role_conflict"
+                    )
                 role_grant_add(user=user, role=Role.ENTERPRISE)
         if approve:
             subject = "企业注册申请已审核通过"

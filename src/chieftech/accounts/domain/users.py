@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.db import transaction
 from chieftech.accounts.domain.activation import ActivationLink, activation_link_make
 from chieftech.accounts.domain.checks import (
     DENIED,
+    check_password,
     clean_account,
     clean_phone,
     require_capability,
@@ -84,7 +84,7 @@ def check_roles(
     per authority, and an installation-wide role (the system admin) meets every authority's roles."""
     unknown = roles - set(Role.values)
     if unknown:
-        raise ValidationError({"roles": "包含无效的角色。"})
+        raise DomainError("包含无效的角色。", field="roles", code="invalid")
     refused = roles - set(grantable_roles(actor))
     if refused:
         labels = "、".join(Role(r).label for r in sorted(refused))
@@ -94,15 +94,17 @@ def check_roles(
     if wide:
         conflicts += [pair for pair in role_conflicts(wide | elsewhere) if pair not in conflicts]
     if conflicts:
-        raise ValidationError({"roles": role_conflicts_message(conflicts)})
+        raise DomainError(role_conflicts_message(conflicts), field="roles", code="role_conflict")
     if enterprise is not None and roles - {Role.ENTERPRISE}:
-        raise ValidationError({"roles": "企业账号只能担任企业经办人角色。"})
+        raise DomainError("企业账号只能担任企业经办人角色。", field="roles", code="enterprise_roles")
     if Role.ENTERPRISE in roles:
         if enterprise is None:
-            raise ValidationError({"enterprise": "企业经办人必须属于一家企业。"})
+            raise DomainError("企业经办人必须属于一家企业。", field="enterprise", code="required")
         if enterprise.status != Enterprise.Status.ACTIVE:
-            raise ValidationError(
-                {"enterprise": f"“{enterprise.name}”尚未通过审核或已停用，不能授予企业经办人角色。"}
+            raise DomainError(
+                f"“{enterprise.name}”尚未通过审核或已停用，不能授予企业经办人角色。",
+                field="enterprise",
+                code="enterprise_inactive",
             )
 
 
@@ -115,7 +117,7 @@ def role_grants_set(*, user: User, authority, roles: Iterable[str]) -> None:
     roles = set(roles)
     per_authority = roles - INSTALLATION_ROLES
     if per_authority and authority is None:
-        raise ValidationError({"authority": "请选择授予角色的发证机关。"})
+        raise DomainError("请选择授予角色的发证机关。", field="authority", code="required")
     grants = RoleGrant.objects.filter(user_id=user.pk)
     stale = grants.filter(authority__isnull=True).exclude(role__in=roles & INSTALLATION_ROLES)
     if authority is not None:
@@ -182,7 +184,7 @@ def user_create(
         raise PermissionDenied(DENIED)
     if actor is not None and not actor.has_perm("accounts.manage_staff_user"):
         if enterprise is None:
-            raise ValidationError({"enterprise": "请选择所属企业。"})
+            raise DomainError("请选择所属企业。", field="enterprise", code="required")
         from chieftech.accounts.selectors import enterprises_visible_to
 
         if not enterprises_visible_to(actor).filter(pk=enterprise.pk).exists():
@@ -194,7 +196,7 @@ def user_create(
     if not account["real_name"]:
         errors["real_name"] = "请填写姓名。"
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     check_roles(actor=actor, roles=roles, enterprise=enterprise)
     # The command line (actor=None) sets up an installation, its first system admin and auditor included.
     proposed = actor is not None and roles_need_second_person(set(), roles)
@@ -232,7 +234,7 @@ def user_update(
     if phone is not None:
         changes["phone"] = clean_phone(phone, field="phone", required=False, errors=errors)
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.fields(errors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         # Compare values, not snapshots: a new phone number can have the same mask as the old one.
@@ -289,7 +291,7 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
     if actor is not None and actor.pk == user.pk:
         raise PermissionDenied("不能停用自己的账号。")
     if not user.is_active:
-        raise ValidationError("该账号已经停用。")
+        raise DomainError("该账号已经停用。", code="inactive")
     with transaction.atomic():
         refuse_losing_the_last_auditor(user)
         before = _user_snapshot(user)
@@ -308,7 +310,7 @@ def user_deactivate(*, actor: User | None, user: User, reason: str = "") -> User
 
 def user_password_change(*, user: User, password: str) -> User:
     """The signed-in user sets a new password (the old one was checked by the form)."""
-    validate_password(password, user)
+    check_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

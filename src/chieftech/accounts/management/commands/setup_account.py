@@ -7,7 +7,6 @@ Every other account is created by a system admin in the web interface. Like ever
 has no password: the command prints the one-time activation link for its holder.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from chieftech.accounts import domain
 from chieftech.accounts.models import User
 from chieftech.accounts.roles import Role
+from chieftech.core.errors import DomainError
 
 # Role → how many active holders there may already be for the command line to add one more.
 SETUP_ROLES = {Role.SYSADMIN.value: 1, Role.AUDITOR.value: 0}
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     phone=options["phone"],
                     roles=[role],
                 )
-            except ValidationError as exc:
+            except DomainError as exc:
                 raise CommandError("；".join(exc.messages)) from None
         link = created.activation
         self.stdout.write(f"已创建{Role(role).label}账号“{created.user.username}”。")
