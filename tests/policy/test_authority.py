@@ -437,3 +437,16 @@ def test_no_code_names_the_seeded_district_its_towns_or_its_prefix(db):
                 offending.append(f"{relative}:{number}: {line.strip()}")
     assert len(names) == 18
     assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("name", "emblem"), [("环翠区", "翠"), ("威海市", "海"), ("山东省", "东"), ("区", "区")]
+)
+def test_the_header_emblem_is_the_hosts_name_without_its_level(name, emblem):
+    from chieftech.policy.identity import _emblem
+
+    assert _emblem(name) == emblem
+
+
+def test_the_header_shows_the_seeded_districts_emblem(client):
+    assert '<span class="brand-emblem" aria-hidden="true">翠</span>' in client.get("/").content.decode()

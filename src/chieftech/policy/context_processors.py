@@ -12,4 +12,5 @@ def site(request):
         "SITE_POLICY_TITLE": identity.policy_title,
         "SITE_POLICY_NUMBER": identity.policy_number,
         "SITE_PROGRAMMES": identity.programmes,
+        "SITE_EMBLEM": identity.emblem,
     }

@@ -39,6 +39,8 @@ class SiteIdentity:
     policy_number: str
     several: bool
     programmes: tuple[Programme, ...] = ()
+    # The one character of the header's emblem: the host's name without its level (××区 → its last ×).
+    emblem: str = "技"
 
 
 def _load() -> SiteIdentity:
@@ -69,7 +71,13 @@ def _load() -> SiteIdentity:
         policy_number=policy.document_number if policy else "",
         several=several,
         programmes=programmes,
+        emblem=_emblem(host.name),
     )
+
+
+def _emblem(name: str) -> str:
+    core = name[:-1] if len(name) > 1 and name[-1] in "区县市省" else name
+    return core[-1] if core else "技"
 
 
 class ProcessMemo:
