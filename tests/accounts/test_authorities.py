@@ -243,7 +243,7 @@ def test_the_system_admin_creates_an_authority_through_its_page_and_grants_its_o
             "username": "wendy",
             "real_name": "文迪",
             "phone": "",
-            "email": "",
+            "email": "wendy@weihai.example.cn",
             "enterprise": "",
             "authority": weihai.pk,
             "roles": ["officer"],

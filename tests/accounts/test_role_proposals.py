@@ -95,7 +95,9 @@ def test_setting_the_auditor_role_directly_is_refused(sam, erin):
 
 
 def test_creating_an_auditor_creates_the_account_without_the_role_and_a_proposal(sam, sara):
-    created = user_create(actor=sam, username="shen", real_name="沈审计", roles=["auditor"])
+    created = user_create(
+        actor=sam, username="shen", real_name="沈审计", email="shen@example.cn", roles=["auditor"]
+    )
 
     assert _roles(created.user) == []
     assert created.proposal.roles_after == ["auditor"]

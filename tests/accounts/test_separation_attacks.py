@@ -74,6 +74,7 @@ def test_the_system_admin_cannot_create_an_auditor_whose_password_it_knows(clien
         reverse("accounts:user_create"),
         {
             "username": "mole",
+            "email": "mole@example.cn",
             "real_name": "内鬼",
             "roles": ["auditor"],
             "password": KNOWN,
@@ -145,6 +146,7 @@ def test_the_officer_cannot_sign_in_as_an_enterprise_user_it_created(client, oli
         reverse("accounts:user_create"),
         {
             "username": "puppet",
+            "email": "puppet@example.cn",
             "real_name": "傀儡",
             "enterprise": enterprise_a.pk,
             "password": KNOWN,

@@ -37,7 +37,7 @@ def test_the_system_admin_creates_a_staff_account_with_roles_and_no_password(cli
             "username": "expert9",
             "real_name": "郑专家",
             "phone": "13906319999",
-            "email": "",
+            "email": "zheng@example.cn",
             "enterprise": "",
             "roles": ["expert"],
             "password": NEW_PASSWORD,  # not a field any more: ignored
@@ -56,7 +56,7 @@ def test_the_system_admin_creates_a_staff_account_with_roles_and_no_password(cli
         "username": "expert9",
         "real_name": "郑专家",
         "phone": "139****9999",
-        "email": "",
+        "email": "zheng@example.cn",
         "enterprise": None,
         "is_active": True,
         "roles": ["expert"],
@@ -77,7 +77,7 @@ def test_the_officer_creates_an_enterprise_account_which_gets_the_enterprise_rol
             "username": "alice2",
             "real_name": "艾二",
             "phone": "",
-            "email": "",
+            "email": "ai2@example.cn",
             "enterprise": enterprise_a.pk,
             "password": NEW_PASSWORD,
             "password_confirm": NEW_PASSWORD,
@@ -96,7 +96,13 @@ def test_the_officer_must_choose_the_enterprise(client, olivia):
 
     response = client.post(
         reverse("accounts:user_create"),
-        {"username": "x1", "real_name": "某人", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+        {
+            "username": "x1",
+            "email": "x1@example.cn",
+            "real_name": "某人",
+            "password": NEW_PASSWORD,
+            "password_confirm": NEW_PASSWORD,
+        },
     )
 
     assert response.context["form"].errors == {"enterprise": ["这个字段是必填项。"]}

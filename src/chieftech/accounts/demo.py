@@ -158,6 +158,11 @@ def _activated(created: domain.NewAccount, password: str) -> User:
     return domain.account_activate(uidb64=link.uidb64, token=link.token, password=password)
 
 
+def demo_email(username: str) -> str:
+    """A demo account's mailbox (the activation link goes there; a reserved domain that never delivers)."""
+    return f"{username}@demo.invalid"
+
+
 def load_demo(*, password: str) -> None:
     """Staff accounts (the system admin creates them), the officer's enterprises with one account each,
     and one pending self-registration."""
@@ -174,6 +179,7 @@ def load_demo(*, password: str) -> None:
                 username=person.username,
                 real_name=person.real_name,
                 phone=person.phone,
+                email=demo_email(person.username),
                 roles=[person.role],
             ),
             password,
@@ -207,6 +213,7 @@ def load_demo(*, password: str) -> None:
                     username=data.username,
                     real_name=data.contact_name,
                     phone=data.contact_phone,
+                    email=demo_email(data.username),
                     enterprise=enterprise,
                     roles=[Role.ENTERPRISE],
                 ),

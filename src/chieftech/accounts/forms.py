@@ -108,7 +108,7 @@ class UserCreateForm(forms.Form):
         label="手机号码", max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
     email = forms.EmailField(
-        label="电子邮箱", required=False, help_text="填写后，激活链接将同时发送到该邮箱。"
+        label="电子邮箱", help_text="激活链接只发送到该邮箱，由账号持有人本人设置密码；创建人看不到该链接。"
     )
     enterprise = forms.ModelChoiceField(
         label="所属企业",

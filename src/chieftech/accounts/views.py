@@ -451,9 +451,9 @@ def user_create(request):
             add_domain_error(form, exc)
         else:
             user = created.user
-            _hand_over_once(request, user, created.activation)
             messages.success(
-                request, f"已创建账号“{user.username}”。请将激活链接交给账号持有人本人设置密码。"
+                request,
+                f"已创建账号“{user.username}”。激活链接已发送到账号持有人的电子邮箱，由其本人设置密码。",
             )
             if created.proposal is not None:
                 messages.info(request, PROPOSED_MESSAGE)
@@ -463,27 +463,6 @@ def user_create(request):
 
 
 PROPOSED_MESSAGE = "审计管理员、系统管理员角色须由另一位系统管理员复核，复核批准后生效。"
-
-
-# The activation link is shown once, on the page the creator lands on next; it is not kept after that.
-HAND_OVER_KEY = "accounts_activation_hand_over"
-
-
-def _hand_over_once(request, user: User, link) -> None:
-    request.session[HAND_OVER_KEY] = {
-        "pk": user.pk,
-        "url": link.url,
-        "expires_at": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
-        "mailed": bool(user.email),
-    }
-
-
-def _take_hand_over(request, user: User) -> dict | None:
-    hand_over = request.session.get(HAND_OVER_KEY)
-    if hand_over is None or hand_over.get("pk") != user.pk:
-        return None
-    del request.session[HAND_OVER_KEY]
-    return hand_over
 
 
 def _open_proposal(actor: User, user: User) -> dict | None:
@@ -571,7 +550,6 @@ def _user_page(request, user: User, *, edit_form=None, roles_form=None, revealed
         else [],
         "can_deactivate": actor.pk != user.pk and user.is_active,
         "activated": domain.account_activated(user),
-        "hand_over": _take_hand_over(request, user),
         "proposal": _open_proposal(actor, user),
         "can_reveal": actor.has_perm("accounts.reveal_personal_data") and bool(user.phone),
         "revealed_phone": revealed_phone,
@@ -706,12 +684,11 @@ def user_deactivate(request, pk: int):
 def user_activation_resend(request, pk: int):
     user = get_object_or_404(users_manageable_by(request.user), pk=pk)
     try:
-        link = domain.activation_link_resend(actor=request.user, user=user)
+        domain.activation_link_resend(actor=request.user, user=user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        _hand_over_once(request, user, link)
-        messages.success(request, "已重新生成激活链接，此前发出的链接已失效。")
+        messages.success(request, "已重新发送激活链接到账号持有人的电子邮箱，此前发出的链接已失效。")
     return redirect("accounts:user_detail", pk=user.pk)
 
 

@@ -26,6 +26,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from chieftech.core.dates import datetime_zh
 from chieftech.accounts.domain.checks import DENIED, check_password
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
@@ -86,9 +87,15 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
     """Issue a new link for an account that has never had a password, replacing any earlier one.
 
     Called inside the caller's transaction (account creation) or on its own (re-sending); audited, and mailed
-    to the holder when the account has an address. Who may call it is the caller's check.
+    to the holder, never shown to the person who issues it: whoever held the link could set the password.
+    Only the command line (actor None, an installation's first accounts) hands a link over itself. Who may
+    call it is the caller's check.
     """
     now = now or timezone.now()
+    if actor is not None and not user.email:
+        raise DomainError(
+            "该账号没有电子邮箱，无法把激活链接发送给持有人本人。请先填写其电子邮箱。", field="email", code="no_email"
+        )
     if not user.is_active:
         raise DomainError("该账号已停用，不能发送激活链接。", code="inactive")
     if account_activated(user):
@@ -112,7 +119,7 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
                 users=[user],
                 subject="请激活您的账号并设置密码",
                 body=f"已为您开通{site_name()}账号“{user.username}”。请在"
-                f"{timezone.localtime(link.expires_at):%Y年%m月%d日 %H:%M}前打开以下链接，自行设置登录密码。"
+                f"{datetime_zh(link.expires_at)}前打开以下链接，自行设置登录密码。"
                 "该链接只能使用一次，请勿转交他人。",
                 url=link.url,
             )
