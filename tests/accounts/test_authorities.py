@@ -231,10 +231,14 @@ def test_one_who_is_staff_of_one_authority_acts_for_it_and_cannot_switch_to_anot
 def test_the_system_admin_creates_an_authority_through_its_page_and_grants_its_officer(client, sam):
     client.force_login(sam)
     data = {k: v for k, v in WEIHAI.items() if v is not None and not isinstance(v, (list, dict))}
+    data["counted_competition_levels"] = ["national", "provincial", "city_1"]
     response = client.post(reverse("policy:authority_create"), data)
     assert response.status_code == 302
     weihai = Authority.objects.get(code="weihai")
     assert (weihai.bureau_name, weihai.level) == ("威海市人力资源和社会保障局", "city")
+    # The competition levels that count are ticked on the page; the scoring template starts from the default.
+    assert weihai.counted_competition_levels == ["national", "provincial", "city_1"]
+    assert weihai.scoring_template == huancui().scoring_template
     assert AuditRecord.objects.filter(action="authority.create", object_id=str(weihai.pk)).count() == 1
 
     response = client.post(

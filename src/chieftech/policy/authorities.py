@@ -63,9 +63,15 @@ def _save(authority: Authority) -> None:
 
 
 def authority_create(*, actor, data: dict[str, Any]) -> Authority:
-    """Register an issuing authority; its policy versions, officers and experts are added afterwards."""
+    """Register an issuing authority; its policy versions, officers and experts are added afterwards.
+
+    Without a scoring template of its own it starts from the installation's default one (the first
+    authority's, marked on every page as a system template, not a rule of any measures)."""
     _require_admin(actor)
     authority = Authority(**{f: data[f] for f in AUTHORITY_FIELDS if f in data})
+    if not authority.scoring_template:
+        first = Authority.objects.order_by("id").first()
+        authority.scoring_template = dict(first.scoring_template) if first is not None else {}
     _full_clean(authority)
     _check_parent(authority)
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.forms.models import fields_for_model
 from chieftech.core.widgets import DateInput
 from chieftech.policy.authorities import AUTHORITY_FIELDS
 from chieftech.policy.domain import PARAMETER_FIELDS
-from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion
+from chieftech.policy.models import Authority, CalendarDay, CalendarYear, CompetitionLevel, PolicyVersion
 
 
 class PolicyVersionForm(forms.Form):
@@ -131,6 +131,13 @@ class CalendarYearForm(forms.Form):
 class AuthorityForm(forms.ModelForm):
     """The fields of an issuing authority, for the system admin's pages."""
 
+    counted_competition_levels = forms.MultipleChoiceField(
+        label=Authority._meta.get_field("counted_competition_levels").verbose_name,
+        choices=CompetitionLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="获得所选级别职业技能竞赛优异成绩者，可按第七条（二）推荐。",
+    )
     # A public address typed without a scheme is an https one (the portal is served over TLS).
     public_base_url = forms.URLField(
         label=Authority._meta.get_field("public_base_url").verbose_name,
@@ -141,9 +148,10 @@ class AuthorityForm(forms.ModelForm):
 
     class Meta:
         model = Authority
-        # Every field the domain saves but the two lists (competition levels, scoring template), which are set
-        # with the authority's seed data, not typed in a form.
-        fields = [f for f in AUTHORITY_FIELDS if f not in ("counted_competition_levels", "scoring_template")]
+        # Every field the domain saves but the default scoring template: a new authority starts from the
+        # installation's default template (policy.authorities.authority_create), and each round's committee
+        # adjusts its own scheme.
+        fields = [f for f in AUTHORITY_FIELDS if f != "scoring_template"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ["call_wording", "notice_wording", "certificate_wording", "approval_wording"]

@@ -16,6 +16,17 @@ class SkillLevel(models.IntegerChoices):
     CHIEF_TECHNICIAN_GRADE = 8, "首席技师（企业评聘等级）"
 
 
+class CompetitionLevel(models.TextChoices):
+    """The levels of vocational skills competitions (职业技能竞赛); each authority says which count under
+    第七条（二） (Authority.counted_competition_levels)."""
+
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"
+    CITY_I = "city_1", "市级一类"
+    CITY_II = "city_2", "市级二类"
+    DISTRICT = "district", "区级"
+
+
 class AuthorityLevel(models.TextChoices):
     DISTRICT = "district", "区/县"
     CITY = "city", "市"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from chieftech.core.pii import EncryptedTextField, mask_id_number, mask_phone
-from chieftech.policy.models import SkillLevel
+from chieftech.policy.models import CompetitionLevel, SkillLevel
 
 
 class RoundState(models.TextChoices):
@@ -99,14 +99,6 @@ class Education(models.TextChoices):
     COLLEGE = "college", "大专/高级技工学校"
     BACHELOR = "bachelor", "本科/技师学院"
     POSTGRADUATE = "postgraduate", "研究生"
-
-
-class CompetitionLevel(models.TextChoices):
-    NATIONAL = "national", "国家级"
-    PROVINCIAL = "provincial", "省级"
-    CITY_I = "city_1", "市级一类"
-    CITY_II = "city_2", "市级二类"
-    DISTRICT = "district", "区级"
 
 
 class Application(models.Model):

@@ -26,10 +26,10 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
-from chieftech.core.dates import datetime_zh
 from chieftech.accounts.domain.checks import DENIED, check_password
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
+from chieftech.core.dates import datetime_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.site import site_name
@@ -94,7 +94,9 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
     now = now or timezone.now()
     if actor is not None and not user.email:
         raise DomainError(
-            "该账号没有电子邮箱，无法把激活链接发送给持有人本人。请先填写其电子邮箱。", field="email", code="no_email"
+            "该账号没有电子邮箱，无法把激活链接发送给持有人本人。请先填写其电子邮箱。",
+            field="email",
+            code="no_email",
         )
     if not user.is_active:
         raise DomainError("该账号已停用，不能发送激活链接。", code="inactive")
