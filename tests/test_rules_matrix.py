@@ -13,7 +13,7 @@ from chieftech.accounts.roles import INSTALLATION_ROLES, Role
 from chieftech.policy.models import Authority
 from chieftech.selection.domain.rounds import ROUND_TRANSITIONS
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
-from chieftech.selection.rules import ROUND_MOVE_ROLE, round_move_perm
+from chieftech.selection.rules import APPLICATION_MOVE_PERM, ROUND_MOVE_ROLE, round_move_perm
 from tests.factories import huancui, make_user
 
 # permission → the one role that holds it, and what it is asked about.
@@ -269,3 +269,32 @@ def test_an_application_is_edited_and_withdrawn_by_its_own_enterprise_in_the_sta
 def test_an_officer_of_another_authority_does_not_see_the_application(people, weihai, enterprise_a):
     application = Application(round=_object("round", weihai, RoundState.OPEN), enterprise=enterprise_a)
     assert rules.has_perm("selection.view_application", people[Role.OFFICER], application) is False
+
+
+# --- Who moves an application, a committee, a sheet ------------------------------------------------------
+
+APPLICATION_MOVER = {
+    "selection.application_review": Role.OFFICER,
+    "selection.application_propose": Role.CHAIR,
+    "selection.application_leadership": Role.LEADER,
+    "selection.application_approve": Role.GOVERNMENT,
+}
+
+
+@pytest.mark.parametrize("action", sorted(APPLICATION_MOVE_PERM))
+def test_each_move_of_an_application_is_made_by_its_mover_only(
+    action, people, weihai, enterprise_a, enterprise_b
+):
+    own = make_user("matrix-own", Role.ENTERPRISE, enterprise=enterprise_a)
+    other = make_user("matrix-other", Role.ENTERPRISE, enterprise=enterprise_b)
+    users = {**people, "own": own, "other": other}
+    perm = APPLICATION_MOVE_PERM[action]
+    application = Application(round=_object("round", huancui(), RoundState.OPEN), enterprise=enterprise_a)
+
+    allowed = {who for who, user in users.items() if rules.has_perm(perm, user, application)}
+
+    assert allowed == ({"own"} if perm == "selection.application_own" else {APPLICATION_MOVER[perm]})
+    elsewhere = Application(round=_object("round", weihai, RoundState.OPEN), enterprise=enterprise_a)
+    mover = own if perm == "selection.application_own" else people[APPLICATION_MOVER[perm]]
+    # The enterprise's own application is its own wherever it applied; staff act for their authority only.
+    assert rules.has_perm(perm, mover, elsewhere) is (perm == "selection.application_own")
