@@ -5,6 +5,7 @@ import json
 from contextlib import contextmanager
 
 import pytest
+from django.core.management import ManagementUtility
 from django.db import connection
 
 from chieftech.audit.chain import canonical_at, canonical_ip
@@ -57,3 +58,33 @@ def sha256_chain_link(prev_hash: str, row: dict) -> str:
         content |= {"authority_id": row["authority_id"], "version": row["version"]}
     payload = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+# A record's content columns, as its hash covers them (chieftech.audit.chain).
+CONTENT_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "reason",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+]
+
+
+def cli_verify(capsys) -> tuple[int, str, str]:
+    """`chieftech audit verify` as run from a shell: exit code, stdout, stderr."""
+    try:
+        ManagementUtility(["chieftech", "audit", "verify"]).execute()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -5,12 +5,12 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.db import transaction
 
 from chieftech.audit.domain import GENESIS_HASH, VerifyResult, audit_record, audit_verify, record_hash
 from chieftech.audit.models import AuditChainHead, AuditRecord
-from tests.audit.conftest import insider, raw
+from tests.audit.conftest import CONTENT_COLUMNS, cli_verify, insider, raw
 
 EDITED = "记录内容与其哈希不符：该记录被修改。"
 INTACT_4 = "审计日志完整：1条链共4条记录校验通过；尚无锚点文件，无法确认链尾未被截去。\n"
@@ -30,35 +30,6 @@ def chain(db):
         audit_record(action="test.step", object_type="test.thing", object_id=str(n), reason=f"第{n}步")
         for n in range(1, 5)
     ]
-
-
-def cli_verify(capsys) -> tuple[int, str, str]:
-    """`chieftech audit verify` as run from a shell: exit code, stdout, stderr."""
-    try:
-        ManagementUtility(["chieftech", "audit", "verify"]).execute()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-CONTENT_COLUMNS = [
-    "at",
-    "actor_id",
-    "actor_username",
-    "actor_role",
-    "ip",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "reason",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-]
 
 
 def swap(first: AuditRecord, second: AuditRecord) -> None:

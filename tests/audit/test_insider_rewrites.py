@@ -3,44 +3,15 @@ anchored (issue 9 §4). Each runs raw SQL through the connection, as such an ins
 now names each one."""
 
 import pytest
-from django.core.management import ManagementUtility
 from django.utils import timezone
 
 from chieftech.audit.anchors import anchor_write
 from chieftech.audit.domain import audit_record, audit_verify
 from chieftech.audit.models import AuditChainHead, AuditRecord
-from tests.audit.conftest import insider, sha256_chain_link
+from tests.audit.conftest import CONTENT_COLUMNS, cli_verify, insider, sha256_chain_link
 from tests.factories import huancui
 
-COLUMNS = [
-    "id",
-    "at",
-    "actor_id",
-    "actor_username",
-    "actor_role",
-    "ip",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "reason",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-    "authority_id",
-    "version",
-]
-
-
-def cli_verify(capsys) -> tuple[int, str, str]:
-    try:
-        ManagementUtility(["chieftech", "audit", "verify"]).execute()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+COLUMNS = ["id", *CONTENT_COLUMNS, "authority_id", "version"]
 
 
 @pytest.fixture
