@@ -95,3 +95,23 @@ def test_an_audit_admin_reads_its_own_authoritys_chain_and_the_systems_only(clie
     assert client.get(reverse("audit:record_detail", args=[district.pk])).status_code == 404
     assert client.get(reverse("audit:record_detail", args=[city.pk])).status_code == 200
     assert AuditRecord.objects.get(pk=system.pk).authority_id is None
+
+
+def test_each_authority_keeps_an_audit_admin_of_its_own(sam, sara, aubrey, weihai):
+    from chieftech.accounts.domain import user_deactivate
+    from chieftech.core.errors import DomainError
+
+    waudit = make_user("waudit", Role.AUDITOR, authority=weihai)
+
+    # Huancui's audit admin does not read the city's chain: the city's only one stays.
+    with pytest.raises(DomainError) as exc:
+        role_proposal_create(actor=sam, user=waudit, roles=[], authority=weihai)
+    assert exc.value.code == "last_auditor"
+    with pytest.raises(DomainError):
+        user_deactivate(actor=sam, user=waudit, reason="调离")
+
+    second = make_user("waudit2", Role.AUDITOR, authority=weihai)
+    proposal = role_proposal_create(actor=sam, user=waudit, roles=[], authority=weihai)
+    role_proposal_approve(actor=sara, proposal=proposal)
+    assert roles_held_in(User.objects.get(pk=waudit.pk), weihai) == set()
+    assert roles_held_in(second, weihai) == {"auditor"}

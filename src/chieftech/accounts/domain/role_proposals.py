@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from chieftech.accounts.domain.checks import DENIED, require_capability
 from chieftech.accounts.models import RoleProposal, User
-from chieftech.accounts.roles import Role, roles_held_in, roles_need_second_person
+from chieftech.accounts.roles import Role, role_grants, roles_held_in, roles_need_second_person
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
@@ -36,24 +36,38 @@ def _labels(roles: Iterable[str]) -> str:
     return "、".join(role.label for role in Role if role.value in names) or "无"
 
 
-def last_active_auditor(user: User) -> bool:
-    """Whether `user` is the only active account holding the audit admin role.
+def last_active_auditor(user: User, authority_id: int) -> bool:
+    """Whether `user` is the only active account holding the audit admin role for the authority (each
+    authority's audit chain has its own audit admins).
 
     Inside a transaction the active auditors' rows are locked, so two admins deactivating the last two
     auditors at once cannot both pass.
     """
-    auditors = User.objects.filter(groups__name=Role.AUDITOR, is_active=True)
+    auditors = User.objects.filter(
+        groups__name=Role.AUDITOR,
+        role_grants__role=Role.AUDITOR,
+        role_grants__authority_id=authority_id,
+        is_active=True,
+    )
     if transaction.get_connection().in_atomic_block:
         auditors = auditors.select_for_update(of=("self",))
     pks = set(auditors.values_list("pk", flat=True))
     return pks == {user.pk}
 
 
-def refuse_losing_the_last_auditor(user: User, roles_after: set[str] | None = None) -> None:
-    """Refuse a change that would leave the installation with no active audit admin."""
+def refuse_losing_the_last_auditor(user: User, roles_after: set[str] | None = None, authority=None) -> None:
+    """Refuse a change that would leave an authority with no active audit admin: the roles of `user` for
+    `authority` becoming `roles_after`, or (`roles_after` None) the account being deactivated, which ends its
+    audit role for every authority."""
     if roles_after is not None and Role.AUDITOR in roles_after:
         return
-    if last_active_auditor(user):
+    if roles_after is None:
+        held = {authority_id for role, authority_id in role_grants(user) if role == Role.AUDITOR}
+    else:
+        held = {getattr(authority, "pk", authority)} & {
+            authority_id for role, authority_id in role_grants(user) if role == Role.AUDITOR
+        }
+    if any(last_active_auditor(user, authority_id) for authority_id in sorted(held)):
         raise DomainError(
             "该账号是唯一在用的审计管理员，不能停用或取消其审计管理员角色。请先设立另一位审计管理员。",
             code="last_auditor",
@@ -91,7 +105,7 @@ def role_proposal_create(
     if not roles_need_second_person(before, roles):
         raise DomainError("该角色变更不需要复核，请直接保存角色。", code="not_dual_control")
     check_roles(actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=_elsewhere(user, authority))
-    refuse_losing_the_last_auditor(user, roles)
+    refuse_losing_the_last_auditor(user, roles, authority)
     with transaction.atomic():
         if RoleProposal.objects.filter(user=user, state=RoleProposal.State.PROPOSED).exists():
             raise DomainError("该账号已有一项待复核的角色变更申请，请等待复核或撤回后再提交。", code="open")
@@ -161,7 +175,7 @@ def role_proposal_approve(
         check_roles(
             actor=actor, roles=roles, enterprise=user.enterprise, elsewhere=_elsewhere(user, authority)
         )
-        refuse_losing_the_last_auditor(user, roles)
+        refuse_losing_the_last_auditor(user, roles, authority)
         before = snapshot(locked, PROPOSAL_AUDIT_FIELDS)
         locked.state = RoleProposal.State.APPROVED
         locked.decided_by = actor

@@ -272,7 +272,7 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[str], auth
             code="dual_control",
         )
     with transaction.atomic():
-        refuse_losing_the_last_auditor(user, roles)
+        refuse_losing_the_last_auditor(user, roles, authority)
         apply_roles(actor=actor, user=user, roles=roles, authority=authority)
     return user
 
