@@ -46,32 +46,27 @@ def make_user(
 ) -> User:
     """A user holding `roles` for `authority` (default: the seeded Huancui authority); installation-wide
     roles are granted with no authority, as accounts.domain.users.role_grants_set does."""
-    from chieftech.accounts.models import RoleGrant
-    from chieftech.accounts.roles import INSTALLATION_ROLES
-
     user = User.objects.create_user(
         username=username, password=PASSWORD, real_name=fields.pop("real_name", username), **fields
     )
     if enterprise is not None:
         user.enterprise = enterprise
         user.save(update_fields=["enterprise"])
-    if roles and authority is None and set(roles) - INSTALLATION_ROLES:
-        authority = huancui()
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
-        RoleGrant.objects.get_or_create(
-            user=user, role=role, authority=None if role in INSTALLATION_ROLES else authority
-        )
+        grant(user, role, authority=authority or huancui())
     return user
 
 
 def grant(user: User, role: str, *, authority) -> None:
-    """Give `user` one more role for `authority` (test set-up; accounts.domain.users grants in the system)."""
+    """Give `user` one more role for `authority`, or installation-wide for an installation role (test set-up;
+    accounts.domain.users grants in the system)."""
     from chieftech.accounts.models import RoleGrant
-    from chieftech.accounts.roles import roles_cache_clear
+    from chieftech.accounts.roles import INSTALLATION_ROLES, roles_cache_clear
 
     user.groups.add(Group.objects.get(name=role))
-    RoleGrant.objects.get_or_create(user=user, role=role, authority=authority)
+    RoleGrant.objects.get_or_create(
+        user=user, role=role, authority=None if role in INSTALLATION_ROLES else authority
+    )
     roles_cache_clear(user)
 
 

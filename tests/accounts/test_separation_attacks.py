@@ -13,7 +13,6 @@ as it was done. Before, every one of them got through; now each is refused or le
 from datetime import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -31,7 +30,7 @@ from chieftech.publicity.domain.approval import government_approve, leadership_d
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.models import ApplicationState
 from tests.certificates.factories import APPROVED_ON, DOCUMENT_NUMBER, MEETING, make_approval_stage_round
-from tests.factories import SHANGHAI, huancui, make_application, make_round, make_user
+from tests.factories import SHANGHAI, grant, huancui, make_application, make_round, make_user
 
 KNOWN = "Admin-knows-2026"  # the password the attacker chose for the account it created
 MINUTES = "区委人才工作领导小组2026年第4次会议纪要"
@@ -56,14 +55,11 @@ def _set_group_roles(user, *roles: str) -> User:
     """A role change between two steps, made directly (a reassignment of duties, or legacy data); the
     account as it signs in afresh."""
     from chieftech.accounts.models import RoleGrant
-    from chieftech.accounts.roles import INSTALLATION_ROLES
 
-    user.groups.set(Group.objects.filter(name__in=roles))
+    user.groups.clear()
     RoleGrant.objects.filter(user=user).delete()
     for role in roles:
-        RoleGrant.objects.create(
-            user=user, role=role, authority=None if role in INSTALLATION_ROLES else huancui()
-        )
+        grant(user, role, authority=huancui())
     return User.objects.get(pk=user.pk)
 
 
