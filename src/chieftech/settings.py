@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The audit table's append-only triggers on PostgreSQL (chieftech.audit.models).
     "pgtrigger",
+    # Backups and restores of the database and the uploads (deploy/backup.sh, deploy/restore.sh).
+    "dbbackup",
     "chieftech.audit",
     "chieftech.accounts",
     "chieftech.policy",
@@ -264,6 +266,29 @@ if env_str("AWS_STORAGE_BUCKET_NAME", ""):
             "file_overwrite": False,
         },
     }
+# Backups (django-dbbackup): the database dump and a tarball of the uploads, written to their own folder,
+# which deploy/backup.sh then copies off the machine. A dump holds the personal data encrypted; with
+# CHIEFTECH_BACKUP_GPG_RECIPIENT set, every backup file is encrypted as a whole to that GnuPG key as well.
+BACKUP_DIR = Path(env_str("CHIEFTECH_BACKUP_DIR", str(VAR_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(BACKUP_DIR),
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+DBBACKUP_CLEANUP_KEEP = env_int("CHIEFTECH_BACKUP_KEEP", 30)
+if DBBACKUP_CLEANUP_KEEP < 1:
+    raise ImproperlyConfigured("CHIEFTECH_BACKUP_KEEP must be 1 or more")
+DBBACKUP_FILENAME_TEMPLATE = "chieftech-db-{datetime}.{extension}"
+DBBACKUP_MEDIA_FILENAME_TEMPLATE = "chieftech-media-{datetime}.{extension}"
+DBBACKUP_DATE_FORMAT = "%Y%m%d-%H%M%S"
+DBBACKUP_SEND_EMAIL = False  # the cron line mails a failure; the library's own mail would go to ADMINS
+DBBACKUP_GPG_RECIPIENT = env_str("CHIEFTECH_BACKUP_GPG_RECIPIENT", "") or None
+DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.sqlite3": "chieftech.core.backup.SqliteOnlineConnector"}
+# A restore on a spare machine runs under another database role: leave ownership to whoever restores.
+DBBACKUP_CONNECTORS = {"default": {"RESTORE_SUFFIX": "--no-owner --no-privileges"}}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
