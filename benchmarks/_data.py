@@ -101,12 +101,25 @@ def _user(username: str, role: str, **fields):
 
     from chieftech.accounts.models import User
 
+    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.roles import INSTALLATION_ROLES
+
     user, created = User.objects.get_or_create(username=username, defaults={"real_name": username, **fields})
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
+        RoleGrant.objects.create(
+            user=user, role=role, authority=None if role in INSTALLATION_ROLES else bench_authority()
+        )
     return user
+
+
+def bench_authority():
+    """The seeded district authority the benchmark rounds belong to."""
+    from chieftech.policy.models import Authority
+
+    return Authority.objects.get(code="huancui")
 
 
 def bench_officer():
@@ -118,12 +131,13 @@ def bench_officer():
 def _enterprises(count: int = 60):
     from stdnum.cn import uscc
 
-    from chieftech.accounts.models import Enterprise, Industry, IndustryFocus, Town
+    from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
+    from chieftech.policy.territory import OUTSIDE_TOWN
 
     existing = list(Enterprise.objects.filter(name__startswith="威海基准"))
     if len(existing) >= count:
         return existing[:count]
-    towns = [t for t in Town.values if t != Town.OUTSIDE]
+    towns = list(bench_authority().towns.values_list("code", flat=True))
     industries = list(Industry.values)
     rows = []
     for n in range(len(existing), count):
@@ -133,7 +147,7 @@ def _enterprises(count: int = 60):
                 name=f"威海基准{n + 1:02d}号{'精密机械' if n % 2 else '海洋科技'}有限公司",
                 uscc=body + uscc.calc_check_digit(body),
                 address=f"环翠区基准路{n + 1}号",
-                town=Town.OUTSIDE if n % 29 == 28 else towns[n % len(towns)],
+                town=OUTSIDE_TOWN if n % 29 == 28 else towns[n % len(towns)],
                 industry=industries[n % len(industries)],
                 industry_focus=IndustryFocus.PILLAR if n % 3 else IndustryFocus.EMERGING,
                 contact_name="张联系",
@@ -171,7 +185,9 @@ def _new_round(officer, n: int):
         title = f"基准测试批次（{n}条）" + (f"#{k}" if k > 1 else "")
         if not Round.objects.filter(title=title).exists():
             break
-    round_ = round_create(actor=officer, title=title, year=2026, confirmed=True, **TIMELINE)
+    round_ = round_create(
+        actor=officer, authority=bench_authority(), title=title, year=2026, confirmed=True, **TIMELINE
+    )
     return round_publish_call(actor=officer, round_=round_, now=PUBLISHED_AT)
 
 

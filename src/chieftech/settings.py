@@ -51,11 +51,29 @@ for _key in FIELD_ENCRYPTION_KEYS:
         ) from None
 if not DEBUG and _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must not be the development key when DEBUG is off")
+# Keys being moved off: they still decrypt, never encrypt, until `chieftech reencrypt` has rewritten every value
+# under the first FIELD_ENCRYPTION_KEY (docs/deploy.md). The development key may be one, so that an
+# installation started with it can leave it.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS", [])
+for _key in FIELD_ENCRYPTION_OLD_KEYS:
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_OLD_KEYS must be Fernet keys (urlsafe base64 of 32 bytes), comma-separated"
+        ) from None
+FIELD_ENCRYPTION_KEYS = list(dict.fromkeys([*FIELD_ENCRYPTION_KEYS, *FIELD_ENCRYPTION_OLD_KEYS]))
 # The key of the look-up hashes beside encrypted values (chieftech.core.pii.pii_hash). Optional: without it
 # the last FIELD_ENCRYPTION_KEY is used. Set once, at installation; changing it orphans every stored hash.
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 if PII_HASH_KEY and len(PII_HASH_KEY) < 32:
     raise ImproperlyConfigured("PII_HASH_KEY must be a random value of at least 32 characters")
+if not DEBUG and not PII_HASH_KEY and FIELD_ENCRYPTION_KEYS[-1] == _DEV_FIELD_KEY:
+    # The look-up hashes would stay keyed by a published key, and ID numbers are few enough to try them all.
+    raise ImproperlyConfigured(
+        "PII_HASH_KEY is required while the development key is among FIELD_ENCRYPTION_OLD_KEYS "
+        "(then run chieftech reencrypt, which rewrites the look-up hashes under it)"
+    )
 
 # The secret of the audit chains (chieftech.audit.chain): every record carries an HMAC under a key derived
 # from it per authority, and the daily anchor files are signed with it. Kept outside the database, so someone

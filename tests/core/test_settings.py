@@ -39,6 +39,16 @@ def test_check_deploy_accepts_an_old_field_key_kept_for_rotation(production_env,
     assert result.stdout == "System check identified no issues (0 silenced).\n"
 
 
+def test_an_installation_started_on_the_development_key_can_leave_it(production_env, tmp_path):
+    production_env["FIELD_ENCRYPTION_OLD_KEYS"] = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="
+    production_env["PII_HASH_KEY"] = "a-new-look-up-hash-key-of-48-characters-xxxxxxxx"
+
+    result = run(production_env, "-m", "chieftech", "check", "--deploy", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
 def test_development_needs_no_secrets(tmp_path):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DEBUG": "1"}
 
@@ -76,6 +86,17 @@ REFUSALS = [
         {"FIELD_ENCRYPTION_KEY": "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="},
         "FIELD_ENCRYPTION_KEY must not be the development key when DEBUG is off",
         id="field-key-development",
+    ),
+    pytest.param(
+        {"FIELD_ENCRYPTION_OLD_KEYS": "not-a-fernet-key"},
+        "FIELD_ENCRYPTION_OLD_KEYS must be Fernet keys (urlsafe base64 of 32 bytes), comma-separated",
+        id="old-field-key-malformed",
+    ),
+    pytest.param(
+        {"FIELD_ENCRYPTION_OLD_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="},
+        "PII_HASH_KEY is required while the development key is among FIELD_ENCRYPTION_OLD_KEYS "
+        "(then run chieftech reencrypt, which rewrites the look-up hashes under it)",
+        id="leaving-the-development-key-without-a-hash-key",
     ),
     pytest.param(
         {"AUDIT_CHAIN_KEY": None},

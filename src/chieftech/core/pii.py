@@ -62,6 +62,25 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def encrypted_with_newest_key(token: str) -> bool:
+    """Whether the first (encrypting) key alone reads `token`: false for values written under an older key."""
+    try:
+        Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode()).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(token: str) -> str:
+    """`token` decrypted with whichever key reads it, and encrypted again with the newest key."""
+    try:
+        return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError(
+            "an encrypted value cannot be read with the configured FIELD_ENCRYPTION_KEY"
+        ) from exc
+
+
 def _hash_key() -> bytes:
     # The look-up hash must not change when the encryption key rotates, or every stored hash stops
     # matching. PII_HASH_KEY pins it; without it the oldest encryption key (rotation puts new keys

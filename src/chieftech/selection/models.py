@@ -117,6 +117,8 @@ class Application(models.Model):
     gender = models.CharField("性别", max_length=2, blank=True)
     id_number = EncryptedTextField("身份证号码", pii_kind="id_number")
     id_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # Look-up hash column -> the encrypted field it is computed from (chieftech reencrypt rewrites both).
+    PII_HASHES = {"id_hash": "id_number"}
     birth_date = models.DateField("出生日期")
     phone = EncryptedTextField("手机号码", pii_kind="phone")
     education = models.CharField("文化程度", max_length=16, choices=Education.choices)
