@@ -99,9 +99,7 @@ def setup_django() -> None:
 def _user(username: str, role: str, **fields):
     from django.contrib.auth.models import Group
 
-    from chieftech.accounts.models import User
-
-    from chieftech.accounts.models import RoleGrant
+    from chieftech.accounts.models import RoleGrant, User
     from chieftech.accounts.roles import INSTALLATION_ROLES
 
     user, created = User.objects.get_or_create(username=username, defaults={"real_name": username, **fields})
