@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1 CHIEFTECH_DEMO=1
 
-.PHONY: run test lint format clean
+.PHONY: run test system-packages lint format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -27,7 +27,12 @@ run: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/chieftech runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-test
+# The browser, the PDF fonts and the PDF reader of the tests are Debian packages: installed when missing (as
+# root or with password-less sudo), or named with the exact command to run.
+system-packages:
+	@sh deploy/system-packages.sh
+
+test: $(VENV)/.installed-test system-packages
 	$(BIN)/pytest
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
