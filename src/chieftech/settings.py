@@ -209,6 +209,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the cookie is a backstop.
 IDLE_TIMEOUT = timedelta(minutes=env_int("CHIEFTECH_IDLE_MINUTES", 30))
+# Signed-in pages warn this long before the idle timeout, with a button that keeps the session going.
+IDLE_WARNING = timedelta(minutes=env_int("CHIEFTECH_IDLE_WARNING_MINUTES", 3))
+if IDLE_WARNING >= IDLE_TIMEOUT:
+    raise ImproperlyConfigured("CHIEFTECH_IDLE_WARNING_MINUTES must be less than CHIEFTECH_IDLE_MINUTES")
 SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
