@@ -3,9 +3,11 @@ at the field itself: the application form (fields, the form's own errors and the
 registration, the round form and the public objection form."""
 
 import lxml.html
+from django import forms
 from django.core.cache import cache
 from django.urls import reverse
 
+from chieftech.core.error_summary import error_summary_items
 from chieftech.selection.models import Application
 from tests.accounts.test_registration import _form as registration_form
 from tests.factories import make_application, make_round
@@ -136,3 +138,29 @@ def test_an_error_of_the_whole_form_is_listed_without_a_link(client, olivia, ali
         "请修改以下 1 处错误",
         [("", "同一网络每小时最多在线提交1件异议，请稍后再试，或按公示中的联系方式直接反映。")],
     )
+
+
+class _Row(forms.Form):
+    title = forms.CharField(label="成果名称")
+    token = forms.CharField(label="行标识", widget=forms.HiddenInput)
+
+
+_Rows = forms.formset_factory(_Row, max_num=1, validate_max=True)
+
+
+def test_a_formset_lists_its_own_errors_and_each_row_and_a_hidden_field_gets_no_link():
+    rows = _Rows(
+        {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-token": "x", "form-1-title": "专利"}
+    )
+
+    items = error_summary_items([{"achievements": rows}])
+
+    assert [(item.anchor, item.label, item.message) for item in items] == [
+        ("", "", "请最多提交 1 个表单。"),
+        ("id_form-0-title", "第1行 成果名称", "这个字段是必填项。"),
+        ("", "第2行 行标识", "这个字段是必填项。"),
+    ]
+
+
+def test_unbound_and_valid_forms_add_nothing():
+    assert error_summary_items([_Row(), _Row({"title": "专利", "token": "x"}), [_Rows()]]) == []
