@@ -229,6 +229,18 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the cookie is a backstop.
 IDLE_TIMEOUT = timedelta(minutes=env_int("CHIEFTECH_IDLE_MINUTES", 30))
+# Signed-in pages warn this long before the idle timeout, with a button that keeps the session going.
+_idle_warning_minutes = env_int("CHIEFTECH_IDLE_WARNING_MINUTES", 0)
+IDLE_WARNING = (
+    timedelta(minutes=_idle_warning_minutes)
+    if _idle_warning_minutes
+    else min(timedelta(minutes=3), IDLE_TIMEOUT / 2)
+)
+if not timedelta(0) < IDLE_WARNING < IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"CHIEFTECH_IDLE_WARNING_MINUTES={_idle_warning_minutes} must be more than 0 and less than "
+        f"CHIEFTECH_IDLE_MINUTES={IDLE_TIMEOUT.total_seconds() // 60:.0f}"
+    )
 SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -133,6 +133,11 @@ REFUSALS = [
         id="outbox-keep-days-too-few",
     ),
     pytest.param(
+        {"CHIEFTECH_IDLE_MINUTES": "10", "CHIEFTECH_IDLE_WARNING_MINUTES": "10"},
+        "CHIEFTECH_IDLE_WARNING_MINUTES=10 must be more than 0 and less than CHIEFTECH_IDLE_MINUTES=10",
+        id="idle-warning-not-before-the-timeout",
+    ),
+    pytest.param(
         {"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT=-1 must be 0 or more", id="proxy-count-negative"
     ),
     pytest.param(

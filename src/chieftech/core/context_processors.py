@@ -15,5 +15,8 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # Lazy: one query, and only when a page actually shows the header badge.
+        # The idle warning (session.js) counts from these; the request being answered restarted the time.
+        context["idle_seconds"] = int(settings.IDLE_TIMEOUT.total_seconds())
+        context["idle_warning_seconds"] = int(settings.IDLE_WARNING.total_seconds())
         context["unread_notifications"] = SimpleLazyObject(lambda: unread_notification_count(user))
     return context

@@ -1,5 +1,6 @@
 import ipaddress
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,10 +8,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from chieftech.core.context import current_ip
 
 SESSION_LAST_ACTIVITY = "chieftech_last_activity"
+# Set when a form was posted into an ended session: the page to return to after signing in, where the
+# browser puts back what was typed (forms.js keeps it in sessionStorage), and for whom.
+SESSION_DRAFT_RESTORE = "chieftech_draft_restore"
 IDLE_LOGOUT_MESSAGE = "由于长时间未操作，您已自动退出登录，请重新登录。"
 
 
@@ -56,25 +61,42 @@ class RequestContextMiddleware:
 class IdleTimeoutMiddleware:
     """Ends a session after settings.IDLE_TIMEOUT without a request.
 
-    Must come after MessageMiddleware: the login page tells the user why they were signed out.
+    Must come after MessageMiddleware: the login page tells the user why they were signed out. A form
+    posted into an ended session sends the user through the login back to the page the form was on,
+    and that page (request.draft_restore) lets the browser restore what had been typed.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.draft_restore = False
         if request.user.is_authenticated:
             now = time.time()
             last = request.session.get(SESSION_LAST_ACTIVITY)
             if last is not None and now - float(last) > settings.IDLE_TIMEOUT.total_seconds():
-                logout(request)
-                messages.info(request, IDLE_LOGOUT_MESSAGE)
-                return self._to_login(request)
+                return self._expire(request)
             request.session[SESSION_LAST_ACTIVITY] = now
+            if request.method == "GET" and SESSION_DRAFT_RESTORE in request.session:
+                request.draft_restore = self._is_restore_page(request)
         return self.get_response(request)
 
     @staticmethod
-    def _to_login(request):
+    def _is_restore_page(request) -> bool:
+        wanted = request.session[SESSION_DRAFT_RESTORE]
+        if wanted.get("path") != request.get_full_path():
+            return False
+        del request.session[SESSION_DRAFT_RESTORE]
+        # Another person signing in on the same tab is not shown the previous user's typing.
+        return wanted.get("user") == request.user.pk
+
+    def _expire(self, request):
+        user_pk = request.user.pk
+        logout(request)
+        if request.path == resolve_url("core:keepalive"):
+            # The warning's "continue" came too late; the page tells the user, no redirect to follow.
+            return HttpResponse(status=401)
+        messages.info(request, IDLE_LOGOUT_MESSAGE)
         login_url = resolve_url(settings.LOGIN_URL)
         if request.headers.get("HX-Request") == "true":
             # A redirect would be followed inside the XHR and the login page swapped into a fragment.
@@ -83,5 +105,20 @@ class IdleTimeoutMiddleware:
             return response
         if request.method in ("GET", "HEAD"):
             return redirect_to_login(request.get_full_path())
-        # Coming back to a form's POST address after signing in would only give 405: start from home.
-        return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL))
+        # Coming back to a form's POST address after signing in would only give 405: go back to the page
+        # the form was on, where the browser restores what was typed; without one, start from home.
+        form_page = self._form_page(request)
+        if form_page is None:
+            return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL))
+        request.session[SESSION_DRAFT_RESTORE] = {"path": form_page, "user": user_pk}
+        return redirect_to_login(form_page)
+
+    @staticmethod
+    def _form_page(request) -> str | None:
+        referer = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return None
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")

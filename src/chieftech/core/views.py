@@ -1,13 +1,14 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from chieftech.core.permissions import public
+from chieftech.core.permissions import login_only, public
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,15 @@ def healthz(request):
         logger.warning("health check: database unreachable: %s", exc)
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_only
+@require_POST
+@never_cache
+def session_keepalive(request):
+    """The idle warning's "继续工作": this request restarts the idle time (IdleTimeoutMiddleware, which
+    answers 401 instead when the session had already ended); the page learns how long it now has."""
+    return JsonResponse({"remaining": int(settings.IDLE_TIMEOUT.total_seconds())})
 
 
 def permission_denied(request, exception=None):

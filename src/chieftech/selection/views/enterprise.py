@@ -131,7 +131,6 @@ def _form_page(request, *, round_: Round, form, formsets, application: Applicati
             "formsets": formsets,
             "limits": limits,
             "deeds_count": domain.deeds_char_count(deeds),
-            "has_errors": bool(form.errors) or any(fs.total_error_count() for fs in formsets.values()),
             "cancel_url": reverse("selection:application_detail", args=[application.pk])
             if application
             else reverse("selection:my_applications"),
