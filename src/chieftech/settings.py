@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were signed out.
     "chieftech.core.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: a password due for its periodic change sends every page to the change form.
+    "chieftech.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires.
@@ -198,7 +200,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chieftech.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "chieftech.accounts.passwords.UsernameNotContainedValidator"},
 ]
+# Days a password may be used before its holder must change it (等保2.0 periodic change); 0 never expires.
+PASSWORD_MAX_AGE_DAYS = env_int("CHIEFTECH_PASSWORD_MAX_AGE_DAYS", 0)
+if not 0 <= PASSWORD_MAX_AGE_DAYS <= 3650:
+    raise ImproperlyConfigured("CHIEFTECH_PASSWORD_MAX_AGE_DAYS must be between 0 (off) and 3650")
 # An account starts without a password; its holder sets one through a one-time link valid this long.
 ACCOUNT_ACTIVATION_HOURS = env_int("CHIEFTECH_ACCOUNT_ACTIVATION_HOURS", 72)
 if not 1 <= ACCOUNT_ACTIVATION_HOURS <= 24 * 30:

@@ -2,6 +2,9 @@
 and come back as a DomainError that `core.errors.add_domain_error` puts beside the right field."""
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.accounts.roles import Role
@@ -61,7 +64,8 @@ class RegistrationForm(EnterpriseForm):
         label="密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少10个字符，不能全为数字，不能与用户名相似。",
+        # The same list as on the activation and change forms, from settings.AUTH_PASSWORD_VALIDATORS.
+        help_text=lazy(password_validators_help_text_html, SafeString)(),
     )
     password_confirm = forms.CharField(
         label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
