@@ -221,10 +221,17 @@ SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: 5 failures for one username from one IP lock that pair for 15 minutes.
+# django-axes with chieftech.accounts.lockout: 5 failures for one username, from any mix of addresses, lock
+# that username for 15 minutes; LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the names,
+# lock that address. While locked no password is checked.
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = env_int("CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS", 20)
+if LOGIN_FAILURES_PER_ADDRESS < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(f"CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS must be at least {AXES_FAILURE_LIMIT}")
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "chieftech.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "chieftech.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Lockouts and the audit log see the same client address (see TRUSTED_PROXY_COUNT).

@@ -22,7 +22,7 @@ def session_failure_record(*, username: str | None, ip: str | None, locked_out: 
         obj=account,
         object_type="" if account else User._meta.label_lower,
         object_repr=tried,
-        reason="连续登录失败，该用户名在此地址被锁定" if locked_out else "用户名或密码错误",
+        reason="连续登录失败，该用户名或地址被锁定" if locked_out else "用户名或密码错误",
         after={"username": tried},
         ip=ip or None,
     )
