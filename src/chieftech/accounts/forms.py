@@ -56,7 +56,7 @@ class RegistrationForm(EnterpriseForm):
         label="联系电话", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
     )
     address = forms.CharField(label="地址", max_length=300)
-    email = forms.EmailField(label="电子邮箱", required=False, help_text="用于接收审核结果通知。")
+    email = forms.EmailField(label="电子邮箱", help_text="注册申请的受理情况和审核结果将发送到该邮箱。")
     username = forms.CharField(
         label="用户名", max_length=150, help_text="用于登录，只能包含字母、数字和 @ . + - _ 符号。"
     )
