@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import override_settings
 
 from chieftech.audit.models import AuditRecord
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 LOGIN = "/accounts/login/"
 ADDRESSES = [f"203.0.113.{n}" for n in range(1, 21)]
@@ -101,3 +101,13 @@ def test_signing_into_ones_own_account_between_guesses_does_not_lift_anothers_lo
     _login(client, "alice", "Wrong-guess-1", ADDRESSES[0])
 
     assert _login(client, "alice", PASSWORD, ADDRESSES[1]).status_code == 429
+
+
+def test_a_lockout_of_a_mixed_case_name_points_to_its_account(client, db):
+    zhang = make_user("ZhangWei")
+    for _ in range(5):
+        _login(client, "ZhangWei", "Wrong-guess-1", ADDRESSES[0])
+
+    record = AuditRecord.objects.get(action="session.locked_out")
+
+    assert (record.object_id, record.object_repr) == (str(zhang.pk), "zhangwei")
