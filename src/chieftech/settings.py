@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were signed out.
     "chieftech.core.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: a password due for its periodic change sends every page to the change form.
+    "chieftech.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires.
@@ -218,7 +220,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chieftech.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "chieftech.accounts.passwords.UsernameNotContainedValidator"},
 ]
+# Days a password may be used before its holder must change it (等保2.0 periodic change); 0 never expires.
+PASSWORD_MAX_AGE_DAYS = env_int("CHIEFTECH_PASSWORD_MAX_AGE_DAYS", 0)
+if not 0 <= PASSWORD_MAX_AGE_DAYS <= 3650:
+    raise ImproperlyConfigured("CHIEFTECH_PASSWORD_MAX_AGE_DAYS must be between 0 (off) and 3650")
 # An account starts without a password; its holder sets one through a one-time link valid this long.
 ACCOUNT_ACTIVATION_HOURS = env_int("CHIEFTECH_ACCOUNT_ACTIVATION_HOURS", 72)
 if not 1 <= ACCOUNT_ACTIVATION_HOURS <= 24 * 30:
@@ -245,10 +253,17 @@ SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: 5 failures for one username from one IP lock that pair for 15 minutes.
+# django-axes with chieftech.accounts.lockout: 5 failures for one username, from any mix of addresses, lock
+# that username for 15 minutes; LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the names,
+# lock that address. While locked no password is checked.
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = env_int("CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS", 20)
+if LOGIN_FAILURES_PER_ADDRESS < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(f"CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS must be at least {AXES_FAILURE_LIMIT}")
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "chieftech.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "chieftech.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Lockouts and the audit log see the same client address (see TRUSTED_PROXY_COUNT).
@@ -416,3 +431,5 @@ PUBLIC_BASE_URL = env_str("CHIEFTECH_PUBLIC_BASE_URL", "http://127.0.0.1:8000").
 PUBLIC_PAGE_CACHE_SECONDS = env_int("CHIEFTECH_PUBLIC_PAGE_CACHE_SECONDS", 60)
 # Objections filed from one address within an hour, beyond which the public form refuses (anti-flooding).
 OBJECTIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_OBJECTIONS_PER_IP_PER_HOUR", 5)
+# Enterprise self-registrations submitted from one address within an hour, beyond which the form refuses.
+REGISTRATIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_REGISTRATIONS_PER_IP_PER_HOUR", 20)

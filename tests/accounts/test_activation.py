@@ -118,7 +118,13 @@ def test_the_password_rules_of_the_settings_apply(client, created):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"new_password2": ["这个密码太常见了。", "密码只包含数字。"]}
+    assert response.context["form"].errors == {
+        "new_password2": [
+            "这个密码太常见了。",
+            "密码只包含数字。",
+            "密码须包含大写字母、小写字母、数字、符号中的至少3种（还可加入：大写字母、小写字母、符号）。",
+        ]
+    }
     assert User.objects.get(username="zheng").has_usable_password() is False
 
 
@@ -129,7 +135,13 @@ def test_the_domain_refuses_a_weak_password_at_the_password_with_every_rule_it_b
         account_activate(uidb64=link.uidb64, token=link.token, password="1234509876")
 
     assert exc.value.code == "weak_password"
-    assert exc.value.message_dict == {"password": ["这个密码太常见了。", "密码只包含数字。"]}
+    assert exc.value.message_dict == {
+        "password": [
+            "这个密码太常见了。",
+            "密码只包含数字。",
+            "密码须包含大写字母、小写字母、数字、符号中的至少3种（还可加入：大写字母、小写字母、符号）。",
+        ]
+    }
     assert User.objects.get(username="zheng").has_usable_password() is False
 
 

@@ -112,24 +112,6 @@ def test_bad_input_gets_a_chinese_message_at_its_field_and_saves_nothing(client,
     assert _counts() == before
 
 
-def test_a_taken_username_saves_not_even_the_valid_enterprise(client, alice):
-    before = _counts()
-
-    response = client.post(REGISTER, _form(username="ALICE"))
-
-    assert response.context["form"].errors == {"username": ["该用户名已被使用，请换一个。"]}
-    assert _counts() == before
-
-
-def test_an_already_registered_uscc_is_refused(client, enterprise_a):
-    before = _counts()
-
-    response = client.post(REGISTER, _form(uscc=enterprise_a.uscc))
-
-    assert response.context["form"].errors == {"uscc": ["该统一社会信用代码已登记，同一企业不能重复登记。"]}
-    assert _counts() == before
-
-
 def test_the_two_passwords_must_match(client, db):
     response = client.post(REGISTER, _form(password_confirm="Registration-2027"))
 

@@ -145,6 +145,21 @@ REFUSALS = [
         "LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
         id="log-level-unknown",
     ),
+    pytest.param(
+        {"CHIEFTECH_PASSWORD_MAX_AGE_DAYS": "ninety"},
+        "CHIEFTECH_PASSWORD_MAX_AGE_DAYS='ninety' is not an integer",
+        id="password-max-age-not-a-number",
+    ),
+    pytest.param(
+        {"CHIEFTECH_PASSWORD_MAX_AGE_DAYS": "-1"},
+        "CHIEFTECH_PASSWORD_MAX_AGE_DAYS must be between 0 (off) and 3650",
+        id="password-max-age-negative",
+    ),
+    pytest.param(
+        {"CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS": "3"},
+        "CHIEFTECH_LOGIN_FAILURES_PER_ADDRESS must be at least 5",
+        id="login-failures-per-address-below-per-name",
+    ),
 ]
 
 

@@ -2,6 +2,9 @@
 and come back as a DomainError that `core.errors.add_domain_error` puts beside the right field."""
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.accounts.roles import Role
@@ -53,7 +56,7 @@ class RegistrationForm(EnterpriseForm):
         label="联系电话", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
     )
     address = forms.CharField(label="地址", max_length=300)
-    email = forms.EmailField(label="电子邮箱", required=False, help_text="用于接收审核结果通知。")
+    email = forms.EmailField(label="电子邮箱", help_text="注册申请的受理情况和审核结果将发送到该邮箱。")
     username = forms.CharField(
         label="用户名", max_length=150, help_text="用于登录，只能包含字母、数字和 @ . + - _ 符号。"
     )
@@ -61,7 +64,8 @@ class RegistrationForm(EnterpriseForm):
         label="密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少10个字符，不能全为数字，不能与用户名相似。",
+        # The same list as on the activation and change forms, from settings.AUTH_PASSWORD_VALIDATORS.
+        help_text=lazy(password_validators_help_text_html, SafeString)(),
     )
     password_confirm = forms.CharField(
         label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

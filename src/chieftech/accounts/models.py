@@ -1,5 +1,9 @@
-from django.contrib.auth.models import AbstractUser
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from chieftech.core.pii import EncryptedTextField, mask_phone, validate_uscc
 from chieftech.policy.territory import town_in_territory, town_label
@@ -75,6 +79,13 @@ class Enterprise(models.Model):
         return mask_phone(self.contact_phone)
 
 
+class AccountManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, None, **extra_fields)
+        user.set_password(password)  # through the model, which records when (password_changed_at)
+        return user
+
+
 class User(AbstractUser):
     real_name = models.CharField("姓名", max_length=50, blank=True)
     phone = EncryptedTextField("手机号码", blank=True, pii_kind="phone")
@@ -86,6 +97,11 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # When the password was last set (periodic change, settings.PASSWORD_MAX_AGE_DAYS); empty for an account
+    # whose password was set before this was recorded, which then counts as due for a change.
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = "用户"
@@ -95,10 +111,28 @@ class User(AbstractUser):
             # Separation of duties: a superuser would hold every capability at once (read the audit log,
             # score, approve). Every power comes from a role group instead.
             models.CheckConstraint(condition=models.Q(is_superuser=False), name="no_superuser_accounts"),
+            # "Officer" beside "officer" would be two accounts a reader cannot tell apart.
+            models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case"),
         ]
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now() if raw_password is not None else None
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed_at = None
+
+    def password_expired(self, *, max_age_days: int, now) -> bool:
+        """Whether the periodic change is due: `max_age_days` (0 = never) have passed since it was set."""
+        if max_age_days <= 0 or not self.has_usable_password():
+            return False
+        return self.password_changed_at is None or now - self.password_changed_at >= timedelta(
+            days=max_age_days
+        )
 
     @property
     def phone_masked(self) -> str:

@@ -51,6 +51,7 @@ from chieftech.accounts.selectors import (
 )
 from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.middleware import client_ip
 from chieftech.core.permissions import capability_required, login_only, public
 from chieftech.policy.models import Authority
 
@@ -66,6 +67,9 @@ ENTERPRISE_FIELDS = [
     "contact_phone",
 ]
 REGISTRATION_FIELDS = [*ENTERPRISE_FIELDS, "username", "password", "email"]
+REGISTRATION_SUBMITTED = (
+    "申请已提交，我们已向该邮箱发送说明。请查收邮件；申请受理后，可用设置的用户名和密码登录查看审核进度。"
+)
 MANAGE_USERS = ("accounts.manage_staff_user", "accounts.manage_enterprise_user")
 
 
@@ -154,14 +158,14 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            domain.enterprise_registration_submit(**{f: form.cleaned_data[f] for f in REGISTRATION_FIELDS})
+            domain.enterprise_registration_request(
+                ip=client_ip(request), **{f: form.cleaned_data[f] for f in REGISTRATION_FIELDS}
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                "注册申请已提交。请用刚才设置的用户名和密码登录查看审核进度；区人社局审核通过后即可办理业务。",
-            )
+            # The same words whether it was taken in or its code or name is in use: the mail tells which.
+            messages.success(request, REGISTRATION_SUBMITTED)
             return redirect("accounts:login")
     return render(request, "accounts/register.html", {"form": form})
 

@@ -26,6 +26,7 @@ from chieftech.accounts.domain.enterprises import (
     enterprise_transition,
     enterprise_update,
 )
+from chieftech.accounts.domain.registration import enterprise_registration_request
 from chieftech.accounts.domain.role_proposals import (
     role_proposal_approve,
     role_proposal_create,
@@ -60,6 +61,7 @@ __all__ = [
     "enterprise_reactivate",
     "enterprise_registration_approve",
     "enterprise_registration_refuse",
+    "enterprise_registration_request",
     "enterprise_registration_resubmit",
     "enterprise_registration_submit",
     "enterprise_suspend",

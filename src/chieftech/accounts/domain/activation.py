@@ -104,7 +104,7 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
         raise DomainError("该账号已由本人设置密码并激活，无需再发送激活链接。", code="activated")
     with transaction.atomic():
         user.set_unusable_password()  # a fresh random marker: earlier links no longer match
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", "password_changed_at"])
         link = ActivationLink(
             uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
             token=activation_tokens.token_at(user, now),
@@ -164,7 +164,7 @@ def account_activate(*, uidb64: str, token: str, password: str, now: datetime | 
             raise DomainError(LINK_INVALID, code="link_invalid")
         check_password(password, user)
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", "password_changed_at"])
         audit_record(action="user.activate", actor=user, obj=user)
         if user.email:
             notify(

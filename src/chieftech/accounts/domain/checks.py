@@ -1,5 +1,7 @@
 """Checks and normalisation shared by the enterprise and the account operations."""
 
+import unicodedata
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -11,6 +13,8 @@ from chieftech.core.pii import normalize_phone, normalize_uscc, validate_phone, 
 from chieftech.policy.territory import town_codes
 
 DENIED = "您没有执行此操作的权限。"
+USCC_TAKEN = "该统一社会信用代码已登记，同一企业不能重复登记。"
+USERNAME_TAKEN = "该用户名已被使用，请换一个。"
 
 
 def require_capability(actor: User | None, capability: str) -> None:
@@ -43,8 +47,10 @@ def clean_enterprise(
     contact_phone: str,
     exclude_pk: int | None = None,
     contact_required: bool = False,
+    taken: dict | None = None,
 ) -> dict:
-    """The enterprise's fields, normalised; a DomainError naming every bad field otherwise."""
+    """The enterprise's fields, normalised; a DomainError naming every bad field otherwise. With `taken`, a
+    credit code already registered goes there instead of being refused (the public registration)."""
     errors: dict = {}
     name = (name or "").strip()
     if not name:
@@ -61,7 +67,7 @@ def clean_enterprise(
             errors["uscc"] = exc.messages
         else:
             if Enterprise.objects.filter(uscc=code).exclude(pk=exclude_pk).exists():
-                errors["uscc"] = "该统一社会信用代码已登记，同一企业不能重复登记。"
+                (errors if taken is None else taken)["uscc"] = USCC_TAKEN
     if town not in town_codes():
         errors["town"] = "请选择所在镇街。"
     if industry not in Industry.values:
@@ -87,12 +93,21 @@ def clean_enterprise(
 
 
 def clean_account(
-    *, username: str, password: str | None, real_name: str, email: str, phone: str, errors: dict
+    *,
+    username: str,
+    password: str | None,
+    real_name: str,
+    email: str,
+    phone: str,
+    errors: dict,
+    taken: dict | None = None,
 ) -> dict:
     """A new account's fields; problems are added to `errors` so they show beside the enterprise's.
 
-    `password=None`: the account is created without one and its holder sets it (domain.activation)."""
-    username = (username or "").strip()
+    `password=None`: the account is created without one and its holder sets it (domain.activation).
+    The user name is stored in its NFKC form: "ｏｆｆｉｃｅｒ" (full-width) becomes "officer", the name sign-in
+    (Django's AuthenticationForm) also folds it to, and so meets the existing account, whatever its case."""
+    username = username_normalize(username)
     if not username:
         errors["username"] = "请填写用户名。"
     else:
@@ -104,7 +119,7 @@ def clean_account(
             if len(username) > 150:
                 errors["username"] = "用户名不能超过150个字符。"
             elif User.objects.filter(username__iexact=username).exists():
-                errors["username"] = "该用户名已被使用，请换一个。"
+                (errors if taken is None else taken)["username"] = USERNAME_TAKEN
     email = (email or "").strip()
     if email:
         try:
@@ -123,6 +138,11 @@ def clean_account(
         except ValidationError as exc:
             errors["password"] = exc.messages
     return {"username": username, "real_name": real_name, "email": email, "phone": phone}
+
+
+def username_normalize(value: str | None) -> str:
+    """A user name as stored and looked up: compatibility characters (full-width letters, ligatures) folded."""
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def check_password(password: str, user: User) -> None:

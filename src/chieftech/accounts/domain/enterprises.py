@@ -175,11 +175,14 @@ def enterprise_registration_submit(
     username: str,
     password: str,
     email: str = "",
+    taken: dict | None = None,
 ) -> Enterprise:
     """An enterprise registers itself on the portal: the enterprise (pending) and its first account.
 
     The account can sign in but holds no role until the officer approves the registration, so it sees
     its registration's status and nothing else. Both rows are saved together or not at all.
+    With `taken` (a dict), a credit code or user name already in use is reported apart from the format
+    errors: after them, in a DomainError of code "taken" (domain.registration keeps it from the visitor).
     """
     errors: dict = {}
     try:
@@ -193,6 +196,7 @@ def enterprise_registration_submit(
             contact_name=contact_name,
             contact_phone=contact_phone,
             contact_required=True,
+            taken=taken,
         )
     except DomainError as exc:
         errors.update(exc.message_dict)
@@ -204,10 +208,13 @@ def enterprise_registration_submit(
         email=email,
         phone=contact_phone,
         errors=errors,
+        taken=taken,
     )
     errors.pop("phone", None)  # the same number as contact_phone, already reported there
     if errors:
         raise DomainError.fields(errors)
+    if taken:
+        raise DomainError.fields(taken, code="taken")
     enterprise = Enterprise(status=Enterprise.Status.PENDING, registered_via_portal=True, **fields)
     user = User(**account)
     user.set_password(password)

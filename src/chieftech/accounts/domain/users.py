@@ -313,7 +313,7 @@ def user_password_change(*, user: User, password: str) -> User:
     check_password(password, user)
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", "password_changed_at"])
         audit_record(action="user.password_change", actor=user, obj=user)
     return user
 
