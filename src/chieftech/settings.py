@@ -361,3 +361,5 @@ PUBLIC_BASE_URL = env_str("CHIEFTECH_PUBLIC_BASE_URL", "http://127.0.0.1:8000").
 PUBLIC_PAGE_CACHE_SECONDS = env_int("CHIEFTECH_PUBLIC_PAGE_CACHE_SECONDS", 60)
 # Objections filed from one address within an hour, beyond which the public form refuses (anti-flooding).
 OBJECTIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_OBJECTIONS_PER_IP_PER_HOUR", 5)
+# Certificate look-ups (by verification code or certificate number) from one address within an hour.
+VERIFY_LOOKUPS_PER_IP_PER_HOUR = env_int("CHIEFTECH_VERIFY_LOOKUPS_PER_IP_PER_HOUR", 60)
