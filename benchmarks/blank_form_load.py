@@ -14,6 +14,7 @@ other page and the blank-form downloads per second in each phase; asserts nothin
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import statistics
@@ -105,6 +106,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="chieftech-blank-load-"))
     port = _free_port()
     env = _environment(tmp, f"sqlite:///{tmp / 'bench.sqlite3'}", port)
+    # Required with DEBUG off since the audit chains were keyed; portal_load.py's environment predates that.
+    env.setdefault("AUDIT_CHAIN_KEY", secrets.token_urlsafe(48))
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     server = None

@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chieftech.core.context_processors.site",
                 "chieftech.dashboard.context_processors.navigation",
+                "chieftech.portal.context_processors.public_navigation",
                 "chieftech.policy.context_processors.site",
                 "chieftech.accounts.context_processors.acting_authority",
             ],
