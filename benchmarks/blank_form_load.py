@@ -8,7 +8,8 @@ Sets up the database and gunicorn as portal_load.py does (production configurati
 loaded). Three phases, each timing sequential requests to the other page (the public call list, /calls/)
 for --duration seconds: idle; with N client threads downloading the blank form rendered
 on every request (the code before it was stored, kept as a benchmark-only URL in _portal_urls.py); and
-with N client threads downloading the stored form from its real URL. Prints the median and p95 of the
+with N client threads downloading the stored form from its real URL; and, as the floor, with N client
+threads on a trivial Django view (the server's queue and the client's own CPU). Prints the median and p95 of the
 other page and the blank-form downloads per second in each phase; asserts nothing.
 """
 
@@ -28,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from portal_load import (
+    DJANGO_TRIVIAL_PATH,
     HEADERS,
     REPO,
     VENV_BIN,
@@ -144,6 +146,8 @@ def main() -> int:
             ("idle", None),
             ("before: rendered per request", per_request),
             ("after: stored once", stored),
+            # The floor: the same crowd on a view that does nothing (the machine's and the client's share).
+            ("reference: trivial Django view", DJANGO_TRIVIAL_PATH),
         ]
         print(f"\n{'phase':32} {OTHER_PAGE + ' median ms':>22} {'p95 ms':>8} {'samples':>8} {'forms/s':>8}")
         for label, path in phases:
