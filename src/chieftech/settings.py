@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chieftech.core.context_processors.site",
                 "chieftech.dashboard.context_processors.navigation",
+                "chieftech.portal.context_processors.public_navigation",
                 "chieftech.policy.context_processors.site",
                 "chieftech.accounts.context_processors.acting_authority",
             ],
@@ -433,3 +434,5 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("CHIEFTECH_PUBLIC_PAGE_CACHE_SECONDS", 60)
 OBJECTIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_OBJECTIONS_PER_IP_PER_HOUR", 5)
 # Enterprise self-registrations submitted from one address within an hour, beyond which the form refuses.
 REGISTRATIONS_PER_IP_PER_HOUR = env_int("CHIEFTECH_REGISTRATIONS_PER_IP_PER_HOUR", 20)
+# Certificate look-ups (by verification code or certificate number) from one address within an hour.
+VERIFY_LOOKUPS_PER_IP_PER_HOUR = env_int("CHIEFTECH_VERIFY_LOOKUPS_PER_IP_PER_HOUR", 60)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role, roles_sync
 from chieftech.tenure.domain.showcase import PhotoUpload, tenure_showcase_update
+from tests.browser.conftest import new_context
 from tests.browser.support import shot
 from tests.factories import make_enterprise, make_user
 from tests.portal.helpers import chief_round, make_chief, make_current_notice, round_publish
@@ -73,20 +74,21 @@ def test_the_public_reaches_the_certificate_lookup_by_keyboard_on_a_phone(
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).to_be_focused()
     presses = 1
-    while page.evaluate("document.activeElement.id") != "id_code" and presses < 10:
+    while page.evaluate("document.activeElement.id") != "id_code" and presses < 20:
         page.keyboard.press("Tab")
         presses += 1
     field = page.get_by_label("证书查验", exact=True)
     expect(field).to_be_focused()
-    # The skip link, the site's name, 登录, then the look-up box: before any list of the page.
-    assert presses == 4
+    # The skip link, the site's name, 登录, the site menu's seven entries, then the look-up box: before any
+    # list of the page (the skip link passes the menu).
+    assert presses == 11
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     shot(page, "portal-lookup-focused-phone")
 
     page.keyboard.type("NOSUCHCODE99")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}{reverse('verify:lookup')}?code=NOSUCHCODE99")
-    expect(page.locator("main")).to_contain_text("未查询到该证书")
+    expect(page.locator("main")).to_contain_text("未找到该证书")
     assert page.evaluate("document.documentElement.scrollWidth") == 375
     shot(page, "portal-lookup-unknown-phone")
 
@@ -133,3 +135,36 @@ def test_the_officer_records_consent_with_a_photo_and_the_person_appears(
         "[...document.querySelectorAll('#showcase-list img')].every(i => i.naturalWidth > 0)"
     )
     shot(page, "portal-showcase-desktop")
+
+
+def test_the_site_menu_works_on_a_phone_without_scripts(live_server, browser, portal_data):
+    context = new_context(
+        browser, viewport={"width": 375, "height": 812}, device_scale_factor=2, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(live_server.url + reverse("portal:index"))
+        menu = page.get_by_role("navigation", name="网站导航")
+        links = menu.get_by_role("link")
+        expect(links).to_have_text(
+            ["首页", "申报通知", "公示", "首席技师名单", "首席技师风采", "证书查验", "异议查询"]
+        )
+        # Every entry is on the screen (the menu wraps, nothing to scroll sideways) and big enough to tap.
+        assert page.evaluate("document.documentElement.scrollWidth") == 375
+        for i in range(7):
+            box = links.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+            assert box["height"] >= 44
+        expect(links.first).to_have_attribute("aria-current", "page")
+        shot(page, "portal-menu-phone")
+
+        links.get_by_text("证书查验", exact=True).click()
+        page.wait_for_url(live_server.url + reverse("verify:lookup"))
+        expect(menu.locator("[aria-current=page]")).to_have_text("证书查验")
+        links.get_by_text("公示", exact=True).click()
+        page.wait_for_url(live_server.url + reverse("publicity_public:notice_list"))
+        expect(menu.locator("[aria-current=page]")).to_have_text("公示")
+        shot(page, "portal-menu-notices-phone")
+    finally:
+        context.close()

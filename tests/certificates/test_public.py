@@ -140,9 +140,9 @@ def test_the_look_up_box_accepts_the_address_a_qr_reader_shows(client, published
 @pytest.mark.parametrize(
     ("value", "error"),
     [
-        ("", "请输入证书查验码。"),
-        ("   ", "请输入证书查验码。"),
-        ("ABCDEFGHJKMN", "未查询到该证书，请核对查验码。"),
+        ("", "请输入证书查验码或证书编号。"),
+        ("   ", "请输入证书查验码或证书编号。"),
+        ("ABCDEFGHJKMN", "未找到该证书，请核对查验码或证书编号。"),
     ],
 )
 def test_a_blank_or_unknown_code_is_told_at_the_field(client, published, value, error):
@@ -308,4 +308,70 @@ def test_a_malformed_look_up_is_told_at_the_field(client, published, value):
     response = client.get(reverse("verify:lookup"), {"code": value})
 
     assert response.status_code == 200
-    assert response.context["error"] == "未查询到该证书，请核对查验码。"
+    assert response.context["error"] == "未找到该证书，请核对查验码或证书编号。"
+
+
+# --- Look-up by certificate number ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "HCSJ-2026-002",
+        "hcsj-2026-002",
+        "  HCSJ-2026-002  ",
+        "hcsj 2026 002",
+        "HCSJ2026002",
+        "ＨＣＳＪ－２０２６－２",
+    ],
+)
+def test_the_look_up_box_finds_a_certificate_by_its_number(client, published, typed):
+    certificate = Certificate.objects.get(number="HCSJ-2026-002")
+
+    response = client.get(reverse("verify:lookup"), {"code": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{certificate.verification_code}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert dict(page.context["facts"])["证书编号"] == "HCSJ-2026-002"
+
+
+def test_by_number_and_by_code_the_same_result_page_without_personal_data(client, published):
+    _, certificates = published
+    certificate = certificates[0]
+    application = Application.objects.get(pk=certificate.tenure.application_id)
+
+    by_number = client.get(reverse("verify:lookup"), {"code": certificate.number}, follow=True)
+    by_code = client.get(reverse("verify:lookup"), {"code": certificate.verification_code}, follow=True)
+
+    assert (
+        by_number.redirect_chain
+        == by_code.redirect_chain
+        == [(f"/verify/{certificate.verification_code}/", 302)]
+    )
+    assert by_number.content == by_code.content
+    html = by_number.content.decode()
+    assert [s for s in (application.id_number, application.phone) if s in html] == []
+
+
+@pytest.mark.parametrize("typed", ["HCSJ-2026-999", "XXSJ-2026-001", "HCSJ-1999-001"])
+def test_an_unknown_number_is_not_found_at_the_field(client, published, typed):
+    response = client.get(reverse("verify:lookup"), {"code": typed})
+
+    assert response.status_code == 200
+    assert response.context["error"] == "未找到该证书，请核对查验码或证书编号。"
+
+
+def test_look_ups_from_one_address_are_limited_whether_by_number_or_by_code(client, published, settings):
+    _, certificates = published
+    settings.VERIFY_LOOKUPS_PER_IP_PER_HOUR = 3
+    lookups = [certificates[0].number, certificates[1].verification_code, "HCSJ-2026-999"]
+
+    assert [client.get(reverse("verify:lookup"), {"code": v}).status_code for v in lookups] == [302, 302, 200]
+    refused = client.get(reverse("verify:lookup"), {"code": certificates[2].number})
+    assert refused.status_code == 429
+    assert refused.context["error"] == "查验次数过多，请一小时后再试。"
+    # Another address is not held back.
+    other = client.get(reverse("verify:lookup"), {"code": certificates[2].number}, REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 302

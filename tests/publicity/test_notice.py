@@ -501,7 +501,7 @@ def test_finishing_early_is_refused_with_the_reason_on_the_page(client, olivia, 
     assert round_.state == RoundState.NOTICE
 
 
-STAFF_ROLES_WITHOUT_NOTICE = ["alice", "erin", "chris", "leo", "gina", "aubrey", "sam", "stranger"]
+STAFF_ROLES_WITHOUT_NOTICE = ["erin", "chris", "leo", "gina", "aubrey", "sam", "stranger"]
 
 
 @pytest.mark.parametrize("username", STAFF_ROLES_WITHOUT_NOTICE)
@@ -520,6 +520,20 @@ def test_other_roles_get_403_on_the_notice_pages(client, request, olivia, alice,
 
     assert [client.get(url).status_code for url in urls] == [403, 403, 403, 403]
     assert client.post(manage_url(round_), {"action": "finish"}).status_code == 403
+
+
+def test_the_enterprise_gets_403_on_the_officers_notice_pages(client, olivia, alice, bob):
+    round_, notice, _ = published_notice(olivia, [alice, bob], n=1)
+    objection = file_objection(notice, notice.entries.get(), now=DURING)
+    client.force_login(alice)
+
+    urls = [
+        manage_url(round_),
+        reverse("publicity:objection_list", args=[round_.pk]),
+        reverse("publicity:objection_detail", args=[objection.pk]),
+    ]
+
+    assert [client.get(url).status_code for url in urls] == [403, 403, 403]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, olivia, alice, bob):

@@ -5,7 +5,9 @@ per prefix and year in the committee's rank order, and carries a random verifica
 page and the QR code use. What a verifier sees is derived from the tenure, never stored twice.
 """
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,6 +45,19 @@ def verification_code_new() -> str:
 def verification_code_normalise(value: str) -> str:
     """What a person typed, as stored: blanks and hyphens dropped, upper case."""
     return "".join(ch for ch in (value or "") if ch not in " -\u3000\t").upper()
+
+
+def certificate_number_normalise(value: str) -> str:
+    """A certificate number as typed (lower case, full-width, blanks or spaces for the hyphens, a short
+    serial), as stored: "hcsj 2026 1" and "ＨＣＳＪ２０２６００１" are HCSJ-2026-001."""
+    text = unicodedata.normalize("NFKC", value or "").upper()
+    parts = [p for p in re.split(r"[\s\-_—–]+", text) if p]
+    if len(parts) == 1:
+        match = re.fullmatch(r"([A-Z]+)(\d{4})(\d{1,6})", parts[0])
+        parts = list(match.groups()) if match else parts
+    if len(parts) == 3 and re.fullmatch(r"\d{4}", parts[1]) and re.fullmatch(r"\d{1,6}", parts[2]):
+        return f"{parts[0]}-{parts[1]}-{int(parts[2]):03d}"
+    return "-".join(parts)
 
 
 def _number_prefix(authority: Authority, year: int) -> str:

@@ -4,21 +4,32 @@ Only certificates of published rounds are public. These pages name a person, the
 certificate number and term — never an ID number, phone or bank account, which are never even loaded.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from chieftech.certificates.domain import CODE_ALPHABET, certificate_status, verification_code_normalise
+from chieftech.certificates.domain import (
+    CODE_ALPHABET,
+    certificate_number_normalise,
+    certificate_status,
+    verification_code_normalise,
+)
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh, datetime_zh
+from chieftech.core.middleware import client_ip
 from chieftech.core.permissions import public, public_cached
+from chieftech.core.ratelimit import RateLimit, rate_limit_hit
 from chieftech.policy.wording import authority_values, wording_render
 from chieftech.selection.models import Round, RoundState
 
-NOT_FOUND = "未查询到该证书，请核对查验码。"
+NOT_FOUND = "未找到该证书，请核对查验码或证书编号。"
+BLANK = "请输入证书查验码或证书编号。"
+TOO_MANY = "查验次数过多，请一小时后再试。"
 # Columns that hold personal data or long text: the public pages never load them.
 PRIVATE_FIELDS = (
     "tenure__bank_account",
@@ -173,18 +184,41 @@ def _code_from_input(value: str) -> str:
     return verification_code_normalise(value)
 
 
+def _lookup_rate() -> RateLimit:
+    return RateLimit(
+        scope="verify-lookup-ip", limit=settings.VERIFY_LOOKUPS_PER_IP_PER_HOUR, window=timedelta(hours=1)
+    )
+
+
+def _certificate_code(value: str) -> str | None:
+    """The verification code of the public certificate that `value` names, by its code (or the address a
+    QR reader shows) or by its certificate number; None when there is none."""
+    code = _code_from_input(value)
+    if _plausible(code) and public_certificates().filter(verification_code=code).exists():
+        return code
+    number = certificate_number_normalise(value)
+    if 0 < len(number) <= Certificate._meta.get_field("number").max_length:
+        return public_certificates().filter(number=number).values_list("verification_code", flat=True).first()
+    return None
+
+
 @public
 @require_safe
 def lookup(request):
-    """The look-up box: ?code=… goes to that certificate's page; a blank or unknown code is told so at the field."""
+    """The look-up box: ?code=… (a verification code or a certificate number) goes to that certificate's page;
+    a blank or unknown one is told so at the field. Look-ups from one address are limited per hour."""
     error = ""
+    status = 200
     value = request.GET.get("code")
     if value is not None:
-        code = _code_from_input(value)
-        if not code:
-            error = "请输入证书查验码。"
-        elif _plausible(code) and public_certificates().filter(verification_code=code).exists():
+        if not _code_from_input(value):
+            error = BLANK
+        elif not rate_limit_hit(_lookup_rate(), client_ip(request) or "unknown"):
+            error, status = TOO_MANY, 429
+        elif code := _certificate_code(value):
             return redirect("verify:verify", code=code)
         else:
             error = NOT_FOUND
-    return render(request, "certificates/lookup.html", {"value": (value or "")[:100], "error": error})
+    return render(
+        request, "certificates/lookup.html", {"value": (value or "")[:100], "error": error}, status=status
+    )

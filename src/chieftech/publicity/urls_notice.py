@@ -11,6 +11,7 @@ urlpatterns = [
         notice.notice_pdf,
         name="notice_pdf",
     ),
+    path("notices/<int:notice_pk>/copy.pdf", notice.notice_copy, name="notice_copy"),
     path("rounds/<int:round_pk>/objections/", notice.objection_list, name="objection_list"),
     path("objections/<int:pk>/", notice.objection_detail, name="objection_detail"),
     path(

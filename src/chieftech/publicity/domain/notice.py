@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -114,6 +115,13 @@ class NoticeRow:
 
 NOTICE_TABLE_HEADER = ("序号", "姓名", "性别", "工作单位", "职业（工种）", "技能等级")
 _LEVEL_LABELS = dict(SkillLevel.choices)
+
+
+def notice_public_url(notice: Notice) -> str:
+    """The absolute address of the notice's public page, printed with its QR code on the posted copy: at the
+    issuing authority's own address when it has one."""
+    base = notice.round.authority.public_base_url.rstrip("/") or settings.PUBLIC_BASE_URL
+    return base + reverse("publicity_public:notice_detail", args=[notice.pk])
 
 
 def notice_table(notice: Notice) -> list[NoticeRow]:
@@ -380,9 +388,9 @@ def notice_publish(*, actor, notice: Notice, now: datetime | None = None) -> Not
             subject=f"考察公示已发布：{locked.title}",
             body=(
                 f"{locked.round.title}建议人选名单公示期为{period_label(locked)}。"
-                "请在本单位显著位置张贴公示（区人社局提供打印文本），接受职工监督。"
+                "请下载本单位的公示打印文本，在本单位显著位置张贴，接受职工监督。"
             ),
-            url=reverse("publicity_public:notice_detail", args=[locked.pk]),
+            url=reverse("publicity:notice_copy", args=[locked.pk]),
         )
     notice.refresh_from_db()
     return notice

@@ -262,17 +262,12 @@ def notice_manage(request, round_pk: int):
     return _manage_page(request, round_, notice)
 
 
-@capability_required(MANAGE_NOTICE)
-@require_GET
-@never_cache
-def notice_pdf(request, round_pk: int, enterprise_pk: int):
-    round_ = get_object_or_404(rounds_for(request.user, MANAGE_NOTICE), pk=round_pk)
-    notice = round_current_notice(round_)
-    if notice is None:
-        raise Http404("本批次尚无考察公示。")
-    applying = dict(_applying_enterprises(round_))
-    if enterprise_pk not in applying:
-        raise Http404("该单位没有在本批次申报。")
+# The applying enterprise's own capability: its users download the copy they are asked to post.
+POST_NOTICE = "selection.submit_application"
+POSTED_STATES = (Notice.State.PUBLISHED, Notice.State.CLOSED)
+
+
+def _copy_response(notice: Notice, enterprise_pk: int):
     enterprise = Enterprise.objects.get(pk=enterprise_pk)
     content = render_notice_pdf(notice, enterprise=enterprise)
     return document_download(
@@ -281,6 +276,52 @@ def notice_pdf(request, round_pk: int, enterprise_pk: int):
         filename=f"{notice.title}_{enterprise.name}.pdf",
         fallback=f"notice-{notice.pk}-enterprise-{enterprise.pk}.pdf",
     )
+
+
+def _enterprise_copy_or_404(user, notice: Notice | None, enterprise_pk: int | None) -> Notice:
+    """An enterprise user's own copy: the notice once published, for an enterprise that applied to the round.
+    Anything else (a draft, another enterprise's copy, a round it did not apply to) is a 404."""
+    if (
+        notice is None
+        or notice.state not in POSTED_STATES
+        or enterprise_pk is None
+        or user.enterprise_id != enterprise_pk
+        or enterprise_pk not in dict(_applying_enterprises(notice.round))
+    ):
+        raise Http404("没有本单位可下载的公示文本。")
+    return notice
+
+
+@capability_required(MANAGE_NOTICE, POST_NOTICE)
+@require_GET
+@never_cache
+def notice_pdf(request, round_pk: int, enterprise_pk: int):
+    """The copy for one applying enterprise: the officer prints any of them (the draft too); an enterprise
+    user downloads its own once the notice is published."""
+    user = request.user
+    round_ = rounds_for(user, MANAGE_NOTICE).select_related("authority").filter(pk=round_pk).first()
+    if round_ is not None:
+        notice = round_current_notice(round_)
+        if notice is None:
+            raise Http404("本批次尚无考察公示。")
+        if enterprise_pk not in dict(_applying_enterprises(round_)):
+            raise Http404("该单位没有在本批次申报。")
+        return _copy_response(notice, enterprise_pk)
+    if not user.has_perm(POST_NOTICE):
+        raise Http404("本批次尚无考察公示。")
+    round_ = get_object_or_404(Round.objects.select_related("authority"), pk=round_pk)
+    notice = _enterprise_copy_or_404(user, round_current_notice(round_), enterprise_pk)
+    return _copy_response(notice, enterprise_pk)
+
+
+@capability_required(POST_NOTICE)
+@require_GET
+@never_cache
+def notice_copy(request, notice_pk: int):
+    """The link in the enterprise's notification: its own copy of the notice, whichever enterprise it is."""
+    notice = get_object_or_404(Notice.objects.select_related("round__authority"), pk=notice_pk)
+    _enterprise_copy_or_404(request.user, notice, request.user.enterprise_id)
+    return _copy_response(notice, request.user.enterprise_id)
 
 
 # --- Objections -------------------------------------------------------------------------------------

@@ -1,17 +1,21 @@
 """Downloads: the 申报表 (PDF, Word) of an application or blank for a call, and the round's list in Excel."""
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required, public, require
+from chieftech.selection.documents.blank import blank_form_stored
 from chieftech.selection.documents.excel import round_applications_export
 from chieftech.selection.documents.form import form_title
-from chieftech.selection.documents.pdf import application_form_pdf, blank_form_pdf
-from chieftech.selection.documents.word import application_form_docx, blank_form_docx
+from chieftech.selection.documents.pdf import application_form_pdf
+from chieftech.selection.documents.word import application_form_docx
 from chieftech.selection.domain.applications import applications_visible_to
 from chieftech.selection.models import Application, Round, RoundState
 from chieftech.selection.selectors import rounds_for
@@ -69,32 +73,47 @@ def application_docx(request, pk: int):
 
 def _published_round(pk: int) -> Round:
     # A draft round's call is not public yet: it does not exist for the public.
-    rounds = Round.objects.exclude(state=RoundState.DRAFT).select_related("policy")
+    rounds = Round.objects.exclude(state=RoundState.DRAFT).select_related("policy", "authority")
     return get_object_or_404(rounds, pk=pk)
+
+
+def _read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def _blank_form(request, pk: int, kind: str, content_type: str):
+    """The stored blank form, or 304 when the browser's copy is still the same file."""
+    round_ = _published_round(pk)
+    stored = blank_form_stored(round_, kind)
+    last_modified = http_date(stored.modified.timestamp())
+    response = get_conditional_response(
+        request, etag=stored.etag, last_modified=int(stored.modified.timestamp())
+    )
+    if response is None:
+        response = document_download(
+            _read(stored.name),
+            content_type=content_type,
+            filename=f"{form_title(round_)}（{round_.title}）.{kind}",
+            fallback=f"application-form-{round_.pk}.{kind}",
+        )
+    response["ETag"] = stored.etag
+    response["Last-Modified"] = last_modified
+    # The same file for everyone, checked again on each visit: a changed call makes a new file at once.
+    patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    return response
 
 
 @public
 @require_GET
 def blank_form_pdf_view(request, pk: int):
-    round_ = _published_round(pk)
-    return document_download(
-        blank_form_pdf(round_),
-        content_type=PDF,
-        filename=f"{form_title(round_)}（{round_.title}）.pdf",
-        fallback=f"application-form-{round_.pk}.pdf",
-    )
+    return _blank_form(request, pk, "pdf", PDF)
 
 
 @public
 @require_GET
 def blank_form_docx_view(request, pk: int):
-    round_ = _published_round(pk)
-    return document_download(
-        blank_form_docx(round_),
-        content_type=DOCX,
-        filename=f"{form_title(round_)}（{round_.title}）.docx",
-        fallback=f"application-form-{round_.pk}.docx",
-    )
+    return _blank_form(request, pk, "docx", DOCX)
 
 
 @capability_required("selection.review_application")
