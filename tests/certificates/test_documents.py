@@ -22,6 +22,8 @@ from chieftech.certificates.models import Certificate
 from tests.certificates.factories import make_approval_stage_round, make_approved_round
 from tests.factories import make_enterprise, make_user
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
     path = tmp_path / "certificate.pdf"
@@ -60,11 +62,11 @@ def test_the_certificate_pdf_shows_the_holder_number_term_and_authority(publishe
     lines = ["".join(line.split()) for line in text.splitlines() if line.strip()]
 
     assert lines[:11] == [
-        "首席技师证书",
+        "环翠区首席技师证书",
         "证书编号：HCSJ-2026-001",
         "王建国同志：",
-        "经区委人才工作领导小组审定、区人民政府批准，您被评为2026年度环翠区",
-        "首席技师。特发此证。",
+        "经区委人才工作领导小组审定、区人民政府批准，您被评为2026年度环翠区首",
+        "席技师。特发此证。",
         "姓名：王建国",
         "工作单位：威海甲精密机械有限公司",
         "职业（工种）：数控车工",
@@ -88,9 +90,27 @@ def test_the_certificate_is_a4_landscape_with_only_embedded_fonts(published, tmp
 
     assert (info["Pages"], info["Page size"]) == ("1", "841.89 x 595.276 pts (A4)")
     assert info["Author"] == "威海市环翠区人力资源和社会保障局"
+    # The serif (Ming) face of AR PL UMing, and nothing else.
     assert len(fonts) == 1
-    assert fonts[0][0].endswith("WenQuanYiMicroHei-0")
+    assert fonts[0][0].split("+")[1] == "UMingCN-0"
     assert fonts[0][-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, with a Unicode map
+
+
+def test_the_certificate_renders_to_a_landscape_page_to_look_at(published, tmp_path):
+    _, certificates = published
+    application = certificates[0].tenure.application
+    # A holder whose name needs the fallback font, to see it set beside the serif face.
+    application.name = "欧阳𪚥"
+    application.save(update_fields=["name"])
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(certificate_pdf(Certificate.objects.get(pk=certificates[0].pk)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-singlefile", str(path), str(ARTIFACTS / "certificate")],
+        check=True,
+    )
+    # A4 landscape (842 x 595 pt) at 100 dpi.
+    assert Image.open(ARTIFACTS / "certificate.png").size == (1170, 827)
 
 
 def test_the_certificate_carries_no_id_number_phone_or_bank_account(published, tmp_path):

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 
 from chieftech.core.context import current_ip
+from chieftech.core.errors import DomainError
+from chieftech.core.pdf_fonts import GLYPH_MISSING
 
 SESSION_LAST_ACTIVITY = "chieftech_last_activity"
 IDLE_LOGOUT_MESSAGE = "由于长时间未操作，您已自动退出登录，请重新登录。"
@@ -85,3 +87,19 @@ class IdleTimeoutMiddleware:
             return redirect_to_login(request.get_full_path())
         # Coming back to a form's POST address after signing in would only give 405: start from home.
         return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+class DocumentRefusedMiddleware:
+    """A printed document that cannot be drawn truly (a character no installed font has) is refused with
+    the reason on a page, not a server error: whichever view was generating it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError) and exception.code == GLYPH_MISSING:
+            return render(request, "core/document_refused.html", {"message": exception.message}, status=422)
+        return None
