@@ -18,11 +18,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
-from chieftech.core.pdf import draw_text, markup, register_cjk_font, serif_font
+from chieftech.core.pdf import ChineseParagraph, draw_text, markup, register_cjk_font, serif_font
 from chieftech.core.site import site_name
 from chieftech.policy.wording import authority_values, wording_render
 
@@ -140,7 +139,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     wording = wording_render(
         authority.certificate_wording, {**authority_values(authority), "year": round_.year}
     )
-    body = Paragraph(markup(wording, font=font), style)
+    body = ChineseParagraph(markup(wording, font=font), style)
     _, body_height = body.wrap(right - left, 40 * mm)
     body.drawOn(canvas, left, 140 * mm - 4 * mm - body_height)
 

@@ -4,7 +4,8 @@ Every character is drawn through the font chains of `pdf_fonts`: a rare characte
 a font that has it, or the document is refused. The fonts are TrueType, registered with reportlab once per
 process and embedded (subset) in every PDF, so a document prints with the same glyphs on any machine.
 reportlab's built-in CID font (STSong-Light) is never embedded and the Noto CJK OpenType (CFF) files
-cannot be read by reportlab, so neither is used.
+cannot be read by reportlab, so neither is used. Paragraphs break their lines by the Chinese rules of
+`pdf_linebreak`.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 from chieftech.core.pdf_fonts import FONT_NAME, SERIF_FONT_NAME, font_chain, font_chains
 from chieftech.core.pdf_fonts import FONT_PACKAGE as FONT_PACKAGE
 from chieftech.core.pdf_fonts import PdfFontMissing as PdfFontMissing
+from chieftech.core.pdf_linebreak import ChineseParagraph
 from chieftech.core.site import site_authority, site_name
 
 PAGE_SIZE = A4
@@ -81,7 +83,7 @@ class PdfStyles:
 
 
 def _style(name: str, **kwargs) -> ParagraphStyle:
-    # wordWrap="CJK" breaks lines between any two Chinese characters (and keeps 。，from starting a line).
+    # wordWrap="CJK": a ChineseParagraph breaks between Chinese characters by the 避头尾 rules.
     defaults = {"fontName": FONT_NAME, "fontSize": 10, "leading": 14, "wordWrap": "CJK"}
     return ParagraphStyle(name, **{**defaults, **kwargs})
 
@@ -121,7 +123,7 @@ def markup(text: str | None, *, font: str = FONT_NAME) -> str:
 
 
 def para(text: str | None, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text, font=style.fontName), style)
+    return ChineseParagraph(markup(text, font=style.fontName), style)
 
 
 def plain_style() -> list[tuple]:
