@@ -73,12 +73,34 @@ def glyph_missing_message(character: str) -> str:
     )
 
 
+class _Fonts:
+    """The fonts of one configuration by name, each registered with reportlab when first needed: the
+    fallbacks are large (HanaMin A and B, 53 MB) and most documents never need them."""
+
+    def __init__(self, files: dict[str, tuple[Path, int]]):
+        self.files = files
+        self._cmaps: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def cmap(self, name: str) -> dict:
+        """The characters `name` has a glyph for (code point to glyph), registering the font if need be."""
+        cmap = self._cmaps.get(name)
+        if cmap is None:
+            with self._lock:
+                if name not in self._cmaps:
+                    path, subfont_index = self.files[name]
+                    _register(name, path, subfont_index)
+                    self._cmaps[name] = pdfmetrics.getFont(name).face.charToGlyph
+                cmap = self._cmaps[name]
+        return cmap
+
+
 @dataclass
 class FontChain:
-    """Fonts in order of preference, with the characters each can draw."""
+    """Fonts in order of preference; a character is set in the first that has a glyph for it."""
 
     names: tuple[str, ...]
-    cmaps: tuple[frozenset[int] | dict, ...]
+    fonts: _Fonts
     _chosen: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -90,7 +112,7 @@ class FontChain:
         chosen = self._chosen.get(character)
         if chosen is None:
             code = ord(character)
-            chosen = next((n for n, cmap in zip(self.names, self.cmaps, strict=True) if code in cmap), "")
+            chosen = next((name for name in self.names if code in self.fonts.cmap(name)), "")
             if not chosen:
                 raise DomainError(glyph_missing_message(character), code=GLYPH_MISSING)
             self._chosen[character] = chosen
@@ -109,12 +131,6 @@ class FontChain:
             else:
                 runs.append((font, character))
         return runs
-
-    def check(self, text: str) -> None:
-        """Refuse, naming it, the first character of `text` no font of the chain can draw."""
-        for character in set(text):
-            if unicodedata.category(character) not in _NEUTRAL_CATEGORIES:
-                self.font_for(character)
 
 
 _lock = threading.Lock()
@@ -168,7 +184,8 @@ def _register(name: str, path: Path, subfont_index: int) -> None:
 
 
 def font_chains() -> dict[str, FontChain]:
-    """Every chain by the name of its first font, the fonts registered once per configuration."""
+    """Every chain by the name of its first font, once per configuration; the fonts are registered when
+    first used."""
     primary_path = Path(settings.PDF_FONT_PATH)
     key = (str(primary_path), tuple(str(d) for d in font_dirs()))
     with _lock:
@@ -181,8 +198,7 @@ def font_chains() -> dict[str, FontChain]:
                 f"(apt-get install {FONT_PACKAGE}) or set CHIEFTECH_PDF_FONT to a TrueType Chinese font."
             )
         # subfontIndex 0 of the collection: WenQuanYi Micro Hei (the second is its monospaced variant).
-        _register(FONT_NAME, primary_path, 0)
-        cmaps = {FONT_NAME: pdfmetrics.getFont(FONT_NAME).face.charToGlyph}
+        files = {FONT_NAME: (primary_path, 0)}
         for font in (UMING, HANAMIN_A, HANAMIN_B):
             path = _find(font)
             if path is None:
@@ -193,21 +209,23 @@ def font_chains() -> dict[str, FontChain]:
                     font.package,
                     font.package,
                 )
-                continue
-            _register(font.name, path, font.subfont_index)
-            cmaps[font.name] = pdfmetrics.getFont(font.name).face.charToGlyph
+            else:
+                files[font.name] = (path, font.subfont_index)
+        fonts = _Fonts(files)
         chains = {}
         for head, members in CHAIN_FILES.items():
-            present = tuple(name for name in members if name in cmaps)
-            chains[head] = FontChain(names=present, cmaps=tuple(cmaps[name] for name in present))
+            chains[head] = FontChain(names=tuple(name for name in members if name in files), fonts=fonts)
         # Without UMing the serif chain starts with HanaMin: a style names that font, found here too.
         for chain in list(chains.values()):
             chains.setdefault(chain.primary, chain)
         _chains.clear()
         _chains[key] = chains
-        return chains
+    fonts.cmap(FONT_NAME)
+    return chains
 
 
 def font_chain(font: str = FONT_NAME) -> FontChain:
-    """The chain that starts with `font` (FONT_NAME or SERIF_FONT_NAME)."""
-    return font_chains()[font]
+    """The chain that starts with `font` (FONT_NAME or SERIF_FONT_NAME), its first font registered."""
+    chain = font_chains()[font]
+    chain.fonts.cmap(chain.primary)
+    return chain
