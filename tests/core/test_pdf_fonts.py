@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from chieftech.certificates.documents import certificates_pdf, round_certificates
 from chieftech.core.errors import DomainError
-from chieftech.core.pdf_fonts import font_chain
+from chieftech.core.pdf_fonts import FONT_PACKAGES, font_chain
 from chieftech.publicity.documents.notice_pdf import notice_pdf
 from chieftech.publicity.domain.notice import notice_prepare
 from chieftech.selection.models import Application
@@ -48,6 +48,12 @@ def embedded_fonts(content: bytes, tmp_path: Path) -> dict[str, str]:
 def rename(application: Application, name: str) -> None:
     application.name = name
     application.save(update_fields=["name"])
+
+
+def test_the_setup_installs_every_font_package():
+    listed = (Path(__file__).resolve().parents[2] / "deploy" / "system-packages.txt").read_text().split()
+    assert sorted(FONT_PACKAGES - set(listed)) == []
+    assert sorted(FONT_PACKAGES) == ["fonts-arphic-uming", "fonts-hanazono", "fonts-wqy-microhei"]
 
 
 def test_the_fallback_fonts_have_what_the_primary_lacks():

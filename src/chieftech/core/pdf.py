@@ -38,7 +38,8 @@ SHADE = colors.HexColor("#EEEEEE")
 
 
 def register_cjk_font() -> str:
-    """Register the fonts of every chain once (settings.PDF_FONT_PATH first); returns the primary's name."""
+    """Register the primary font (settings.PDF_FONT_PATH; PdfFontMissing when it is absent) and find the
+    others, registered when a document first needs them; returns the primary's name."""
     font_chains()
     return FONT_NAME
 
@@ -46,11 +47,6 @@ def register_cjk_font() -> str:
 def serif_font() -> str:
     """The name of the serif face (AR PL UMing; HanaMin when UMing is not installed)."""
     return font_chain(SERIF_FONT_NAME).primary
-
-
-def text_width(text: str, *, font: str = FONT_NAME, size: float) -> float:
-    """The width of `text` set in the chain of `font`, each run in its own font."""
-    return sum(stringWidth(run, name, size) for name, run in font_chain(font).runs(text))
 
 
 def draw_text(
@@ -128,7 +124,8 @@ def para(text: str | None, style: ParagraphStyle) -> Paragraph:
 
 def plain_style() -> list[tuple]:
     """For any Table: a cell holding a plain string (even "") is set in the table's font, Helvetica unless
-    told otherwise, which would put a font in the PDF that is not embedded."""
+    told otherwise, which would put a font in the PDF that is not embedded. A plain string is drawn
+    without the fallback fonts: any text in a cell goes through para()."""
     return [("FONTNAME", (0, 0), (-1, -1), FONT_NAME)]
 
 

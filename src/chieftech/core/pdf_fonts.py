@@ -8,7 +8,9 @@ silently. Only TrueType-outline fonts are used: reportlab cannot embed CFF/OpenT
 
 Fonts are looked up by file name in the directories of settings.PDF_FONT_DIRS (CHIEFTECH_FONT_DIRS adds
 more in front); the primary font is settings.PDF_FONT_PATH and must exist, the others are used when
-installed. Each is registered with reportlab once per process and embedded as a subset.
+installed. Each is registered with reportlab once per process, when a document first needs it, and
+embedded as a subset. They come from Debian packages (deploy/system-packages.txt): no maintained PyPI
+package ships TrueType Chinese fonts with the CJK extensions.
 """
 
 import logging
@@ -60,7 +62,8 @@ CHAIN_FILES: dict[str, tuple[str, ...]] = {
     SERIF_FONT_NAME: (SERIF_FONT_NAME, HANAMIN_A.name, HANAMIN_B.name, FONT_NAME),
 }
 
-FONT_PACKAGES = (FONT_PACKAGE, UMING.package, HANAMIN_A.package)
+# The Debian packages of every font above, which the project's setup installs.
+FONT_PACKAGES = frozenset({FONT_PACKAGE, UMING.package, HANAMIN_A.package, HANAMIN_B.package})
 
 # Characters that take the font of the text around them: any font draws a blank or a line break.
 _NEUTRAL_CATEGORIES = {"Zs", "Zl", "Zp", "Cc"}
