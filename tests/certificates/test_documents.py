@@ -1,5 +1,6 @@
 """The certificate PDF (A4 landscape, embedded Chinese font, QR code to its verification page) and its downloads."""
 
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from tests.certificates.factories import make_approval_stage_round, make_approve
 from tests.factories import make_enterprise, make_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+MARGIN_PT = 40 * 72 / 25.4
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
@@ -111,6 +113,27 @@ def test_the_certificate_renders_to_a_landscape_page_to_look_at(published, tmp_p
     )
     # A4 landscape (842 x 595 pt) at 100 dpi.
     assert Image.open(ARTIFACTS / "certificate.png").size == (1170, 827)
+
+
+def test_a_long_authority_title_stays_inside_the_frame(published, tmp_path):
+    _, certificates = published
+    authority = certificates[0].tenure.application.round.authority
+    authority.title_name = "中国（山东）自由贸易试验区威海片区高技能人才队伍建设首席技师"
+    authority.save(update_fields=["title_name"])
+    path = tmp_path / "title.pdf"
+    path.write_bytes(certificate_pdf(Certificate.objects.get(pk=certificates[0].pk)))
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)
+    top = min(float(y) for _, y, _, _ in words)
+    title = [(float(x0), float(x1), text) for x0, y, x1, text in words if float(y) == top]
+
+    assert "".join(text for _, _, text in title) == f"{authority.title_name}证书"
+    # Within the margins of the text (40 mm each side of the landscape page).
+    left, right = min(x0 for x0, _, _ in title), max(x1 for _, x1, _ in title)
+    assert round(left, 2) >= round(MARGIN_PT, 2)
+    assert round(right, 2) <= round(PAGE[0] - MARGIN_PT, 2)
 
 
 def test_the_certificate_carries_no_id_number_phone_or_bank_account(published, tmp_path):

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
-from chieftech.core.pdf import ChineseParagraph, draw_text, markup, register_cjk_font, serif_font
+from chieftech.core.pdf import ChineseParagraph, draw_text, markup, register_cjk_font, serif_font, text_width
 from chieftech.core.site import site_name
 from chieftech.policy.wording import authority_values, wording_render
 
@@ -31,6 +31,7 @@ GOLD = colors.HexColor("#B8862B")
 INK = colors.HexColor("#1F2328")
 MUTED = colors.HexColor("#5B6470")
 QR_SIZE = 28 * mm
+TITLE_SIZE = 40
 MARGIN = 40 * mm
 # The QR code's lower left corner on the page (points from the bottom left).
 QR_AT = (MARGIN, 32 * mm)
@@ -127,7 +128,10 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     font = style.fontName
     _frame(canvas)
     canvas.setFillColor(RED)
-    draw_text(canvas, width / 2, 165 * mm, f"{authority.title_name}证书", font=font, size=40, align="center")
+    title = f"{authority.title_name}证书"
+    # 40 pt, smaller for a long title so that it stays inside the frame.
+    title_size = min(TITLE_SIZE, TITLE_SIZE * (right - left) / text_width(title, font=font, size=TITLE_SIZE))
+    draw_text(canvas, width / 2, 165 * mm, title, font=font, size=title_size, align="center")
     canvas.setFillColor(MUTED)
     draw_text(
         canvas, width / 2, 155 * mm, f"证书编号：{certificate.number}", font=font, size=12, align="center"

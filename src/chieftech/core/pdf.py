@@ -49,6 +49,11 @@ def serif_font() -> str:
     return font_chain(SERIF_FONT_NAME).primary
 
 
+def text_width(text: str, *, font: str = FONT_NAME, size: float) -> float:
+    """The width of `text` set in the chain of `font`, each run in its own font."""
+    return sum(stringWidth(run, name, size) for name, run in font_chain(font).runs(text))
+
+
 def draw_text(
     canvas: Canvas, x: float, y: float, text: str, *, font: str = FONT_NAME, size: float, align: str = "left"
 ) -> None:
