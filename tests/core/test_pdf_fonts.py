@@ -1,5 +1,6 @@
 """Rare characters in printed documents: drawn from a fallback font, or the document is refused by name."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -153,3 +154,19 @@ def test_without_the_fallback_fonts_a_rare_name_is_refused_not_dropped(alice, ol
     assert refused.value.message == (
         "无法生成文件：字符“𪚥”（U+2A6A5）在已安装的字体中均无字形，请联系系统管理员安装字体"
     )
+
+
+def test_every_document_draws_its_text_through_the_font_chains():
+    """A string drawn on the canvas or a reportlab Paragraph made outside core.pdf would skip the fallback
+    fonts and print a rare character as nothing."""
+    source = Path(__file__).resolve().parents[2] / "src" / "chieftech"
+    helpers = {source / "core" / name for name in ("pdf.py", "pdf_fonts.py", "pdf_linebreak.py")}
+    drawing = re.compile(r"\.draw(String|CentredString|RightString)\(|\.setFont\(|\.textOut\(|\bParagraph\(")
+    offending = [
+        f"{path.relative_to(source)}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        if path not in helpers
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if drawing.search(line)
+    ]
+    assert offending == []
