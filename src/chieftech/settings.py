@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "chieftech.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a document refused for a character no font can draw into a page saying which character.
+    "chieftech.core.middleware.DocumentRefusedMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -339,6 +341,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 PDF_FONT_PATH = env_str("CHIEFTECH_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# Where the fallback and serif fonts of printed documents are looked for (HanaMinA/B.ttf, uming.ttc), in
+# order: CHIEFTECH_FONT_DIRS (comma-separated) first, then the Debian packages' directories.
+PDF_FONT_DIRS = [
+    *env_list("CHIEFTECH_FONT_DIRS", []),
+    "/usr/share/fonts/truetype/hanazono",
+    "/usr/share/fonts/truetype/arphic",
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/local/share/fonts",
+]
 
 # --- Email ----------------------------------------------------------------------------------------
 # Development prints mail; production sends it (a console default there would lose every message quietly).

@@ -1,5 +1,6 @@
 """The certificate PDF (A4 landscape, embedded Chinese font, QR code to its verification page) and its downloads."""
 
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,9 @@ from chieftech.certificates.documents import (
 from chieftech.certificates.models import Certificate
 from tests.certificates.factories import make_approval_stage_round, make_approved_round
 from tests.factories import make_enterprise, make_user
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+MARGIN_PT = 40 * 72 / 25.4
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
@@ -60,11 +64,11 @@ def test_the_certificate_pdf_shows_the_holder_number_term_and_authority(publishe
     lines = ["".join(line.split()) for line in text.splitlines() if line.strip()]
 
     assert lines[:11] == [
-        "首席技师证书",
+        "环翠区首席技师证书",
         "证书编号：HCSJ-2026-001",
         "王建国同志：",
-        "经区委人才工作领导小组审定、区人民政府批准，您被评为2026年度环翠区",
-        "首席技师。特发此证。",
+        "经区委人才工作领导小组审定、区人民政府批准，您被评为2026年度环翠区首",
+        "席技师。特发此证。",
         "姓名：王建国",
         "工作单位：威海甲精密机械有限公司",
         "职业（工种）：数控车工",
@@ -88,9 +92,48 @@ def test_the_certificate_is_a4_landscape_with_only_embedded_fonts(published, tmp
 
     assert (info["Pages"], info["Page size"]) == ("1", "841.89 x 595.276 pts (A4)")
     assert info["Author"] == "威海市环翠区人力资源和社会保障局"
+    # The serif (Ming) face of AR PL UMing, and nothing else.
     assert len(fonts) == 1
-    assert fonts[0][0].endswith("WenQuanYiMicroHei-0")
+    assert fonts[0][0].split("+")[1] == "UMingCN-0"
     assert fonts[0][-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, with a Unicode map
+
+
+def test_the_certificate_renders_to_a_landscape_page_to_look_at(published, tmp_path):
+    _, certificates = published
+    application = certificates[0].tenure.application
+    # A holder whose name needs the fallback font, to see it set beside the serif face.
+    application.name = "欧阳𪚥"
+    application.save(update_fields=["name"])
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(certificate_pdf(Certificate.objects.get(pk=certificates[0].pk)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "100", "-png", "-singlefile", str(path), str(ARTIFACTS / "certificate")],
+        check=True,
+    )
+    # A4 landscape (842 x 595 pt) at 100 dpi.
+    assert Image.open(ARTIFACTS / "certificate.png").size == (1170, 827)
+
+
+def test_a_long_authority_title_stays_inside_the_frame(published, tmp_path):
+    _, certificates = published
+    authority = certificates[0].tenure.application.round.authority
+    authority.title_name = "中国（山东）自由贸易试验区威海片区高技能人才队伍建设首席技师"
+    authority.save(update_fields=["title_name"])
+    path = tmp_path / "title.pdf"
+    path.write_bytes(certificate_pdf(Certificate.objects.get(pk=certificates[0].pk)))
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)
+    top = min(float(y) for _, y, _, _ in words)
+    title = [(float(x0), float(x1), text) for x0, y, x1, text in words if float(y) == top]
+
+    assert "".join(text for _, _, text in title) == f"{authority.title_name}证书"
+    # Within the margins of the text (40 mm each side of the landscape page).
+    left, right = min(x0 for x0, _, _ in title), max(x1 for _, x1, _ in title)
+    assert round(left, 2) >= round(MARGIN_PT, 2)
+    assert round(right, 2) <= round(PAGE[0] - MARGIN_PT, 2)
 
 
 def test_the_certificate_carries_no_id_number_phone_or_bank_account(published, tmp_path):

@@ -275,6 +275,13 @@ def test_certificates_carry_their_authoritys_prefix_wording_bureau_and_address(b
     assert verification_url(district) == f"http://127.0.0.1:8000/verify/{district.verification_code}/"
 
 
+def test_each_certificate_is_titled_with_its_own_authoritys_title(both_published, tmp_path):
+    district_round, city_round = both_published
+    city = pdf_lines(certificate_pdf(round_certificates(city_round)[0]), tmp_path)
+    district = pdf_lines(certificate_pdf(round_certificates(district_round)[0]), tmp_path)
+    assert (city[0], district[0]) == ("威海市首席技师证书", "环翠区首席技师证书")
+
+
 def test_the_verification_page_names_the_issuing_bureau(client, both_published):
     district_round, city_round = both_published
     for round_, bureau in (

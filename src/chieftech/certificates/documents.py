@@ -1,7 +1,8 @@
 """The certificate as a printable A4 landscape PDF with a QR code to its public verification page.
 
-Drawn on the canvas (a certificate is a fixed layout, not flowing text). The Chinese font is embedded;
-no photo and no ID number is printed: whoever holds the paper can check it at the QR target instead.
+Drawn on the canvas (a certificate is a fixed layout, not flowing text), in the serif (Ming) face with
+its fallbacks for rare characters, embedded, under the authority's own title (Authority.title_name).
+No photo and no ID number is printed: whoever holds the paper can check it at the QR target instead.
 """
 
 import itertools
@@ -17,11 +18,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
-from chieftech.core.pdf import FONT_NAME, markup, register_cjk_font
+from chieftech.core.pdf import ChineseParagraph, draw_text, markup, register_cjk_font, serif_font, text_width
 from chieftech.core.site import site_name
 from chieftech.policy.wording import authority_values, wording_render
 
@@ -31,6 +31,7 @@ GOLD = colors.HexColor("#B8862B")
 INK = colors.HexColor("#1F2328")
 MUTED = colors.HexColor("#5B6470")
 QR_SIZE = 28 * mm
+TITLE_SIZE = 40
 MARGIN = 40 * mm
 # The QR code's lower left corner on the page (points from the bottom left).
 QR_AT = (MARGIN, 32 * mm)
@@ -85,7 +86,7 @@ def _draw_qr(canvas: Canvas, widget: QrCodeWidget, x: float, y: float, size: flo
 def _body_style() -> ParagraphStyle:
     return ParagraphStyle(
         "certificate-body",
-        fontName=FONT_NAME,
+        fontName=serif_font(),
         fontSize=17,
         leading=30,
         alignment=TA_JUSTIFY,
@@ -123,27 +124,26 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     width = PAGE[0]
     left, right = MARGIN, width - MARGIN
 
+    authority = round_.authority
+    font = style.fontName
     _frame(canvas)
     canvas.setFillColor(RED)
-    canvas.setFont(FONT_NAME, 40)
-    canvas.drawCentredString(width / 2, 165 * mm, "首席技师证书")
+    title = f"{authority.title_name}证书"
+    # 40 pt, smaller for a long title so that it stays inside the frame.
+    title_size = min(TITLE_SIZE, TITLE_SIZE * (right - left) / text_width(title, font=font, size=TITLE_SIZE))
+    draw_text(canvas, width / 2, 165 * mm, title, font=font, size=title_size, align="center")
     canvas.setFillColor(MUTED)
-    canvas.setFont(FONT_NAME, 12)
-    canvas.drawCentredString(width / 2, 155 * mm, f"证书编号：{certificate.number}")
+    draw_text(
+        canvas, width / 2, 155 * mm, f"证书编号：{certificate.number}", font=font, size=12, align="center"
+    )
 
     # The salutation, then the text with its two-character indent.
     canvas.setFillColor(INK)
-    canvas.setFont(FONT_NAME, style.fontSize)
-    canvas.drawString(left, 140 * mm, f"{application.name}同志：")
-    authority = round_.authority
-    body = Paragraph(
-        markup(
-            wording_render(
-                authority.certificate_wording, {**authority_values(authority), "year": round_.year}
-            )
-        ),
-        style,
+    draw_text(canvas, left, 140 * mm, f"{application.name}同志：", font=font, size=style.fontSize)
+    wording = wording_render(
+        authority.certificate_wording, {**authority_values(authority), "year": round_.year}
     )
+    body = ChineseParagraph(markup(wording, font=font), style)
     _, body_height = body.wrap(right - left, 40 * mm)
     body.drawOn(canvas, left, 140 * mm - 4 * mm - body_height)
 
@@ -154,20 +154,19 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
         ("管 理 期", f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}"),
         ("批准文号", approval.document_number if approval else ""),
     ]
-    canvas.setFont(FONT_NAME, 13)
     y = 104 * mm
     for label, value in rows:
         canvas.setFillColor(MUTED)
-        canvas.drawString(left, y, f"{label}：")
+        draw_text(canvas, left, y, f"{label}：", font=font, size=13)
         canvas.setFillColor(INK)
-        canvas.drawString(left + 34 * mm, y, value)
+        draw_text(canvas, left + 34 * mm, y, value, font=font, size=13)
         y -= 8 * mm
 
     # The issuing authority and date, bottom right, where the seal goes.
-    canvas.setFont(FONT_NAME, 15)
-    canvas.drawRightString(right, 44 * mm, authority.bureau_name)
-    canvas.setFont(FONT_NAME, 13)
-    canvas.drawRightString(right - 14 * mm, 35 * mm, date_zh(certificate.issued_on))
+    draw_text(canvas, right, 44 * mm, authority.bureau_name, font=font, size=15, align="right")
+    draw_text(
+        canvas, right - 14 * mm, 35 * mm, date_zh(certificate.issued_on), font=font, size=13, align="right"
+    )
     canvas.saveState()
     canvas.setStrokeColor(colors.HexColor("#C9A0A0"))
     canvas.setDash(2, 2)
@@ -179,10 +178,12 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, style: Paragraph
     qr_x, qr_y = QR_AT
     _draw_qr(canvas, certificate_qr(certificate), qr_x, qr_y, QR_SIZE)
     canvas.setFillColor(MUTED)
-    canvas.setFont(FONT_NAME, 9)
-    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 16 * mm, "扫码查验证书")
-    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 11 * mm, f"查验码：{certificate.verification_code}")
-    canvas.drawString(qr_x + QR_SIZE + 4 * mm, qr_y + 6 * mm, "或在门户网站“证书查验”输入查验码")
+    for offset, line in (
+        (16 * mm, "扫码查验证书"),
+        (11 * mm, f"查验码：{certificate.verification_code}"),
+        (6 * mm, "或在门户网站“证书查验”输入查验码"),
+    ):
+        draw_text(canvas, qr_x + QR_SIZE + 4 * mm, qr_y + offset, line, font=font, size=9)
 
 
 def certificates_pdf(certificates: Iterable[Certificate], *, title: str) -> bytes:
@@ -190,7 +191,7 @@ def certificates_pdf(certificates: Iterable[Certificate], *, title: str) -> byte
     certificates = list(certificates)
     register_cjk_font()
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=PAGE, initialFontName=FONT_NAME, lang="zh-CN", pageCompression=1)
+    canvas = Canvas(buffer, pagesize=PAGE, initialFontName=serif_font(), lang="zh-CN", pageCompression=1)
     canvas.setTitle(title)
     if certificates:
         canvas.setAuthor(certificates[0].tenure.application.round.authority.bureau_name)

@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chieftech.core.context import current_ip
+from chieftech.core.errors import DomainError
+from chieftech.core.pdf_fonts import GLYPH_MISSING
 
 SESSION_LAST_ACTIVITY = "chieftech_last_activity"
 # Set when a form was posted into an ended session: the page to return to after signing in, where the
@@ -122,3 +124,19 @@ class IdleTimeoutMiddleware:
             return None
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class DocumentRefusedMiddleware:
+    """A printed document that cannot be drawn truly (a character no installed font has) is refused with
+    the reason on a page, not a server error: whichever view was generating it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError) and exception.code == GLYPH_MISSING:
+            return render(request, "core/document_refused.html", {"message": exception.message}, status=422)
+        return None

@@ -1,33 +1,31 @@
-"""Shared plumbing for printable PDFs (forms, notices, certificates): the Chinese font, styles, page frame.
+"""Shared plumbing for printable PDFs (forms, notices, certificates): the Chinese fonts, styles, page frame.
 
-The font is a TrueType collection registered with reportlab once per process and embedded (subset) in
-every PDF, so a document prints with the same glyphs on any machine. reportlab's built-in CID font
-(STSong-Light) is never embedded and the Noto CJK OpenType (CFF) files cannot be read by reportlab, so
-neither is used.
+Every character is drawn through the font chains of `pdf_fonts`: a rare character of a name falls back to
+a font that has it, or the document is refused. The fonts are TrueType, registered with reportlab once per
+process and embedded (subset) in every PDF, so a document prints with the same glyphs on any machine.
+reportlab's built-in CID font (STSong-Light) is never embedded and the Noto CJK OpenType (CFF) files
+cannot be read by reportlab, so neither is used. Paragraphs break their lines by the Chinese rules of
+`pdf_linebreak`.
 """
 
-import threading
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
+from chieftech.core.pdf_fonts import FONT_NAME, SERIF_FONT_NAME, font_chain, font_chains
+from chieftech.core.pdf_fonts import FONT_PACKAGE as FONT_PACKAGE
+from chieftech.core.pdf_fonts import PdfFontMissing as PdfFontMissing
+from chieftech.core.pdf_linebreak import ChineseParagraph
 from chieftech.core.site import site_authority, site_name
-
-FONT_NAME = "ChiefTechCJK"
-FONT_PACKAGE = "fonts-wqy-microhei"
 
 PAGE_SIZE = A4
 MARGIN_X = 18 * mm
@@ -38,34 +36,38 @@ FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN_X
 LINE_COLOR = colors.black
 SHADE = colors.HexColor("#EEEEEE")
 
-_lock = threading.Lock()
-_registered: str | None = None
-
-
-class PdfFontMissing(ImproperlyConfigured):
-    pass
-
 
 def register_cjk_font() -> str:
-    """Register the Chinese font (settings.PDF_FONT_PATH) once; returns its reportlab font name."""
-    global _registered
-    path = Path(settings.PDF_FONT_PATH)
-    with _lock:
-        if _registered == str(path):
-            return FONT_NAME
-        if not path.is_file():
-            raise PdfFontMissing(
-                f"The Chinese PDF font {path} is missing: install the {FONT_PACKAGE} package "
-                f"(apt-get install {FONT_PACKAGE}) or set CHIEFTECH_PDF_FONT to a TrueType Chinese font."
-            )
-        # subfontIndex 0 of the collection: WenQuanYi Micro Hei (the second is its monospaced variant).
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-        # The font has no bold or italic face; map them to it so <b> in a paragraph never fails.
-        pdfmetrics.registerFontFamily(
-            FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
-        )
-        _registered = str(path)
+    """Register the primary font (settings.PDF_FONT_PATH; PdfFontMissing when it is absent) and find the
+    others, registered when a document first needs them; returns the primary's name."""
+    font_chains()
     return FONT_NAME
+
+
+def serif_font() -> str:
+    """The name of the serif face (AR PL UMing; HanaMin when UMing is not installed)."""
+    return font_chain(SERIF_FONT_NAME).primary
+
+
+def text_width(text: str, *, font: str = FONT_NAME, size: float) -> float:
+    """The width of `text` set in the chain of `font`, each run in its own font."""
+    return sum(stringWidth(run, name, size) for name, run in font_chain(font).runs(text))
+
+
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, *, font: str = FONT_NAME, size: float, align: str = "left"
+) -> None:
+    """Draw one line of `text` at (x, y) in the chain of `font`: `align` "left", "center" or "right" of x.
+    A character no font of the chain has refuses the document (DomainError) before anything is drawn."""
+    runs = font_chain(font).runs(text)
+    if align != "left":
+        width = sum(stringWidth(run, name, size) for name, run in runs)
+        x -= width / 2 if align == "center" else width
+    line = canvas.beginText(x, y)
+    for name, run in runs:
+        line.setFont(name, size)
+        line.textOut(run)
+    canvas.drawText(line)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class PdfStyles:
 
 
 def _style(name: str, **kwargs) -> ParagraphStyle:
-    # wordWrap="CJK" breaks lines between any two Chinese characters (and keeps 。，from starting a line).
+    # wordWrap="CJK": a ChineseParagraph breaks between Chinese characters by the 避头尾 rules.
     defaults = {"fontName": FONT_NAME, "fontSize": 10, "leading": 14, "wordWrap": "CJK"}
     return ParagraphStyle(name, **{**defaults, **kwargs})
 
@@ -108,20 +110,27 @@ def pdf_styles() -> PdfStyles:
 IDEOGRAPHIC_SPACE_KEPT = "\u00a0" * 4
 
 
-def markup(text: str | None) -> str:
-    """Plain text made safe for a Paragraph: XML special characters escaped, line breaks and the blanks
-    of a form ("　　年　　月　　日") kept."""
-    text = escape(text or "").replace("\r\n", "\n").replace("\n", "<br/>")
-    return text.replace("\u3000", IDEOGRAPHIC_SPACE_KEPT)
+def markup(text: str | None, *, font: str = FONT_NAME) -> str:
+    """Plain text made safe for a Paragraph set in `font`: XML special characters escaped, line breaks and
+    the blanks of a form ("　　年　　月　　日") kept, and each character the font lacks set in the next font
+    of its chain that has it (DomainError naming the character when none does)."""
+    text = (text or "").replace("\r\n", "\n").replace("\u3000", IDEOGRAPHIC_SPACE_KEPT)
+    chain = font_chain(font)
+    parts = []
+    for name, run in chain.runs(text):
+        run = escape(run).replace("\n", "<br/>")
+        parts.append(run if name == chain.primary else f'<font face="{name}">{run}</font>')
+    return "".join(parts)
 
 
 def para(text: str | None, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text), style)
+    return ChineseParagraph(markup(text, font=style.fontName), style)
 
 
 def plain_style() -> list[tuple]:
     """For any Table: a cell holding a plain string (even "") is set in the table's font, Helvetica unless
-    told otherwise, which would put a font in the PDF that is not embedded."""
+    told otherwise, which would put a font in the PDF that is not embedded. A plain string is drawn
+    without the fallback fonts: any text in a cell goes through para()."""
     return [("FONTNAME", (0, 0), (-1, -1), FONT_NAME)]
 
 
@@ -163,8 +172,7 @@ class SealPlace(Flowable):
         canvas.setDash(2, 2)
         canvas.circle(radius, radius, radius - 1, stroke=1, fill=0)
         canvas.setFillColor(colors.HexColor("#9A9A9A"))
-        canvas.setFont(FONT_NAME, 9)
-        canvas.drawCentredString(radius, radius - 3, self.hint)
+        draw_text(canvas, radius, radius - 3, self.hint, size=9, align="center")
         canvas.restoreState()
 
 
@@ -184,12 +192,11 @@ def _numbered_canvas(footer: str):
             total = len(self._pages)
             for number, page in enumerate(self._pages, start=1):
                 self.__dict__.update(page)
-                self.setFont(FONT_NAME, 8.5)
                 self.setFillColor(colors.HexColor("#444444"))
                 text = f"第 {number} 页 共 {total} 页"
                 if footer:
                     text = f"{footer}    {text}"
-                self.drawCentredString(PAGE_SIZE[0] / 2, MARGIN_BOTTOM / 2, text)
+                draw_text(self, PAGE_SIZE[0] / 2, MARGIN_BOTTOM / 2, text, size=8.5, align="center")
                 super().showPage()
             super().save()
 
