@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from chieftech.core.context import current_ip
 
@@ -85,3 +86,34 @@ class IdleTimeoutMiddleware:
             return redirect_to_login(request.get_full_path())
         # Coming back to a form's POST address after signing in would only give 405: start from home.
         return redirect_to_login(resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+class PersonalPagesNoStoreMiddleware:
+    """Every response to a signed-in user is never stored (`private, no-store`, as Django's never_cache):
+    any page of theirs may show personal data, masked or revealed, and neither a shared cache nor the
+    browser's history may keep it.
+
+    A public page cached for anonymous visitors (core.permissions.public_cached) is built afresh for a
+    signed-in user; whatever caching a view allowed for anonymous visitors gives way here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if not self._kept_private(response):
+                for header in ("Cache-Control", "Expires"):
+                    if header in response:
+                        del response[header]
+                add_never_cache_headers(response)
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _kept_private(response) -> bool:
+        """A view (a download) already said `private, no-store`: nothing to add."""
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        return {"private", "no-store"} <= directives and "public" not in directives
