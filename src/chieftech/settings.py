@@ -107,7 +107,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that renders, so that every page (an error page included) carries the policy.
-    "csp.middleware.CSPMiddleware",
+    "chieftech.core.middleware.HtmlContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that everything below (a logout included) is audited with the client's address.
     "chieftech.core.middleware.RequestContextMiddleware",
@@ -324,9 +324,9 @@ if OUTBOX_KEEP_DAYS < 2:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (django-csp) on every response: scripts and styles only from our own static files,
+# Content-Security-Policy (django-csp) on every HTML page: scripts and styles only from our own static files,
 # so an injected <script>, on*= handler or style= attribute does nothing. No template may carry inline code
-# (tests/core/test_security_headers.py reads every template); a download sets a stricter policy of its own.
+# (tests/core/test_security_headers.py reads every template). Only HTML gets it: an inline PDF would not open.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -69,6 +69,20 @@ def test_an_error_page_carries_the_policy_too(client, alice):
     assert directives(response["Content-Security-Policy"]) == POLICY
 
 
+def test_a_certificate_shown_inline_is_left_to_the_browsers_pdf_viewer(client, olivia, leo, gina, alice, bob):
+    # A page policy (object-src 'none') on the PDF itself would keep the viewer from drawing it.
+    from chieftech.certificates.models import Certificate
+    from tests.certificates.factories import make_approved_round
+
+    make_approved_round(olivia, leo, gina, [alice, bob], n=1)
+    client.force_login(olivia)
+
+    response = client.get(reverse("certificates:certificate_pdf", args=[Certificate.objects.get().pk]))
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert "Content-Security-Policy" not in response
+
+
 # --- The templates ---------------------------------------------------------------------------------
 
 TEMPLATES = sorted(SRC.rglob("templates/**/*.html"))

@@ -1,6 +1,7 @@
 import ipaddress
 import time
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -117,3 +118,16 @@ class PersonalPagesNoStoreMiddleware:
         """A view (a download) already said `private, no-store`: nothing to add."""
         directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
         return {"private", "no-store"} <= directives and "public" not in directives
+
+
+class HtmlContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY) on every HTML page, and only there.
+
+    A PDF shown inline (a certificate) is drawn by the browser's own viewer, which a page policy such as
+    object-src 'none' would block; a download sets its own policy when it needs one (core.downloads).
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)
