@@ -126,6 +126,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that renders, so that every page (an error page included) carries the policy.
+    "chieftech.core.middleware.HtmlContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that everything below (a logout included) is audited with the client's address.
     "chieftech.core.middleware.RequestContextMiddleware",
@@ -134,6 +136,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside authentication: it asks who the visitor is before the response goes out.
+    "chieftech.core.middleware.PersonalPagesNoStoreMiddleware",
     "chieftech.accounts.middleware.ActingAuthorityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were signed out.
@@ -402,6 +406,21 @@ if OUTBOX_KEEP_DAYS < 2:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every HTML page: scripts and styles only from our own static files,
+# so an injected <script>, on*= handler or style= attribute does nothing. No template may carry inline code
+# (tests/core/test_security_headers.py reads every template). Only HTML gets it: an inline PDF would not open.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 # How many reverse proxies in front of the app append to X-Forwarded-For (nginx alone: 1; a load
 # balancer before nginx: 2). 0 ignores the header: anyone can write it, so trusting it without a proxy
@@ -428,9 +447,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A 403 is one line (method, path, user id, reason), not the traceback Django attaches.
+    "filters": {"one_line_forbidden": {"()": "chieftech.core.logfilters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_forbidden"]},
+        "django.security.csrf": {"filters": ["one_line_forbidden"]},
+    },
 }
 
 # The site's name and host bureau are the first authority's (policy.Authority), read through this provider.

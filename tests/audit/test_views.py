@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chieftech.audit.domain import audit_record
+from chieftech.audit.labels import Change
 from chieftech.audit.models import AuditRecord
 from chieftech.audit.views import PAGE_SIZE
 from tests.audit.conftest import insider, raw
@@ -213,10 +214,10 @@ def test_detail_shows_before_and_after_side_by_side_and_the_hashes(auditor_clien
 
     assert response.status_code == 200
     assert response.context["changes"] == [
-        {"field": "contact_phone", "before": "138****0000", "after": "138****0000", "changed": False},
-        {"field": "industry", "before": "", "after": "marine", "changed": True},
-        {"field": "name", "before": "旧名称", "after": "新名称", "changed": True},
-        {"field": "town", "before": "zhangcun", "after": "", "changed": True},
+        Change(field="企业名称", before="旧名称", after="新名称", changed=True),
+        Change(field="所在镇街", before="zhangcun", after="", changed=True),
+        Change(field="所属行业", before="", after="海洋产业", changed=True),
+        Change(field="联系电话", before="138****0000", after="138****0000", changed=False),
     ]
     assert response.context["hash_ok"] is True
     assert response.context["chain"] == "系统审计链"

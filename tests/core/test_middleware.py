@@ -151,3 +151,28 @@ def test_an_idle_htmx_request_sends_the_whole_page_to_the_login(client, olivia, 
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/accounts/login/"
     assert "_auth_user_id" not in client.session
+
+
+# --- Signed-in pages are never stored ---------------------------------------------------------------
+
+NEVER_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("alice", "core:home"),
+        ("alice", "accounts:my_enterprise"),  # the contact's masked phone number
+        ("sam", "accounts:user_list"),  # every user's masked phone number
+        ("olivia", "accounts:enterprise_list"),
+        ("aubrey", "audit:record_list"),
+    ],
+)
+def test_every_signed_in_page_is_never_stored(client, request, who, page):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse(page))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == NEVER_STORED
+    assert response["Vary"] == "Cookie, Accept-Language"

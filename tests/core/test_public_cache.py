@@ -47,3 +47,17 @@ def test_with_no_cache_time_every_request_reads_the_database(client, django_asse
     client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
+
+
+NEVER_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_a_signed_in_users_copy_of_a_public_page_is_private_and_never_stored(client, cached, olivia):
+    url = reverse("publicity_public:notice_list")
+    visitors = client.get(url)
+    client.force_login(olivia)
+
+    response = client.get(url)
+
+    assert (visitors["Cache-Control"], visitors["Vary"]) == ("max-age=60", "Cookie, Accept-Language")
+    assert (response["Cache-Control"], response["Vary"]) == (NEVER_STORED, "Cookie, Accept-Language")

@@ -1,6 +1,7 @@
 from django import forms
 
 from chieftech.audit.domain import AuditFilter
+from chieftech.audit.labels import action_choices, object_type_choices
 from chieftech.core.widgets import DateInput
 
 
@@ -17,8 +18,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], object_types: list[str], **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["action"].choices = [("", "全部"), *((a, a) for a in actions)]
-        self.fields["object_type"].choices = [("", "全部"), *((t, t) for t in object_types)]
+        # The options name the codes the records hold in Chinese; the query string keeps the code.
+        self.fields["action"].choices = [("", "全部"), *action_choices(actions)]
+        self.fields["object_type"].choices = [("", "全部"), *object_type_choices(object_types)]
 
     def clean(self):
         cleaned = super().clean()

@@ -24,6 +24,7 @@ from chieftech.audit.domain import (
 )
 from chieftech.audit.exports import EXCEL_MAX_ROWS, audit_log_workbook
 from chieftech.audit.forms import AuditFilterForm
+from chieftech.audit.labels import action_label, object_type_label, record_changes
 from chieftech.audit.models import AuditRecord
 from chieftech.core.permissions import capability_required
 
@@ -47,6 +48,12 @@ def _query_without(request, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def _object_ref(record: AuditRecord) -> str:
+    """The object's kind in Chinese and its id, shown beneath its name."""
+    kind = object_type_label(record.object_type)
+    return f"{kind} #{record.object_id}" if record.object_id else kind
 
 
 def _display(value: Any) -> str:
@@ -75,11 +82,9 @@ def record_list(request):
             "actor": record.actor_username or "系统",
             "role": record.actor_role,
             "ip": record.ip or "",
-            "action": record.action,
+            "action": action_label(record.action),
             "object": record.object_repr,
-            "object_ref": (
-                f"{record.object_type} #{record.object_id}" if record.object_id else record.object_type
-            ),
+            "object_ref": _object_ref(record),
             "reason": record.reason if len(record.reason) <= 60 else record.reason[:60] + "…",
         }
         for record in (page.object_list if page is not None else [])
@@ -118,21 +123,7 @@ def record_detail(request, pk: int):
         audit_records_visible(_chains_of(request.user)).select_related("authority"), pk=pk
     )
     before, after = record.before, record.after
-    before_dict = before if isinstance(before, dict) else {}
-    after_dict = after if isinstance(after, dict) else {}
-    # Sorted: PostgreSQL's jsonb does not keep the order the keys were written in.
-    keys = sorted(set(before_dict) | set(after_dict))
-    changes = [
-        {
-            "field": key,
-            "before": _display(before_dict.get(key)) if key in before_dict else "",
-            "after": _display(after_dict.get(key)) if key in after_dict else "",
-            "changed": before is not None
-            and after is not None
-            and before_dict.get(key) != after_dict.get(key),
-        }
-        for key in keys
-    ]
+    changes = record_changes(record.object_type, before, after)
     list_url = reverse("audit:record_list")
     return render(
         request,
@@ -140,7 +131,12 @@ def record_detail(request, pk: int):
         {
             "record": record,
             "at": timezone.localtime(record.at).strftime(TIME_FORMAT),
+            "action": action_label(record.action),
+            "object_type": object_type_label(record.object_type),
+            "object_ref": _object_ref(record),
             "changes": changes,
+            # What moved, in one line each: "状态：已提交待审 → 资格审查通过".
+            "summary": [c for c in changes if c.changed],
             # A before/after that is not a dict of fields is shown whole.
             "raw_before": "" if isinstance(before, dict) or before is None else _display(before),
             "raw_after": "" if isinstance(after, dict) or after is None else _display(after),

@@ -2,12 +2,14 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chieftech.core.context import current_ip
@@ -140,3 +142,47 @@ class DocumentRefusedMiddleware:
         if isinstance(exception, DomainError) and exception.code == GLYPH_MISSING:
             return render(request, "core/document_refused.html", {"message": exception.message}, status=422)
         return None
+
+
+class PersonalPagesNoStoreMiddleware:
+    """Every response to a signed-in user is never stored (`private, no-store`, as Django's never_cache):
+    any page of theirs may show personal data, masked or revealed, and neither a shared cache nor the
+    browser's history may keep it.
+
+    A public page cached for anonymous visitors (core.permissions.public_cached) is built afresh for a
+    signed-in user; whatever caching a view allowed for anonymous visitors gives way here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if not self._kept_private(response):
+                for header in ("Cache-Control", "Expires"):
+                    if header in response:
+                        del response[header]
+                add_never_cache_headers(response)
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _kept_private(response) -> bool:
+        """A view (a download) already said `private, no-store`: nothing to add."""
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        return {"private", "no-store"} <= directives and "public" not in directives
+
+
+class HtmlContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY) on every HTML page, and only there.
+
+    A PDF shown inline (a certificate) is drawn by the browser's own viewer, which a page policy such as
+    object-src 'none' would block; a download sets its own policy when it needs one (core.downloads).
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

@@ -77,7 +77,8 @@ def public_cached(view):
 
     Only for pages that are the same for every anonymous visitor and hold no form with a CSRF token. The copy
     varies on the Cookie header (set here: the session middleware adds its own Vary only after the cache has
-    stored the page), so a signed-in user never gets a visitor's copy.
+    stored the page), and a signed-in user's request bypasses the cache both ways: they never get a visitor's
+    copy, and their own page (with their name in the header) is never stored for anyone else.
     """
     from django.conf import settings
     from django.views.decorators.cache import cache_page
@@ -89,7 +90,9 @@ def public_cached(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if seconds <= 0 or request.method not in ("GET", "HEAD"):
+        signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+        if seconds <= 0 or request.method not in ("GET", "HEAD") or signed_in:
+            # A signed-in user's page names them: it is neither taken from nor put into the shared copy.
             return view(request, *args, **kwargs)
         if seconds not in cached_views:
             cached_views[seconds] = cache_page(seconds, key_prefix="public")(varied)
