@@ -187,3 +187,14 @@ def make_application(user, round_, *, submit: bool = False, level: int = 5, **ov
     if submit:
         application = application_submit(actor=user, application=application, now=IN_WINDOW)
     return application
+
+
+def judged(application, verdict: str = "pass") -> dict[str, dict]:
+    """The officer's finding, with a reason, on every condition the system leaves to judgement."""
+    from chieftech.selection.domain.eligibility import application_checks
+
+    return {
+        check.code: {"verdict": verdict, "note": "经核对证明材料。"}
+        for check in application_checks(application)
+        if check.verdict == "judge"
+    }
