@@ -390,7 +390,7 @@ REFUSED_UPLOADS = {
     "oversized": (
         "big.png",
         PNG_BYTES + b"\x00" * (11 * 1024 * 1024 - len(PNG_BYTES)),
-        "“big.png”大小为11.0MB，单个文件不能超过10MB。",
+        "“big.png”的文件大小为 11.00 MB（11,534,336 字节），超过上限 10 MB。",
     ),
 }
 
