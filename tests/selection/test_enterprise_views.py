@@ -14,8 +14,9 @@ from django.utils import timezone
 from PIL import Image
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.selection.domain.applications import application_create
+from chieftech.selection.domain.applications import application_create, application_update
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_create, round_publish_call
@@ -234,6 +235,37 @@ def test_white_space_does_not_count_towards_the_deeds_limit(alice, round_):
 
     assert response.status_code == 302
     assert Application.objects.get().deeds == deeds
+
+
+def test_deeds_padded_with_5_mb_of_spaces_are_refused_and_nothing_is_saved(alice, round_):
+    padded = "字" * 2500 + " " * (5 * 1024 * 1024)
+    response = logged_in(alice).post(create_url(round_), form_data(deeds=padded))
+
+    assert response.status_code == 400
+    assert response.context["message"] == "提交的内容超过 2 MB，未保存。请删除多余的空格、空行后重新提交。"
+    assert Application.objects.count() == 0
+
+
+def test_deeds_padded_past_the_raw_bound_are_refused_at_the_field(alice, round_):
+    padded = "字" * 2500 + " " * 4000  # 6,500 characters as typed, 2,500 counted
+    response = logged_in(alice).post(create_url(round_), form_data(deeds=padded))
+
+    assert response.status_code == 200
+    assert errors_of(response, "deeds") == [
+        "事迹材料连同空格、换行共6,500个字符，超过上限6,000个字符。请删除多余的空格和空行后再保存。"
+    ]
+    assert Application.objects.count() == 0
+
+
+def test_the_domain_bounds_the_raw_deeds_whatever_the_request_size(alice, round_):
+    application = make_application(alice, round_)
+    with pytest.raises(DomainError) as refused:
+        application_update(
+            actor=alice, application=application, data={"deeds": "字" * 2500 + " " * (5 * 1024 * 1024)}
+        )
+    assert (refused.value.field, refused.value.code) == ("deeds", "deeds_too_long")
+    application.refresh_from_db()
+    assert application.deeds == "长期扎根生产一线，" * 100
 
 
 def test_a_bad_certificate_row_is_refused_at_its_cell(alice, round_):
