@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.audit.models import AuditRecord
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.pii import pii_hash
 from chieftech.policy.models import PolicyVersion
@@ -20,7 +21,7 @@ from chieftech.selection.domain.applications import (
     application_withdraw,
 )
 from chieftech.selection.domain.rounds import call_text_render, round_create
-from chieftech.selection.models import Application, ReviewDecision, Round
+from chieftech.selection.models import Application, ReviewDecision, Round, SkillCertificate
 from tests.factories import (
     application_data,
     certificate_data,
@@ -821,3 +822,39 @@ def test_anonymous_users_are_sent_to_the_login_page(client, olivia, alice):
     assert results == [(url, 302) for _method, url in officer_urls(round_, application)]
     response = client.get(reverse("selection:review_queue", args=[round_.pk]))
     assert response["Location"] == f"{login}?next={reverse('selection:review_queue', args=[round_.pk])}"
+
+
+def test_a_stored_certificate_dated_in_the_future_fails_the_automatic_check(officer_client, submitted):
+    """Data saved before dates were checked: the 第六条 check says fail, and why."""
+    SkillCertificate.objects.filter(application=submitted).update(issued_on=date(2030, 1, 1))
+    today = timezone.localdate()
+
+    response = officer_client.get(reverse("selection:review_detail", args=[submitted.pk]))
+
+    skill = next(c for c in response.context["checklist"] if c["code"] == "skill_level")
+    assert (skill["verdict"], skill["reason"]) == (
+        "不符合",
+        "第六条：须具有技师（二级）以上职业资格，证书S000037100000255001的发证日期2030年1月1日晚于今天"
+        f"（{date_zh(today)}），证书信息不实，不能据此认定。",
+    )
+    response = decide(officer_client, submitted, outcome="qualified", **judged_form())
+    assert response.context["form"].errors["verdict_skill_level"] == [
+        "第六条“具有技师以上职业资格”判定为不符合，不能认定资格审查通过。"
+    ]
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+
+
+def test_a_stored_certificate_before_birth_fails_the_automatic_check(officer_client, submitted):
+    SkillCertificate.objects.filter(application=submitted).update(
+        issued_on=submitted.birth_date - timedelta(days=1)
+    )
+    response = officer_client.get(reverse("selection:review_detail", args=[submitted.pk]))
+
+    birth = submitted.birth_date
+    skill = next(c for c in response.context["checklist"] if c["code"] == "skill_level")
+    assert (skill["verdict"], skill["reason"]) == (
+        "不符合",
+        f"第六条：须具有技师（二级）以上职业资格，证书S000037100000255001的发证日期{date_zh(birth - timedelta(days=1))}"
+        f"早于申报人出生日期（{date_zh(birth)}），证书信息不实，不能据此认定。",
+    )

@@ -201,6 +201,43 @@ def _clean_person(data: dict, *, round_: Round, exclude_pk: int | None) -> dict:
     return cleaned
 
 
+def _dates_plausible(
+    *, birth_date: date, today: date, data: dict, certificates, competitions, achievements
+) -> None:
+    """Dates of things the person has already done lie between their birth and today (Asia/Shanghai): a
+    certificate dated 2030, or before its holder was born, is a typing error or worse.
+
+    Refusals name the row and field (`certificates.0.issued_on`), which the form shows in that cell.
+    """
+    errors: dict[str, str] = {}
+
+    def check_day(field: str, label: str, value: date | None) -> None:
+        if value is None:
+            return
+        if value > today:
+            errors[field] = f"{label}{date_zh(value)}晚于今天（{date_zh(today)}），不能是将来的日期，请核对。"
+        elif value < birth_date:
+            errors[field] = f"{label}{date_zh(value)}早于申报人出生日期（{date_zh(birth_date)}），请核对。"
+
+    def check_year(field: str, label: str, value: int | None) -> None:
+        if value is None:
+            return
+        if value > today.year:
+            errors[field] = f"{label}{value}年晚于今年（{today.year}年），不能是将来的年份，请核对。"
+        elif value < birth_date.year:
+            errors[field] = f"{label}{value}年早于申报人出生年份（{birth_date.year}年），请核对。"
+
+    for index, row in enumerate(certificates or []):
+        check_day(f"certificates.{index}.issued_on", "发证日期", row.get("issued_on"))
+    for index, row in enumerate(competitions or []):
+        check_year(f"competitions.{index}.year", "竞赛年份", row.get("year"))
+    for index, row in enumerate(achievements or []):
+        check_day(f"achievements.{index}.achieved_on", "取得日期", row.get("achieved_on"))
+    check_year("competition_year", "竞赛年份", data.get("competition_year"))
+    if errors:
+        raise DomainError.fields(errors, code="implausible_date")
+
+
 def _replace_children(application: Application, *, certificates, competitions, achievements) -> None:
     if certificates is not None:
         application.certificates.all().delete()
@@ -257,6 +294,14 @@ def application_create(
     if not data.get("id_number"):
         raise DomainError("请填写身份证号码。", field="id_number")
     cleaned = _clean_person(data, round_=round_, exclude_pk=None)
+    _dates_plausible(
+        birth_date=cleaned["birth_date"],
+        today=timezone.localdate(now),
+        data=cleaned,
+        certificates=certificates,
+        competitions=competitions,
+        achievements=achievements,
+    )
     with _one_per_person(), transaction.atomic():
         application = Application.objects.create(
             round=round_, enterprise=enterprise, created_by=actor, state=ApplicationState.DRAFT, **cleaned
@@ -293,6 +338,14 @@ def application_update(
     require_own_enterprise(actor, application)
     require_editable(application, "修改")
     cleaned = _clean_person(data, round_=application.round, exclude_pk=application.pk)
+    _dates_plausible(
+        birth_date=cleaned.get("birth_date", application.birth_date),
+        today=timezone.localdate(),
+        data=cleaned,
+        certificates=certificates,
+        competitions=competitions,
+        achievements=achievements,
+    )
     with _one_per_person(), transaction.atomic():
         locked = lock_editable(application, "修改")
         before = snapshot(locked, AUDIT_FIELDS)
