@@ -100,7 +100,20 @@ def _png_bytes() -> bytes:
 
 
 PNG_BYTES = _png_bytes()
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _pdf_bytes() -> bytes:
+    """A real one-page PDF: uploads are parsed, so a bare header and trailer no longer pass."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _pdf_bytes()
 
 
 def make_id_number(birth: date, *, serial: int = 123) -> str:
@@ -187,3 +200,14 @@ def make_application(user, round_, *, submit: bool = False, level: int = 5, **ov
     if submit:
         application = application_submit(actor=user, application=application, now=IN_WINDOW)
     return application
+
+
+def judged(application, verdict: str = "pass") -> dict[str, dict]:
+    """The officer's finding, with a reason, on every condition the system leaves to judgement."""
+    from chieftech.selection.domain.eligibility import application_checks
+
+    return {
+        check.code: {"verdict": verdict, "note": "经核对证明材料。"}
+        for check in application_checks(application)
+        if check.verdict == "judge"
+    }

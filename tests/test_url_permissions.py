@@ -87,7 +87,7 @@ def test_every_routed_view_declares_who_may_open_it():
 def test_the_walk_finds_every_url_pattern_of_the_project():
     # Through the includes, down to the views.
     routes = {r.route for r in all_routes()}
-    assert {"", "healthz", "home/", "accounts/login/", "outbox/", "outbox/<int:pk>/resend/"} <= routes
+    assert {"", "healthz", "home/", "accounts/login/", "outbox/", "outbox/<id:pk>/resend/"} <= routes
 
 
 def _open(request):
@@ -161,7 +161,7 @@ def test_every_required_capability_is_a_permission_granted_to_a_role(db):
 
 def test_undelivered_mail_is_the_system_admins_alone():
     # Its page shows who was written to and what the mail server answered; its button sends mail again.
-    assert sorted(required_capabilities()["core.manage_outbox"]) == ["outbox/", "outbox/<int:pk>/resend/"]
+    assert sorted(required_capabilities()["core.manage_outbox"]) == ["outbox/", "outbox/<id:pk>/resend/"]
     assert [
         role for role, capabilities in ROLE_CAPABILITIES.items() if "core.manage_outbox" in capabilities
     ] == [Role.SYSADMIN]

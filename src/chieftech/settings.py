@@ -342,7 +342,9 @@ DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.sqlite3": "chieftech.core.back
 # A restore on a spare machine runs under another database role: leave ownership to whoever restores.
 DBBACKUP_CONNECTORS = {"default": {"RESTORE_SUFFIX": "--no-owner --no-privileges"}}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Form fields other than files: the longest real form (an application with its deeds statement) is tens of
+# kilobytes; a larger body is padding and is refused before it is parsed (core.views.bad_request).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 PDF_FONT_PATH = env_str("CHIEFTECH_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 # Where the fallback and serif fonts of printed documents are looked for (HanaMinA/B.ttf, uming.ttc), in

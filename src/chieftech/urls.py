@@ -19,5 +19,6 @@ urlpatterns = [
     path("tenure/", include("chieftech.tenure.urls")),
 ]
 
+handler400 = "chieftech.core.views.bad_request"
 handler403 = "chieftech.core.views.permission_denied"
 handler404 = "chieftech.core.views.page_not_found"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role
 from chieftech.selection.domain.applications import deeds_char_count
+from chieftech.selection.domain.eligibility import JUDGEMENT_CONDITIONS
 from chieftech.selection.domain.rounds import round_create, round_publish_call
 from chieftech.selection.models import Application
 from tests.browser.conftest import new_context
@@ -166,8 +167,17 @@ def test_recommend_return_correct_resubmit_qualify(people, round_, live_server, 
     expect(page.locator("h1 .status")).to_have_text("已提交待审")
     shot(page, "application-8-resubmitted")
 
-    # The officer qualifies it; the enterprise sees the outcome.
+    # "通过" in one click is refused: the conditions left to judgement need the officer's verdict and reason.
     decide(officer, base, application, "资格审查通过")
+    expect(officer.locator("#decision-form")).to_contain_text("不能认定资格审查通过：4项条件需研判")
+    shot(officer, "application-8b-qualify-needs-judgement")
+    # The officer judges each condition with a reason, then qualifies it; the enterprise sees the outcome.
+    for _code, title, _article in JUDGEMENT_CONDITIONS:
+        officer.get_by_label(f"{title}：审查意见").select_option("pass")
+        officer.get_by_label(f"{title}：说明").fill("经核对证明材料，符合。")
+    officer.get_by_label("资格审查通过", exact=True).check()
+    officer.get_by_role("button", name="提交审查结论").click()
+    officer.wait_for_load_state()
     expect(officer.locator(".messages")).to_contain_text("资格审查通过")
     officer_context.close()
     page.goto(base + reverse("selection:my_applications"))

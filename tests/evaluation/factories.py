@@ -15,7 +15,15 @@ from chieftech.policy.models import Authority
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import RoundState
-from tests.factories import IN_WINDOW, SHANGHAI, make_application, make_id_number, make_round, make_user
+from tests.factories import (
+    IN_WINDOW,
+    SHANGHAI,
+    judged,
+    make_application,
+    make_id_number,
+    make_round,
+    make_user,
+)
 
 # After the default deadline (2026-12-15) and inside the review period.
 AFTER_DEADLINE = datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI)
@@ -52,7 +60,13 @@ def make_evaluation_round(
             name=CANDIDATE_NAMES[i % len(CANDIDATE_NAMES)] + ("" if i < len(CANDIDATE_NAMES) else str(i)),
             id_number=make_id_number(date(1975 + 2 * (i % 10), 3, 1 + i // 10), serial=100 + i),
         )
-        review_decide(actor=officer, application=application, outcome="qualified", now=IN_WINDOW)
+        review_decide(
+            actor=officer,
+            application=application,
+            outcome="qualified",
+            officer_verdicts=judged(application),
+            now=IN_WINDOW,
+        )
         application.refresh_from_db()
         applications.append(application)
     round_transition(actor=officer, round_=round_, to_state=RoundState.REVIEW, now=AFTER_DEADLINE)

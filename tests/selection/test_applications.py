@@ -14,7 +14,7 @@ from chieftech.selection.domain.applications import (
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ReviewDecision
-from tests.factories import IN_WINDOW, SHANGHAI, make_application, make_id_number, make_round
+from tests.factories import IN_WINDOW, SHANGHAI, judged, make_application, make_id_number, make_round
 
 LAST_SECOND = datetime(2026, 12, 15, 23, 59, 59, tzinfo=SHANGHAI)
 
@@ -85,7 +85,13 @@ def test_return_correct_resubmit_then_qualify_keeps_the_history(alice, olivia, r
     assert (application.state, application.correction_round) == ("returned", 1)
     application_update(actor=alice, application=application, data={"post": "数控车间班组长"})
     application_submit(actor=alice, application=application, now=IN_WINDOW)
-    review_decide(actor=olivia, application=application, outcome="qualified", now=IN_WINDOW)
+    review_decide(
+        actor=olivia,
+        application=application,
+        outcome="qualified",
+        officer_verdicts=judged(application),
+        now=IN_WINDOW,
+    )
     application.refresh_from_db()
     assert application.state == "qualified"
     decisions = list(application.decisions.values_list("correction_round", "outcome"))
@@ -127,8 +133,17 @@ def test_not_qualified_with_reason(alice, olivia, round_):
 def test_a_senior_worker_cannot_be_qualified(alice, olivia, round_):
     application = make_application(alice, round_, submit=True, level=4)
     with pytest.raises(DomainError) as refused:
-        review_decide(actor=olivia, application=application, outcome="qualified", now=IN_WINDOW)
-    assert refused.value.message == "以下条件判定为不符合，不能认定资格审查通过：具有技师以上职业资格。"
+        review_decide(
+            actor=olivia,
+            application=application,
+            outcome="qualified",
+            officer_verdicts=judged(application),
+            now=IN_WINDOW,
+        )
+    assert refused.value.message_dict == {
+        "outcome": ["不能认定资格审查通过：1项条件不符合，见各条件的审查意见。"],
+        "verdict_skill_level": ["第六条“具有技师以上职业资格”判定为不符合，不能认定资格审查通过。"],
+    }
 
 
 def test_fraud_bars_the_id_number_from_the_round(alice, bob, olivia, round_):
@@ -154,7 +169,13 @@ def test_withdrawal_needs_a_reason_and_frees_the_id_number(alice, round_):
 
 def test_no_withdrawal_after_the_decision(alice, olivia, round_):
     application = make_application(alice, round_, submit=True)
-    review_decide(actor=olivia, application=application, outcome="qualified", now=IN_WINDOW)
+    review_decide(
+        actor=olivia,
+        application=application,
+        outcome="qualified",
+        officer_verdicts=judged(application),
+        now=IN_WINDOW,
+    )
     with pytest.raises(DomainError):
         application_withdraw(actor=alice, application=application, reason="改变主意")
 

@@ -19,7 +19,7 @@ from chieftech.selection.documents.pdf import _deeds_chunks
 from chieftech.selection.domain.applications import application_submit, application_update
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.models import Application
-from tests.factories import IN_WINDOW, make_application, make_id_number, make_round
+from tests.factories import IN_WINDOW, judged, make_application, make_id_number, make_round
 
 EXPORT_QUERIES = 18
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -86,7 +86,12 @@ def application(alice, olivia, round_):
     )
     application_submit(actor=alice, application=application, now=IN_WINDOW)
     review_decide(
-        actor=olivia, application=application, outcome="qualified", reason="符合申报条件。", now=IN_WINDOW
+        actor=olivia,
+        application=application,
+        outcome="qualified",
+        reason="符合申报条件。",
+        officer_verdicts=judged(application),
+        now=IN_WINDOW,
     )
     return Application.objects.get(pk=application.pk)
 

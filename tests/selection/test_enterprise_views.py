@@ -14,8 +14,10 @@ from django.utils import timezone
 from PIL import Image
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.dates import date_zh
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.selection.domain.applications import application_create
+from chieftech.selection.domain.applications import application_create, application_update
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_create, round_publish_call
@@ -236,6 +238,110 @@ def test_white_space_does_not_count_towards_the_deeds_limit(alice, round_):
     assert Application.objects.get().deeds == deeds
 
 
+def test_deeds_padded_with_5_mb_of_spaces_are_refused_and_nothing_is_saved(alice, round_):
+    padded = "字" * 2500 + " " * (5 * 1024 * 1024)
+    response = logged_in(alice).post(create_url(round_), form_data(deeds=padded))
+
+    assert response.status_code == 400
+    assert response.context["message"] == "提交的内容超过 2 MB，未保存。请删除多余的空格、空行后重新提交。"
+    assert Application.objects.count() == 0
+
+
+def test_deeds_padded_past_the_raw_bound_are_refused_at_the_field(alice, round_):
+    padded = "字" * 2500 + " " * 4000  # 6,500 characters as typed, 2,500 counted
+    response = logged_in(alice).post(create_url(round_), form_data(deeds=padded))
+
+    assert response.status_code == 200
+    assert errors_of(response, "deeds") == [
+        "事迹材料连同空格、换行共6,500个字符，超过上限6,000个字符。请删除多余的空格和空行后再保存。"
+    ]
+    assert Application.objects.count() == 0
+
+
+def test_the_domain_bounds_the_raw_deeds_whatever_the_request_size(alice, round_):
+    application = make_application(alice, round_)
+    with pytest.raises(DomainError) as refused:
+        application_update(
+            actor=alice, application=application, data={"deeds": "字" * 2500 + " " * (5 * 1024 * 1024)}
+        )
+    assert (refused.value.field, refused.value.code) == ("deeds", "deeds_too_long")
+    application.refresh_from_db()
+    assert application.deeds == "长期扎根生产一线，" * 100
+
+
+def test_a_certificate_dated_in_the_future_is_refused_at_its_cell(alice, round_):
+    tomorrow = TODAY + timedelta(days=1)
+    response = logged_in(alice).post(
+        create_url(round_), form_data(**certificate_row(issued_on=tomorrow.isoformat()))
+    )
+
+    assert response.status_code == 200
+    formset = response.context["formsets"]["certificates"]
+    assert formset.forms[0].errors == {
+        "issued_on": [f"发证日期{date_zh(tomorrow)}晚于今天（{date_zh(TODAY)}），不能是将来的日期，请核对。"]
+    }
+    assert Application.objects.count() == 0
+
+
+def test_a_certificate_dated_2030_is_refused_when_editing(alice, round_):
+    application = make_application(alice, round_)
+    response = logged_in(alice).post(
+        edit_url(application),
+        form_data(name="李四", **management("cert", 1, initial=1), **certificate_row(issued_on="2030-01-01")),
+    )
+
+    formset = response.context["formsets"]["certificates"]
+    assert formset.forms[0].errors == {
+        "issued_on": [f"发证日期2030年1月1日晚于今天（{date_zh(TODAY)}），不能是将来的日期，请核对。"]
+    }
+    application.refresh_from_db()
+    assert application.name == "王建国"
+    assert list(application.certificates.values_list("issued_on", flat=True)) == [date(2015, 6, 30)]
+
+
+def test_a_certificate_before_the_holders_birth_is_refused_at_its_cell(alice, round_):
+    # ID_NUMBER is of someone born on 17 May 1980.
+    response = logged_in(alice).post(create_url(round_), form_data(**certificate_row(issued_on="1980-05-16")))
+
+    formset = response.context["formsets"]["certificates"]
+    assert formset.forms[0].errors == {
+        "issued_on": ["发证日期1980年5月16日早于申报人出生日期（1980年5月17日），请核对。"]
+    }
+    assert Application.objects.count() == 0
+
+
+def test_award_and_competition_dates_in_the_future_are_refused_at_their_cells(alice, round_):
+    next_year = TODAY.year + 1
+    response = logged_in(alice).post(
+        create_url(round_),
+        form_data(
+            **management("comp", 1),
+            **{"comp-0-name": "全市职业技能大赛", "comp-0-level": "city_1", "comp-0-rank": "一等奖"},
+            **{"comp-0-year": str(next_year)},
+            **management("ach", 1),
+            **{"ach-0-kind": "award", "ach-0-title": "市劳动模范", "ach-0-achieved_on": "2030-01-01"},
+        ),
+    )
+
+    formsets = response.context["formsets"]
+    assert formsets["competitions"].forms[0].errors == {
+        "year": [f"竞赛年份{next_year}年晚于今年（{TODAY.year}年），不能是将来的年份，请核对。"]
+    }
+    assert formsets["achievements"].forms[0].errors == {
+        "achieved_on": [f"取得日期2030年1月1日晚于今天（{date_zh(TODAY)}），不能是将来的日期，请核对。"]
+    }
+    assert Application.objects.count() == 0
+
+
+def test_todays_certificate_is_accepted(alice, round_):
+    response = logged_in(alice).post(
+        create_url(round_), form_data(**certificate_row(issued_on=TODAY.isoformat()))
+    )
+
+    assert response.status_code == 302
+    assert list(SkillCertificate.objects.values_list("issued_on", flat=True)) == [TODAY]
+
+
 def test_a_bad_certificate_row_is_refused_at_its_cell(alice, round_):
     response = logged_in(alice).post(create_url(round_), form_data(**certificate_row(issued_on="2015-13-45")))
 
@@ -390,7 +496,7 @@ REFUSED_UPLOADS = {
     "oversized": (
         "big.png",
         PNG_BYTES + b"\x00" * (11 * 1024 * 1024 - len(PNG_BYTES)),
-        "“big.png”大小为11.0MB，单个文件不能超过10MB。",
+        "“big.png”的文件大小为 11.00 MB（11,534,336 字节），超过上限 10 MB。",
     ),
 }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chieftech.accounts.models import Enterprise, Industry, IndustryFocus
 from chieftech.audit.models import AuditRecord
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.pii import pii_hash
 from chieftech.policy.models import PolicyVersion
@@ -20,11 +21,12 @@ from chieftech.selection.domain.applications import (
     application_withdraw,
 )
 from chieftech.selection.domain.rounds import call_text_render, round_create
-from chieftech.selection.models import Application, ReviewDecision, Round
+from chieftech.selection.models import Application, ReviewDecision, Round, SkillCertificate
 from tests.factories import (
     application_data,
     certificate_data,
     huancui,
+    judged,
     make_application,
     make_id_number,
     make_round,
@@ -324,7 +326,13 @@ def test_evaluation_starts_once_every_application_has_a_decision(officer_client,
     round_.refresh_from_db()
     assert round_.state == "review"
 
-    review_decide(actor=olivia, application=application, outcome="qualified", now=AFTER_DEADLINE)
+    review_decide(
+        actor=olivia,
+        application=application,
+        outcome="qualified",
+        officer_verdicts=judged(application),
+        now=AFTER_DEADLINE,
+    )
     response = officer_client.post(url, follow=True)
     round_.refresh_from_db()
     assert round_.state == "evaluation"
@@ -549,15 +557,25 @@ def test_review_page_masks_personal_data_and_shows_the_checklist(officer_client,
     ]
 
 
+JUDGED_CONDITIONS = ("conduct", "leading_skill", "innovation", "mentoring")
+
+
+def judged_form(verdict: str = "pass", **overrides) -> dict:
+    """The decision form with the officer's verdict and reason on each condition left to judgement."""
+    data = {}
+    for code in JUDGED_CONDITIONS:
+        data[f"verdict_{code}"] = verdict
+        data[f"note_{code}"] = "经核对证明材料，符合。"
+    return {**data, **overrides}
+
+
 def test_officer_qualifies_with_own_verdicts(officer_client, olivia, submitted):
     response = decide(
         officer_client,
         submitted,
         outcome="qualified",
         reason="",
-        verdict_conduct="pass",
-        note_conduct="单位鉴定意见良好。",
-        verdict_mentoring="pass",
+        **judged_form(note_conduct="单位鉴定意见良好。"),
     )
     assert response["Location"] == reverse("selection:review_detail", args=[submitted.pk])
     submitted.refresh_from_db()
@@ -566,17 +584,86 @@ def test_officer_qualifies_with_own_verdicts(officer_client, olivia, submitted):
     assert (decision.outcome, decision.decided_by) == ("qualified", olivia)
     assert decision.checklist["conduct"]["officer"] == "pass"
     assert decision.checklist["conduct"]["note"] == "单位鉴定意见良好。"
-    assert decision.checklist["innovation"]["officer"] == ""
+    assert decision.checklist["innovation"]["officer"] == "pass"
+    assert decision.checklist["innovation"]["note"] == "经核对证明材料，符合。"
+    assert decision.checklist["district"]["officer"] == ""
     assert AuditRecord.objects.filter(action="application.qualify", object_id=str(submitted.pk)).count() == 1
 
 
 def test_an_officer_verdict_of_fail_blocks_qualification(officer_client, submitted):
-    response = decide(officer_client, submitted, outcome="qualified", verdict_frontline="fail")
+    response = decide(
+        officer_client,
+        submitted,
+        outcome="qualified",
+        **judged_form(verdict_frontline="fail", note_frontline="现任车间主任，不在一线岗位。"),
+    )
     assert response.context["form"].errors == {
-        "outcome": ["以下条件判定为不符合，不能认定资格审查通过：在一线岗位直接从事技术技能工作。"]
+        "outcome": ["不能认定资格审查通过：1项条件不符合，见各条件的审查意见。"],
+        "verdict_frontline": ["第六条“在一线岗位直接从事技术技能工作”判定为不符合，不能认定资格审查通过。"],
     }
     submitted.refresh_from_db()
     assert submitted.state == "submitted"
+
+
+def test_a_fail_verdict_on_a_judged_condition_blocks_qualification(officer_client, submitted):
+    response = decide(
+        officer_client,
+        submitted,
+        outcome="qualified",
+        **judged_form(verdict_mentoring="fail", note_mentoring="所带徒弟均未成为技术骨干。"),
+    )
+    assert response.context["form"].errors == {
+        "outcome": ["不能认定资格审查通过：1项条件不符合，见各条件的审查意见。"],
+        "verdict_mentoring": [
+            "第七条（四）“在带徒方面成绩突出，所带徒弟多人成为技术骨干、在职业技能竞赛中取得优异成绩”"
+            "判定为不符合，不能认定资格审查通过。"
+        ],
+    }
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    assert ReviewDecision.objects.count() == 0
+
+
+def test_a_verdict_without_a_reason_is_refused_at_its_note(officer_client, submitted):
+    response = decide(officer_client, submitted, outcome="qualified", **judged_form(note_innovation=" "))
+    assert response.context["form"].errors == {
+        "note_innovation": [
+            "第七条（三）“具有绝招绝技，获得技术创新革新成果或专利，创造先进操作法，在编制国家级标准工艺、"
+            "工作方法方面有突出贡献”：已给出审查意见，须填写理由。"
+        ]
+    }
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    assert ReviewDecision.objects.count() == 0
+
+
+def test_a_56_year_old_with_four_conditions_to_judge_is_not_qualified_in_one_click(
+    officer_client, olivia, alice
+):
+    round_ = open_round(olivia)
+    birth = round_.age_reference_date.replace(year=round_.age_reference_date.year - 56)
+    application = make_application(alice, round_, submit=True, id_number=make_id_number(birth))
+    response = decide(officer_client, application, outcome="qualified", reason="")
+    errors = response.context["form"].errors
+    assert errors["outcome"] == ["不能认定资格审查通过：5项条件需研判，见各条件的审查意见。"]
+    assert sorted(errors) == sorted(["outcome", "verdict_age", *(f"verdict_{c}" for c in JUDGED_CONDITIONS)])
+    assert errors["verdict_age"] == [
+        "第七条（五）“年龄一般不超过55周岁”需研判：请选择“符合”或“不符合”并填写理由后，才能认定资格审查通过。"
+    ]
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+    response = decide(
+        officer_client,
+        application,
+        outcome="qualified",
+        **judged_form(verdict_age="pass", note_age="技能突出，经研究同意破格申报。"),
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == "qualified"
+    age = ReviewDecision.objects.get(application=application).checklist["age"]
+    assert (age["auto"], age["officer"], age["note"]) == ("judge", "pass", "技能突出，经研究同意破格申报。")
 
 
 def test_not_qualified_needs_a_reason(officer_client, submitted):
@@ -597,7 +684,7 @@ def test_return_resubmit_and_qualify_keeps_every_decision(officer_client, alice,
 
     application_update(actor=alice, application=submitted, data={"post": "数控车间班组长"})
     application_submit(actor=alice, application=submitted)
-    decide(officer_client, submitted, outcome="qualified")
+    decide(officer_client, submitted, outcome="qualified", **judged_form())
     submitted.refresh_from_db()
     assert submitted.state == "qualified"
 
@@ -628,7 +715,7 @@ def test_fraud_needs_a_reason_and_bars_the_id_number_from_the_round(officer_clie
 
 
 def test_a_decided_application_cannot_be_decided_again(officer_client, submitted):
-    decide(officer_client, submitted, outcome="qualified")
+    decide(officer_client, submitted, outcome="qualified", **judged_form())
     response = decide(officer_client, submitted, outcome="not_qualified", reason="改判。")
     assert response.status_code == 403
     submitted.refresh_from_db()
@@ -735,3 +822,39 @@ def test_anonymous_users_are_sent_to_the_login_page(client, olivia, alice):
     assert results == [(url, 302) for _method, url in officer_urls(round_, application)]
     response = client.get(reverse("selection:review_queue", args=[round_.pk]))
     assert response["Location"] == f"{login}?next={reverse('selection:review_queue', args=[round_.pk])}"
+
+
+def test_a_stored_certificate_dated_in_the_future_fails_the_automatic_check(officer_client, submitted):
+    """Data saved before dates were checked: the 第六条 check says fail, and why."""
+    SkillCertificate.objects.filter(application=submitted).update(issued_on=date(2030, 1, 1))
+    today = timezone.localdate()
+
+    response = officer_client.get(reverse("selection:review_detail", args=[submitted.pk]))
+
+    skill = next(c for c in response.context["checklist"] if c["code"] == "skill_level")
+    assert (skill["verdict"], skill["reason"]) == (
+        "不符合",
+        "第六条：须具有技师（二级）以上职业资格，证书S000037100000255001的发证日期2030年1月1日晚于今天"
+        f"（{date_zh(today)}），证书信息不实，不能据此认定。",
+    )
+    response = decide(officer_client, submitted, outcome="qualified", **judged_form())
+    assert response.context["form"].errors["verdict_skill_level"] == [
+        "第六条“具有技师以上职业资格”判定为不符合，不能认定资格审查通过。"
+    ]
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+
+
+def test_a_stored_certificate_before_birth_fails_the_automatic_check(officer_client, submitted):
+    SkillCertificate.objects.filter(application=submitted).update(
+        issued_on=submitted.birth_date - timedelta(days=1)
+    )
+    response = officer_client.get(reverse("selection:review_detail", args=[submitted.pk]))
+
+    birth = submitted.birth_date
+    skill = next(c for c in response.context["checklist"] if c["code"] == "skill_level")
+    assert (skill["verdict"], skill["reason"]) == (
+        "不符合",
+        f"第六条：须具有技师（二级）以上职业资格，证书S000037100000255001的发证日期{date_zh(birth - timedelta(days=1))}"
+        f"早于申报人出生日期（{date_zh(birth)}），证书信息不实，不能据此认定。",
+    )

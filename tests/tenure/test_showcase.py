@@ -207,7 +207,9 @@ def test_a_photo_over_10_mb_is_refused_by_its_size(client, olivia, tenure):
 
     response = post(client, tenure, photo=big)
 
-    assert response.context["form"].errors == {"photo": ["“照片.png”大小为10.0MB，照片不能超过10MB。"]}
+    assert response.context["form"].errors == {
+        "photo": ["“照片.png”的文件大小为 10.01 MB（10,485,838 字节），照片不能超过 10 MB。"]
+    }
 
 
 def test_the_stored_photo_is_upright_and_carries_no_exif_position(olivia, tenure):

@@ -6,5 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.record_list, name="record_list"),
     path("export/", views.export, name="export"),
-    path("<int:pk>/", views.record_detail, name="record_detail"),
+    path("<id:pk>/", views.record_detail, name="record_detail"),
 ]

@@ -6,6 +6,6 @@ from chieftech.certificates import views
 
 app_name = "certificates"
 urlpatterns = [
-    path("<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
-    path("rounds/<int:round_pk>/certificates.pdf", views.round_batch_pdf, name="round_batch_pdf"),
+    path("<id:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("rounds/<id:round_pk>/certificates.pdf", views.round_batch_pdf, name="round_batch_pdf"),
 ]

@@ -8,5 +8,5 @@ urlpatterns = [
     path("session/keepalive/", views.session_keepalive, name="keepalive"),
     path("notifications/", views_notifications.notification_list, name="notifications"),
     path("outbox/", views_outbox.outbox_list, name="outbox"),
-    path("outbox/<int:pk>/resend/", views_outbox.outbox_resend_view, name="outbox_resend"),
+    path("outbox/<id:pk>/resend/", views_outbox.outbox_resend_view, name="outbox_resend"),
 ]

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
@@ -41,6 +42,15 @@ def session_keepalive(request):
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else "您没有执行此操作的权限。"
     return render(request, "core/403.html", {"message": message}, status=403)
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = f"提交的内容超过 {limit} MB，未保存。请删除多余的空格、空行后重新提交。"
+    else:
+        message = "请求的格式不正确，未保存。请返回上一页重试。"
+    return render(request, "core/400.html", {"message": message}, status=400)
 
 
 def page_not_found(request, exception=None):

@@ -40,7 +40,7 @@ from chieftech.evaluation.models import Criterion, Expert, Recusal, ScoreSheet
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import Authority, SkillLevel
-from chieftech.selection.demo import demo_certificate_png, demo_id_number
+from chieftech.selection.demo import demo_certificate_png, demo_id_number, demo_verdicts
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
@@ -299,7 +299,13 @@ def _round(*, title: str, experts: list[Expert], timeline: Timeline, closed: boo
     applications = []
     for i, application in enumerate(drafts):
         decided = _at(timeline.deadline + timedelta(days=3 + i // 4), 10, 15 * (i % 4))
-        review_decide(actor=officer, application=application, outcome="qualified", now=decided)
+        review_decide(
+            actor=officer,
+            application=application,
+            outcome="qualified",
+            officer_verdicts=demo_verdicts(application),
+            now=decided,
+        )
         applications.append(application)
     round_transition(
         actor=officer,

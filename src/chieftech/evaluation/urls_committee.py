@@ -7,7 +7,7 @@ from chieftech.evaluation.views import committee
 urlpatterns = [
     path("experts/", committee.expert_list, name="expert_list"),
     path("experts/new/", committee.expert_create, name="expert_create"),
-    path("experts/<int:pk>/", committee.expert_edit, name="expert_edit"),
-    path("rounds/<int:round_pk>/committee/", committee.committee, name="committee"),
-    path("rounds/<int:round_pk>/scheme/", committee.scheme, name="scheme"),
+    path("experts/<id:pk>/", committee.expert_edit, name="expert_edit"),
+    path("rounds/<id:round_pk>/committee/", committee.committee, name="committee"),
+    path("rounds/<id:round_pk>/scheme/", committee.scheme, name="scheme"),
 ]

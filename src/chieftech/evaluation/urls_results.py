@@ -5,11 +5,11 @@ from django.urls import path
 from chieftech.evaluation.views import results
 
 urlpatterns: list = [
-    path("rounds/<int:round_pk>/results/", results.results, name="results"),
-    path("rounds/<int:round_pk>/proposed-list/", results.proposed_list, name="proposed_list"),
-    path("rounds/<int:round_pk>/score-sheets.xlsx", results.score_sheets_xlsx, name="score_sheets_xlsx"),
+    path("rounds/<id:round_pk>/results/", results.results, name="results"),
+    path("rounds/<id:round_pk>/proposed-list/", results.proposed_list, name="proposed_list"),
+    path("rounds/<id:round_pk>/score-sheets.xlsx", results.score_sheets_xlsx, name="score_sheets_xlsx"),
     path(
-        "rounds/<int:round_pk>/committee-record.pdf",
+        "rounds/<id:round_pk>/committee-record.pdf",
         results.committee_record_pdf,
         name="committee_record_pdf",
     ),

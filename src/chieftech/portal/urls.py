@@ -6,7 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("calls/", views.call_list, name="call_list"),
-    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<id:pk>/", views.call_detail, name="call_detail"),
     path("showcase/", views.showcase, name="showcase"),
-    path("showcase/<int:pk>/photo/", views.showcase_photo, name="showcase_photo"),
+    path("showcase/<id:pk>/photo/", views.showcase_photo, name="showcase_photo"),
 ]

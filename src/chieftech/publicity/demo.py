@@ -38,7 +38,7 @@ from chieftech.publicity.domain.approval import government_approve, leadership_d
 from chieftech.publicity.domain.notice import notice_finish, notice_period, notice_prepare, notice_publish
 from chieftech.publicity.domain.objections import objection_decide, objection_file, objection_investigate
 from chieftech.publicity.models import LeadershipDecision, NoticeEntry
-from chieftech.selection.demo import demo_certificate_png, demo_id_number
+from chieftech.selection.demo import demo_certificate_png, demo_id_number, demo_verdicts
 from chieftech.selection.domain.applications import application_create, application_submit
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
@@ -383,6 +383,7 @@ def _select(*, title: str, year: int, is_demo: bool, timeline: Timeline, people:
             reason=""
             if person.qualified
             else "经审查，申报人不具有技师（二级）以上职业资格，不符合第六条规定。",
+            officer_verdicts=demo_verdicts(application) if person.qualified else None,
             now=_at(t.deadline + timedelta(days=3), 9 + index // 6, 10 * (index % 6)),
         )
     round_transition(actor=officer, round_=round_, to_state=RoundState.EVALUATION, now=_at(t.review_ends, 17))

@@ -7,7 +7,7 @@ from chieftech.publicity.views import public
 app_name = "publicity_public"
 urlpatterns = [
     path("", public.notice_list, name="notice_list"),
-    path("<int:pk>/", public.notice_detail, name="notice_detail"),
-    path("<int:pk>/objection/", public.objection_create, name="objection_create"),
+    path("<id:pk>/", public.notice_detail, name="notice_detail"),
+    path("<id:pk>/objection/", public.objection_create, name="objection_create"),
     path("receipt/", public.objection_receipt, name="objection_receipt"),
 ]

@@ -6,5 +6,5 @@ from chieftech.publicity.views import approval
 
 urlpatterns: list = [
     path("approval/", approval.approval_list, name="approval_list"),
-    path("rounds/<int:round_pk>/approval/", approval.approval, name="approval"),
+    path("rounds/<id:round_pk>/approval/", approval.approval, name="approval"),
 ]

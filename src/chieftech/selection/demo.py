@@ -18,10 +18,11 @@ from chieftech.core.errors import DomainError
 from chieftech.policy.domain import policy_in_force
 from chieftech.policy.models import Authority, SkillLevel
 from chieftech.selection.domain.applications import application_create, application_submit
+from chieftech.selection.domain.eligibility import application_checks
 from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_create, round_publish_call
-from chieftech.selection.models import Round
+from chieftech.selection.models import ConditionVerdict, Round
 
 APPLICATION_STAGE_TITLE = "2026年度（演示·申报阶段）"
 
@@ -200,6 +201,16 @@ DEEDS = (
     "所带徒弟中已有多人取得高级工以上职业技能等级证书，成为车间技术骨干，并在市级职业技能竞赛中取得优异成绩。"
 ) * 3
 
+
+def demo_verdicts(application) -> dict[str, dict]:
+    """The demonstration officer's findings: every condition left to judgement met, each with its reason."""
+    return {
+        check.code: {"verdict": ConditionVerdict.PASS, "note": "经核对证明材料，符合条件。"}
+        for check in application_checks(application)
+        if check.verdict == ConditionVerdict.JUDGE
+    }
+
+
 REASONS = {
     "returned": "请补充上传技师证书的清晰扫描件，并完善事迹材料中的经济效益数据。",
     "not_qualified": "经审查，申报人不具有技师（二级）以上职业资格，不符合第六条规定。",
@@ -318,4 +329,10 @@ def _add_application(*, round_, officer, user, today, index, person, outcome) ->
     application = application_submit(actor=user, application=application)
     if outcome == "submitted":
         return
-    review_decide(actor=officer, application=application, outcome=outcome, reason=REASONS.get(outcome, ""))
+    review_decide(
+        actor=officer,
+        application=application,
+        outcome=outcome,
+        reason=REASONS.get(outcome, ""),
+        officer_verdicts=demo_verdicts(application) if outcome == "qualified" else None,
+    )

@@ -231,13 +231,21 @@ def child_formsets(data=None, *, application: Application | None = None) -> dict
     return formsets
 
 
-def child_rows(formset: forms.BaseFormSet) -> list[dict]:
-    """The kept rows of a valid formset as dicts for the domain (blank extra rows and deleted rows dropped)."""
-    rows = []
+def kept_forms(formset: forms.BaseFormSet) -> list[forms.Form]:
+    """The row forms of a valid formset that the domain receives, in order (blank extra and deleted rows
+    dropped): the domain's row n is this list's n, which is how its refusals find their cells."""
+    kept = []
     for index, form in enumerate(formset.forms):
         blank_extra_row = index >= formset.initial_form_count() and not form.has_changed()
-        if blank_extra_row or form.cleaned_data.get("DELETE"):
-            continue
+        if not (blank_extra_row or form.cleaned_data.get("DELETE")):
+            kept.append(form)
+    return kept
+
+
+def child_rows(formset: forms.BaseFormSet) -> list[dict]:
+    """The kept rows of a valid formset as dicts for the domain."""
+    rows = []
+    for form in kept_forms(formset):
         row = {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
         for name, value in row.items():
             if isinstance(value, str):

@@ -8,6 +8,7 @@ exist (404).
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -179,6 +180,8 @@ def _sheet_page(
         next((s.points for s in onsite.scores.all() if s.criterion_id is None), None) if onsite else None
     )
     round_id, application_id = committee.round_id, application.pk
+    # Read once for both the eligibility checks and the certificates table.
+    prefetch_related_objects([application], "certificates")
     evidence_url = reverse(
         "evaluation:sheet_evidence", args=[round_id, application_id, int(APPLICATION_PLACEHOLDER)]
     )

@@ -97,13 +97,17 @@ class DeedsLimits:
     soft_min: int
     soft_max: int
     hard_max: int
+    raw_max: int  # every character, white space included
 
 
 def deeds_limits(policy) -> DeedsLimits:
     """The measures ask for "about" the policy's target (1000 字左右); the system reads that as 80–150 % of
-    it, with a hard stop at three times the target."""
+    it, with a hard stop at three times the target. White space is not counted, so the text as typed is
+    bounded too, at twice the hard stop: room for paragraphs and indents, none for megabytes of padding."""
     target = policy.deeds_target_chars
-    return DeedsLimits(soft_min=target * 8 // 10, soft_max=target * 15 // 10, hard_max=target * 3)
+    return DeedsLimits(
+        soft_min=target * 8 // 10, soft_max=target * 15 // 10, hard_max=target * 3, raw_max=target * 6
+    )
 
 
 def deeds_note(*, text: str, policy) -> str:
@@ -180,6 +184,13 @@ def _clean_person(data: dict, *, round_: Round, exclude_pk: int | None) -> dict:
         except ValidationError as exc:
             raise DomainError(exc.messages[0], field="phone") from None
     limits = deeds_limits(round_.policy)
+    if "deeds" in cleaned and len(cleaned["deeds"] or "") > limits.raw_max:
+        raise DomainError(
+            f"事迹材料连同空格、换行共{len(cleaned['deeds']):,}个字符，超过上限{limits.raw_max:,}个字符。"
+            "请删除多余的空格和空行后再保存。",
+            field="deeds",
+            code="deeds_too_long",
+        )
     if "deeds" in cleaned and deeds_char_count(cleaned["deeds"]) > limits.hard_max:
         raise DomainError(
             f"事迹材料最多{limits.hard_max}字，当前{deeds_char_count(cleaned['deeds'])}字。", field="deeds"
@@ -188,6 +199,43 @@ def _clean_person(data: dict, *, round_: Round, exclude_pk: int | None) -> dict:
     if starts and ends and ends < starts:
         raise DomainError("单位内部公示结束日期不能早于开始日期。", field="enterprise_notice_ends_on")
     return cleaned
+
+
+def _dates_plausible(
+    *, birth_date: date, today: date, data: dict, certificates, competitions, achievements
+) -> None:
+    """Dates of things the person has already done lie between their birth and today (Asia/Shanghai): a
+    certificate dated 2030, or before its holder was born, is a typing error or worse.
+
+    Refusals name the row and field (`certificates.0.issued_on`), which the form shows in that cell.
+    """
+    errors: dict[str, str] = {}
+
+    def check_day(field: str, label: str, value: date | None) -> None:
+        if value is None:
+            return
+        if value > today:
+            errors[field] = f"{label}{date_zh(value)}晚于今天（{date_zh(today)}），不能是将来的日期，请核对。"
+        elif value < birth_date:
+            errors[field] = f"{label}{date_zh(value)}早于申报人出生日期（{date_zh(birth_date)}），请核对。"
+
+    def check_year(field: str, label: str, value: int | None) -> None:
+        if value is None:
+            return
+        if value > today.year:
+            errors[field] = f"{label}{value}年晚于今年（{today.year}年），不能是将来的年份，请核对。"
+        elif value < birth_date.year:
+            errors[field] = f"{label}{value}年早于申报人出生年份（{birth_date.year}年），请核对。"
+
+    for index, row in enumerate(certificates or []):
+        check_day(f"certificates.{index}.issued_on", "发证日期", row.get("issued_on"))
+    for index, row in enumerate(competitions or []):
+        check_year(f"competitions.{index}.year", "竞赛年份", row.get("year"))
+    for index, row in enumerate(achievements or []):
+        check_day(f"achievements.{index}.achieved_on", "取得日期", row.get("achieved_on"))
+    check_year("competition_year", "竞赛年份", data.get("competition_year"))
+    if errors:
+        raise DomainError.fields(errors, code="implausible_date")
 
 
 def _replace_children(application: Application, *, certificates, competitions, achievements) -> None:
@@ -246,6 +294,14 @@ def application_create(
     if not data.get("id_number"):
         raise DomainError("请填写身份证号码。", field="id_number")
     cleaned = _clean_person(data, round_=round_, exclude_pk=None)
+    _dates_plausible(
+        birth_date=cleaned["birth_date"],
+        today=timezone.localdate(now),
+        data=cleaned,
+        certificates=certificates,
+        competitions=competitions,
+        achievements=achievements,
+    )
     with _one_per_person(), transaction.atomic():
         application = Application.objects.create(
             round=round_, enterprise=enterprise, created_by=actor, state=ApplicationState.DRAFT, **cleaned
@@ -282,6 +338,14 @@ def application_update(
     require_own_enterprise(actor, application)
     require_editable(application, "修改")
     cleaned = _clean_person(data, round_=application.round, exclude_pk=application.pk)
+    _dates_plausible(
+        birth_date=cleaned.get("birth_date", application.birth_date),
+        today=timezone.localdate(),
+        data=cleaned,
+        certificates=certificates,
+        competitions=competitions,
+        achievements=achievements,
+    )
     with _one_per_person(), transaction.atomic():
         locked = lock_editable(application, "修改")
         before = snapshot(locked, AUDIT_FIELDS)

@@ -7,6 +7,8 @@ matters of judgement the data cannot settle; they are listed for the officer wit
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from chieftech.accounts.models import IndustryFocus
 from chieftech.core.dates import date_zh
 from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel
@@ -58,9 +60,50 @@ def check_district(*, enterprise, authority: Authority) -> Check:
     )
 
 
-def check_skill_level(*, skill_level: int | None, policy: PolicyVersion) -> Check:
+def implausible_certificate_date(certificate, *, birth_date: date, today: date) -> str:
+    """Why a certificate's issue date cannot be true ("" when it can): after today, or before birth."""
+    issued = certificate.issued_on
+    if issued > today:
+        return f"证书{certificate.number}的发证日期{date_zh(issued)}晚于今天（{date_zh(today)}）"
+    if issued < birth_date:
+        return (
+            f"证书{certificate.number}的发证日期{date_zh(issued)}早于申报人出生日期（{date_zh(birth_date)}）"
+        )
+    return ""
+
+
+def check_skill_level(
+    *,
+    skill_level: int | None,
+    policy: PolicyVersion,
+    certificates: list | None = None,
+    birth_date: date | None = None,
+    today: date | None = None,
+) -> Check:
+    """The highest level among the certificates; one whose date cannot be true does not count, and when
+    only such certificates reach the required level the check fails and says why."""
     title, article = "具有技师以上职业资格", "第六条"
     required = SkillLevel(policy.min_skill_level).label
+    if certificates is not None and birth_date is not None and today is not None:
+        implausible = []
+        plausible_levels = []
+        for certificate in certificates:
+            why = implausible_certificate_date(certificate, birth_date=birth_date, today=today)
+            if why:
+                implausible.append((certificate.level, why))
+            else:
+                plausible_levels.append(certificate.level)
+        best = max(plausible_levels, default=None)
+        if implausible and (best is None or best < policy.min_skill_level):
+            reasons = "；".join(why for _level, why in implausible)
+            return Check(
+                "skill_level",
+                title,
+                article,
+                ConditionVerdict.FAIL,
+                f"第六条：须具有{required}以上职业资格，{reasons}，证书信息不实，不能据此认定。",
+            )
+        skill_level = best
     if skill_level is None:
         return Check(
             "skill_level",
@@ -225,7 +268,13 @@ def application_checks(application) -> list[Check]:
     checks = [
         check_district(enterprise=application.enterprise, authority=round_.authority),
         check_industry_focus(enterprise=application.enterprise),
-        check_skill_level(skill_level=application.skill_level, policy=policy),
+        check_skill_level(
+            skill_level=application.skill_level,
+            policy=policy,
+            certificates=list(application.certificates.all()),
+            birth_date=application.birth_date,
+            today=timezone.localdate(),
+        ),
         check_frontline(is_frontline=application.is_frontline, post=application.post),
         check_age(birth_date=application.birth_date, reference_date=round_.age_reference_date, policy=policy),
         check_enterprise_notice(

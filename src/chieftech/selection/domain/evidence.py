@@ -3,30 +3,27 @@ name outside the web root and only ever served through permission-checked views 
 
 import hashlib
 import secrets
-from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 
 from chieftech.audit.domain import audit_record
 from chieftech.core.errors import DomainError
+from chieftech.core.uploads import ACTIVE_MARKUP, MB, file_size_text, image_check, pdf_check
 from chieftech.selection.domain.applications import lock_editable, require_editable, require_own_enterprise
 from chieftech.selection.models import EvidenceFile
 
-MB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MB
 MAX_TOTAL_BYTES = 50 * MB
 
+# extension: (content type, leading bytes, Pillow's format name for images)
 ALLOWED = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".pdf": ("application/pdf", (b"%PDF-",), None),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",), "JPEG"),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",), "JPEG"),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",), "PNG"),
 }
-# Markup that turns a "document" into something a browser would run if it ever rendered it.
-_ACTIVE_CONTENT = (b"<html", b"<script", b"<!doctype html", b"<svg", b"<iframe")
 
 
 def random_storage_name(extension: str) -> str:
@@ -48,7 +45,9 @@ def upload_size_check(*, name: str, size: int) -> None:
         raise DomainError(f"“{name}”是空文件。", field="file")
     if size > MAX_FILE_BYTES:
         raise DomainError(
-            f"“{name}”大小为{size / MB:.1f}MB，单个文件不能超过{MAX_FILE_BYTES // MB}MB。", field="file"
+            f"“{name}”的文件大小为 {file_size_text(size)}，超过上限 {MAX_FILE_BYTES // MB} MB。",
+            field="file",
+            code="too_large",
         )
 
 
@@ -59,27 +58,20 @@ def inspect_upload(*, name: str, content: bytes) -> str:
     if extension not in ALLOWED:
         raise DomainError(f"“{name}”的格式不受支持：只接受PDF、JPG、PNG文件。", field="file")
     upload_size_check(name=name, size=len(content))
-    content_type, signatures = ALLOWED[extension]
+    content_type, signatures, image_format = ALLOWED[extension]
     if not any(content.startswith(sig) for sig in signatures):
         raise DomainError(
             f"“{name}”的内容与扩展名不符，不是真正的{extension[1:].upper()}文件。", field="file"
         )
     head = content[:4096].lower()
-    if any(marker in head for marker in _ACTIVE_CONTENT):
+    if any(marker in head for marker in ACTIVE_MARKUP):
         raise DomainError(f"“{name}”含有网页代码，不是有效的证明材料文件。", field="file")
-    if content_type.startswith("image/"):
-        try:
-            with Image.open(BytesIO(content)) as image:
-                image.verify()
-        except Image.DecompressionBombError:
-            # Pillow's guard against a tiny file that decodes to billions of pixels; not an OSError.
-            raise DomainError(f"“{name}”的图片像素过多，请缩小后再上传。", field="file") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise DomainError(
-                f"“{name}”不是有效的图片文件（文件已损坏或内容被伪装）。", field="file"
-            ) from None
-    elif b"%%EOF" not in content[-2048:]:
-        raise DomainError(f"“{name}”不是完整的PDF文件。", field="file")
+    if image_format:
+        image_check(name=name, content=content, kind=image_format)
+    else:
+        if b"%%EOF" not in content[-2048:]:
+            raise DomainError(f"“{name}”不是完整的PDF文件。", field="file")
+        pdf_check(name=name, content=content)
     return content_type
 
 

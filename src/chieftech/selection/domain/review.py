@@ -47,6 +47,42 @@ def review_checklist(application: Application, officer_verdicts: dict[str, dict]
     return checklist
 
 
+def _condition_name(item: dict) -> str:
+    return f"{item['article']}“{item['title']}”"
+
+
+def _require_verdict_reasons(checklist: dict) -> None:
+    """An officer's verdict on a condition is a finding: it carries its reason, whatever the outcome."""
+    errors = {}
+    for code, item in checklist.items():
+        if item["officer"] and not item["note"].strip():
+            errors[f"note_{code}"] = f"{_condition_name(item)}：已给出审查意见，须填写理由。"
+    if errors:
+        raise DomainError.fields(errors, code="verdict_reason")
+
+
+def _require_judged_to_qualify(checklist: dict) -> None:
+    """第10条(三): "通过" needs every condition met. One left to judgement is met only when the officer
+    says so, with a reason; a condition found unmet (by the system or the officer) forbids "通过"."""
+    failing, judging = {}, {}
+    for code, item in checklist.items():
+        verdict = item["officer"] or item["auto"]
+        if verdict == ConditionVerdict.FAIL:
+            failing[f"verdict_{code}"] = f"{_condition_name(item)}判定为不符合，不能认定资格审查通过。"
+        elif verdict == ConditionVerdict.JUDGE:
+            judging[f"verdict_{code}"] = (
+                f"{_condition_name(item)}需研判：请选择“符合”或“不符合”并填写理由后，才能认定资格审查通过。"
+            )
+    if failing or judging:
+        counts = [
+            f"{len(found)}项条件{label}"
+            for found, label in ((failing, "不符合"), (judging, "需研判"))
+            if found
+        ]
+        summary = f"不能认定资格审查通过：{'，'.join(counts)}，见各条件的审查意见。"
+        raise DomainError.fields({"outcome": summary, **failing, **judging}, code="needs_judgement")
+
+
 def review_decide(
     *,
     actor,
@@ -69,16 +105,9 @@ def review_decide(
     if application.round.state not in (RoundState.OPEN, RoundState.REVIEW):
         raise DomainError("本批次当前不在资格审查阶段。")
     checklist = review_checklist(application, officer_verdicts)
+    _require_verdict_reasons(checklist)
     if outcome == ReviewDecision.Outcome.QUALIFIED:
-        failing = [
-            item["title"]
-            for item in checklist.values()
-            if (item["officer"] or item["auto"]) == ConditionVerdict.FAIL
-        ]
-        if failing:
-            raise DomainError(
-                "以下条件判定为不符合，不能认定资格审查通过：" + "；".join(failing) + "。", field="outcome"
-            )
+        _require_judged_to_qualify(checklist)
     with transaction.atomic():
         application = application_transition(
             actor=actor, application=application, to_state=OUTCOME_STATES[outcome], reason=reason, now=now

@@ -30,6 +30,7 @@ from chieftech.selection.forms import (
     child_formsets,
     child_rows,
     client_file_name,
+    kept_forms,
 )
 from chieftech.selection.models import (
     EDITABLE_STATES,
@@ -138,6 +139,23 @@ def _form_page(request, *, round_: Round, form, formsets, application: Applicati
     )
 
 
+def _add_refusal(form, formsets: dict, exc: DomainError) -> None:
+    """A refusal's messages at their cells: `certificates.0.issued_on` is the first kept certificate row's
+    date; any other field goes to the main form."""
+    rest = {}
+    for field, msgs in exc.message_dict.items():
+        keyword, _, cell = field.partition(".")
+        index, _, name = cell.partition(".")
+        if keyword in formsets and index.isdigit() and name:
+            rows = kept_forms(formsets[keyword])
+            if int(index) < len(rows):
+                rows[int(index)].add_error(name, msgs)
+                continue
+        rest[field] = msgs
+    if rest:
+        add_domain_error(form, DomainError.fields(rest))
+
+
 def _all_valid(form, formsets: dict) -> bool:
     valid = form.is_valid()
     for formset in formsets.values():
@@ -164,7 +182,7 @@ def application_create(request, round_pk: int):
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            _add_refusal(form, formsets, exc)
         else:
             messages.success(request, "草稿已保存。材料齐全后，请在本页提交。")
             return redirect("selection:application_detail", pk=application.pk)
@@ -190,7 +208,7 @@ def application_edit(request, pk: int):
                 **{keyword: child_rows(formset) for keyword, formset in formsets.items()},
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            _add_refusal(form, formsets, exc)
             # Nothing was saved; the instance may hold values from the refused attempt.
             application.refresh_from_db()
         else:

@@ -73,7 +73,13 @@ def _queue_page(queryset: QuerySet[Application], number, *, round_: Round):
     page = Paginator(queryset.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(number)
     keys = list(page.object_list)
     # By key alone: the filters already chose these rows.
-    loaded = Application.objects.select_related("enterprise").defer(*QUEUE_DEFERRED).in_bulk(keys)
+    # Certificates for the 第六条 check of each row's flags (a date that cannot be true fails it).
+    loaded = (
+        Application.objects.select_related("enterprise")
+        .prefetch_related("certificates")
+        .defer(*QUEUE_DEFERRED)
+        .in_bulk(keys)
+    )
     for application in loaded.values():
         application.round = round_
     page.object_list = [loaded[key] for key in keys]

@@ -24,6 +24,7 @@ from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
+from chieftech.core.uploads import file_size_text
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, inspect_upload, random_storage_name
 from chieftech.selection.models import RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
@@ -71,7 +72,9 @@ def _photo_error(message: str) -> DomainError:
 def photo_size_check(*, name: str, size: int) -> None:
     """Refuse an oversized photo by its size alone, before it is read into memory."""
     if size > MAX_FILE_BYTES:
-        raise _photo_error(f"“{name}”大小为{size / MB:.1f}MB，照片不能超过{MAX_FILE_BYTES // MB}MB。")
+        raise _photo_error(
+            f"“{name}”的文件大小为 {file_size_text(size)}，照片不能超过 {MAX_FILE_BYTES // MB} MB。"
+        )
 
 
 def showcase_photo_clean(*, name: str, content: bytes) -> tuple[str, bytes]:
