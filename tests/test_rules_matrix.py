@@ -298,3 +298,20 @@ def test_each_move_of_an_application_is_made_by_its_mover_only(
     mover = own if perm == "selection.application_own" else people[APPLICATION_MOVER[perm]]
     # The enterprise's own application is its own wherever it applied; staff act for their authority only.
     assert rules.has_perm(perm, mover, elsewhere) is (perm == "selection.application_own")
+
+
+def test_the_decision_materials_are_read_by_the_leadership_and_the_government_once_the_round_awaits_them(
+    people, weihai
+):
+    table = {}
+    for state, who in itertools.product(RoundState.values, [*ROLES, "none"]):
+        round_ = _object("round", huancui(), state)
+        table[(state, who)] = rules.has_perm("selection.round_view_materials", people[who], round_)
+    assert table == {
+        (state, who): who in (Role.LEADER, Role.GOVERNMENT)
+        and state in (RoundState.APPROVAL, RoundState.PUBLISHED)
+        for state, who in table
+    }
+    for who in (Role.LEADER, Role.GOVERNMENT):
+        other = _object("round", weihai, RoundState.APPROVAL)
+        assert rules.has_perm("selection.round_view_materials", people[who], other) is False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.selection.views import officer_review, officer_rounds
+from chieftech.selection.views import dossier, officer_review, officer_rounds
 
 urlpatterns = [
     path("rounds/", officer_rounds.round_list, name="round_list"),
@@ -19,4 +19,10 @@ urlpatterns = [
     path("review/<int:pk>/", officer_review.review_detail, name="review_detail"),
     path("review/<int:pk>/decide/", officer_review.review_decide, name="review_decide"),
     path("review/<int:pk>/reveal/", officer_review.review_reveal, name="review_reveal"),
+    path("rounds/<int:round_pk>/dossiers/<int:pk>/", dossier.dossier, name="dossier"),
+    path(
+        "rounds/<int:round_pk>/dossiers/<int:pk>/evidence/<int:evidence_pk>/",
+        dossier.dossier_evidence,
+        name="dossier_evidence",
+    ),
 ]

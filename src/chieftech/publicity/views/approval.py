@@ -32,6 +32,7 @@ from chieftech.publicity.domain.current import (
 from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
 from chieftech.publicity.models import LeadershipDecision
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
 
 CANDIDATE_STATES = (
@@ -74,7 +75,26 @@ def _proposed(round_: Round):
     )
 
 
-def _candidates(round_: Round) -> list[dict]:
+def _materials(user, round_: Round) -> dict | None:
+    """What the decision is taken with: the committee's results and record, the objections with their
+    findings, each candidate's dossier. The leadership and the government read them once the round awaits
+    their decision; the officer has them all along. None when the user may not open them."""
+    reader = user.has_perm(ROUND_VIEW_MATERIALS, round_)
+    officer = user.has_perm(PUBLISH)
+    if not (reader or officer):
+        return None
+    dossier = "selection:dossier" if reader else "selection:review_detail"
+    return {
+        "results_url": reverse("evaluation:results", args=[round_.pk]),
+        "record_pdf_url": reverse("evaluation:committee_record_pdf", args=[round_.pk]),
+        "objections_url": reverse("publicity:objection_list", args=[round_.pk]),
+        "dossier": (lambda pk: reverse(dossier, args=[round_.pk, pk]))
+        if reader
+        else (lambda pk: reverse(dossier, args=[pk])),
+    }
+
+
+def _candidates(round_: Round, materials: dict | None = None) -> list[dict]:
     rows = (
         Application.objects.filter(round=round_, state__in=CANDIDATE_STATES)
         .select_related("enterprise", "result", "tenure__certificate")
@@ -88,6 +108,7 @@ def _candidates(round_: Round) -> list[dict]:
         certificate = getattr(tenure, "certificate", None) if tenure else None
         out.append(
             {
+                "dossier_url": materials["dossier"](a.pk) if materials else "",
                 "name": a.name,
                 "gender": a.gender,
                 "enterprise": a.enterprise.name,
@@ -197,6 +218,7 @@ def approval(request, round_pk: int):
 
     notice = round_current_notice(round_)
     earlier_decisions = round_earlier_decisions(round_)
+    materials = _materials(user, round_)
     context = {
         "round": round_,
         "notice": notice,
@@ -213,7 +235,8 @@ def approval(request, round_pk: int):
         "published_at": approval_.published_at if approval_ else None,
         "steps": _steps(round_, decision, approval_, waiting),
         "waiting": waiting,
-        "candidates": _candidates(round_),
+        "candidates": _candidates(round_, materials),
+        "materials": materials,
         "decision_form": decision_form if can_decide else None,
         "approval_form": approval_form if can_approve else None,
         "can_publish": can_publish,
