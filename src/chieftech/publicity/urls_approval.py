@@ -7,4 +7,9 @@ from chieftech.publicity.views import approval
 urlpatterns: list = [
     path("approval/", approval.approval_list, name="approval_list"),
     path("rounds/<int:round_pk>/approval/", approval.approval, name="approval"),
+    path(
+        "rounds/<int:round_pk>/approval/signed-document/",
+        approval.approval_document,
+        name="approval_document",
+    ),
 ]

@@ -102,6 +102,7 @@ APPLICATION_MOVE_PERM: dict[str, str] = {
     "application.approve": "selection.application_approve",
     "application.not_approve": "selection.application_leadership",
     "application.return_to_committee": "selection.application_leadership",
+    "application.return_to_leadership": "selection.application_approve",
 }
 
 

@@ -8,10 +8,13 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
+from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.publicity.domain.approval import (
@@ -19,6 +22,7 @@ from chieftech.publicity.domain.approval import (
     DECIDE,
     PUBLISH,
     government_approve,
+    government_send_back,
     leadership_decide,
     roster_publish,
 )
@@ -29,8 +33,13 @@ from chieftech.publicity.domain.current import (
     round_earlier_decisions,
     round_earlier_notices,
 )
-from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
-from chieftech.publicity.models import LeadershipDecision
+from chieftech.publicity.forms_approval import (
+    GovernmentApprovalForm,
+    GovernmentSendBackForm,
+    LeadershipDecisionForm,
+)
+from chieftech.publicity.models import ApprovalDocument, GovernmentSendBack, LeadershipDecision
+from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
@@ -186,6 +195,7 @@ def approval(request, round_pk: int):
 
     decision_form = LeadershipDecisionForm(proposed=_proposed(round_)) if can_decide else None
     approval_form = GovernmentApprovalForm() if can_approve else None
+    send_back_form = GovernmentSendBackForm() if can_approve else None
 
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -200,8 +210,14 @@ def approval(request, round_pk: int):
                 can_decide = True
             elif action == "approve":
                 require(user.has_perm(APPROVE), "只有区政府经办人可以登记区政府批准。")
-                approval_form = GovernmentApprovalForm(request.POST)
+                approval_form = GovernmentApprovalForm(request.POST, request.FILES)
                 if approval_form.is_valid() and _approve(request, round_, approval_form):
+                    return redirect("publicity:approval", round_pk=round_.pk)
+                can_approve = True
+            elif action == "send_back":
+                require(user.has_perm(APPROVE), "只有区政府经办人可以退回名单。")
+                send_back_form = GovernmentSendBackForm(request.POST)
+                if send_back_form.is_valid() and _send_back(request, round_, send_back_form):
                     return redirect("publicity:approval", round_pk=round_.pk)
                 can_approve = True
             elif action == "publish":
@@ -239,6 +255,11 @@ def approval(request, round_pk: int):
         "materials": materials,
         "decision_form": decision_form if can_decide else None,
         "approval_form": approval_form if can_approve else None,
+        "send_back_form": send_back_form if can_approve else None,
+        "send_backs": _send_backs(round_),
+        "signed_document_url": reverse("publicity:approval_document", args=[round_.pk])
+        if approval_ is not None and _signed_document(approval_) is not None
+        else "",
         "can_publish": can_publish,
         "batch_pdf_url": reverse("certificates:round_batch_pdf", args=[round_.pk])
         if approval_ is not None and user.has_perm("certificates.issue_certificate")
@@ -274,12 +295,16 @@ def _decide(request, round_: Round, form: LeadershipDecisionForm) -> bool:
 
 def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
     data = form.cleaned_data
+    signed = data["signed_document"]
     try:
+        upload_size_check(name=signed.name, size=signed.size)
         recorded = government_approve(
             actor=request.user,
             round_=round_,
             document_number=data["document_number"],
             approved_on=data["approved_on"],
+            signed_name=signed.name,
+            signed_content=signed.read(),
         )
     except DomainError as exc:
         add_domain_error(form, exc)
@@ -291,6 +316,46 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
         "证书已生成，待区人社局发文公布。",
     )
     return True
+
+
+def _send_back(request, round_: Round, form: GovernmentSendBackForm) -> bool:
+    try:
+        government_send_back(actor=request.user, round_=round_, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    messages.success(request, "已将建议人选名单退回领导小组重新审定，区人社局经办人和领导小组已收到通知。")
+    return True
+
+
+def _send_backs(round_: Round) -> list[dict]:
+    return [
+        {
+            "meeting_date": date_zh(s.decision.meeting_date),
+            "minutes_reference": s.decision.minutes_reference,
+            "reason": s.reason,
+            "by": str(s.sent_back_by),
+            "at": s.sent_back_at,
+        }
+        for s in GovernmentSendBack.objects.filter(round=round_)
+        .select_related("decision", "sent_back_by")
+        .order_by("-sent_back_at", "-pk")
+    ]
+
+
+def _signed_document(approval_) -> ApprovalDocument | None:
+    return ApprovalDocument.objects.filter(approval=approval_).first()
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+@require_safe
+@never_cache
+def approval_document(request, round_pk: int):
+    """The signed approval document, for the officer, the leadership and the government of the round's
+    authority (another authority's round is a 404); always a download, never public."""
+    round_ = _round(request, round_pk)
+    document = get_object_or_404(ApprovalDocument.objects.select_related("approval"), approval__round=round_)
+    return upload_download(document)
 
 
 # --- Rounds awaiting each role ----------------------------------------------------------------------
