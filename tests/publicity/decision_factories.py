@@ -62,3 +62,20 @@ def make_decision_stage_round(officer, alice, bob, chris) -> DecisionStage:
     for application in proposed:
         application.refresh_from_db()
     return DecisionStage(round_, scored.committee, proposed, notice, objection)
+
+
+def make_other_authority():
+    """A second authority where the Huancui staff hold no role."""
+    from chieftech.policy.models import Authority
+
+    return Authority.objects.create(
+        code="weihai",
+        name="威海市",
+        level="city",
+        bureau_name="威海市人力资源和社会保障局",
+        leadership_name="市委人才工作领导小组",
+        government_name="市人民政府",
+        title_name="威海市首席技师",
+        site_name="威海市首席技师选拔管理系统",
+        certificate_prefix="WHSJ",
+    )

@@ -12,8 +12,12 @@ from chieftech.publicity.models import Objection
 from chieftech.selection.models import RoundState
 from tests.evaluation.test_results_helpers import make_worked_example
 from tests.factories import make_user
-from tests.publicity.decision_factories import FINDING, make_decision_stage_round
-from tests.test_rules_matrix import weihai  # noqa: F401  (fixture)
+from tests.publicity.decision_factories import FINDING, make_decision_stage_round, make_other_authority
+
+
+@pytest.fixture
+def weihai(db):
+    return make_other_authority()
 
 
 @pytest.fixture
@@ -39,7 +43,7 @@ def material_urls(stage) -> dict[str, str]:
 
 
 @pytest.fixture
-def everyone(leo, gina, erin, alice, weihai):  # noqa: F811
+def everyone(leo, gina, erin, alice, weihai):
     return {
         "leo": leo,
         "gina": gina,

@@ -21,9 +21,14 @@ from chieftech.publicity.models import (
 from chieftech.selection.models import ApplicationState, RoundState
 from tests.certificates.factories import SIGNED, make_approval_stage_round
 from tests.factories import PNG_BYTES, make_user
-from tests.test_rules_matrix import weihai  # noqa: F401  (fixture)
+from tests.publicity.decision_factories import make_other_authority
 
 REASON = "名单中一名人选的技能等级证书尚在核查，请领导小组重新审定。"
+
+
+@pytest.fixture
+def weihai(db):
+    return make_other_authority()
 
 
 @pytest.fixture
@@ -58,7 +63,7 @@ def approval_post(**overrides) -> dict:
 
 
 @pytest.fixture
-def others(weihai, erin, alice):  # noqa: F811
+def others(weihai, erin, alice):
     return {
         "government_elsewhere": make_user("gov-weihai", Role.GOVERNMENT, authority=weihai),
         "erin": erin,

@@ -8,6 +8,11 @@ urlpatterns: list = [
     path("approval/", approval.approval_list, name="approval_list"),
     path("rounds/<int:round_pk>/approval/", approval.approval, name="approval"),
     path(
+        "rounds/<int:round_pk>/approval/form-<str:stage>.pdf",
+        approval.approval_form,
+        name="approval_form",
+    ),
+    path(
         "rounds/<int:round_pk>/approval/signed-document/",
         approval.approval_document,
         name="approval_document",

@@ -4,7 +4,9 @@ Each role sees where the round stands and only its own form; a POST for another 
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +16,10 @@ from django.views.decorators.http import require_safe
 from chieftech.certificates.models import Certificate
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
-from chieftech.core.downloads import upload_download
+from chieftech.core.downloads import document_download, upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
+from chieftech.publicity.documents.approval_form import approval_form_pdf
 from chieftech.publicity.domain.approval import (
     APPROVE,
     DECIDE,
@@ -26,6 +29,8 @@ from chieftech.publicity.domain.approval import (
     leadership_decide,
     roster_publish,
 )
+from chieftech.publicity.domain.approval_form import GOVERNMENT, LEADERSHIP, approval_form_facts
+from chieftech.publicity.domain.approval_form import STAGES as APPROVAL_FORM_STAGES
 from chieftech.publicity.domain.current import (
     decision_current_exists,
     round_current_decision,
@@ -253,6 +258,7 @@ def approval(request, round_pk: int):
         "waiting": waiting,
         "candidates": _candidates(round_, materials),
         "materials": materials,
+        "approval_forms": _approval_forms(round_, decision),
         "decision_form": decision_form if can_decide else None,
         "approval_form": approval_form if can_approve else None,
         "send_back_form": send_back_form if can_approve else None,
@@ -356,6 +362,48 @@ def approval_document(request, round_pk: int):
     round_ = _round(request, round_pk)
     document = get_object_or_404(ApprovalDocument.objects.select_related("approval"), approval__round=round_)
     return upload_download(document)
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+@require_safe
+@never_cache
+def approval_form(request, round_pk: int, stage: str):
+    """The 呈批表 of the leadership's decision or of the government's approval, for the authority's officer,
+    leadership and government (another authority's round is a 404; before its stage, a 403)."""
+    round_ = _round(request, round_pk)
+    if stage not in APPROVAL_FORM_STAGES:
+        raise Http404
+    try:
+        facts = approval_form_facts(round_=round_, stage=stage)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from None
+    return document_download(
+        approval_form_pdf(facts),
+        content_type="application/pdf",
+        filename=f"{round_.title}_{facts.title}.pdf",
+        fallback=f"approval-form-{stage}-{round_.pk}.pdf",
+    )
+
+
+def _approval_forms(round_: Round, decision) -> list[dict]:
+    """The 呈批表 the round has reached: the leadership's at the approval stage, the government's once the
+    leadership approved."""
+    if round_.state not in (RoundState.APPROVAL, RoundState.PUBLISHED):
+        return []
+    forms = [
+        {
+            "label": "呈领导小组审定的呈批表",
+            "url": reverse("publicity:approval_form", args=[round_.pk, LEADERSHIP]),
+        }
+    ]
+    if _approving(decision):
+        forms.append(
+            {
+                "label": "报区政府审批的呈批表",
+                "url": reverse("publicity:approval_form", args=[round_.pk, GOVERNMENT]),
+            }
+        )
+    return forms
 
 
 # --- Rounds awaiting each role ----------------------------------------------------------------------
