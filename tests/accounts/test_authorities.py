@@ -402,6 +402,7 @@ STAFF_URLS = {
     "publicity:approval": (Role.LEADER, lambda w: [w.round.pk]),
     "publicity:approval#government": (Role.GOVERNMENT, lambda w: [w.round.pk]),
     "publicity:approval_document": (Role.GOVERNMENT, lambda w: [w.round.pk]),
+    "publicity:approval_form": (Role.LEADER, lambda w: [w.round.pk, "leadership"]),
     "publicity:objection_list#leader": (Role.LEADER, lambda w: [w.round.pk]),
     "evaluation:committee_record_pdf#leader": (Role.LEADER, lambda w: [w.round.pk]),
     "selection:dossier": (Role.LEADER, lambda w: [w.round.pk, w.application.pk]),
