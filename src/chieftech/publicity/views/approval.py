@@ -89,6 +89,9 @@ def _proposed(round_: Round):
     )
 
 
+PK_PLACEHOLDER = 2147483647
+
+
 def _materials(user, round_: Round) -> dict | None:
     """What the decision is taken with: the committee's results and record, the objections with their
     findings, each candidate's dossier. The leadership and the government read them once the round awaits
@@ -97,14 +100,17 @@ def _materials(user, round_: Round) -> dict | None:
     officer = user.has_perm(PUBLISH)
     if not (reader or officer):
         return None
-    dossier = "selection:dossier" if reader else "selection:review_detail"
+    # Reversed once; each candidate's row fills in its key.
+    dossier_url = (
+        reverse("selection:dossier", args=[round_.pk, PK_PLACEHOLDER])
+        if reader
+        else reverse("selection:review_detail", args=[PK_PLACEHOLDER])
+    )
     return {
         "results_url": reverse("evaluation:results", args=[round_.pk]),
         "record_pdf_url": reverse("evaluation:committee_record_pdf", args=[round_.pk]),
         "objections_url": reverse("publicity:objection_list", args=[round_.pk]),
-        "dossier": (lambda pk: reverse(dossier, args=[round_.pk, pk]))
-        if reader
-        else (lambda pk: reverse(dossier, args=[pk])),
+        "dossier_url": dossier_url.rsplit(str(PK_PLACEHOLDER), 1),
     }
 
 
@@ -122,7 +128,7 @@ def _candidates(round_: Round, materials: dict | None = None) -> list[dict]:
         certificate = getattr(tenure, "certificate", None) if tenure else None
         out.append(
             {
-                "dossier_url": materials["dossier"](a.pk) if materials else "",
+                "dossier_url": str(a.pk).join(materials["dossier_url"]) if materials else "",
                 "name": a.name,
                 "gender": a.gender,
                 "enterprise": a.enterprise.name,
