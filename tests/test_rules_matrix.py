@@ -14,6 +14,7 @@ from chieftech.policy.models import Authority
 from chieftech.selection.domain.rounds import ROUND_TRANSITIONS
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.selection.rules import APPLICATION_MOVE_PERM, ROUND_MOVE_ROLE, round_move_perm
+from tests.certificates.factories import SIGNED
 from tests.factories import huancui, make_user
 
 # permission → the one role that holds it, and what it is asked about.
@@ -28,6 +29,7 @@ ROLE_RULES = {
     "publicity.objection_handle": (Role.OFFICER, "round"),
     "publicity.leadership_decide": (Role.LEADER, "round"),
     "publicity.government_approve": (Role.GOVERNMENT, "round"),
+    "publicity.government_send_back": (Role.GOVERNMENT, "round"),
     "publicity.roster_publish": (Role.OFFICER, "round"),
     "evaluation.committee_manage": (Role.OFFICER, "round"),
     "tenure.showcase_manage": (Role.OFFICER, "application"),
@@ -150,7 +152,12 @@ def _guarded_calls(officer, enterprise_users):
     from chieftech.certificates.domain import certificates_issue_for_round
     from chieftech.evaluation.domain.committee import expert_create
     from chieftech.policy.domain import calendar_year_save, policy_register
-    from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
+    from chieftech.publicity.domain.approval import (
+        government_approve,
+        government_send_back,
+        leadership_decide,
+        roster_publish,
+    )
     from chieftech.publicity.domain.notice import notice_prepare
     from chieftech.selection.domain.review import review_decide
     from chieftech.selection.domain.rounds import round_create, round_transition, round_update
@@ -188,8 +195,13 @@ def _guarded_calls(officer, enterprise_users):
             minutes_reference="纪要",
         ),
         "government_approve": lambda actor: government_approve(
-            actor=actor, round_=round_, document_number="威环政字〔2026〕1号", approved_on=date(2026, 12, 1)
+            actor=actor,
+            round_=round_,
+            document_number="威环政字〔2026〕1号",
+            approved_on=date(2026, 12, 1),
+            **SIGNED,
         ),
+        "government_send_back": lambda actor: government_send_back(actor=actor, round_=round_, reason="退回"),
         "roster_publish": lambda actor: roster_publish(actor=actor, round_=round_),
         "expert_create": lambda actor: expert_create(
             actor=actor, authority=huancui(), name="越权专家", field="机械加工", employer_name="某单位"
@@ -211,6 +223,7 @@ GUARDED = [
     "notice_prepare",
     "leadership_decide",
     "government_approve",
+    "government_send_back",
     "roster_publish",
     "expert_create",
     "calendar_year_save",
@@ -298,3 +311,20 @@ def test_each_move_of_an_application_is_made_by_its_mover_only(
     mover = own if perm == "selection.application_own" else people[APPLICATION_MOVER[perm]]
     # The enterprise's own application is its own wherever it applied; staff act for their authority only.
     assert rules.has_perm(perm, mover, elsewhere) is (perm == "selection.application_own")
+
+
+def test_the_decision_materials_are_read_by_the_leadership_and_the_government_once_the_round_awaits_them(
+    people, weihai
+):
+    table = {}
+    for state, who in itertools.product(RoundState.values, [*ROLES, "none"]):
+        round_ = _object("round", huancui(), state)
+        table[(state, who)] = rules.has_perm("selection.round_view_materials", people[who], round_)
+    assert table == {
+        (state, who): who in (Role.LEADER, Role.GOVERNMENT)
+        and state in (RoundState.APPROVAL, RoundState.PUBLISHED)
+        for state, who in table
+    }
+    for who in (Role.LEADER, Role.GOVERNMENT):
+        other = _object("round", weihai, RoundState.APPROVAL)
+        assert rules.has_perm("selection.round_view_materials", people[who], other) is False

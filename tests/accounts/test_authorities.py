@@ -29,7 +29,7 @@ from chieftech.policy.authorities import authority_create
 from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel, Town
 from chieftech.publicity.models import Objection, ObjectionEvidence
 from chieftech.selection.models import EvidenceFile
-from tests.certificates.factories import make_approved_round
+from tests.certificates.factories import SIGNED, make_approved_round
 from tests.evaluation.factories import make_committee, make_expert
 from tests.factories import (
     PNG_BYTES,
@@ -401,6 +401,12 @@ STAFF_URLS = {
     "publicity:objection_evidence": (Role.OFFICER, lambda w: [w.objection.pk, w.objection_evidence.pk]),
     "publicity:approval": (Role.LEADER, lambda w: [w.round.pk]),
     "publicity:approval#government": (Role.GOVERNMENT, lambda w: [w.round.pk]),
+    "publicity:approval_document": (Role.GOVERNMENT, lambda w: [w.round.pk]),
+    "publicity:approval_form": (Role.LEADER, lambda w: [w.round.pk, "leadership"]),
+    "publicity:objection_list#leader": (Role.LEADER, lambda w: [w.round.pk]),
+    "evaluation:committee_record_pdf#leader": (Role.LEADER, lambda w: [w.round.pk]),
+    "selection:dossier": (Role.LEADER, lambda w: [w.round.pk, w.application.pk]),
+    "selection:dossier_evidence": (Role.GOVERNMENT, lambda w: [w.round.pk, w.application.pk, w.evidence.pk]),
     "certificates:certificate_pdf": (Role.OFFICER, lambda w: [w.certificate.pk]),
     "certificates:round_batch_pdf": (Role.OFFICER, lambda w: [w.round.pk]),
     "tenure:tenure_showcase": (Role.OFFICER, lambda w: [w.tenure.pk]),
@@ -601,6 +607,7 @@ def test_a_round_runs_in_each_of_two_authorities_at_once_from_the_call_to_the_ce
             document_number=p["document_number"],
             approved_on=date(2026, 12, 31),
             now=at(date(2026, 12, 31), 16),
+            **SIGNED,
         )
     for code, p in programmes.items():
         roster_publish(actor=p["officer"], round_=rounds[code], now=at(date(2027, 1, 4), 9))

@@ -29,7 +29,13 @@ from chieftech.evaluation.models import ProposedList
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.models import ApplicationState
-from tests.certificates.factories import APPROVED_ON, DOCUMENT_NUMBER, MEETING, make_approval_stage_round
+from tests.certificates.factories import (
+    APPROVED_ON,
+    DOCUMENT_NUMBER,
+    MEETING,
+    SIGNED,
+    make_approval_stage_round,
+)
 from tests.factories import SHANGHAI, grant, huancui, make_application, make_round, make_user
 
 KNOWN = "Admin-knows-2026"  # the password the attacker chose for the account it created
@@ -189,7 +195,12 @@ def _decide(actor, round_):
 
 def _approve(actor, round_):
     return government_approve(
-        actor=actor, round_=round_, document_number=DOCUMENT_NUMBER, approved_on=APPROVED_ON, now=APPROVED_AT
+        actor=actor,
+        round_=round_,
+        document_number=DOCUMENT_NUMBER,
+        approved_on=APPROVED_ON,
+        now=APPROVED_AT,
+        **SIGNED,
     )
 
 

@@ -14,7 +14,7 @@ from chieftech.certificates.models import Certificate
 from tests.browser.conftest import new_context
 from tests.browser.support import shot
 from tests.browser.test_round_and_call import sign_in
-from tests.certificates.factories import make_approval_stage_round
+from tests.certificates.factories import SIGNED, make_approval_stage_round
 from tests.factories import make_enterprise, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -32,6 +32,12 @@ def people(transactional_db):
         "alice": make_user("alice", Role.ENTERPRISE, enterprise=enterprise_a, real_name="艾丽"),
         "bob": make_user("bob", Role.ENTERPRISE, enterprise=enterprise_b, real_name="鲍勃"),
     }
+
+
+def attach_signed_document(page) -> None:
+    page.get_by_label("批准文件（签发件）").set_input_files(
+        {"name": "区政府批准文件.pdf", "mimeType": "application/pdf", "buffer": SIGNED["signed_content"]}
+    )
 
 
 def test_leadership_and_government_approve_the_officer_publishes_and_the_qr_target_shows_valid(
@@ -71,12 +77,14 @@ def test_leadership_and_government_approve_the_officer_publishes_and_the_qr_targ
     expect(gov_page.locator("#decide-form")).to_have_count(0)
     gov_page.get_by_label("批准文号").fill(f"威环政字{today.year}年12号")
     gov_page.get_by_label("批准日期").fill(today.isoformat())
+    attach_signed_document(gov_page)
     gov_page.get_by_role("button", name="登记区政府批准").click()
     expect(gov_page.locator("#field-document_number .errorlist")).to_have_text(
         "批准文号格式不正确，应为“发文机关代字〔年份〕序号号”，如：威环政字〔2026〕12号。"
     )
     shot(gov_page, "approval-government-refused")
     gov_page.get_by_label("批准文号").fill(f"威环政字〔{today.year}〕12号")
+    attach_signed_document(gov_page)  # a page that came back with an error keeps no file
     gov_page.get_by_role("button", name="登记区政府批准").click()
     expect(gov_page.locator(".msg-success")).to_contain_text(
         f"已登记区政府批准（威环政字〔{today.year}〕12号）"

@@ -5,8 +5,10 @@ the notice was run; the approvals go through the publicity domain's own function
 """
 
 from datetime import date, datetime
+from io import BytesIO
 
 from django.utils import timezone
+from reportlab.pdfgen.canvas import Canvas
 
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.models import LeadershipDecision, Notice, NoticeEntry
@@ -23,6 +25,19 @@ APPROVED_ON = date(2026, 12, 31)
 DOCUMENT_NUMBER = "威环政字〔2026〕12号"
 # After the government's approval, inside the first year of the terms.
 AFTER_APPROVAL = datetime(2027, 1, 6, 10, 0, tzinfo=SHANGHAI)
+
+
+def signed_pdf() -> bytes:
+    """A real one-page PDF standing for the government's signed approval document."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "Approval document (signed)")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+SIGNED = {"signed_name": "区政府批准文件.pdf", "signed_content": signed_pdf()}
 
 
 def make_closed_notice(round_, applications) -> Notice:
@@ -91,4 +106,5 @@ def approve_staged(round_, leader, government, *, document_number: str = DOCUMEN
         document_number=document_number,
         approved_on=APPROVED_ON,
         now=datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI),
+        **SIGNED,
     )

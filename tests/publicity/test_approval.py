@@ -25,6 +25,7 @@ from tests.certificates.factories import (
     APPROVED_ON,
     DOCUMENT_NUMBER,
     MEETING,
+    SIGNED,
     make_approval_stage_round,
     make_closed_notice,
 )
@@ -51,7 +52,7 @@ def decide(leader, round_, outcome=Outcome.APPROVE, **kwargs):
 
 def approve(government, round_, **kwargs):
     kwargs = {"document_number": DOCUMENT_NUMBER, "approved_on": APPROVED_ON, "now": APPROVED_AT, **kwargs}
-    return government_approve(actor=government, round_=round_, **kwargs)
+    return government_approve(actor=government, round_=round_, **{**SIGNED, **kwargs})
 
 
 def states(applications) -> list[str]:

@@ -1,6 +1,7 @@
 """The approval page: each role sees the round's state and only its own form; other roles' steps are 403."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,7 +9,7 @@ from chieftech.certificates.models import Certificate
 from chieftech.publicity.domain.approval import government_approve, leadership_decide, roster_publish
 from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
 from chieftech.selection.models import ApplicationState, RoundState
-from tests.certificates.factories import make_approval_stage_round
+from tests.certificates.factories import SIGNED, make_approval_stage_round
 
 FORMS = ("decide-form", "approve-form", "publish-form")
 
@@ -24,6 +25,10 @@ def url(round_) -> str:
 
 def today_number() -> str:
     return f"威环政字〔{timezone.localdate().year}〕12号"
+
+
+def signed_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("批准文件.pdf", SIGNED["signed_content"], "application/pdf")
 
 
 def forms_shown(html: str) -> list[str]:
@@ -42,7 +47,11 @@ def record_decision(leader, round_) -> LeadershipDecision:
 
 def record_approval(government, round_) -> GovernmentApproval:
     return government_approve(
-        actor=government, round_=round_, document_number=today_number(), approved_on=timezone.localdate()
+        actor=government,
+        round_=round_,
+        document_number=today_number(),
+        approved_on=timezone.localdate(),
+        **SIGNED,
     )
 
 
@@ -178,6 +187,7 @@ def test_a_malformed_document_number_is_shown_at_its_field_and_nothing_is_saved(
             "action": "approve",
             "document_number": "威环政字2026年12号",
             "approved_on": timezone.localdate().isoformat(),
+            "signed_document": signed_upload(),
         },
     )
 
@@ -205,6 +215,7 @@ def test_the_government_approves_and_the_officer_publishes_through_the_page(
             "action": "approve",
             "document_number": today_number(),
             "approved_on": timezone.localdate().isoformat(),
+            "signed_document": signed_upload(),
         },
     )
 

@@ -24,7 +24,7 @@ from chieftech.publicity.domain.objections import objection_file
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
 from chieftech.selection.models import ApplicationState, RoundState
 from chieftech.tenure.models import Tenure
-from tests.certificates.factories import make_closed_notice
+from tests.certificates.factories import SIGNED, make_closed_notice
 from tests.evaluation.factories import AFTER_DEADLINE, make_committee, make_expert
 from tests.factories import SHANGHAI
 from tests.publicity.factories import make_notice_stage_round
@@ -144,6 +144,7 @@ def test_a_list_sent_back_is_noticed_and_decided_again_and_both_records_remain(
         document_number="威环政字〔2027〕3号",
         approved_on=date(2027, 1, 20),
         now=at(date(2027, 1, 20), 16),
+        **SIGNED,
     )
 
     # Both notices and both decisions remain; the second ones are the round's current ones.

@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.certificates.domain import round_tenures_in_rank_order
+from chieftech.core.pdf import para, pdf_build, pdf_styles
 from chieftech.evaluation.demo import demo_expert_pool
 from chieftech.evaluation.domain.committee import committee_form
 from chieftech.evaluation.domain.results import proposed_list_confirm
@@ -118,6 +119,16 @@ SHOWCASE = {
 }
 BANK_NAME = "中国农业银行威海环翠支行"
 BANK_ACCOUNTS = {0: "6228480438012345671", 1: "6228480438012345689", 3: "6217002020034567812"}
+
+
+def _signed_document_pdf(document_number: str) -> bytes:
+    """A stand-in for the scanned approval document the government signed (the demo has no scanner)."""
+    styles = pdf_styles()
+    story = [
+        para(f"区人民政府关于首席技师认定的批复（{document_number}）", styles.title),
+        para("（演示数据：签发件扫描件）", styles.body),
+    ]
+    return pdf_build(story, title=document_number)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -222,6 +233,8 @@ def _load_real_round() -> None:
         document_number=REAL_DOCUMENT_NUMBER,
         approved_on=REAL_APPROVED_ON,
         now=_at(REAL_APPROVED_ON, 15),
+        signed_name=f"{REAL_DOCUMENT_NUMBER}.pdf",
+        signed_content=_signed_document_pdf(REAL_DOCUMENT_NUMBER),
     )
     roster_publish(actor=officer, round_=round_, now=REAL_PUBLISHED_AT)
     tenures = list(round_tenures_in_rank_order(round_))

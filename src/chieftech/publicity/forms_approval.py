@@ -62,3 +62,21 @@ class GovernmentApprovalForm(forms.Form):
         help_text="首席技师管理期自批准日期起计算。",
         error_messages={"required": "请填写批准日期。"},
     )
+    signed_document = forms.FileField(
+        label="批准文件（签发件）",
+        help_text="区政府签发的批准文件扫描件，PDF格式，不超过10MB。仅供本机关经办人员和领导小组查阅，不对外公开。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        error_messages={
+            "required": "请上传区政府签发的批准文件（PDF）。",
+            "empty": "上传的批准文件是空文件。",
+        },
+    )
+
+
+class GovernmentSendBackForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="名单退回领导小组重新审定；领导小组可重新审定同意、取消部分人选或退回评审委员会。",
+        error_messages={"required": "退回须写明理由，领导小组将据此重新审定。"},
+    )

@@ -174,3 +174,49 @@ class GovernmentApproval(models.Model):
 
     def __str__(self) -> str:
         return self.document_number
+
+
+class ApprovalDocument(models.Model):
+    """The approval document the government signed (PDF), uploaded with its approval.
+
+    Kept for the officer, the leadership and the government of the round's authority; never public. Stored
+    under a random name and served only as a download through a permission-checked view.
+    """
+
+    approval = models.OneToOneField(
+        GovernmentApproval, on_delete=models.PROTECT, related_name="signed_document"
+    )
+    original_name = models.CharField("文件名", max_length=200)
+    file = models.FileField(upload_to="approvals/%Y/")
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "区政府批准文件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class GovernmentSendBack(models.Model):
+    """区政府退回: the government does not approve the list the leadership approved and sends it back to the
+    leadership for reconsideration, with its reason. The decision it returns is superseded; the leadership
+    decides again (approve, approve with removals, or reject back to the committee)."""
+
+    round = models.ForeignKey(
+        "selection.Round", on_delete=models.PROTECT, related_name="government_send_backs"
+    )
+    decision = models.OneToOneField(
+        LeadershipDecision, on_delete=models.PROTECT, related_name="government_send_back"
+    )
+    reason = models.TextField("退回理由")
+    sent_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_back_at = models.DateTimeField("退回时间")
+
+    class Meta:
+        verbose_name = "区政府退回"
+
+    def __str__(self) -> str:
+        return f"{self.round} 区政府退回"

@@ -102,4 +102,23 @@ APPLICATION_MOVE_PERM: dict[str, str] = {
     "application.approve": "selection.application_approve",
     "application.not_approve": "selection.application_leadership",
     "application.return_to_committee": "selection.application_leadership",
+    "application.return_to_leadership": "selection.application_approve",
 }
+
+
+# The leadership (审定) and the government (批准) decide on the committee's record: once the round has reached
+# their stage (and after it), those of the round's authority read the results, the committee record, the
+# candidates' dossiers (personal data masked) and the objections with their findings. Reading only: no officer
+# capability comes with it. Asked about a round.
+ROUND_VIEW_MATERIALS = "selection.round_view_materials"
+DECISION_STATES = (RoundState.APPROVAL, RoundState.PUBLISHED)
+
+
+@rules.predicate
+def round_at_decision(user, round_) -> bool:
+    return round_ is not None and round_.state in DECISION_STATES
+
+
+rules.add_perm(
+    ROUND_VIEW_MATERIALS, (holds_role(Role.LEADER) | holds_role(Role.GOVERNMENT)) & round_at_decision
+)

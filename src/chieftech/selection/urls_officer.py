@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.selection.views import officer_review, officer_rounds
+from chieftech.selection.views import dossier, officer_review, officer_rounds
 
 urlpatterns = [
     path("rounds/", officer_rounds.round_list, name="round_list"),
@@ -19,4 +19,10 @@ urlpatterns = [
     path("review/<id:pk>/", officer_review.review_detail, name="review_detail"),
     path("review/<id:pk>/decide/", officer_review.review_decide, name="review_decide"),
     path("review/<id:pk>/reveal/", officer_review.review_reveal, name="review_reveal"),
+    path("rounds/<id:round_pk>/dossiers/<id:pk>/", dossier.dossier, name="dossier"),
+    path(
+        "rounds/<id:round_pk>/dossiers/<id:pk>/evidence/<id:evidence_pk>/",
+        dossier.dossier_evidence,
+        name="dossier_evidence",
+    ),
 ]

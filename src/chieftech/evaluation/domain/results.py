@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from chieftech.accounts.roles import Role, users_holding
+from chieftech.accounts.roles import Role, has_role_in, users_holding
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
@@ -50,6 +50,7 @@ from chieftech.selection.domain.applications import application_transition
 from chieftech.selection.domain.eligibility import has_age_priority
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 
 RESULT_STATES = (CommitteeState.CLOSED, CommitteeState.CONFIRMED)
 
@@ -77,13 +78,20 @@ class ResultsAccess(enum.Enum):
 
 
 def results_access(*, user, committee: Committee) -> ResultsAccess:
-    """The results, the ranking and the committee's documents: chair and officer, once the committee closed."""
+    """The results, the ranking and the committee's documents: chair and officer, once the committee closed;
+    the leadership and the government of the round's authority, once the round awaits their decision."""
     if not user.is_authenticated:
         return ResultsAccess.HIDDEN
     officer = user.has_perm(MANAGE_COMMITTEE)
     chair = is_chair(user, committee)
     if officer or chair:
         return ResultsAccess.VISIBLE if committee.state in RESULT_STATES else ResultsAccess.FORBIDDEN
+    if user.has_perm(ROUND_VIEW_MATERIALS, committee.round):
+        return ResultsAccess.VISIBLE
+    if has_role_in(user, Role.LEADER, committee.round.authority) or has_role_in(
+        user, Role.GOVERNMENT, committee.round.authority
+    ):
+        return ResultsAccess.FORBIDDEN  # the round has not reached the leadership's decision yet
     member = CommitteeMember.objects.filter(committee=committee, expert__user=user).exists()
     return ResultsAccess.FORBIDDEN if member else ResultsAccess.HIDDEN
 

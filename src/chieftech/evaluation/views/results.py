@@ -34,7 +34,11 @@ from chieftech.evaluation.selectors import committees_for
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOT_YET = "评分结束后，评审结果仅向评审委员会主任和区人社局经办人开放。"
+NOT_YET = "评分结束后，评审结果向评审委员会主任和区人社局经办人开放；批次进入审定审批阶段后，向领导小组和区政府经办人开放。"
+# The leadership and the government read the results and the record once the round awaits their decision.
+DECIDE = "publicity.decide_leadership"
+APPROVE = "publicity.record_government_approval"
+READERS = (MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE, DECIDE, APPROVE)
 NOT_CHAIR = "只有评审委员会主任可以调整和确认建议人选名单。"
 
 
@@ -55,7 +59,7 @@ class ProposedSizeForm(forms.Form):
 
 def _committee(request, round_pk: int) -> Committee:
     """The round's committee if the user may see its results; 404 outside the committee, 403 otherwise."""
-    committees = committees_for(request.user, MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
+    committees = committees_for(request.user, *READERS)
     committee = (
         committees.select_related("round__policy", "round__authority", "chair")
         .filter(round_id=round_pk)
@@ -110,13 +114,16 @@ def _render_results(
         "can_act": can_act,
         "form": form,
         "action_url": reverse("evaluation:proposed_list", args=[round_.pk]),
-        "xlsx_url": reverse("evaluation:score_sheets_xlsx", args=[round_.pk]),
+        # The score sheets stay the committee's and the officer's: the leadership reads the record.
+        "xlsx_url": reverse("evaluation:score_sheets_xlsx", args=[round_.pk])
+        if request.user.has_perm(MANAGE_COMMITTEE) or is_chair(request.user, committee)
+        else "",
         "pdf_url": reverse("evaluation:committee_record_pdf", args=[round_.pk]),
     }
     return render(request, "evaluation/results/results.html", context, status=status)
 
 
-@capability_required(MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
+@capability_required(*READERS)
 @require_GET
 @never_cache
 def results(request, round_pk: int):
@@ -176,7 +183,7 @@ def score_sheets_xlsx(request, round_pk: int):
     )
 
 
-@capability_required(MANAGE_COMMITTEE, CHAIR_COMMITTEE, SCORE)
+@capability_required(*READERS)
 @require_GET
 @never_cache
 def committee_record_pdf(request, round_pk: int):

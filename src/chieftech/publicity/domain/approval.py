@@ -6,10 +6,13 @@ which starts every approved person's term and issues their certificates in one t
 publishes the roster on the portal.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import PurePosixPath
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +28,14 @@ from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.evaluation.domain.results import committee_return_by_leadership
 from chieftech.evaluation.models import Committee, ProposedList
-from chieftech.publicity.models import GovernmentApproval, LeadershipDecision
+from chieftech.publicity.models import (
+    ApprovalDocument,
+    GovernmentApproval,
+    GovernmentSendBack,
+    LeadershipDecision,
+)
 from chieftech.selection.domain.applications import application_transition
+from chieftech.selection.domain.evidence import inspect_upload, random_storage_name
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.tenure.domain.terms import tenure_start
@@ -232,14 +241,35 @@ def _notify_after_decision(*, decision: LeadershipDecision, round_: Round, kept:
 # --- The government's approval (批准) ----------------------------------------------------------------
 
 
+def signed_document_check(*, name: str, content: bytes | None) -> str:
+    """The signed approval document: a PDF, checked as every upload is; returns its content type."""
+    if not content:
+        raise DomainError("请上传区政府签发的批准文件（PDF）。", field="signed_document")
+    if PurePosixPath(name or "").suffix.lower() != ".pdf":
+        raise DomainError(f"“{name}”不是PDF文件：批准文件须上传签发件的PDF扫描件。", field="signed_document")
+    try:
+        return inspect_upload(name=name, content=content)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="signed_document", code=exc.code) from None
+
+
 def government_approve(
-    *, actor, round_: Round, document_number: str, approved_on: date, now: datetime | None = None
+    *,
+    actor,
+    round_: Round,
+    document_number: str,
+    approved_on: date,
+    signed_name: str,
+    signed_content: bytes | None,
+    now: datetime | None = None,
 ) -> GovernmentApproval:
-    """区政府批准: the document number and date. Every remaining proposed candidate is approved, their term
-    starts on the approval date and their certificate is issued — all or nothing."""
+    """区政府批准: the document number and date, with the signed approval document (PDF). Every remaining
+    proposed candidate is approved, their term starts on the approval date and their certificate is issued —
+    all or nothing."""
     now = now or timezone.now()
     require_perm(actor, "publicity.government_approve", round_, "只有本机关的区政府经办人可以登记批准。")
     document_number = document_number_normalise(document_number)
+    content_type = signed_document_check(name=signed_name, content=signed_content)
     if approved_on is None:
         raise DomainError("请填写批准日期。", field="approved_on")
     if approved_on > timezone.localdate(now):
@@ -275,6 +305,16 @@ def government_approve(
             recorded_by=actor,
             recorded_at=now,
         )
+        signed = ApprovalDocument(
+            approval=approval,
+            original_name=signed_name,
+            size=len(signed_content),
+            content_type=content_type,
+            sha256=hashlib.sha256(signed_content).hexdigest(),
+            uploaded_at=now,
+        )
+        signed.file.save(random_storage_name(".pdf"), ContentFile(signed_content), save=False)
+        signed.save()
         approved = list(
             Application.objects.filter(round=locked, state=ApplicationState.PROPOSED)
             .select_related("round__policy")
@@ -298,6 +338,7 @@ def government_approve(
                 **snapshot(approval, APPROVAL_FIELDS),
                 "approved": [a.pk for a in approved],
                 "certificates": [c.number for c in certificates],
+                "signed_document": {"name": signed_name, "sha256": signed.sha256},
             },
         )
         notify(
@@ -307,6 +348,69 @@ def government_approve(
             url=approval_url(locked),
         )
     return approval
+
+
+# --- The government sends the list back (退回) ------------------------------------------------------
+
+
+def government_send_back(
+    *, actor, round_: Round, reason: str, now: datetime | None = None
+) -> GovernmentSendBack:
+    """区政府不予批准, 退回: the list the leadership approved goes back to the leadership for reconsideration.
+
+    The government's approval is the last step after the leadership's 审定, so a refusal returns the list to
+    the body that approved it, not to the committee: the leadership's decision is superseded (kept as the
+    record with the government's reason beside it), candidates it removed are on the list again, and the round
+    waits for a new decision in the same 审定审批 stage. The leadership may then approve again, remove
+    candidates, or reject the list back to the committee. The officer and the leadership are told.
+    """
+    now = now or timezone.now()
+    require_perm(actor, "publicity.government_send_back", round_, "只有本机关的区政府经办人可以退回名单。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("退回须写明理由，领导小组将据此重新审定。", field="reason")
+    with transaction.atomic():
+        locked = _locked_round(round_, state=RoundState.APPROVAL, what="退回名单")
+        decision = (
+            LeadershipDecision.objects.select_for_update().filter(round=locked, superseded=False).first()
+        )
+        if decision is None or decision.outcome == LeadershipDecision.Outcome.REJECT:
+            raise DomainError("领导小组尚未审定同意，没有可退回的名单。")
+        if GovernmentApproval.objects.filter(round=locked).exists():
+            raise DomainError("本批次已登记区政府批准，不能再退回。")
+        _not_the_same_person(
+            actor,
+            decision.decided_by_id,
+            "登记领导小组审定结论的人不能再办理区政府退回，请由另一位区政府经办人办理（职责分离）。",
+        )
+        decision.superseded = True
+        decision.save(update_fields=["superseded"])
+        send_back = GovernmentSendBack.objects.create(
+            round=locked, decision=decision, reason=reason, sent_back_by=actor, sent_back_at=now
+        )
+        for application in decision.removed.filter(state=ApplicationState.NOT_APPROVED).order_by("pk"):
+            application_transition(
+                actor=actor,
+                application=application,
+                to_state=ApplicationState.PROPOSED,
+                reason=reason,
+                now=now,
+            )
+        audit_record(
+            action="government.send_back",
+            actor=actor,
+            obj=send_back,
+            reason=reason,
+            before={"decision": decision.pk, "superseded": False},
+            after={"decision": decision.pk, "superseded": True, "sent_back_at": now},
+        )
+        notify(
+            users=[*_role_users(Role.OFFICER, locked), *_role_users(Role.LEADER, locked)],
+            subject=f"{locked.title}：区政府退回建议人选名单，待领导小组重新审定",
+            body=f"区政府未批准领导小组{date_zh(decision.meeting_date)}会议审定的名单，退回重新审定。理由：{reason}",
+            url=approval_url(locked),
+        )
+    return send_back
 
 
 # --- Publication (发文公布) ----------------------------------------------------------------------------

@@ -4,24 +4,33 @@ Each role sees where the round stands and only its own form; a POST for another 
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
+from chieftech.core.downloads import document_download, upload_download
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
+from chieftech.publicity.documents.approval_form import approval_form_pdf
 from chieftech.publicity.domain.approval import (
     APPROVE,
     DECIDE,
     PUBLISH,
     government_approve,
+    government_send_back,
     leadership_decide,
     roster_publish,
 )
+from chieftech.publicity.domain.approval_form import GOVERNMENT, LEADERSHIP, approval_form_facts
+from chieftech.publicity.domain.approval_form import STAGES as APPROVAL_FORM_STAGES
 from chieftech.publicity.domain.current import (
     decision_current_exists,
     round_current_decision,
@@ -29,9 +38,15 @@ from chieftech.publicity.domain.current import (
     round_earlier_decisions,
     round_earlier_notices,
 )
-from chieftech.publicity.forms_approval import GovernmentApprovalForm, LeadershipDecisionForm
-from chieftech.publicity.models import LeadershipDecision
+from chieftech.publicity.forms_approval import (
+    GovernmentApprovalForm,
+    GovernmentSendBackForm,
+    LeadershipDecisionForm,
+)
+from chieftech.publicity.models import ApprovalDocument, GovernmentSendBack, LeadershipDecision
+from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
 
 CANDIDATE_STATES = (
@@ -74,7 +89,32 @@ def _proposed(round_: Round):
     )
 
 
-def _candidates(round_: Round) -> list[dict]:
+PK_PLACEHOLDER = 2147483647
+
+
+def _materials(user, round_: Round) -> dict | None:
+    """What the decision is taken with: the committee's results and record, the objections with their
+    findings, each candidate's dossier. The leadership and the government read them once the round awaits
+    their decision; the officer has them all along. None when the user may not open them."""
+    reader = user.has_perm(ROUND_VIEW_MATERIALS, round_)
+    officer = user.has_perm(PUBLISH)
+    if not (reader or officer):
+        return None
+    # Reversed once; each candidate's row fills in its key.
+    dossier_url = (
+        reverse("selection:dossier", args=[round_.pk, PK_PLACEHOLDER])
+        if reader
+        else reverse("selection:review_detail", args=[PK_PLACEHOLDER])
+    )
+    return {
+        "results_url": reverse("evaluation:results", args=[round_.pk]),
+        "record_pdf_url": reverse("evaluation:committee_record_pdf", args=[round_.pk]),
+        "objections_url": reverse("publicity:objection_list", args=[round_.pk]),
+        "dossier_url": dossier_url.rsplit(str(PK_PLACEHOLDER), 1),
+    }
+
+
+def _candidates(round_: Round, materials: dict | None = None) -> list[dict]:
     rows = (
         Application.objects.filter(round=round_, state__in=CANDIDATE_STATES)
         .select_related("enterprise", "result", "tenure__certificate")
@@ -88,6 +128,7 @@ def _candidates(round_: Round) -> list[dict]:
         certificate = getattr(tenure, "certificate", None) if tenure else None
         out.append(
             {
+                "dossier_url": str(a.pk).join(materials["dossier_url"]) if materials else "",
                 "name": a.name,
                 "gender": a.gender,
                 "enterprise": a.enterprise.name,
@@ -165,6 +206,7 @@ def approval(request, round_pk: int):
 
     decision_form = LeadershipDecisionForm(proposed=_proposed(round_)) if can_decide else None
     approval_form = GovernmentApprovalForm() if can_approve else None
+    send_back_form = GovernmentSendBackForm() if can_approve else None
 
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -179,8 +221,14 @@ def approval(request, round_pk: int):
                 can_decide = True
             elif action == "approve":
                 require(user.has_perm(APPROVE), "只有区政府经办人可以登记区政府批准。")
-                approval_form = GovernmentApprovalForm(request.POST)
+                approval_form = GovernmentApprovalForm(request.POST, request.FILES)
                 if approval_form.is_valid() and _approve(request, round_, approval_form):
+                    return redirect("publicity:approval", round_pk=round_.pk)
+                can_approve = True
+            elif action == "send_back":
+                require(user.has_perm(APPROVE), "只有区政府经办人可以退回名单。")
+                send_back_form = GovernmentSendBackForm(request.POST)
+                if send_back_form.is_valid() and _send_back(request, round_, send_back_form):
                     return redirect("publicity:approval", round_pk=round_.pk)
                 can_approve = True
             elif action == "publish":
@@ -197,6 +245,7 @@ def approval(request, round_pk: int):
 
     notice = round_current_notice(round_)
     earlier_decisions = round_earlier_decisions(round_)
+    materials = _materials(user, round_)
     context = {
         "round": round_,
         "notice": notice,
@@ -213,9 +262,16 @@ def approval(request, round_pk: int):
         "published_at": approval_.published_at if approval_ else None,
         "steps": _steps(round_, decision, approval_, waiting),
         "waiting": waiting,
-        "candidates": _candidates(round_),
+        "candidates": _candidates(round_, materials),
+        "materials": materials,
+        "approval_forms": _approval_forms(round_, decision),
         "decision_form": decision_form if can_decide else None,
         "approval_form": approval_form if can_approve else None,
+        "send_back_form": send_back_form if can_approve else None,
+        "send_backs": _send_backs(round_),
+        "signed_document_url": reverse("publicity:approval_document", args=[round_.pk])
+        if approval_ is not None and _signed_document(approval_) is not None
+        else "",
         "can_publish": can_publish,
         "batch_pdf_url": reverse("certificates:round_batch_pdf", args=[round_.pk])
         if approval_ is not None and user.has_perm("certificates.issue_certificate")
@@ -251,12 +307,16 @@ def _decide(request, round_: Round, form: LeadershipDecisionForm) -> bool:
 
 def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
     data = form.cleaned_data
+    signed = data["signed_document"]
     try:
+        upload_size_check(name=signed.name, size=signed.size)
         recorded = government_approve(
             actor=request.user,
             round_=round_,
             document_number=data["document_number"],
             approved_on=data["approved_on"],
+            signed_name=signed.name,
+            signed_content=signed.read(),
         )
     except DomainError as exc:
         add_domain_error(form, exc)
@@ -268,6 +328,88 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
         "证书已生成，待区人社局发文公布。",
     )
     return True
+
+
+def _send_back(request, round_: Round, form: GovernmentSendBackForm) -> bool:
+    try:
+        government_send_back(actor=request.user, round_=round_, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    messages.success(request, "已将建议人选名单退回领导小组重新审定，区人社局经办人和领导小组已收到通知。")
+    return True
+
+
+def _send_backs(round_: Round) -> list[dict]:
+    return [
+        {
+            "meeting_date": date_zh(s.decision.meeting_date),
+            "minutes_reference": s.decision.minutes_reference,
+            "reason": s.reason,
+            "by": str(s.sent_back_by),
+            "at": s.sent_back_at,
+        }
+        for s in GovernmentSendBack.objects.filter(round=round_)
+        .select_related("decision", "sent_back_by")
+        .order_by("-sent_back_at", "-pk")
+    ]
+
+
+def _signed_document(approval_) -> ApprovalDocument | None:
+    return ApprovalDocument.objects.filter(approval=approval_).first()
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+@require_safe
+@never_cache
+def approval_document(request, round_pk: int):
+    """The signed approval document, for the officer, the leadership and the government of the round's
+    authority (another authority's round is a 404); always a download, never public."""
+    round_ = _round(request, round_pk)
+    document = get_object_or_404(ApprovalDocument.objects.select_related("approval"), approval__round=round_)
+    return upload_download(document)
+
+
+@capability_required(DECIDE, APPROVE, PUBLISH)
+@require_safe
+@never_cache
+def approval_form(request, round_pk: int, stage: str):
+    """The 呈批表 of the leadership's decision or of the government's approval, for the authority's officer,
+    leadership and government (another authority's round is a 404; before its stage, a 403)."""
+    round_ = _round(request, round_pk)
+    if stage not in APPROVAL_FORM_STAGES:
+        raise Http404
+    try:
+        facts = approval_form_facts(round_=round_, stage=stage)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from None
+    return document_download(
+        approval_form_pdf(facts),
+        content_type="application/pdf",
+        filename=f"{round_.title}_{facts.title}.pdf",
+        fallback=f"approval-form-{stage}-{round_.pk}.pdf",
+    )
+
+
+def _approval_forms(round_: Round, decision) -> list[dict]:
+    """The 呈批表 the round has reached: the leadership's at the approval stage, the government's once the
+    leadership approved."""
+    if round_.state not in (RoundState.APPROVAL, RoundState.PUBLISHED):
+        return []
+    forms = [
+        {
+            "label": "呈领导小组审定的呈批表",
+            "url": reverse("publicity:approval_form", args=[round_.pk, LEADERSHIP]),
+        }
+    ]
+    if _approving(decision):
+        forms.append(
+            {
+                "label": "报区政府审批的呈批表",
+                "url": reverse("publicity:approval_form", args=[round_.pk, GOVERNMENT]),
+            }
+        )
+    return forms
 
 
 # --- Rounds awaiting each role ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download, upload_download
 from chieftech.core.errors import DomainError, add_domain_error
-from chieftech.core.permissions import capability_required
+from chieftech.core.permissions import capability_required, require
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
 from chieftech.publicity.documents.notice_pdf import notice_pdf as render_notice_pdf
@@ -50,7 +50,12 @@ from chieftech.publicity.forms_notice import (
 )
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
+
+# The leadership and the government read the objections and their findings before deciding (read-only).
+MATERIAL_READERS = ("publicity.decide_leadership", "publicity.record_government_approval")
+NOT_YET_FOR_READERS = "批次进入审定审批阶段后，方可查阅异议及处理结论。"
 
 # The candidate's columns the objection page never shows: not loading them keeps them from being decrypted.
 CANDIDATE_DEFERRED = (
@@ -327,10 +332,20 @@ def notice_copy(request, notice_pk: int):
 # --- Objections -------------------------------------------------------------------------------------
 
 
-@capability_required(HANDLE_OBJECTION)
+def _reading_round(request, round_: Round) -> bool:
+    """True when the user reads the objections for the leadership's or the government's decision (403 before
+    the round reaches it); False for the officer who handles them."""
+    if request.user.has_perm(HANDLE_OBJECTION):
+        return False
+    require(request.user.has_perm(ROUND_VIEW_MATERIALS, round_), NOT_YET_FOR_READERS)
+    return True
+
+
+@capability_required(HANDLE_OBJECTION, *MATERIAL_READERS)
 @require_GET
 def objection_list(request, round_pk: int):
-    round_ = get_object_or_404(rounds_for(request.user, HANDLE_OBJECTION), pk=round_pk)
+    round_ = get_object_or_404(rounds_for(request.user, HANDLE_OBJECTION, *MATERIAL_READERS), pk=round_pk)
+    reading = _reading_round(request, round_)
     objections = (
         Objection.objects.filter(notice__round=round_)
         .select_related("entry__application", "notice")
@@ -340,6 +355,7 @@ def objection_list(request, round_pk: int):
             "state",
             "name",
             "handled_at",
+            "finding_reason",
             "entry__application__name",
             "notice__starts_on",
             "notice__ends_on",
@@ -358,6 +374,7 @@ def objection_list(request, round_pk: int):
             "state": o.get_state_display(),
             "state_css": badge_css("objection", o.state),
             "handled": o.handled_at,
+            "finding": o.finding_reason,
         }
         for o in objections
     ]
@@ -370,13 +387,17 @@ def objection_list(request, round_pk: int):
             # After the leadership sent a list back, the round had more than one notice: each row names its own.
             "several_notices": len({row["notice_id"] for row in rows}) > 1,
             "open": sum(1 for row in rows if row["state_css"] == "status-warn"),
-            "manage_url": reverse("publicity:notice_manage", args=[round_.pk]),
+            "back_url": reverse(
+                "publicity:approval" if reading else "publicity:notice_manage", args=[round_.pk]
+            ),
+            "back_label": f"{round_.title} 审定审批" if reading else f"{round_.title} 考察公示",
         },
     )
 
 
 def _objections_for(user):
-    return Objection.objects.filter(notice__round__authority_id__in=authority_ids_for(user, HANDLE_OBJECTION))
+    capabilities = (HANDLE_OBJECTION,) if user.has_perm(HANDLE_OBJECTION) else MATERIAL_READERS
+    return Objection.objects.filter(notice__round__authority_id__in=authority_ids_for(user, *capabilities))
 
 
 def _objection_or_404(request, pk: int) -> Objection:
@@ -389,8 +410,9 @@ def _objection_or_404(request, pk: int) -> Objection:
 
 
 def _objection_page(request, objection: Objection, *, investigate_form=None, decide_form=None, revealed=""):
+    reading = _reading_round(request, objection.notice.round)
     final = objection.state in FINDING_STATES
-    open_for_handling = not final and objection.notice.state != Notice.State.CLOSED
+    open_for_handling = not reading and not final and objection.notice.state != Notice.State.CLOSED
     if open_for_handling:
         investigate_form = investigate_form or InvestigateForm(
             initial={"notes": objection.investigation_notes}
@@ -432,13 +454,14 @@ def _refused(request, objection: Objection, exc: DomainError):
     return redirect("publicity:objection_detail", pk=objection.pk)
 
 
-@capability_required(HANDLE_OBJECTION)
+@capability_required(HANDLE_OBJECTION, *MATERIAL_READERS)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def objection_detail(request, pk: int):
     objection = _objection_or_404(request, pk)
     if request.method == "GET":
         return _objection_page(request, objection)
+    require(request.user.has_perm(HANDLE_OBJECTION), "只有区人社局经办人可以处理异议。")
     action = request.POST.get("action", "")
     if action == "reveal":
         if not request.user.has_perm("accounts.reveal_personal_data"):
@@ -483,11 +506,15 @@ def objection_detail(request, pk: int):
     raise PermissionDenied("未知的操作。")
 
 
-@capability_required(HANDLE_OBJECTION)
+@capability_required(HANDLE_OBJECTION, *MATERIAL_READERS)
 @require_GET
 def objection_evidence(request, pk: int, evidence_pk: int):
     """Always a download, never shown inline: the browser must not interpret an uploaded file."""
     evidence = get_object_or_404(
-        ObjectionEvidence, pk=evidence_pk, objection__in=_objections_for(request.user), objection_id=pk
+        ObjectionEvidence.objects.select_related("objection__notice__round"),
+        pk=evidence_pk,
+        objection__in=_objections_for(request.user),
+        objection_id=pk,
     )
+    _reading_round(request, evidence.objection.notice.round)
     return upload_download(evidence)

@@ -84,6 +84,8 @@ APPLICATION_TRANSITIONS: dict[tuple[str, str], str] = {
     # The leadership sends the whole list back to the committee (审定不同意).
     (ApplicationState.PROPOSED, ApplicationState.QUALIFIED): "application.return_to_committee",
     (ApplicationState.NOT_PROPOSED, ApplicationState.QUALIFIED): "application.return_to_committee",
+    # The government sends the leadership's list back: those the leadership removed are on it again.
+    (ApplicationState.NOT_APPROVED, ApplicationState.PROPOSED): "application.return_to_leadership",
 }
 
 
