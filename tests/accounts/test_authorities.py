@@ -447,6 +447,8 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "selection:application_withdraw",
         "selection:evidence_upload",
         "selection:evidence_delete",
+        # The enterprise's own copy of a notice it applied to, whichever authority's (tests/publicity/test_notice_copy.py).
+        "publicity:notice_copy",
         # The system admin keeps every authority; the calendar is the country's; role proposals and the
         # outbox are the system admins' (installation-wide).
         "policy:authority_edit",

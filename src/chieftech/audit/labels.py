@@ -72,6 +72,7 @@ ACTION_LABELS: dict[str, str] = {
     "application.approve": "审定通过",
     "application.not_approve": "审定不通过",
     "application.return_to_committee": "退回评审委员会重议",
+    "application.return_to_leadership": "政府退回后重回建议人选名单",
     "application.export": "导出申报信息",
     "evidence.add": "上传证明材料",
     "evidence.remove": "删除证明材料",
@@ -108,6 +109,7 @@ ACTION_LABELS: dict[str, str] = {
     "objection.transition": "变更异议状态",
     "leadership.decide": "领导班子审定",
     "government.approve": "区政府审批",
+    "government.send_back": "政府退回重新审定",
     "roster.publish": "公布首席技师名单",
     # Certificates and tenure
     "certificate.issue": "颁发证书",
@@ -122,6 +124,9 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.showcase_consent": "同意在门户公开展示",
     "tenure.showcase_withdraw": "撤回门户公开展示",
     "tenure.showcase_update": "修改门户展示信息",
+    # Operations
+    "system.restore": "从备份恢复",
+    "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",
     # The log itself
     "audit.export": "导出审计日志",
     "audit.chain_keyed": "审计链启用签名密钥",

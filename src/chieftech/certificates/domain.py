@@ -49,7 +49,7 @@ def verification_code_normalise(value: str) -> str:
 
 def certificate_number_normalise(value: str) -> str:
     """A certificate number as typed (lower case, full-width, blanks or spaces for the hyphens, a short
-    serial), as stored: "hcsj 2026 1" and "ＨＣＳＪ２０２６００１" are HCSJ-2026-001."""
+    serial), as stored: "abcd 2026 1" and "ＡＢＣＤ２０２６００１" are ABCD-2026-001."""
     text = unicodedata.normalize("NFKC", value or "").upper()
     parts = [p for p in re.split(r"[\s\-_—–]+", text) if p]
     if len(parts) == 1:

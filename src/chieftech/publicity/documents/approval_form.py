@@ -8,10 +8,10 @@ their opinion, sign and date.
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import Spacer, Table
 
 from chieftech.core.dates import date_zh
-from chieftech.core.pdf import FRAME_WIDTH, grid_style, markup, para, pdf_build, pdf_styles
+from chieftech.core.pdf import FRAME_WIDTH, grid_style, para, pdf_build, pdf_styles
 from chieftech.publicity.domain.approval_form import LEADERSHIP, ApprovalFormFacts
 
 LIST_HEADER = ("排名", "姓名", "性别", "工作单位", "职业（工种）", "技能等级", "综合得分")
@@ -26,9 +26,9 @@ def _widths(*millimetres: float) -> list[float]:
     return [m * mm * scale for m in millimetres]
 
 
-def _lines(lines, style) -> Paragraph:
+def _lines(lines, style):
     """Several lines in one cell, each escaped; an empty line leaves room to write by hand."""
-    return Paragraph("<br/>".join(markup(line) for line in lines), style)
+    return para("\n".join(lines), style)
 
 
 def approval_form_pdf(facts: ApprovalFormFacts) -> bytes:
