@@ -42,3 +42,16 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, expression: str, *, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true. page.wait_for_function evaluates its string with
+    eval() inside the page, which the site's Content-Security-Policy (no 'unsafe-eval') refuses; evaluate()
+    goes through the browser's debugging protocol, outside the page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from chieftech.accounts.roles import Role, roles_sync
 from chieftech.tenure.domain.showcase import PhotoUpload, tenure_showcase_update
 from tests.browser.conftest import new_context
-from tests.browser.support import shot
+from tests.browser.support import shot, wait_until
 from tests.factories import make_enterprise, make_user
 from tests.portal.helpers import chief_round, make_chief, make_current_notice, round_publish
 
@@ -67,7 +67,7 @@ def test_the_public_reaches_the_certificate_lookup_by_keyboard_on_a_phone(
     photo = page.locator("#showcase img.showcase-photo")
     expect(photo).to_have_attribute("alt", "王建国的照片")
     photo.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('#showcase img.showcase-photo').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#showcase img.showcase-photo').naturalWidth > 0")
     shot(page, "portal-home-phone")
 
     page.goto(live_server.url + reverse("portal:index"))
@@ -99,7 +99,7 @@ def test_the_showcase_page_on_a_phone(live_server, phone_page, portal_data):
     cards = page.locator("#showcase-list .showcase-card")
     expect(cards).to_have_count(2)
     expect(cards.first).to_contain_text("张村镇")
-    page.wait_for_function("document.querySelector('#showcase-list img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#showcase-list img').naturalWidth > 0")
     assert page.evaluate("document.documentElement.scrollWidth") == 375
     shot(page, "portal-showcase-phone")
 
@@ -125,15 +125,13 @@ def test_the_officer_records_consent_with_a_photo_and_the_person_appears(
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".msg-success")).to_have_text("赵明的门户展示信息已保存，已在门户展示。")
     expect(page.locator("#portal-state")).to_have_text("展示中")
-    page.wait_for_function("document.querySelector('main form img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('main form img').naturalWidth > 0")
     shot(page, "tenure-showcase-form")
 
     page.goto(live_server.url + reverse("portal:showcase"))
     expect(page.locator("#showcase-list .showcase-card")).to_have_count(3)
     expect(page.locator("#showcase-list img")).to_have_count(2)
-    page.wait_for_function(
-        "[...document.querySelectorAll('#showcase-list img')].every(i => i.naturalWidth > 0)"
-    )
+    wait_until(page, "[...document.querySelectorAll('#showcase-list img')].every(i => i.naturalWidth > 0)")
     shot(page, "portal-showcase-desktop")
 
 

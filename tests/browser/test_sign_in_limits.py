@@ -36,7 +36,10 @@ def test_an_expired_password_is_changed_before_anything_else(live_server, page):
     page.get_by_label("新密码", exact=True).fill("wangfang-2027")
     page.get_by_label("新密码确认").fill("wangfang-2027")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("密码不能包含用户名。")).to_be_visible()
+    # At the top, in the summary that takes the focus, and at the field.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary")).to_contain_text("密码不能包含用户名。")
+    expect(page.locator(".errorlist").get_by_text("密码不能包含用户名。")).to_be_visible()
     shot(page, "password-expired-refused")
 
     page.get_by_label("旧密码").fill(PASSWORD)
