@@ -187,3 +187,11 @@ def make_application(user, round_, *, submit: bool = False, level: int = 5, **ov
     if submit:
         application = application_submit(actor=user, application=application, now=IN_WINDOW)
     return application
+
+
+def form_token_of(response, nth: int = 0) -> str:
+    """The one-time form token of the `nth` POST form on a rendered page, as a browser would send it."""
+    import re
+
+    tokens = re.findall(r'<input type="hidden" name="form_token" value="([^"]+)">', response.content.decode())
+    return tokens[nth]

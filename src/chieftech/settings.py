@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the user why they were signed out.
     "chieftech.core.middleware.IdleTimeoutMiddleware",
+    # After CSRF and messages: a repeated form token gets the first submission's redirect and a message.
+    "chieftech.core.formtoken.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires.
@@ -133,6 +135,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Replaces {% csrf_token %} so that every POST form also carries a one-time form token.
+            "builtins": ["chieftech.core.templatetags.form_token"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
