@@ -189,9 +189,11 @@ def make_application(user, round_, *, submit: bool = False, level: int = 5, **ov
     return application
 
 
-def form_token_of(response, nth: int = 0) -> str:
-    """The one-time form token of the `nth` POST form on a rendered page, as a browser would send it."""
-    import re
+def form_token_of(response, form_id: str | None = None) -> str:
+    """The one-time form token a browser would send with the page's form `form_id` (default: the first POST
+    form of the page's main content)."""
+    import lxml.html
 
-    tokens = re.findall(r'<input type="hidden" name="form_token" value="([^"]+)">', response.content.decode())
-    return tokens[nth]
+    doc = lxml.html.fromstring(response.content.decode())
+    forms = doc.xpath(f'//form[@id="{form_id}"]' if form_id else '//main//form[@method="post"]')
+    return forms[0].xpath('.//input[@name="form_token"]')[0].get("value")

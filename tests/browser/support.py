@@ -42,3 +42,13 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def confirm_irreversible(page, button: str, screenshot: str | None = None) -> None:
+    """On the confirmation page an irreversible action leads to: read the question, then press `button`."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#confirm-irreversible")).to_have_text("此操作确认后立即生效，不能撤销。")
+    if screenshot:
+        shot(page, screenshot)
+    page.locator("#confirm-form").get_by_role("button", name=button).click()

@@ -9,7 +9,8 @@ token claimed and gets:
 - a redirect to where the first submission went, when it ended in a redirect;
 - otherwise a page saying the form was already submitted (or is still being processed).
 
-A submission that failed (4xx, 5xx) releases its token, so correcting and resending works. A POST without a
+A submission that failed (4xx, 5xx) or only asked a question (a confirmation page) releases its token, so
+sending the same form again works. A POST without a
 token (an API client, a form outside our templates) is served as before; a view that reads the request body
 itself (csrf_exempt, e.g. an upload with its own handlers) is left alone because reading the body here would
 come too early for it.
@@ -30,6 +31,8 @@ FORM_TOKEN_TTL_SECONDS = 24 * 60 * 60
 PENDING = "pending"
 DONE = "done"
 REPLAYED_MESSAGE = "该表单已经提交过，没有再次处理。以下是第一次提交的结果。"
+# Set on a response that changed nothing, e.g. a confirmation question: the form may be sent again as it was.
+FORM_TOKEN_RELEASE = "form_token_release"  # noqa: S105 - an attribute name
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
@@ -64,7 +67,7 @@ class FormTokenMiddleware:
         if key is not None:
             if response.status_code in REDIRECT_CODES:
                 cache.set(key, response["Location"], FORM_TOKEN_TTL_SECONDS)
-            elif response.status_code >= 400:
+            elif response.status_code >= 400 or getattr(response, FORM_TOKEN_RELEASE, False):
                 cache.delete(key)
             else:
                 cache.set(key, DONE, FORM_TOKEN_TTL_SECONDS)
