@@ -164,6 +164,7 @@ def test_recommend_return_correct_resubmit_qualify(people, round_, live_server, 
     page.get_by_role("button", name="上传").click()
     expect(page.locator("#evidence table")).to_contain_text("发证日期页.png")
     page.get_by_role("button", name="重新提交").click()
+    confirm_irreversible(page, "确认提交申报")
     expect(page.locator("h1 .status")).to_have_text("已提交待审")
     shot(page, "application-8-resubmitted")
 
