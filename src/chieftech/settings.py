@@ -181,7 +181,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # set. A per-process cache would give each worker its own copy and its own count.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "chieftech_cache"}
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "chieftech_cache",
+        # Above the default 300 entries the table culls a third of its keys, live ones included: a day's
+        # form tokens (core.formtoken) would evict rate-limit counts and each other.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
 }
 if REDIS_URL:
     if importlib.util.find_spec("redis") is None:

@@ -25,6 +25,13 @@ from tests.selection.test_enterprise_views import form_data as application_data
 from tests.selection.test_officer_views import form_data as round_data
 
 
+@pytest.fixture(autouse=True)
+def _no_claimed_tokens():
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def audited(action: str) -> int:
     return AuditRecord.objects.filter(action=action).count()
 
