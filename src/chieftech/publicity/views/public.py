@@ -6,6 +6,7 @@ of each candidate. The querysets never load ID numbers or phones, so no template
 """
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -199,15 +200,18 @@ def objection_create(request, pk: int):
 def objection_filed(request, pk: int):
     """The receipt of the objection this browser has just filed against notice `pk`."""
     objection_pk = request.session.get(SESSION_FILED_OBJECTION)
+    if objection_pk is None:
+        raise Http404("没有本浏览器提交的异议。")
     objection = get_object_or_404(
-        Objection.objects.select_related("notice", "entry__application").only(
-            "receipt_code", "submitted_at", "notice__title", "notice__round_id", "entry__application__name"
+        Objection.objects.select_related("entry__application").only(
+            "receipt_code", "submitted_at", "notice_id", "entry__application__name"
         ),
-        pk=objection_pk or 0,
-        notice_id=pk,
+        pk=objection_pk,
     )
+    # Compared here, not in the query: the address's number may be any size.
+    if objection.notice_id != pk:
+        raise Http404("没有本浏览器对该公示提交的异议。")
     done = {
-        "notice": objection.notice,
         "code": objection.receipt_code,
         "candidate": objection.entry.application.name,
         "submitted": objection.submitted_at.astimezone(DEADLINE_TZ),
