@@ -211,3 +211,11 @@ def judged(application, verdict: str = "pass") -> dict[str, dict]:
         for check in application_checks(application)
         if check.verdict == "judge"
     }
+def form_token_of(response, form_id: str | None = None) -> str:
+    """The one-time form token a browser would send with the page's form `form_id` (default: the first POST
+    form of the page's main content)."""
+    import lxml.html
+
+    doc = lxml.html.fromstring(response.content.decode())
+    forms = doc.xpath(f'//form[@id="{form_id}"]' if form_id else '//main//form[@method="post"]')
+    return forms[0].xpath('.//input[@name="form_token"]')[0].get("value")

@@ -144,6 +144,8 @@ MIDDLEWARE = [
     "chieftech.core.middleware.IdleTimeoutMiddleware",
     # After the idle timeout: a password due for its periodic change sends every page to the change form.
     "chieftech.accounts.middleware.PasswordExpiryMiddleware",
+    # After CSRF and messages: a repeated form token gets the first submission's redirect and a message.
+    "chieftech.core.formtoken.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Turns a document refused for a character no font can draw into a page saying which character.
@@ -161,6 +163,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Replaces {% csrf_token %} so that every POST form also carries a one-time form token.
+            "builtins": ["chieftech.core.templatetags.form_token"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -206,7 +210,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # set. A per-process cache would give each worker its own copy and its own count.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "chieftech_cache"}
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "chieftech_cache",
+        # Above the default 300 entries the table culls a third of its keys, live ones included: a day's
+        # form tokens (core.formtoken) would evict rate-limit counts and each other.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
 }
 if REDIS_URL:
     if importlib.util.find_spec("redis") is None:

@@ -15,7 +15,7 @@ from chieftech.selection.domain.eligibility import JUDGEMENT_CONDITIONS
 from chieftech.selection.domain.rounds import round_create, round_publish_call
 from chieftech.selection.models import Application
 from tests.browser.conftest import new_context
-from tests.browser.support import shot
+from tests.browser.support import confirm_irreversible, shot
 from tests.factories import PASSWORD, PNG_BYTES, SHANGHAI, huancui, make_enterprise, make_id_number, make_user
 
 TODAY = timezone.localdate()
@@ -130,6 +130,7 @@ def test_recommend_return_correct_resubmit_qualify(people, round_, live_server, 
     expect(page.locator("#evidence table")).to_contain_text("技师证书.png")
     shot(page, "application-3-draft")
     page.get_by_role("button", name="提交申报").click()
+    confirm_irreversible(page, "确认提交申报", "application-3b-confirm-submit")
     expect(page.locator("h1 .status")).to_have_text("已提交待审")
     expect(page.get_by_role("link", name="修改申报")).to_have_count(0)
     shot(page, "application-4-submitted")
@@ -164,6 +165,7 @@ def test_recommend_return_correct_resubmit_qualify(people, round_, live_server, 
     page.get_by_role("button", name="上传").click()
     expect(page.locator("#evidence table")).to_contain_text("发证日期页.png")
     page.get_by_role("button", name="重新提交").click()
+    confirm_irreversible(page, "确认提交申报")
     expect(page.locator("h1 .status")).to_have_text("已提交待审")
     shot(page, "application-8-resubmitted")
 

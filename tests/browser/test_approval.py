@@ -12,7 +12,7 @@ from chieftech.accounts.roles import Role, roles_sync
 from chieftech.certificates.documents import certificate_qr
 from chieftech.certificates.models import Certificate
 from tests.browser.conftest import new_context
-from tests.browser.support import shot
+from tests.browser.support import confirm_irreversible, shot
 from tests.browser.test_round_and_call import sign_in
 from tests.certificates.factories import SIGNED, make_approval_stage_round
 from tests.factories import make_enterprise, make_user
@@ -103,6 +103,7 @@ def test_leadership_and_government_approve_the_officer_publishes_and_the_qr_targ
         ["HCSJ-2026-001", "HCSJ-2026-002", "HCSJ-2026-003"]
     )
     officer_page.get_by_role("button", name="发文公布名单").click()
+    confirm_irreversible(officer_page, "确认公布", "approval-confirm-roster")
     expect(officer_page.locator(".msg-success")).to_contain_text("首席技师名单已发文公布")
     expect(officer_page.locator("main h1 .status")).to_have_text("已发文公布")
     shot(officer_page, "approval-published")

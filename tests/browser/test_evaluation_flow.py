@@ -13,7 +13,7 @@ from chieftech.evaluation.domain.scoring import scoring_open, sheet_save, sheet_
 from chieftech.evaluation.models import Committee, CommitteeState, Criterion, ProposedList, ScoreSheet
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from tests.browser.conftest import new_context
-from tests.browser.support import shot
+from tests.browser.support import confirm_irreversible, shot
 from tests.browser.test_round_and_call import sign_in
 from tests.evaluation.factories import make_committee, make_evaluation_round, make_expert_user
 from tests.factories import make_enterprise, make_user
@@ -84,6 +84,7 @@ def test_an_expert_submits_their_sheet_and_the_chair_closes_scoring_and_confirms
     for name, points in TYPED.items():
         expect(form.get_by_label(name, exact=True)).to_have_value(points)
     form.get_by_role("button", name="提交评分表").click()
+    confirm_irreversible(page, "确认提交评分表", "evaluation-confirm-sheet")
     expect(page.locator(".msg-success")).to_have_text(
         f"已提交{left.name}的综合评审评分表，合计85.5分。提交后不能修改。"
     )
@@ -99,6 +100,7 @@ def test_an_expert_submits_their_sheet_and_the_chair_closes_scoring_and_confirms
     onsite = page.locator("#onsite-form")
     expect(onsite.get_by_label("现场技能考查得分（满分100分）")).to_have_value(TYPED_ONSITE)
     onsite.get_by_role("button", name="提交评分表").click()
+    confirm_irreversible(page, "确认提交评分表")
     expect(page.locator(".msg-success")).to_have_text(
         f"已提交{left.name}的现场技能考查评分表，合计88.5分。提交后不能修改。"
     )
@@ -129,6 +131,7 @@ def test_an_expert_submits_their_sheet_and_the_chair_closes_scoring_and_confirms
     expect(chair_page.locator(".proposed-names li")).to_have_count(3)
     shot(chair_page, "evaluation-results")
     chair_page.get_by_role("button", name="确认建议人选名单").click()
+    confirm_irreversible(chair_page, "确认建议人选名单", "evaluation-confirm-proposed-list")
     expect(chair_page.locator(".msg-success")).to_have_text("建议人选名单已确认，批次进入考察公示阶段。")
     expect(chair_page.locator("#proposed-list")).to_contain_text("已由评审委员会主任")
     expect(chair_page.get_by_role("button", name="确认建议人选名单")).to_have_count(0)

@@ -8,9 +8,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role, roles_sync
+from chieftech.audit.models import AuditRecord
 from chieftech.core.dates import date_zh
 from chieftech.publicity.models import Objection
-from tests.browser.support import shot
+from tests.browser.support import confirm_irreversible, shot
 from tests.factories import PNG_BYTES, make_enterprise, make_user
 from tests.publicity.test_notice import decide, published_notice, running_today
 
@@ -193,7 +194,51 @@ def test_the_officer_sees_the_period_computed_prepares_and_publishes_the_notice(
     expect(page.get_by_label("公示正文")).to_have_value(Notice.objects.get().body.replace("\r\n", "\n"))
     shot(page, "notice-2-officer-draft")
     page.get_by_role("button", name="发布公示").click()
+    confirm_irreversible(page, "确认发布", "notice-2b-confirm-publish")
 
     expect(page.locator("#notice-state")).to_have_text("公示中/已公示")
     expect(page.locator(".msg-success")).to_contain_text("考察公示已发布")
     shot(page, "notice-3-officer-published")
+
+
+def test_reloading_the_receipt_files_nothing_and_a_second_click_is_dropped(live_server, page, notice):
+    notice, applications, _ = notice
+    target = applications[0]
+    form_url = live_server.url + reverse("publicity_public:objection_create", args=[notice.pk])
+
+    page.goto(form_url)
+    page.get_by_label("被反映的公示人选").select_option(label=f"{target.name}（{target.enterprise.name}）")
+    page.get_by_label("您的真实姓名").fill("赵明理")
+    page.get_by_label("联系电话").fill("13905317788")
+    page.get_by_label("异议内容").fill(CONTENT)
+    page.get_by_role("button", name="提交异议").click()
+    page.wait_for_url(live_server.url + reverse("publicity_public:objection_filed", args=[notice.pk]))
+    code = Objection.objects.get().receipt_code
+    for _ in range(3):
+        page.reload()
+        expect(page.locator("#receipt-code")).to_have_text(code)
+    shot(page, "objection-receipt-after-reloads")
+    assert Objection.objects.count() == 1
+    assert AuditRecord.objects.filter(action="objection.file").count() == 1
+
+    # A second click and a second submit (Enter) after the first: the page's script lets one through. The
+    # test stops each submission that gets through from leaving the page, to count them.
+    page.goto(form_url)
+    sent, disabled = page.evaluate(
+        """() => new Promise((resolve) => {
+            let sent = 0;
+            window.addEventListener("submit", (event) => {
+                if (!event.defaultPrevented) sent += 1;
+                event.preventDefault();
+            });
+            const button = document.querySelector("#main form button[type=submit]");
+            button.click();
+            setTimeout(() => {
+                const disabled = button.disabled;
+                button.click();
+                button.form.requestSubmit();
+                resolve([sent, disabled]);
+            }, 50);
+        })"""
+    )
+    assert (sent, disabled) == (1, True)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role, roles_sync
 from chieftech.selection.models import Round
-from tests.browser.support import shot
+from tests.browser.support import confirm_irreversible, shot
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -66,6 +66,7 @@ def test_officer_creates_edits_and_publishes_a_call_the_public_reads_on_a_phone(
     expect(page.locator("#call-text")).to_contain_text(CONTACT_LINE)
 
     page.get_by_role("button", name="发布申报通知").click()
+    confirm_irreversible(page, "确认发布", "round-confirm-publish")
     expect(page.locator(".msg-success")).to_contain_text("申报通知已发布")
     expect(page.locator("main h1 .status")).to_have_text("申报中")
     expect(page.get_by_role("link", name="修改批次与通知正文")).to_have_count(0)

@@ -274,7 +274,7 @@ def test_an_unknown_round_or_one_without_a_committee_is_404(client, olivia, chri
 
 def test_after_confirmation_the_chair_and_the_officer_still_read_the_results(client, scored, chris, olivia):
     client.force_login(chris)
-    client.post(url("proposed_list", scored.round), {"action": "confirm"})
+    client.post(url("proposed_list", scored.round), {"action": "confirm", "confirmed": "yes"})
     for user in (chris, olivia):
         client.force_login(user)
         response = client.get(url("results", scored.round))
@@ -314,7 +314,7 @@ def test_the_chair_changes_the_size_with_a_reason(client, scored, chris):
 
 def test_the_chair_confirms_the_list(client, scored, chris):
     client.force_login(chris)
-    response = client.post(url("proposed_list", scored.round), {"action": "confirm"})
+    response = client.post(url("proposed_list", scored.round), {"action": "confirm", "confirmed": "yes"})
 
     assert response.status_code == 302
     scored.round.refresh_from_db()
@@ -330,7 +330,7 @@ def test_the_chair_confirms_the_list(client, scored, chris):
 def test_confirm_before_close_is_refused(client, olivia, alice, bob, chris):
     scored = make_worked_example(olivia, alice, bob, chris, close=False)
     client.force_login(chris)
-    response = client.post(url("proposed_list", scored.round), {"action": "confirm"})
+    response = client.post(url("proposed_list", scored.round), {"action": "confirm", "confirmed": "yes"})
     assert response.status_code == 403
     scored.round.refresh_from_db()
     assert scored.round.state == RoundState.EVALUATION
@@ -340,7 +340,10 @@ def test_only_the_chair_posts_to_the_proposed_list(client, scored, olivia, erin)
     other_chair = make_user("chair2", Role.CHAIR, real_name="另一主任")
     for user, status in [(olivia, 403), (scored.users["专家甲"], 403), (erin, 403), (other_chair, 404)]:
         client.force_login(user)
-        for data in ({"action": "confirm"}, {"action": "update", "size": "3", "reason": "理由"}):
+        for data in (
+            {"action": "confirm", "confirmed": "yes"},
+            {"action": "update", "size": "3", "reason": "理由"},
+        ):
             assert client.post(url("proposed_list", scored.round), data).status_code == status
     assert ProposedList.objects.get(round=scored.round).size == 2
     scored.round.refresh_from_db()

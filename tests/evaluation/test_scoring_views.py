@@ -22,8 +22,11 @@ def _sheet_url(s, application):
 
 
 def _post(client, s, application, part, action, data=None, follow=False):
+    """The sheet's form sent as the expert sends it, a submission confirmed on the confirmation page."""
     return client.post(
-        _sheet_url(s, application), {"part": part, "action": action, **(data or {})}, follow=follow
+        _sheet_url(s, application),
+        {"part": part, "action": action, "confirmed": "yes", **(data or {})},
+        follow=follow,
     )
 
 

@@ -224,7 +224,7 @@ def test_the_government_approves_and_the_officer_publishes_through_the_page(
     client.force_login(olivia)
     page = client.get(url(round_)).content.decode()
     assert f'href="{reverse("certificates:round_batch_pdf", args=[round_.pk])}"' in page
-    response = client.post(url(round_), {"action": "publish"})
+    response = client.post(url(round_), {"action": "publish", "confirmed": "yes"})
     assert response.status_code == 302
     round_.refresh_from_db()
     assert round_.state == RoundState.PUBLISHED
@@ -235,7 +235,7 @@ def test_a_refusal_of_the_domain_is_shown_as_a_message(client, staged, leo, gina
     record_decision(leo, round_)
     client.force_login(olivia)
 
-    response = client.post(url(round_), {"action": "publish"}, follow=True)
+    response = client.post(url(round_), {"action": "publish", "confirmed": "yes"}, follow=True)
 
     assert [str(m) for m in response.context["messages"]] == ["区政府批准后，方可发文公布名单。"]
 

@@ -462,7 +462,7 @@ def test_the_officer_prepares_edits_and_publishes_through_the_page(client, olivi
         },
     )
     assert response.status_code == 302
-    response = client.post(manage_url(round_), {"action": "publish"}, follow=True)
+    response = client.post(manage_url(round_), {"action": "publish", "confirmed": "yes"}, follow=True)
     notice.refresh_from_db()
     assert (notice.title, notice.state) == ("2026年度环翠区首席技师建议人选公示", Notice.State.PUBLISHED)
     assert [str(m) for m in response.context["messages"]] == [

@@ -4,12 +4,15 @@ receipt look-up; nothing personal beyond what the notice publishes ever reaches 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from chieftech.audit.models import AuditRecord
+from chieftech.core.formtoken import REPLAYED_MESSAGE
 from chieftech.core.pii import mask_id_number, mask_phone
 from chieftech.publicity.domain.notice import notice_finish, notice_prepare, notice_publish
 from chieftech.publicity.models import Notice, Objection, ObjectionEvidence
-from tests.factories import PNG_BYTES
+from tests.factories import PNG_BYTES, form_token_of
 from tests.publicity.factories import make_notice_stage_round
 from tests.publicity.test_notice import (
     CONTENT,
@@ -41,6 +44,10 @@ def detail_url(notice) -> str:
 
 def objection_url(notice) -> str:
     return reverse("publicity_public:objection_create", args=[notice.pk])
+
+
+def filed_url(notice) -> str:
+    return reverse("publicity_public:objection_filed", args=[notice.pk])
 
 
 def form_data(entry, **overrides) -> dict:
@@ -161,10 +168,14 @@ def test_a_member_of_the_public_files_an_objection_and_gets_a_receipt_code(clien
     ]
     evidence = SimpleUploadedFile("现场照片.png", PNG_BYTES, content_type="image/png")
     response = client.post(
-        objection_url(notice), {**form_data(entry), "files": [evidence]}, REMOTE_ADDR="198.51.100.23"
+        objection_url(notice),
+        {**form_data(entry), "files": [evidence]},
+        REMOTE_ADDR="198.51.100.23",
+        follow=True,
     )
 
     objection = Objection.objects.get()
+    assert response.redirect_chain == [(filed_url(notice), 302)]
     assert response.status_code == 200
     assert response.templates[0].name == "publicity/public/objection_done.html"
     assert response.context["code"] == objection.receipt_code
@@ -173,6 +184,55 @@ def test_a_member_of_the_public_files_an_objection_and_gets_a_receipt_code(clien
     assert f'href="{RECEIPT_URL}"' in html
     assert (objection.entry, objection.name, objection.phone) == (entry, "赵明理", OBJECTOR_PHONE)
     assert list(objection.evidence.values_list("original_name", flat=True)) == ["现场照片.png"]
+
+
+def test_reloading_the_receipt_page_files_nothing_again(client, olivia, alice, bob):
+    _, notice, _ = published_notice(olivia, [alice, bob], n=1)
+    running_today(notice)
+
+    response = client.post(objection_url(notice), form_data(notice.entries.get()))
+    assert (response.status_code, response["Location"]) == (302, filed_url(notice))
+    for _ in range(5):
+        page = client.get(filed_url(notice))
+        assert page.status_code == 200
+        assert page.context["code"] == Objection.objects.get().receipt_code
+
+    assert Objection.objects.count() == 1
+    assert AuditRecord.objects.filter(action="objection.file").count() == 1
+
+
+def test_another_browser_cannot_open_a_filers_receipt_page(client, olivia, alice, bob):
+    _, notice, _ = published_notice(olivia, [alice, bob], n=1)
+    running_today(notice)
+    client.post(objection_url(notice), form_data(notice.entries.get()))
+    objection = Objection.objects.get()
+    assert client.get(filed_url(notice)).context["code"] == objection.receipt_code
+
+    other = Client()
+    response = other.get(filed_url(notice))
+
+    assert response.status_code == 404
+    assert objection.receipt_code not in response.content.decode()
+    # Nor does the filer's own session open it under another notice's address.
+    for other_pk in (notice.pk + 1, 99999999999999999999):
+        url = reverse("publicity_public:objection_filed", args=[other_pk])
+        assert client.get(url).status_code == 404
+
+
+def test_the_same_objection_form_sent_twice_files_one_objection(client, olivia, alice, bob):
+    _, notice, _ = published_notice(olivia, [alice, bob], n=1)
+    running_today(notice)
+    token = form_token_of(client.get(objection_url(notice)))
+    data = {**form_data(notice.entries.get()), "form_token": token}
+
+    first = client.post(objection_url(notice), data)
+    second = client.post(objection_url(notice), data, follow=True)
+
+    assert (first.status_code, first["Location"]) == (302, filed_url(notice))
+    assert second.redirect_chain == [(filed_url(notice), 302)]
+    assert [str(m) for m in second.context["messages"]] == [REPLAYED_MESSAGE]
+    assert second.context["code"] == Objection.objects.get().receipt_code
+    assert AuditRecord.objects.filter(action="objection.file").count() == 1
 
 
 def test_content_under_twenty_characters_is_refused_at_the_field(client, olivia, alice, bob):
@@ -303,7 +363,7 @@ def test_no_id_number_phone_or_address_reaches_any_public_page(client, olivia, a
         client.get(LIST_URL),
         client.get(detail_url(notice)),
         client.get(objection_url(notice)),
-        client.post(objection_url(notice), form_data(entries[1])),
+        client.post(objection_url(notice), form_data(entries[1]), follow=True),
     ]
     code = Objection.objects.get(entry=entries[1]).receipt_code
     pages += [

@@ -597,7 +597,9 @@ def test_evidence_can_be_deleted_while_the_application_is_a_draft(alice, round_)
 
 
 def submit(client, application):
-    return client.post(reverse("selection:application_submit", args=[application.pk]), follow=True)
+    return client.post(
+        reverse("selection:application_submit", args=[application.pk]), {"confirmed": "yes"}, follow=True
+    )
 
 
 def page_messages(response) -> list[str]:

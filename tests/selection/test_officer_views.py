@@ -236,7 +236,7 @@ def test_edit_the_call_text_then_publish_and_the_public_sees_it(officer_client, 
     assert round_.call_text == text.strip()
 
     assert officer_client.get(reverse("portal:call_list")).context["calls"] == []
-    response = officer_client.post(reverse("selection:round_publish", args=[round_.pk]))
+    response = officer_client.post(reverse("selection:round_publish", args=[round_.pk]), {"confirmed": "yes"})
     assert response["Location"] == reverse("selection:round_detail", args=[round_.pk])
     round_.refresh_from_db()
     assert round_.state == "open"

@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.evaluation.documents.excel import score_sheets_export
 from chieftech.evaluation.documents.pdf import committee_record_export
@@ -142,7 +143,16 @@ def proposed_list(request, round_pk: int):
     action = request.POST.get("action")
     if action == "confirm":
         try:
+            confirmation_require(
+                request,
+                f"即将确认“{round_.title}”的建议人选名单：名单内候选人列为建议人选，其余候选人未入选，"
+                "评审结束，批次进入考察公示阶段。",
+            )
             proposed_list_confirm(actor=request.user, round_=round_, now=timezone.now())
+        except NeedsConfirmation as exc:
+            return confirmation_page(
+                request, exc, title="确认建议人选名单", button="确认建议人选名单", back_url=back
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back)

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.downloads import upload_download
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.evaluation.domain import scoring as domain
 from chieftech.evaluation.domain.scheme import percent_text, points_text, scheme_template_note
@@ -290,9 +291,19 @@ def sheet(request, round_pk: int, application_pk: int):
     else:
         points = {}  # a locked sheet: the domain refuses it below and says why
     try:
+        if action == "submit":
+            confirmation_require(
+                request,
+                f"即将提交{application.name}的{own.get_part_display()}评分表。提交后评分锁定，不能再修改"
+                "（确需修改的，须由评审委员会主任退回）。",
+            )
         domain.sheet_save(actor=request.user, sheet=own, points=points)
         if action == "submit":
             own = domain.sheet_submit(actor=request.user, sheet=own)
+    except NeedsConfirmation as exc:
+        return confirmation_page(
+            request, exc, title="提交评分表", button="确认提交评分表", back_url=here["Location"]
+        )
     except DomainError as exc:
         # A value's error goes beside its input (nothing was saved); any other refusal is a message above the
         # page as it now stands (an incomplete submit keeps the draft just saved).

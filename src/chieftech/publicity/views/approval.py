@@ -15,9 +15,10 @@ from django.views.decorators.http import require_safe
 
 from chieftech.certificates.models import Certificate
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download, upload_download
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.publicity.documents.approval_form import approval_form_pdf
 from chieftech.publicity.domain.approval import (
@@ -233,12 +234,20 @@ def approval(request, round_pk: int):
                 can_approve = True
             elif action == "publish":
                 require(user.has_perm(PUBLISH), "只有区人社局经办人可以发文公布名单。")
+                confirmation_require(
+                    request,
+                    f"即将发文公布“{round_.title}”的首席技师名单：名单在门户网站“首席技师名单”栏目公开，"
+                    "证书即可公开查验，批次办结。",
+                )
                 roster_publish(actor=user, round_=round_)
                 messages.success(request, "首席技师名单已发文公布，门户网站“首席技师名单”栏目已更新。")
                 return redirect("publicity:approval", round_pk=round_.pk)
             else:
                 messages.error(request, "请从页面上的表单提交。")
                 return redirect("publicity:approval", round_pk=round_.pk)
+        except NeedsConfirmation as exc:
+            back = reverse("publicity:approval", args=[round_.pk])
+            return confirmation_page(request, exc, title="发文公布名单", button="确认公布", back_url=back)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("publicity:approval", round_pk=round_.pk)

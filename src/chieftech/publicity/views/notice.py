@@ -17,9 +17,10 @@ from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import authority_ids_for
 from chieftech.audit.domain import personal_data_reveal
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download, upload_download
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.core.pii import mask_phone
 from chieftech.policy.calendar import DEADLINE_TZ, CalendarDataMissing, end_of_day
@@ -242,6 +243,11 @@ def _notice_action(request, round_: Round, notice: Notice | None):
         return _manage_page(request, round_, notice, edit_form=form)
     try:
         if action == "publish":
+            confirmation_require(
+                request,
+                f"即将发布“{notice.title}”：公示期为{period_label(notice)}，公示正文和人选名单在门户网站公开，"
+                "群众可在公示期内提出异议；发布后公示内容不能再修改。",
+            )
             notice_publish(actor=user, notice=notice)
             messages.success(request, f"考察公示已发布，公示期为{period_label(notice)}。")
         elif action == "finish":
@@ -249,6 +255,9 @@ def _notice_action(request, round_: Round, notice: Notice | None):
             messages.success(request, "考察公示已结束，建议人选名单已提交审定。")
         else:
             raise PermissionDenied("未知的操作。")
+    except NeedsConfirmation as exc:
+        back = reverse("publicity:notice_manage", args=[round_.pk])
+        return confirmation_page(request, exc, title="发布考察公示", button="确认发布", back_url=back)
     except DomainError as exc:
         messages.error(request, exc.message)
     return None

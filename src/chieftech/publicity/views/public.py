@@ -6,7 +6,8 @@ of each candidate. The querysets never load ID numbers or phones, so no template
 """
 
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -30,8 +31,10 @@ from chieftech.publicity.domain.objections import (
     objection_window_message,
 )
 from chieftech.publicity.forms_notice import ObjectionForm, ReceiptLookupForm
-from chieftech.publicity.models import Notice, NoticeEntry
+from chieftech.publicity.models import Notice, NoticeEntry, Objection
 
+# The objection this browser filed last: only its filer's session leads to its receipt page.
+SESSION_FILED_OBJECTION = "publicity_filed_objection"
 PUBLIC_STATES = (Notice.State.PUBLISHED, Notice.State.CLOSED)
 NOTICE_COLUMNS = (
     "title",
@@ -184,16 +187,38 @@ def objection_create(request, pk: int):
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                done = {
-                    "notice": notice,
-                    "code": objection.receipt_code,
-                    "candidate": objection.entry.application.name,
-                    "submitted": objection.submitted_at.astimezone(DEADLINE_TZ),
-                    "receipt_url": reverse("publicity_public:objection_receipt"),
-                    "notice_url": context["notice_url"],
-                }
-                return render(request, "publicity/public/objection_done.html", done)
+                # Post/redirect/get: reloading the receipt page must not file the objection again. The
+                # receipt is reached through the filer's own session, so its address shows no one else's.
+                request.session[SESSION_FILED_OBJECTION] = objection.pk
+                return redirect("publicity_public:objection_filed", pk=notice.pk)
     return render(request, "publicity/public/objection_form.html", context)
+
+
+@public
+@never_cache
+@require_http_methods(["GET"])
+def objection_filed(request, pk: int):
+    """The receipt of the objection this browser has just filed against notice `pk`."""
+    objection_pk = request.session.get(SESSION_FILED_OBJECTION)
+    if objection_pk is None:
+        raise Http404("没有本浏览器提交的异议。")
+    objection = get_object_or_404(
+        Objection.objects.select_related("entry__application").only(
+            "receipt_code", "submitted_at", "notice_id", "entry__application__name"
+        ),
+        pk=objection_pk,
+    )
+    # Compared here, not in the query: the address's number may be any size.
+    if objection.notice_id != pk:
+        raise Http404("没有本浏览器对该公示提交的异议。")
+    done = {
+        "code": objection.receipt_code,
+        "candidate": objection.entry.application.name,
+        "submitted": objection.submitted_at.astimezone(DEADLINE_TZ),
+        "receipt_url": reverse("publicity_public:objection_receipt"),
+        "notice_url": reverse("publicity_public:notice_detail", args=[pk]),
+    }
+    return render(request, "publicity/public/objection_done.html", done)
 
 
 @public

@@ -15,8 +15,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.downloads import upload_download
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.policy.selectors import authority_ids_over_town
 from chieftech.selection.domain import applications as domain
@@ -294,7 +295,20 @@ def application_submit(request, pk: int):
         f"申报当前为“{application.get_state_display()}”，不能提交。",
     )
     try:
+        confirmation_require(
+            request,
+            f"即将提交{application.name}的申报材料，提交后由区人力资源和社会保障局进行资格审查，"
+            "申报内容和证明材料不能再修改（审查退回补正的除外）。",
+        )
         domain.application_submit(actor=request.user, application=application)
+    except NeedsConfirmation as exc:
+        return confirmation_page(
+            request,
+            exc,
+            title="提交申报",
+            button="确认提交申报",
+            back_url=reverse("selection:application_detail", args=[application.pk]),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chieftech.accounts.roles import acting_authority_for
 from chieftech.core.badges import badge_css
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -222,7 +223,20 @@ def round_edit(request, pk: int):
 def round_publish(request, pk: int):
     round_ = _round_or_404(request, pk)
     try:
+        confirmation_require(
+            request,
+            f"即将发布“{round_.title}”的申报通知：通知正文在门户网站“申报通知”栏目公开，企业即可开始填报，"
+            "发布后通知正文和申报日期不能再修改。",
+        )
         round_publish_call(actor=request.user, round_=round_)
+    except NeedsConfirmation as exc:
+        return confirmation_page(
+            request,
+            exc,
+            title="发布申报通知",
+            button="确认发布",
+            back_url=reverse("selection:round_detail", args=[round_.pk]),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
