@@ -211,6 +211,8 @@ def judged(application, verdict: str = "pass") -> dict[str, dict]:
         for check in application_checks(application)
         if check.verdict == "judge"
     }
+
+
 def form_token_of(response, form_id: str | None = None) -> str:
     """The one-time form token a browser would send with the page's form `form_id` (default: the first POST
     form of the page's main content)."""

@@ -55,6 +55,8 @@ def wait_until(page, expression: str, *, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(50)
+
+
 def confirm_irreversible(page, button: str, screenshot: str | None = None) -> None:
     """On the confirmation page an irreversible action leads to: read the question, then press `button`."""
     from playwright.sync_api import expect
