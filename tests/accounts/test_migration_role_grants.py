@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from chieftech.accounts.models import RoleGrant
 from chieftech.accounts.roles import Role, roles_held_in
 from tests.factories import huancui, make_user
+from tests.migrating import migrate_to_latest
 
 BEFORE = [("accounts", "0004_role_proposal")]
 AFTER = [("accounts", "0006_grant_existing_roles")]
@@ -33,7 +34,7 @@ def test_existing_groups_become_grants_for_huancui(enterprise_a):
         migrate(BEFORE)
         migrate(AFTER)
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
 
     grants = sorted(RoleGrant.objects.values_list("user__username", "role", "authority__code"))
     assert grants == [

@@ -11,6 +11,7 @@ from chieftech.audit.chain import GENESIS_HASH
 from chieftech.audit.domain import audit_record, audit_verify
 from chieftech.audit.models import AuditChainHead, AuditRecord
 from tests.audit.conftest import insider, sha256_chain_link
+from tests.migrating import migrate_to_latest
 
 BEFORE = ("audit", "0002_chain_head_last_id")
 KEYED = ("audit", "0003_keyed_chains")
@@ -59,7 +60,7 @@ def legacy_log(transactional_db):
             prev = row["hash"]
         OldHead.objects.update_or_create(pk=1, defaults={"last_hash": prev, "last_id": ids[-1]})
     finally:
-        migrate(KEYED)
+        migrate_to_latest()
     return ids
 
 

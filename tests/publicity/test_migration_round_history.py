@@ -18,6 +18,7 @@ from chieftech.selection.models import ApplicationState, RoundState
 from tests.certificates.factories import make_approval_stage_round
 from tests.evaluation.factories import AFTER_DEADLINE
 from tests.factories import committee_chair
+from tests.migrating import migrate_to_latest
 
 BEFORE = [("publicity", "0003_objection_public_reply")]
 AFTER = [("publicity", "0005_round_history_constraints")]
@@ -58,7 +59,7 @@ def test_rows_of_the_one_to_one_schema_come_through_and_a_rejection_is_supersede
         assert "superseded" not in columns("publicity_leadershipdecision")
         migrate(AFTER)
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
 
     assert sorted(Notice.objects.values_list("pk", "round_id")) == notices
     assert sorted(
@@ -81,7 +82,7 @@ def test_going_back_is_refused_once_a_round_holds_two_notices(olivia, alice, leo
         with pytest.raises(RuntimeError) as refused:
             migrate(BEFORE)
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
 
     assert (
         str(refused.value) == f"Notice: rounds [{round_.pk}] hold more than one record; cannot migrate back."
