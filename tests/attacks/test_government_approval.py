@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from chieftech.accounts.domain.users import check_roles
 from chieftech.accounts.roles import Role, role_conflicts
@@ -56,15 +56,24 @@ def approval_post(content: bytes = SIGNED["signed_content"], name: str = "批准
     }
 
 
-def pdf_opening_with(action: dict) -> bytes:
-    """A valid one-page PDF whose catalogue runs `action` as soon as a reader opens it."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+def _pdf_dict(action: dict) -> DictionaryObject:
+    return DictionaryObject(
         {
-            NameObject(k): (NameObject(v) if v.startswith("/") else TextStringObject(v))
+            NameObject(k): _pdf_dict(v)
+            if isinstance(v, dict)
+            else (NameObject(v) if v.startswith("/") else TextStringObject(v))
             for k, v in action.items()
         }
+    )
+
+
+def pdf_opening_with(action: dict | None) -> bytes:
+    """A valid one-page PDF whose catalogue runs `action` as soon as a reader opens it (None: it opens at its
+    first page, fitted to the window, as many scanners write it)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = (
+        ArrayObject([page.indirect_reference, NameObject("/Fit")]) if action is None else _pdf_dict(action)
     )
     buffer = BytesIO()
     writer.write(buffer)
@@ -77,6 +86,7 @@ OPEN_ACTIONS = {
     "submit_form": {"/S": "/SubmitForm", "/F": "http://203.0.113.9/collect"},
     "remote_go_to": {"/S": "/GoToR", "/F": "\\\\203.0.113.9\\share\\x.pdf", "/D": "a"},
     "import_data": {"/S": "/ImportData", "/F": "http://203.0.113.9/data.fdf"},
+    "chained_uri": {"/S": "/GoTo", "/D": "a", "/Next": {"/S": "/URI", "/URI": "http://203.0.113.9/opened"}},
 }
 
 
@@ -170,6 +180,15 @@ def test_a_leader_given_the_government_role_behind_the_rules_still_cannot_approv
 
 
 # --- The signed approval document -----------------------------------------------------------------------
+
+
+def test_a_signed_document_that_opens_at_its_first_page_is_accepted(client, staged, leo, gina):
+    round_, _ = staged
+    decide(leo, round_)
+    client.force_login(gina)
+
+    assert client.post(url(round_), approval_post(pdf_opening_with(None))).status_code == 302
+    assert ApprovalDocument.objects.get(approval__round=round_).original_name == "批准文件.pdf"
 
 
 @pytest.mark.parametrize("action", sorted(OPEN_ACTIONS))
