@@ -139,3 +139,15 @@ def test_an_enterprises_copy_carries_no_full_id_or_phone_number(client, olivia, 
     flat = "".join(text.split())
     assert [a.name in flat for a in applications] == [True, True]
     assert sorted(n for n in personal_numbers(applications) if n in flat) == []
+
+
+def test_an_ipv4_address_written_as_ipv6_counts_as_itself(client, published, settings):
+    _, _, certificates = published
+    settings.VERIFY_LOOKUPS_PER_IP_PER_HOUR = 2
+    addresses = ["203.0.113.7", "::ffff:203.0.113.7", "::ffff:cb00:7107"]
+
+    statuses = [
+        client.get(LOOKUP, {"code": certificates[0].number}, REMOTE_ADDR=a).status_code for a in addresses
+    ]
+
+    assert statuses == [302, 302, 429]

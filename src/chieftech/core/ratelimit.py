@@ -13,6 +13,7 @@ Per-process memory would give each gunicorn worker its own count.
 """
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,7 +48,22 @@ class _Buckets:
     expires_at: datetime
 
 
+def _address_key(key: str) -> str:
+    """An IPv6 address counts as its /64: one connection is given the whole network and may send from any
+    of its 2^64 addresses. An IPv4-mapped address counts as the IPv4 address; any other key is itself."""
+    try:
+        address = ipaddress.ip_address(key)
+    except ValueError:
+        return key
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return key
+
+
 def _buckets(rate: RateLimit, key: str, now: datetime) -> _Buckets:
+    key = _address_key(key)
     total = rate.window // timedelta(microseconds=1)
     elapsed = (now - _EPOCH) // timedelta(microseconds=1)
     index, into = divmod(elapsed, total)
