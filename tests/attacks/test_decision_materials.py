@@ -4,6 +4,7 @@ with the status a user would see, and no full ID or phone number may reach any o
 
 from io import BytesIO
 
+import lxml.html
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
@@ -160,3 +161,31 @@ def test_a_committee_member_still_cannot_read_the_dossier_at_the_decision_stage(
     member = Committee.objects.get(pk=stage.committee.pk).members.select_related("expert__user").first()
     client.force_login(member.expert.user)
     assert client.get(dossier_urls(stage)["dossier"]).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["leo", "gina"])
+def test_the_objectors_contacts_are_not_shown_to_the_leadership_or_the_government(
+    client, stage, request, who
+):
+    """The officer handles the objection and contacts the objector; the decision-makers read the finding.
+    The objector's phone is masked for them, and so must be the mailbox that reaches the objector as well."""
+    stage.objection.email = "zhao.mingli.1978@example.cn"
+    stage.objection.save(update_fields=["email"])
+    client.force_login(request.getfixturevalue(who))
+
+    html = client.get(dossier_urls(stage)["objection"]).content.decode()
+
+    assert ("zhao.mingli.1978" in html, "13905317788" in html) == (False, False)
+    email = lxml.html.fromstring(html).xpath('//dd[@id="email"]')[0].text_content().strip()
+    assert email == "已填写（仅区人社局经办人可见）"
+
+
+def test_the_officer_still_sees_the_objectors_mailbox(client, stage, olivia):
+    stage.objection.email = "zhao.mingli.1978@example.cn"
+    stage.objection.save(update_fields=["email"])
+    client.force_login(olivia)
+
+    html = client.get(dossier_urls(stage)["objection"]).content.decode()
+
+    email = lxml.html.fromstring(html).xpath('//dd[@id="email"]')[0].text_content().strip()
+    assert email == "zhao.mingli.1978@example.cn"
