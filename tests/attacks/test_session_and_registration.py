@@ -155,3 +155,29 @@ def test_guessed_operator_addresses_are_not_found_even_for_the_system_admin(clie
     client.force_login(sam)
     assert client.get(path).status_code == 404
     assert client.post(path).status_code == 404
+
+
+def test_the_registration_limit_holds_across_the_turn_of_the_hour(db, django_capture_on_commit_callbacks):
+    """20 registrations in the last minute of one hour and more in the first minutes of the next: a limit
+    per clock hour would take 40 within three minutes."""
+    from datetime import UTC, datetime
+
+    from chieftech.accounts.domain.registration import enterprise_registration_request
+    from chieftech.core.errors import DomainError
+
+    def register(n: int, now: datetime) -> str:
+        data = _form(700 + n, password_confirm="Registration-2026")
+        data.pop("password_confirm")
+        try:
+            enterprise_registration_request(ip="198.51.100.60", now=now, **data)
+        except DomainError as exc:
+            return exc.code
+        return "taken in"
+
+    end_of_hour = datetime(2026, 12, 5, 8, 59, 30, tzinfo=UTC)
+    first = [register(n, end_of_hour) for n in range(20)]
+    next_hour = [register(20 + n, datetime(2026, 12, 5, 9, 2, tzinfo=UTC)) for n in range(3)]
+
+    assert first == ["taken in"] * 20
+    assert next_hour == ["rate_limited"] * 3
+    assert Enterprise.objects.count() == 20
