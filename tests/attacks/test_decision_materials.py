@@ -189,3 +189,26 @@ def test_the_officer_still_sees_the_objectors_mailbox(client, stage, olivia):
 
     email = lxml.html.fromstring(html).xpath('//dd[@id="email"]')[0].text_content().strip()
     assert email == "zhao.mingli.1978@example.cn"
+
+
+@pytest.mark.parametrize("who", ["leo", "gina"])
+def test_the_officers_unmasked_routes_stay_closed_to_the_decision_makers(client, stage, request, who):
+    """The dossier offers no reveal and no form download; typing the officer's addresses gets nothing more."""
+    first = stage.proposed[0]
+    client.force_login(request.getfixturevalue(who))
+    attempts = {
+        "review_detail": client.get(reverse("selection:review_detail", args=[first.pk])),
+        "reveal_id": client.post(reverse("selection:review_reveal", args=[first.pk]), {"field": "id_number"}),
+        "reveal_phone": client.post(reverse("selection:review_reveal", args=[first.pk]), {"field": "phone"}),
+        "form_pdf": client.get(reverse("selection:application_pdf", args=[first.pk])),
+        "form_docx": client.get(reverse("selection:application_docx", args=[first.pk])),
+        "export": client.get(reverse("selection:round_export_xlsx", args=[stage.round.pk])),
+        "score_sheets": client.get(reverse("evaluation:score_sheets_xlsx", args=[stage.round.pk])),
+    }
+    assert {name: r.status_code for name, r in attempts.items()} == dict.fromkeys(attempts, 403)
+    leaked = [
+        name
+        for name, r in attempts.items()
+        if not r.streaming and (first.id_number.encode() in r.content or first.phone.encode() in r.content)
+    ]
+    assert leaked == []
