@@ -181,3 +181,22 @@ def test_the_registration_limit_holds_across_the_turn_of_the_hour(db, django_cap
     assert first == ["taken in"] * 20
     assert next_hour == ["rate_limited"] * 3
     assert Enterprise.objects.count() == 20
+
+
+def test_guessing_many_names_from_one_ipv6_network_is_locked_as_from_one_address(client, alice, bob):
+    """One connection holds a /64: spraying one password over many names from its addresses meets the
+    address lock as it would from one IPv4 address."""
+    statuses = [
+        client.post(
+            LOGIN,
+            {"username": f"nobody-{n}", "password": "Wrong-guess-1"},
+            REMOTE_ADDR=f"2001:db8:7:9::{n + 1:x}",
+        ).status_code
+        for n in range(20)
+    ]
+
+    assert statuses == [200] * 19 + [429]
+    locked = client.post(LOGIN, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="2001:db8:7:9::ff")
+    assert locked.status_code == 429
+    elsewhere = client.post(LOGIN, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="2001:db8:7:a::1")
+    assert elsewhere.status_code == 302
