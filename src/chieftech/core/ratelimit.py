@@ -48,9 +48,10 @@ class _Buckets:
     expires_at: datetime
 
 
-def _address_key(key: str) -> str:
-    """An IPv6 address counts as its /64: one connection is given the whole network and may send from any
-    of its 2^64 addresses. An IPv4-mapped address counts as the IPv4 address; any other key is itself."""
+def network_of(key: str) -> str:
+    """The address a limit counts `key` under: an IPv6 address as its /64 network (one connection is given
+    the whole network and may send from any of its 2^64 addresses), an IPv4-mapped address as the IPv4
+    address; an IPv4 address, or any key that is not an address, as itself."""
     try:
         address = ipaddress.ip_address(key)
     except ValueError:
@@ -58,12 +59,12 @@ def _address_key(key: str) -> str:
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return key
 
 
 def _buckets(rate: RateLimit, key: str, now: datetime) -> _Buckets:
-    key = _address_key(key)
+    key = network_of(key)
     total = rate.window // timedelta(microseconds=1)
     elapsed = (now - _EPOCH) // timedelta(microseconds=1)
     index, into = divmod(elapsed, total)
