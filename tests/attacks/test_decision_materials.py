@@ -121,6 +121,8 @@ def test_a_dossier_of_another_round_through_this_rounds_key_is_not_found(client,
 def test_no_full_id_or_phone_number_reaches_any_decision_material(client, stage, request, who):
     first = stage.proposed[0]
     numbers = {a.id_number for a in stage.proposed} | {a.phone for a in stage.proposed}
+    # The objector's phone and the enterprises' contact phones are no more the decision-makers' to read.
+    numbers |= {stage.objection.phone} | {a.enterprise.contact_phone for a in stage.proposed}
     assert all(len(n) >= 11 for n in numbers)
     client.force_login(request.getfixturevalue(who))
     urls = dossier_urls(stage)
