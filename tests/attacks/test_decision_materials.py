@@ -214,3 +214,35 @@ def test_the_officers_unmasked_routes_stay_closed_to_the_decision_makers(client,
         if not r.streaming and (first.id_number.encode() in r.content or first.phone.encode() in r.content)
     ]
     assert leaked == []
+
+
+@pytest.mark.parametrize("who", ["leo", "gina"])
+def test_before_the_decision_stage_the_approval_page_shows_no_score_or_rank(
+    client, olivia, alice, bob, chris, request, who
+):
+    """While the list is on notice the committee's results are 403 to the leadership and the government; the
+    approval page of the same round must not show the same results in its candidate table."""
+    from chieftech.evaluation.domain.results import proposed_list_confirm
+    from chieftech.evaluation.models import Result
+    from tests.evaluation.test_results_helpers import CLOSED_AT, make_worked_example
+
+    scored = make_worked_example(olivia, alice, bob, chris)
+    proposed_list_confirm(actor=chris, round_=scored.round, now=CLOSED_AT)
+    scored.round.refresh_from_db()
+    assert scored.round.state == RoundState.NOTICE
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("evaluation:results", args=[scored.round.pk])).status_code == 403
+
+    response = client.get(reverse("publicity:approval", args=[scored.round.pk]))
+
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.content.decode())
+    cells = {
+        label: [
+            td.text_content().strip()
+            for td in doc.xpath(f'//table[@id="candidates"]//td[@data-label="{label}"]')
+        ]
+        for label in ("排名", "综合得分")
+    }
+    proposed = Result.objects.filter(application__state="proposed").count()
+    assert cells == {"排名": [""] * proposed, "综合得分": [""] * proposed}
