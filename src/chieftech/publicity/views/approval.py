@@ -123,7 +123,8 @@ def _candidates(round_: Round, materials: dict | None = None) -> list[dict]:
     )
     out = []
     for a in rows:
-        result = getattr(a, "result", None)
+        # The committee's results are the materials' to show: none before the round awaits the reader.
+        result = getattr(a, "result", None) if materials else None
         tenure = getattr(a, "tenure", None)
         certificate = getattr(tenure, "certificate", None) if tenure else None
         out.append(
