@@ -68,7 +68,14 @@ def test_before_the_decision_stage_the_leader_gets_403_for_the_dossier_and_its_e
     client.force_login(leo)
     urls = dossier_urls(stage)
     response = client.get(urls["dossier"])
-    assert (response.status_code, client.get(urls["dossier_evidence"]).status_code) == (403, 403)
+    evidence = stage.objection.evidence.get()
+    others = [
+        urls["dossier_evidence"],
+        urls["objection"],
+        reverse("publicity:objection_evidence", args=[stage.objection.pk, evidence.pk]),
+        urls["approval_form_leadership"],
+    ]
+    assert (response.status_code, [client.get(u).status_code for u in others]) == (403, [403] * 4)
     assert "批次进入审定审批阶段后，方可查阅建议人选的申报材料。" in response.content.decode()
 
 
