@@ -150,7 +150,10 @@ def test_no_url_reaches_backup_restore_or_reencrypt():
     assert reached == []
 
 
-@pytest.mark.parametrize("path", ["/backup/", "/restore/", "/reencrypt/", "/admin/", "/dbbackup/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/backup/", "/restore/", "/reencrypt/", "/admin/", "/dbbackup/", "/media/", "/static/%2e%2e/backups/"],
+)
 def test_guessed_operator_addresses_are_not_found_even_for_the_system_admin(client, sam, path):
     client.force_login(sam)
     assert client.get(path).status_code == 404
