@@ -253,3 +253,20 @@ def test_before_the_decision_stage_the_approval_page_shows_no_score_or_rank(
     }
     proposed = Result.objects.filter(application__state="proposed").count()
     assert cells == {"排名": [""] * proposed, "综合得分": [""] * proposed}
+
+
+@pytest.mark.parametrize("name", ["dossier_evidence", "objection_evidence"])
+def test_evidence_reaches_the_leader_only_as_an_unsniffed_uncached_download(client, stage, leo, name):
+    evidence = stage.objection.evidence.get()
+    url = {
+        "dossier_evidence": dossier_urls(stage)["dossier_evidence"],
+        "objection_evidence": reverse("publicity:objection_evidence", args=[stage.objection.pk, evidence.pk]),
+    }[name]
+    client.force_login(leo)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
