@@ -260,3 +260,39 @@ def test_objection_evidence_that_acts_when_opened_is_refused_and_nothing_is_save
 
     assert (refused.value.field, refused.value.message.startswith("“证明.pdf”含有")) == ("files", True)
     assert (Objection.objects.count(), ObjectionEvidence.objects.count()) == (0, 0)
+
+
+def test_the_same_decision_posted_twice_records_one_decision(client, staged, leo):
+    round_, _ = staged
+    client.force_login(leo)
+    post = {
+        "action": "decide",
+        "outcome": LeadershipDecision.Outcome.APPROVE,
+        "meeting_date": timezone.localdate().isoformat(),
+        "minutes_reference": "2026年第4次会议纪要",
+    }
+    assert client.post(url(round_), post).status_code == 302
+
+    replay = client.post(url(round_), post)
+
+    assert replay.status_code == 200
+    [error] = replay.context["decision_form"].non_field_errors()
+    assert error.startswith("领导小组已于") and error.endswith("审定，不能重复审定。")
+    assert LeadershipDecision.objects.filter(round=round_).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "action"),
+    [("leo", "approve"), ("leo", "send_back"), ("leo", "publish"), ("gina", "decide"), ("gina", "publish")],
+)
+def test_one_role_cannot_take_anothers_step(client, staged, leo, gina, request, who, action):
+    round_, _ = staged
+    if who == "leo":
+        decide(leo, round_)
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(url(round_), {"action": action, "reason": "x", "outcome": "approve"})
+
+    assert response.status_code == 403
+    assert (GovernmentApproval.objects.count(), GovernmentSendBack.objects.count()) == (0, 0)
+    assert LeadershipDecision.objects.filter(round=round_).count() == (1 if who == "leo" else 0)
