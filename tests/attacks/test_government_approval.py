@@ -296,3 +296,18 @@ def test_one_role_cannot_take_anothers_step(client, staged, leo, gina, request, 
     assert response.status_code == 403
     assert (GovernmentApproval.objects.count(), GovernmentSendBack.objects.count()) == (0, 0)
     assert LeadershipDecision.objects.filter(round=round_).count() == (1 if who == "leo" else 0)
+
+
+def test_an_oversized_signed_document_is_refused_at_its_field_with_its_real_size(client, staged, leo, gina):
+    round_, _ = staged
+    decide(leo, round_)
+    client.force_login(gina)
+    content = SIGNED["signed_content"] + b"%" + b" " * (10 * 1024 * 1024 - len(SIGNED["signed_content"]))
+
+    response = client.post(url(round_), approval_post(content))
+
+    assert response.status_code == 200
+    assert response.context["approval_form"].errors == {
+        "signed_document": ["“批准文件.pdf”的文件大小为 10.01 MB（10,485,761 字节），超过上限 10 MB。"]
+    }
+    assert (GovernmentApproval.objects.count(), ApprovalDocument.objects.count()) == (0, 0)
