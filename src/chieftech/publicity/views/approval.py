@@ -28,6 +28,7 @@ from chieftech.publicity.domain.approval import (
     government_send_back,
     leadership_decide,
     roster_publish,
+    signed_document_size_check,
 )
 from chieftech.publicity.domain.approval_form import GOVERNMENT, LEADERSHIP, approval_form_facts
 from chieftech.publicity.domain.approval_form import STAGES as APPROVAL_FORM_STAGES
@@ -44,7 +45,6 @@ from chieftech.publicity.forms_approval import (
     LeadershipDecisionForm,
 )
 from chieftech.publicity.models import ApprovalDocument, GovernmentSendBack, LeadershipDecision
-from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
@@ -310,7 +310,7 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
     data = form.cleaned_data
     signed = data["signed_document"]
     try:
-        upload_size_check(name=signed.name, size=signed.size)
+        signed_document_size_check(name=signed.name, size=signed.size)
         recorded = government_approve(
             actor=request.user,
             round_=round_,
