@@ -94,8 +94,12 @@ def test_the_dossier_of_an_application_not_on_the_list_is_not_found(client, stag
         .first()
     )
     assert outside is not None and outside.state == ApplicationState.NOT_PROPOSED
+    evidence = EvidenceFile.objects.filter(application=outside).first()
+    assert evidence is not None
     client.force_login(leo)
     assert client.get(reverse("selection:dossier", args=[stage.round.pk, outside.pk])).status_code == 404
+    url = reverse("selection:dossier_evidence", args=[stage.round.pk, outside.pk, evidence.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_evidence_reached_through_another_applications_key_is_not_found(client, stage, leo):
