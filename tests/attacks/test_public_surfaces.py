@@ -151,3 +151,18 @@ def test_an_ipv4_address_written_as_ipv6_counts_as_itself(client, published, set
     ]
 
     assert statuses == [302, 302, 429]
+
+
+def test_no_copy_of_a_draft_notice_nor_of_another_enterprises(client, olivia, alice, bob):
+    from tests.publicity.test_notice import prepared_notice
+
+    round_, draft, _ = prepared_notice(olivia, [alice, bob], n=2)
+    client.force_login(alice)
+
+    attempts = [
+        reverse("publicity:notice_copy", args=[draft.pk]),
+        reverse("publicity:notice_pdf", args=[round_.pk, alice.enterprise_id]),
+        reverse("publicity:notice_pdf", args=[round_.pk, bob.enterprise_id]),
+    ]
+
+    assert [client.get(u).status_code for u in attempts] == [404, 404, 404]
