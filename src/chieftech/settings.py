@@ -283,8 +283,8 @@ AXES_HANDLER = "chieftech.accounts.lockout.LockoutHandler"
 AXES_USERNAME_CALLABLE = "chieftech.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Lockouts and the audit log see the same client address (see TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "chieftech.core.middleware.client_ip"
+# Lockouts read the client address as the audit log does (see TRUSTED_PROXY_COUNT), an IPv6 one by its /64.
+AXES_CLIENT_IP_CALLABLE = "chieftech.accounts.lockout.lockout_address"
 AXES_VERBOSE = False
 
 # --- Locale ---------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def test_production_reads_its_values_from_the_environment(production_env, tmp_pa
         # A console default would drop every notification without a word.
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "TRUSTED_PROXY_COUNT": 1,
-        "AXES_CLIENT_IP_CALLABLE": "chieftech.core.middleware.client_ip",
+        "AXES_CLIENT_IP_CALLABLE": "chieftech.accounts.lockout.lockout_address",
         "FIELD_ENCRYPTION_KEYS": [FIELD_KEY],
         "PII_HASH_KEY": "p" * 40,
         "ALLOWED_HOSTS": ["jishi.huancui.gov.cn"],

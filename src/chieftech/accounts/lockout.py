@@ -11,6 +11,9 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
 
+from chieftech.core.middleware import client_ip
+from chieftech.core.ratelimit import network_of
+
 
 def username_key(value: str | None) -> str | None:
     """The name a failure is counted under: full-width and other compatibility forms folded (NFKC), case
@@ -18,6 +21,13 @@ def username_key(value: str | None) -> str | None:
     if value is None:
         return None
     return unicodedata.normalize("NFKC", str(value)).strip().casefold() or None
+
+
+def lockout_address(request) -> str | None:
+    """The address failures are counted under (AXES_CLIENT_IP_CALLABLE): the client's, an IPv6 one as its
+    /64 network, as every other limit per address counts it."""
+    address = client_ip(request)
+    return network_of(address) if address else address
 
 
 def lockout_username(request, credentials: dict | None = None) -> str | None:

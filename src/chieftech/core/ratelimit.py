@@ -13,6 +13,7 @@ Per-process memory would give each gunicorn worker its own count.
 """
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,7 +48,23 @@ class _Buckets:
     expires_at: datetime
 
 
+def network_of(key: str) -> str:
+    """The address a limit counts `key` under: an IPv6 address as its /64 network (one connection is given
+    the whole network and may send from any of its 2^64 addresses), an IPv4-mapped address as the IPv4
+    address; an IPv4 address, or any key that is not an address, as itself."""
+    try:
+        address = ipaddress.ip_address(key)
+    except ValueError:
+        return key
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return key
+
+
 def _buckets(rate: RateLimit, key: str, now: datetime) -> _Buckets:
+    key = network_of(key)
     total = rate.window // timedelta(microseconds=1)
     elapsed = (now - _EPOCH) // timedelta(microseconds=1)
     index, into = divmod(elapsed, total)

@@ -34,7 +34,16 @@ _PDF_ACTIVE = {
     "/FileAttachment": "附件注释",
     "/RichMedia": "多媒体内容",
     "/XFA": "XFA动态表单",
+    # Actions that reach outside the file: a reader sends data or fetches a remote file (over SMB, the
+    # Windows sign-in hash) as soon as the action runs.
+    "/SubmitForm": "向外部地址提交数据的动作",
+    "/ImportData": "从外部导入数据的动作",
+    "/GoToR": "打开外部文件的动作",
+    "/GoToE": "打开嵌入文件的动作",
 }
+# An action run on opening is refused unless it only goes to a page of the file itself (/GoTo, or a bare
+# destination array, which is how ordinary PDFs open at a page and zoom).
+_PDF_OPEN_ACTION_SAFE = ("/GoTo",)
 _PDF_NAME_KEYS = ("/S", "/Type", "/Subtype")
 # A well-formed evidence scan has hundreds of objects; a file with far more is not a scan.
 _PDF_MAX_OBJECTS = 200_000
@@ -84,6 +93,7 @@ def _pdf_active_content(trailer) -> str | None:
     seen: set[tuple[int, int]] = set()
     stack = [trailer]
     visited = 0
+    acts_on_opening = False
     while stack:
         item = stack.pop()
         if isinstance(item, IndirectObject):
@@ -99,6 +109,8 @@ def _pdf_active_content(trailer) -> str | None:
             for key, value in item.items():
                 if key in _PDF_ACTIVE:
                     return _PDF_ACTIVE[key]
+                if key == "/OpenAction" and _pdf_open_action_acts(value):
+                    acts_on_opening = True  # named after the walk, which may find what it does by name
                 if key in _PDF_NAME_KEYS and str(value) in _PDF_ACTIVE:
                     return _PDF_ACTIVE[str(value)]
                 if key == "/Parent":
@@ -106,7 +118,19 @@ def _pdf_active_content(trailer) -> str | None:
                 stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
-    return None
+    return "打开文件时自动执行的动作" if acts_on_opening else None
+
+
+def _pdf_open_action_acts(value, depth: int = 0) -> bool:
+    """Whether the opening action, or an action it chains through /Next, does more than go to a page."""
+    action = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(action, ArrayObject):
+        return any(_pdf_open_action_acts(item, depth + 1) for item in action if depth < 8)
+    if not isinstance(action, DictionaryObject) or "/S" not in action:
+        return False  # a destination, not an action
+    if depth >= 8 or str(action["/S"]) not in _PDF_OPEN_ACTION_SAFE:
+        return True
+    return "/Next" in action and _pdf_open_action_acts(action["/Next"], depth + 1)
 
 
 def image_check(*, name: str, content: bytes, kind: str) -> None:

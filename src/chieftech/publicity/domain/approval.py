@@ -35,7 +35,7 @@ from chieftech.publicity.models import (
     LeadershipDecision,
 )
 from chieftech.selection.domain.applications import application_transition
-from chieftech.selection.domain.evidence import inspect_upload, random_storage_name
+from chieftech.selection.domain.evidence import inspect_upload, random_storage_name, upload_size_check
 from chieftech.selection.domain.rounds import round_transition
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.tenure.domain.terms import tenure_start
@@ -249,6 +249,14 @@ def signed_document_check(*, name: str, content: bytes | None) -> str:
         raise DomainError(f"“{name}”不是PDF文件：批准文件须上传签发件的PDF扫描件。", field="signed_document")
     try:
         return inspect_upload(name=name, content=content)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="signed_document", code=exc.code) from None
+
+
+def signed_document_size_check(*, name: str, size: int) -> None:
+    """For a view: refuse an empty or oversized signed document by its size before reading it, at its field."""
+    try:
+        upload_size_check(name=name, size=size)
     except DomainError as exc:
         raise DomainError(exc.message, field="signed_document", code=exc.code) from None
 

@@ -29,6 +29,7 @@ from chieftech.publicity.domain.approval import (
     government_send_back,
     leadership_decide,
     roster_publish,
+    signed_document_size_check,
 )
 from chieftech.publicity.domain.approval_form import GOVERNMENT, LEADERSHIP, approval_form_facts
 from chieftech.publicity.domain.approval_form import STAGES as APPROVAL_FORM_STAGES
@@ -45,7 +46,6 @@ from chieftech.publicity.forms_approval import (
     LeadershipDecisionForm,
 )
 from chieftech.publicity.models import ApprovalDocument, GovernmentSendBack, LeadershipDecision
-from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.selection.rules import ROUND_VIEW_MATERIALS
 from chieftech.selection.selectors import rounds_for
@@ -124,7 +124,8 @@ def _candidates(round_: Round, materials: dict | None = None) -> list[dict]:
     )
     out = []
     for a in rows:
-        result = getattr(a, "result", None)
+        # The committee's results are the materials' to show: none before the round awaits the reader.
+        result = getattr(a, "result", None) if materials else None
         tenure = getattr(a, "tenure", None)
         certificate = getattr(tenure, "certificate", None) if tenure else None
         out.append(
@@ -318,7 +319,7 @@ def _approve(request, round_: Round, form: GovernmentApprovalForm) -> bool:
     data = form.cleaned_data
     signed = data["signed_document"]
     try:
-        upload_size_check(name=signed.name, size=signed.size)
+        signed_document_size_check(name=signed.name, size=signed.size)
         recorded = government_approve(
             actor=request.user,
             round_=round_,

@@ -418,6 +418,9 @@ def _objection_or_404(request, pk: int) -> Objection:
     )
 
 
+READER_EMAIL = "已填写（仅区人社局经办人可见）"
+
+
 def _objection_page(request, objection: Objection, *, investigate_form=None, decide_form=None, revealed=""):
     reading = _reading_round(request, objection.notice.round)
     final = objection.state in FINDING_STATES
@@ -445,6 +448,8 @@ def _objection_page(request, objection: Objection, *, investigate_form=None, dec
         "entry_removed": objection.entry.removed,
         "state_css": badge_css("objection", objection.state),
         "phone_masked": mask_phone(objection.phone),
+        # The officer contacts the objector; the decision-makers read the finding, not how to reach them.
+        "email": (READER_EMAIL if objection.email else "") if reading else objection.email,
         "revealed": revealed,
         "can_reveal": request.user.has_perm("accounts.reveal_personal_data"),
         "evidence": evidence,
