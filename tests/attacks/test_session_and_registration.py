@@ -66,6 +66,7 @@ def _page(response, data: dict) -> str:
     """The page without the CSRF token and without what the visitor typed, which differs by design."""
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'name="form_token" value="[^"]*"', "", html)
     for field in ("email", "uscc", "name", "username"):
         html = html.replace(data[field], "<typed>")
     return html
