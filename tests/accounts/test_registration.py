@@ -333,3 +333,22 @@ def test_only_a_refused_registrations_own_account_reaches_the_correction_form(
     client.force_login(user)
 
     assert client.get(reverse("accounts:registration_resubmit")).status_code == 404
+
+
+def test_a_refused_account_cannot_test_credit_codes_without_limit(client, refused, enterprise_a, settings):
+    """The correction form says at the field when a code is taken; the anonymous form never does."""
+    settings.REGISTRATIONS_PER_IP_PER_HOUR = 3
+    client.force_login(User.objects.get(username="penny"))
+    taken = enterprise_a.uscc
+    data = {"name": refused.name, "town": refused.town, "industry": refused.industry,
+            "industry_focus": refused.industry_focus, "address": "某地", "contact_name": "潘妮"}  # fmt: skip
+
+    answers = [
+        client.post(reverse("accounts:registration_resubmit"), {**data, "uscc": taken}).context["form"].errors
+        for _ in range(4)
+    ]
+
+    assert answers[:3] == [{"uscc": ["该统一社会信用代码已登记，同一企业不能重复登记。"]}] * 3
+    assert answers[3] == {"__all__": ["每小时最多提交3次修改，请稍后再试。"]}
+    refused.refresh_from_db()
+    assert refused.status == "refused"

@@ -1,5 +1,8 @@
 """Enterprises: the officer's register, and self-registration on the portal with the officer's review."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +21,7 @@ from chieftech.audit.domain import audit_record, snapshot
 from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
+from chieftech.core.ratelimit import RateLimit, rate_limit_hit
 
 ENTERPRISE_AUDIT_FIELDS = [
     "name",
@@ -303,6 +307,13 @@ def enterprise_registration_resubmit(
     `contact_phone=None` keeps the stored number."""
     if actor.enterprise_id != enterprise.pk:
         raise PermissionDenied(DENIED)
+    # A refused account is told at the field when a credit code is taken: without a limit it could test
+    # every code there, which the anonymous registration form never reveals.
+    rate = RateLimit(
+        scope="registration-resubmit", limit=settings.REGISTRATIONS_PER_IP_PER_HOUR, window=timedelta(hours=1)
+    )
+    if not rate_limit_hit(rate, str(actor.pk)):
+        raise DomainError(f"每小时最多提交{rate.limit}次修改，请稍后再试。", code="rate_limited")
     keep_phone = contact_phone is None
     fields = clean_enterprise(
         name=name,
