@@ -8,6 +8,9 @@ def _escaped(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
+ONE_LINE = "403 %s %s user=%s reason=%s"
+
+
 class OneLineForbidden(logging.Filter):
     """A 403 is written as one line: method, path, user id and reason, never a traceback.
 
@@ -17,7 +20,9 @@ class OneLineForbidden(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != 403:
+        # Once per record: logging set up a second time in one process (django.setup() again) adds a second
+        # instance of this filter to the same logger.
+        if getattr(record, "status_code", None) != 403 or record.msg == ONE_LINE:
             return True
         request = getattr(record, "request", None)
         if record.exc_info and record.exc_info[1] is not None:
@@ -30,7 +35,7 @@ class OneLineForbidden(logging.Filter):
         user_id = user.pk if user is not None and user.is_authenticated else "-"
         method = getattr(request, "method", "-")
         path = getattr(request, "path", "-")
-        record.msg = "403 %s %s user=%s reason=%s"
+        record.msg = ONE_LINE
         record.args = (method, _escaped(path), user_id, _escaped(reason))
         record.exc_info = None
         record.exc_text = None
