@@ -4,6 +4,7 @@ Only certificates of published rounds are public. These pages name a person, the
 certificate number and term — never an ID number, phone or bank account, which are never even loaded.
 """
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -184,6 +185,9 @@ def _code_from_input(value: str) -> str:
     return verification_code_normalise(value)
 
 
+NUMBER_CHARS = re.compile(r"[A-Z0-9-]+")
+
+
 def _lookup_rate() -> RateLimit:
     return RateLimit(
         scope="verify-lookup-ip", limit=settings.VERIFY_LOOKUPS_PER_IP_PER_HOUR, window=timedelta(hours=1)
@@ -197,7 +201,9 @@ def _certificate_code(value: str) -> str | None:
     if _plausible(code) and public_certificates().filter(verification_code=code).exists():
         return code
     number = certificate_number_normalise(value)
-    if 0 < len(number) <= Certificate._meta.get_field("number").max_length:
+    # Numbers are letters, digits and hyphens; anything else (a NUL byte, which PostgreSQL refuses in a
+    # query) names no certificate.
+    if 0 < len(number) <= Certificate._meta.get_field("number").max_length and NUMBER_CHARS.fullmatch(number):
         return public_certificates().filter(number=number).values_list("verification_code", flat=True).first()
     return None
 
