@@ -71,6 +71,31 @@ def test_the_application_form_sent_twice_creates_one_draft(client, alice, olivia
     assert audited("application.create") == 1
 
 
+def test_an_evidence_upload_sent_twice_stores_one_file(client, alice, olivia):
+    """The upload view reads its own body (csrf_exempt, then its own CSRF check) and claims the token itself."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chieftech.selection.models import EvidenceFile
+    from tests.factories import PNG_BYTES, make_application
+
+    application = make_application(alice, open_round(olivia))
+    client.force_login(alice)
+    token = form_token_of(client.get(detail_url(application)), "evidence-form")
+    url = reverse("selection:evidence_upload", args=[application.pk])
+    before = EvidenceFile.objects.filter(application=application).count()
+
+    def upload():
+        file = SimpleUploadedFile("证书.png", PNG_BYTES, "image/png")
+        return client.post(url, {"kind": "certificate", "file": file, "form_token": token})
+
+    first, second = upload(), upload()
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert EvidenceFile.objects.filter(application=application).count() == before + 1
+    assert audited("evidence.add") == before + 1
+
+
 def test_without_a_token_the_second_application_is_refused_by_the_id_number_rule(client, alice, olivia):
     round_ = open_round(olivia)
     client.force_login(alice)

@@ -11,9 +11,9 @@ token claimed and gets:
 
 A submission that failed (4xx, 5xx) or only asked a question (a confirmation page) releases its token, so
 sending the same form again works. A POST without a
-token (an API client, a form outside our templates) is served as before; a view that reads the request body
-itself (csrf_exempt, e.g. an upload with its own handlers) is left alone because reading the body here would
-come too early for it.
+token (an API client, a form outside our templates) is served as before. A view that reads the request body
+itself (csrf_exempt, e.g. an upload with its own handlers) is skipped by the middleware, because reading the
+body there would come too early for it, and claims the token itself (`form_token_claim`).
 """
 
 import hashlib
@@ -76,20 +76,27 @@ class FormTokenMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
             return None
-        token = request.POST.get(FORM_TOKEN_FIELD, "")
-        if not token or len(token) > 100:
-            return None
-        key = _cache_key(token)
-        if cache.add(key, PENDING, FORM_TOKEN_TTL_SECONDS):
-            request._form_token_key = key
-            return None
-        first = cache.get(key)
-        if first and first not in (PENDING, DONE):
-            messages.info(request, REPLAYED_MESSAGE)
-            return HttpResponseRedirect(first)
-        return render(
-            request,
-            "core/form_replayed.html",
-            {"pending": first == PENDING, "back_url": _back_url(request)},
-            status=409,
-        )
+        return form_token_claim(request)
+
+
+def form_token_claim(request):
+    """Claim the POST's form token: None to go on, or the answer to a repeat. The middleware calls it for
+    every view; a csrf_exempt view that reads its body itself (an upload with its own handlers) calls it once
+    it has, and the middleware then settles the claim from the view's answer all the same."""
+    token = request.POST.get(FORM_TOKEN_FIELD, "")
+    if not token or len(token) > 100:
+        return None
+    key = _cache_key(token)
+    if cache.add(key, PENDING, FORM_TOKEN_TTL_SECONDS):
+        request._form_token_key = key
+        return None
+    first = cache.get(key)
+    if first and first not in (PENDING, DONE):
+        messages.info(request, REPLAYED_MESSAGE)
+        return HttpResponseRedirect(first)
+    return render(
+        request,
+        "core/form_replayed.html",
+        {"pending": first == PENDING, "back_url": _back_url(request)},
+        status=409,
+    )

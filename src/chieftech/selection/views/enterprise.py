@@ -18,6 +18,7 @@ from chieftech.core.badges import badge_css
 from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
+from chieftech.core.formtoken import form_token_claim
 from chieftech.core.permissions import capability_required, require
 from chieftech.policy.selectors import authority_ids_over_town
 from chieftech.selection.domain import applications as domain
@@ -353,6 +354,9 @@ def evidence_upload(request, pk: int):
 
 @csrf_protect
 def _evidence_upload(request, pk: int):
+    replayed = form_token_claim(request)
+    if replayed is not None:
+        return replayed
     application = _visible_application(request, pk)
     require(
         request.user.has_perm("selection.edit_application", application),
