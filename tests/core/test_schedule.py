@@ -24,7 +24,7 @@ from chieftech.core.tasks import schedule_enqueue_due, scheduled_job_run
 from tests.factories import SHANGHAI
 from tests.tasks import run_tasks, run_worker
 
-# 03:30 in Shanghai: the daily anchor (00:20) and purge (03:10) are due, and the 10-minute sweep's slot is 03:30.
+# 03:30 in Shanghai: the daily end of terms (00:05), anchor (00:20) and purge (03:10) are due, and the 10-minute sweep's slot is 03:30.
 MORNING = datetime(2026, 12, 5, 3, 30, 20, tzinfo=SHANGHAI)
 
 
@@ -57,6 +57,7 @@ def test_periods_are_counted_in_shanghai_time():
         ("outbox.requeue", "2026-12-05T03:30"),
         ("outbox.purge", "2026-12-05"),
         ("audit.anchor", "2026-12-05"),
+        ("tenure.expire", "2026-12-05"),
     ]
 
 
@@ -70,6 +71,7 @@ def test_a_claimed_run_is_no_longer_due_and_the_next_period_is():
         "outbox.requeue",
         "outbox.purge",
         "audit.anchor",
+        "tenure.expire",
     ]
 
     assert schedule_enqueue_due(now=MORNING + timedelta(minutes=5)) == []
@@ -88,7 +90,7 @@ def test_the_daily_purge_removes_old_sent_mail_and_old_run_records_only():
             subject=state,
             body="",
             state=state,
-            next_attempt_at=now + timedelta(hours=1),  # the pending one is not due: only the three jobs run
+            next_attempt_at=now + timedelta(hours=1),  # the pending one is not due: only the four jobs run
             sent_at=sent_at,
         )
 
@@ -97,7 +99,7 @@ def test_the_daily_purge_removes_old_sent_mail_and_old_run_records_only():
     ScheduledRun.objects.create(job="outbox.purge", period="2026-10-01", claimed_at=old, finished_at=old)
     schedule_enqueue_due(now=timezone.localtime(now).replace(hour=3, minute=30))
 
-    assert run_tasks() == 3
+    assert run_tasks() == 4
 
     run = ScheduledRun.objects.get(job="outbox.purge")
     assert (run.outcome, run.error) == ("删除1条已发送消息，0条后台任务记录，1条定时任务记录", "")
@@ -158,13 +160,14 @@ def test_two_servers_starting_the_schedule_at_once_run_each_job_once():
         ("audit.anchor", "2026-12-05"),
         ("outbox.purge", "2026-12-05"),
         ("outbox.requeue", "2026-12-05T03:30"),
+        ("tenure.expire", "2026-12-05"),
     ]
     assert sorted(ScheduledRun.objects.values_list("job", "period")) == sorted(started)
     assert list(
         DBTaskResult.objects.filter(task_path="chieftech.core.tasks.scheduled_job_run").values_list(
             "status", flat=True
         )
-    ) == ["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]
+    ) == ["SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL", "SUCCESSFUL"]
     assert ScheduledRun.objects.get(job="outbox.purge").outcome.startswith("删除1条已发送消息")
     assert OutboxMessage.objects.count() == 0
 
@@ -202,6 +205,8 @@ def test_the_schedule_command_lists_the_jobs(capsys):
         "outbox.requeue\t每10分钟\t重新排队遗失的外发消息\t尚未运行",
         "outbox.purge\t每天03:10\t清理已发送消息和已完成的后台任务记录\t尚未运行",
         "audit.anchor\t每天00:20\t校验审计链并写入当天的锚点文件\t尚未运行",
+        "tenure.expire\t每天00:05\t管理期届满的首席技师自动转为已期满\t尚未运行",
+        "tenure.remind\t每天08:00\t管理期届满前提醒\t尚未运行",
     ]
 
 

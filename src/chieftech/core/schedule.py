@@ -78,7 +78,7 @@ class Job:
     label: str
 
 
-# The daily end of terms, the reminders and the monthly payroll join this table as they are built.
+# The monthly payroll joins this table as it is built.
 SCHEDULE: tuple[Job, ...] = (
     Job(
         name="outbox.requeue",
@@ -97,6 +97,18 @@ SCHEDULE: tuple[Job, ...] = (
         function="chieftech.audit.anchors.anchor_daily",
         cadence=Daily(at=time(0, 20)),
         label="校验审计链并写入当天的锚点文件",
+    ),
+    Job(
+        name="tenure.expire",
+        function="chieftech.tenure.domain.term_end.tenure_expire_due",
+        cadence=Daily(at=time(0, 5)),
+        label="管理期届满的首席技师自动转为已期满",
+    ),
+    Job(
+        name="tenure.remind",
+        function="chieftech.tenure.domain.term_end.tenure_remind_due",
+        cadence=Daily(at=time(8, 0)),
+        label="管理期届满前提醒",
     ),
 )
 

@@ -128,6 +128,11 @@ class Town(models.Model):
         return self.name
 
 
+def term_end_reminder_days_default() -> list[int]:
+    """The district's practice: remind 60 and 30 days before a term ends."""
+    return [60, 30]
+
+
 class PolicyVersion(models.Model):
     """A version of the measures: every number the measures set is a field here (SPEC.md §2)."""
 
@@ -152,6 +157,9 @@ class PolicyVersion(models.Model):
         "徒弟应取得的最低等级", choices=SkillLevel.choices, default=SkillLevel.SENIOR
     )
     deeds_target_chars = models.PositiveSmallIntegerField("事迹材料字数（左右）", default=1000)
+    term_end_reminder_days = models.JSONField(
+        "管理期届满前提醒（天）", default=term_end_reminder_days_default
+    )
     predecessor = models.ForeignKey(
         "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -255,3 +255,27 @@ class Revocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenure} {self.get_state_display()}"
+
+
+class TermEndReminder(models.Model):
+    """A reminder before the end of a term (第十六条(二)), once per term and threshold: sent, or skipped
+    because a later one was due when the job ran."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "已发送"
+        SUPERSEDED = "superseded", "已被后一提醒取代"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.CASCADE, related_name="term_end_reminders")
+    days_before = models.PositiveSmallIntegerField("届满前天数")
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices)
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        ordering = ["-days_before"]
+        verbose_name = "管理期届满提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["tenure", "days_before"], name="one_term_end_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenure} 届满前{self.days_before}天"

@@ -41,10 +41,21 @@ def tenure_transition(
 ) -> Tenure:
     """The one way a term's status changes, effective on `effective_on` (kept as `status_since`: the subsidy
     stops from the month after it). The date may not precede the term's start or the current status's.
-    The officer of the term's authority confirms every change (第十六条)."""
-    require_perm(actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。")
+    The officer of the term's authority confirms every change (第十六条); the system itself (actor None)
+    may only end a term whose management period is over (第十六条(二), tenure.domain.term_end)."""
+    if actor is None:
+        if to_status != TenureStatus.EXPIRED:
+            raise DomainError("只有管理期届满可以由系统自动变更状态。", code="system_not_allowed")
+    else:
+        require_perm(actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。")
 
     def check(locked: Tenure) -> None:
+        if actor is None and effective_on <= locked.ends_on:
+            raise DomainError(
+                f"管理期至{date_zh(locked.ends_on)}届满，此前不能自动转为期满。",
+                field="effective_on",
+                code="bad_date",
+            )
         if effective_on < locked.starts_on:
             raise DomainError(
                 f"生效日期不能早于管理期起始日期{date_zh(locked.starts_on)}。",
