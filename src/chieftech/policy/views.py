@@ -88,6 +88,13 @@ def policy_detail(request, pk: int):
             "第八条（五）",
         ),
         ("事迹材料", f"{version.deeds_target_chars}字左右", "第十条（二）"),
+        (
+            "届满提醒",
+            "管理期届满前"
+            + "、".join(f"{days}天" for days in sorted(version.term_end_reminder_days, reverse=True))
+            + "提醒本人、所在单位和经办人",
+            "第十六条（二）",
+        ),
     ]
     return render(
         request,
