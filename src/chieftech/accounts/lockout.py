@@ -5,12 +5,11 @@ behind one gateway. While either is locked, django-axes' backend refuses before 
 right one included. The counts are django-axes' rows in the shared database, so every worker and every app
 server sees them."""
 
-import unicodedata
-
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
 
+from chieftech.accounts.domain.checks import username_normalize
 from chieftech.core.middleware import client_ip
 from chieftech.core.ratelimit import network_of
 
@@ -20,7 +19,7 @@ def username_key(value: str | None) -> str | None:
     folded, so "ｏｆｆｉｃｅｒ", "Officer" and "officer" share one count (AXES_USERNAME_CALLABLE)."""
     if value is None:
         return None
-    return unicodedata.normalize("NFKC", str(value)).strip().casefold() or None
+    return username_normalize(str(value)).casefold() or None
 
 
 def lockout_address(request) -> str | None:
