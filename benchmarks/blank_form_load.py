@@ -17,7 +17,6 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,11 +31,12 @@ from portal_load import (
     DJANGO_TRIVIAL_PATH,
     HEADERS,
     REPO,
-    VENV_BIN,
     _environment,
     _free_port,
     _get,
     _setup,
+    _start_server,
+    _stop_server,
     _wait_until_up,
 )
 
@@ -118,18 +118,7 @@ def main() -> int:
         round_pk = subprocess.run(
             [sys.executable, "-c", ROUND], env=env, cwd=REPO, capture_output=True, text=True, check=True
         ).stdout.split()[-1]
-        server = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "-c",
-                str(REPO / "deploy" / "gunicorn.conf.py"),
-                "benchmarks._portal_wsgi:application",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = _start_server(env)
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base, server)
         stored = f"/selection/rounds/{round_pk}/blank-form.pdf"
@@ -154,13 +143,7 @@ def main() -> int:
             r = _phase(base, path, clients=args.clients, duration=args.duration)
             print(f"{label:32} {r['median']:22.1f} {r['p95']:8.1f} {r['n']:8d} {r['downloads_per_s']:8.1f}")
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        _stop_server(server)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

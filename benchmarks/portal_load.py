@@ -159,6 +159,32 @@ def _get(url: str) -> tuple[int, int]:
         return exc.code, 0
 
 
+def _start_server(env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn with the production config, serving the benchmark's WSGI application."""
+    return subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            str(REPO / "deploy" / "gunicorn.conf.py"),
+            "benchmarks._portal_wsgi:application",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop_server(server: subprocess.Popen | None) -> None:
+    if server is not None and server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def _wait_until_up(base: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -284,18 +310,7 @@ def main() -> int:
             f"notice page: {setup['notice']} {setup['notice_title']}; verify page: {setup['verify']} ({setup['certificate']})"
         )
 
-        server = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "-c",
-                str(REPO / "deploy" / "gunicorn.conf.py"),
-                "benchmarks._portal_wsgi:application",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = _start_server(env)
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base, server)
         workers = env.get("GUNICORN_WORKERS") or f"{os.cpu_count() * 2 + 1} (config default)"
@@ -335,13 +350,7 @@ def main() -> int:
                 )
         _report(paths, runs, sizes, pages=[label for label, _path in pages])
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        _stop_server(server)
         if args.postgres:
             _postgres(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
         shutil.rmtree(tmp, ignore_errors=True)
