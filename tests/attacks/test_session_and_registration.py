@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from chieftech.accounts.models import Enterprise, User
-from tests.factories import PASSWORD, make_uscc
+from tests.accounts.test_registration_privacy import _form as registration_form
+from tests.factories import PASSWORD
 
 KEEPALIVE = "/session/keepalive/"
 REGISTER = "/accounts/register/"
@@ -44,22 +45,8 @@ def test_keepalive_does_not_revive_a_session_after_sign_out(client, alice):
 
 
 def _form(n: int, **changes) -> dict:
-    data = {
-        "uscc": make_uscc(n),
-        "name": f"威海{n}数控设备有限公司",
-        "town": "wenquan",
-        "industry": "manufacturing",
-        "industry_focus": "pillar",
-        "address": "环翠区温泉镇工业路7号",
-        "contact_name": "丁经办",
-        "contact_phone": "13963109001",
-        "email": f"ding{n}@example.cn",
-        "username": f"ding{n}",
-        "password": "Registration-2026",
-        "password_confirm": "Registration-2027",
-    }
-    data.update(changes)
-    return data
+    """A registration with a typo (the password confirmation differs), unless `changes` says otherwise."""
+    return registration_form(n, **{"password_confirm": "Registration-2027", **changes})
 
 
 def _page(response, data: dict) -> str:

@@ -1,7 +1,7 @@
 """The main pages in a real Chromium under the Content-Security-Policy: nothing is refused, and what the
 moved inline code did (the acting authority switch submitting on change) still happens."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role
 from chieftech.policy.models import Authority, AuthorityLevel
-from chieftech.selection.domain.rounds import round_create, round_publish_call
 from tests.browser.support import shot
-from tests.factories import PASSWORD, SHANGHAI, huancui, make_enterprise, make_user
+from tests.factories import PASSWORD, make_enterprise, make_user
+from tests.selection.test_enterprise_views import open_round as round_open_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -71,21 +71,8 @@ def log_in(page, base: str, username: str) -> None:
 
 @pytest.fixture
 def open_round():
-    olivia = make_user("olivia", Role.OFFICER, real_name="欧丽")
-    opens, deadline = TODAY - timedelta(days=10), TODAY + timedelta(days=20)
-    round_ = round_create(
-        actor=olivia,
-        authority=huancui(),
-        title=f"{deadline.year}年度环翠区首席技师选拔",
-        year=deadline.year,
-        application_opens_on=opens,
-        application_deadline=deadline,
-        review_ends_on=deadline + timedelta(days=15),
-        evaluation_ends_on=deadline + timedelta(days=45),
-    )
-    return round_publish_call(
-        actor=olivia, round_=round_, now=datetime.combine(opens, time(9), tzinfo=SHANGHAI)
-    )
+    officer = make_user("olivia", Role.OFFICER, real_name="欧丽")
+    return round_open_today(officer, title=f"{(TODAY + timedelta(days=20)).year}年度环翠区首席技师选拔")
 
 
 def test_the_public_pages_raise_no_violation(live_server, page, open_round):
