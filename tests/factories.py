@@ -221,3 +221,27 @@ def form_token_of(response, form_id: str | None = None) -> str:
     doc = lxml.html.fromstring(response.content.decode())
     forms = doc.xpath(f'//form[@id="{form_id}"]' if form_id else '//main//form[@method="post"]')
     return forms[0].xpath('.//input[@name="form_token"]')[0].get("value")
+
+
+_serials = itertools.count(200)
+
+
+def make_tenure(
+    enterprise_user,
+    government,
+    *,
+    officer=None,
+    round_=None,
+    starts_on: date = date(2024, 12, 27),
+    name: str = "王建国",
+    **overrides,
+):
+    """An active term of `enterprise_user`'s candidate, started by `government` as the list's approval does.
+    Each call makes a person with their own ID number; pass `round_` to put several in one round."""
+    from chieftech.tenure.domain.terms import tenure_start
+
+    if round_ is None:
+        round_ = make_round(officer)
+    overrides.setdefault("id_number", make_id_number(date(1980, 5, 17), serial=next(_serials)))
+    application = make_application(enterprise_user, round_, name=name, **overrides)
+    return tenure_start(application=application, starts_on=starts_on, actor=government)
