@@ -275,3 +275,34 @@ def build_round(n: int, *, seed: int = 2026):
             if a.state in DECIDED
         )
     return round_
+
+
+def build_tenures(n: int, *, starts_on: date, seed: int = 2026) -> list[int]:
+    """n running terms of n people (a round of n applications, each approved), all starting on `starts_on`
+    under the round's policy, spread over the 60 enterprises; bulk-inserted like the applications. Returns
+    their ids."""
+    from chieftech.selection.models import Application
+    from chieftech.tenure.domain.terms import term_ends_on
+    from chieftech.tenure.models import Tenure, TenureStatus
+
+    round_ = build_round(n, seed=seed)
+    policy = round_.policy
+    ends_on = term_ends_on(starts_on=starts_on, months=policy.management_period_months)
+    applications = Application.objects.filter(round=round_).only("pk", "enterprise_id").order_by("pk")
+    ids = []
+    for start in range(0, n, BATCH):
+        created = Tenure.objects.bulk_create(
+            Tenure(
+                application_id=a.pk,
+                authority_id=round_.authority_id,
+                policy=policy,
+                enterprise_id=a.enterprise_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                status=TenureStatus.ACTIVE,
+                status_since=starts_on,
+            )
+            for a in applications[start : start + BATCH]
+        )
+        ids += [tenure.pk for tenure in created]
+    return ids

@@ -8,17 +8,19 @@ from django.db import connection
 from django.urls import reverse
 
 from chieftech.accounts.roles import Role
+from chieftech.audit.domain import audit_verify
 from chieftech.certificates.models import Certificate
 from chieftech.core.errors import DomainError
-from chieftech.core.models import Notification
+from chieftech.core.models import Notification, OutboxMessage
 from chieftech.core.schedule import schedule_job
 from chieftech.policy.models import Authority
 from chieftech.tenure.domain.term_end import tenure_expire_due, tenure_remind_due
 from chieftech.tenure.domain.terms import tenure_start
-from chieftech.tenure.domain.transitions import tenure_transition
+from chieftech.tenure.domain.transitions import tenure_transition, tenures_transition
 from chieftech.tenure.models import Tenure, TenureStatus, TermEndReminder
 from tests.certificates.factories import make_approved_round
-from tests.factories import SHANGHAI, make_application, make_round, make_user
+from tests.factories import SHANGHAI, make_application, make_round, make_tenure, make_user
+from tests.tasks import run_tasks
 from tests.transitions import records
 
 STARTS = date(2026, 12, 31)
@@ -226,3 +228,97 @@ def test_two_simultaneous_runs_send_one_reminder(olivia, gina, alice):
 
     assert reminded(tenure) == {60: "superseded", 30: "sent"}
     assert Notification.objects.filter(user=olivia).count() == 1
+
+
+# --- A cohort at once ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort(olivia, gina, alice, bob):
+    """Three terms of one round ending on the same day: two at enterprise A, one at enterprise B."""
+    round_ = make_round(olivia)
+    return [
+        make_tenure(alice, gina, round_=round_, name="张三", starts_on=STARTS),
+        make_tenure(alice, gina, round_=round_, name="李四", starts_on=STARTS),
+        make_tenure(bob, gina, round_=round_, name="王五", starts_on=STARTS),
+    ]
+
+
+def test_an_enterprise_and_the_officers_get_one_reminder_listing_their_terms(
+    cohort, alice, bob, olivia, mailoutbox, django_capture_on_commit_callbacks
+):
+    for n, user in enumerate([alice, bob, olivia]):
+        user.email = f"user{n}@example.cn"
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tenure_remind_due(now=at(date(2028, 10, 31), 8, 0)) == "发送3条管理期届满提醒"
+    assert run_tasks() == 1  # one delivery task for the three messages
+
+    [to_alice] = Notification.objects.filter(user=alice)
+    assert to_alice.subject == "2名首席技师的管理期即将届满"
+    assert to_alice.body == (
+        "以下2名首席技师的管理期即将届满：\n"
+        f"张三（{alice.enterprise.name}）：2028年12月30日届满，还有60天\n"
+        f"李四（{alice.enterprise.name}）：2028年12月30日届满，还有60天\n"
+        "管理期届满后自动转为“已期满”；可在以后批次重新申报（第十六条（二））。"
+    )
+    [to_bob] = Notification.objects.filter(user=bob)
+    assert to_bob.subject == "王五的首席技师管理期将于2028年12月30日届满"
+    [to_olivia] = Notification.objects.filter(user=olivia)
+    assert to_olivia.subject == "3名首席技师的管理期即将届满"
+    assert to_olivia.body.count("还有60天") == 3
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["user0@example.cn"], "【环翠区首席技师选拔管理系统】2名首席技师的管理期即将届满"),
+        (["user1@example.cn"], "【环翠区首席技师选拔管理系统】王五的首席技师管理期将于2028年12月30日届满"),
+        (["user2@example.cn"], "【环翠区首席技师选拔管理系统】3名首席技师的管理期即将届满"),
+    ]
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
+    assert reminded(cohort[0]) == reminded(cohort[2]) == {60: "sent"}
+
+
+def test_a_long_list_names_the_first_fifty_and_counts_the_rest(olivia, gina, alice):
+    round_ = make_round(olivia)
+    for n in range(52):
+        make_tenure(alice, gina, round_=round_, name=f"技师{n:02d}", starts_on=STARTS)
+
+    tenure_remind_due(now=at(date(2028, 10, 31), 8, 0))
+
+    [note] = Notification.objects.filter(user=olivia)
+    lines = note.body.splitlines()
+    assert note.subject == "52名首席技师的管理期即将届满"
+    assert lines[1].startswith("技师00（") and lines[50].startswith("技师49（")
+    assert lines[51] == "……等52名，详见首席技师名册。"
+
+
+def test_the_cohort_expires_in_one_run_each_with_its_record_and_the_chain_holds(cohort):
+    assert tenure_expire_due(now=at(date(2028, 12, 31))) == "3名首席技师管理期届满"
+    assert tenure_expire_due(now=at(date(2028, 12, 31), 1)) == "0名首席技师管理期届满"
+
+    for tenure in cohort:
+        saved = Tenure.objects.get(pk=tenure.pk)
+        assert (saved.status, saved.status_since) == (TenureStatus.EXPIRED, date(2028, 12, 31))
+        [record] = expiries(tenure)
+        assert record.before == {"status": "active", "status_since": "2026-12-31"}
+        assert record.after == {"status": "expired", "status_since": "2028-12-31"}
+        assert record.object_repr == str(saved)
+    assert audit_verify().ok
+
+
+def test_a_term_ended_by_another_run_meanwhile_is_skipped_and_the_rest_expire(cohort, olivia):
+    # The other run's work, between this run's listing and its locking: one of the three is revoked.
+    tenure_transition(
+        actor=olivia, tenure=cohort[1], to_status=TenureStatus.REVOKED, effective_on=date(2028, 12, 1)
+    )
+    batch = [Tenure(pk=tenure.pk) for tenure in cohort]
+    with pytest.raises(DomainError, match="不能变更为“管理期满”"):
+        tenures_transition(
+            actor=None,
+            tenures=batch,
+            to_status=TenureStatus.EXPIRED,
+            effective_on=date(2028, 12, 31),
+        )
+    assert sorted(Tenure.objects.values_list("status", flat=True)) == ["active", "active", "revoked"]
+    assert records(cohort[0]).filter(action="tenure.expire").count() == 0
+
+    assert tenure_expire_due(now=at(date(2028, 12, 31))) == "2名首席技师管理期届满"
+    assert sorted(Tenure.objects.values_list("status", flat=True)) == ["expired", "expired", "revoked"]

@@ -29,6 +29,7 @@ __all__ = [
     "GENESIS_HASH",
     "VerifyResult",
     "audit_record",
+    "audit_record_many",
     "audit_verify",
     "personal_data_reveal",
     "record_authority_id",
@@ -155,6 +156,48 @@ def audit_record(
     `obj` (or `object_type`/`object_id`) belongs to, else to the system chain. Only that chain's head row is
     locked, so two authorities' writes do not wait for each other.
     """
+    [record] = audit_records_append(
+        [
+            _record_build(
+                action=action,
+                actor=actor,
+                obj=obj,
+                object_type=object_type,
+                object_id=object_id,
+                object_repr=object_repr,
+                reason=reason,
+                before=before,
+                after=after,
+                ip=ip,
+                authority=authority,
+            )
+        ]
+    )
+    return record
+
+
+def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditRecord]:
+    """Append one record per entry (each the keyword arguments of `audit_record`), in order, writing each
+    chain's head once and the records in one insert per chain: what a change of thousands of objects at once
+    (the end of a cohort's terms) records, at the cost of a few queries instead of three per record."""
+    return audit_records_append([_record_build(**entry) for entry in entries])
+
+
+def _record_build(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    ip: str | None = None,
+    authority=None,
+) -> AuditRecord:
+    """An unsaved record, its chain (`authority_id`) chosen, not yet linked into it."""
     if not action or len(action) > AuditRecord._meta.get_field("action").max_length:
         raise ValueError(f"audit action must be 1-100 characters, got {action!r}")
     if obj is not None:
@@ -170,32 +213,49 @@ def audit_record(
     else:
         authority_id = None
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditRecord(
+        actor_id=actor.pk if authenticated else None,
+        actor_username=clean_text(actor.get_username())[:150] if authenticated else "",
+        actor_role=_actor_role(actor)[:200],
+        ip=canonical_ip(ip if ip is not None else current_ip.get()),
+        action=clean_text(action),
+        object_type=clean_text(object_type)[:100],
+        object_id=clean_text(str(object_id))[:64],
+        object_repr=clean_text(object_repr)[:300],
+        reason=clean_text(reason or ""),
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+        authority_id=authority_id,
+    )
+
+
+def audit_records_append(records: list[AuditRecord]) -> list[AuditRecord]:
+    """Link `records` into their chains in order and save them. Each chain's head row is locked once (heads
+    in a fixed order, so two writers to the same chains never wait on each other crosswise)."""
+    chains: dict[int | None, list[AuditRecord]] = {}
+    for record in records:
+        chains.setdefault(record.authority_id, []).append(record)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            authority_id=authority_id, defaults={"last_hash": GENESIS_HASH}
-        )
-        record = AuditRecord(
-            at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_username=clean_text(actor.get_username())[:150] if authenticated else "",
-            actor_role=_actor_role(actor)[:200],
-            ip=canonical_ip(ip if ip is not None else current_ip.get()),
-            action=clean_text(action),
-            object_type=clean_text(object_type)[:100],
-            object_id=clean_text(str(object_id))[:64],
-            object_repr=clean_text(object_repr)[:300],
-            reason=clean_text(reason or ""),
-            before=jsonable(before) if before is not None else None,
-            after=jsonable(after) if after is not None else None,
-            prev_hash=head.last_hash,
-            authority_id=authority_id,
-        )
-        record.hash = record_hash(head.last_hash, record)
-        record.save()
-        head.last_hash = record.hash
-        head.last_id = record.pk
-        head.save(update_fields=["last_hash", "last_id"])
-    return record
+        for authority_id in sorted(chains, key=lambda key: -1 if key is None else key):
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                authority_id=authority_id, defaults={"last_hash": GENESIS_HASH}
+            )
+            chain = chains[authority_id]
+            now = timezone.now()  # taken under the lock: a chain's times never go backwards
+            for record in chain:
+                record.at = now
+                record.prev_hash = head.last_hash
+                record.hash = record_hash(head.last_hash, record)
+                head.last_hash = record.hash
+            if len(chain) == 1:
+                chain[0].save()
+            else:
+                # Past the manager's guard, which refuses inserts that bypass the chain; the ids are handed
+                # out in the order of the rows, which is the chain's order.
+                models.QuerySet(AuditRecord).bulk_create(chain)
+            head.last_id = chain[-1].pk
+            head.save(update_fields=["last_hash", "last_id"])
+    return records
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -15,7 +15,9 @@ class AuditRecordQuerySet(models.QuerySet):
         raise RuntimeError(APPEND_ONLY)
 
     def bulk_create(self, *args, **kwargs):
-        raise RuntimeError("audit records are written one by one through audit.domain.audit_record")
+        raise RuntimeError(
+            "audit records are written only through audit.domain, which links them into the chain"
+        )
 
     def bulk_update(self, *args, **kwargs):
         raise RuntimeError(APPEND_ONLY)

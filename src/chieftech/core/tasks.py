@@ -27,6 +27,19 @@ def outbox_deliver_on_commit(message_id: int) -> None:
     transaction.on_commit(lambda: outbox_deliver.enqueue(message_id=message_id))
 
 
+@task()
+def outbox_deliver_many(message_ids: list[int]) -> None:
+    """One task for a batch of messages (a scheduled job's reminders); a message to retry goes on alone."""
+    for message_id in message_ids:
+        retry_at = outbox_attempt(message_id=message_id, now=timezone.now())
+        if retry_at is not None:
+            outbox_deliver.using(run_after=retry_at).enqueue(message_id=message_id)
+
+
+def outbox_deliver_many_on_commit(message_ids: list[int]) -> None:
+    transaction.on_commit(lambda: outbox_deliver_many.enqueue(message_ids=list(message_ids)))
+
+
 def outbox_requeue_lost(*, now: datetime) -> str:
     """The periodic sweep: a new task for every message whose task was lost."""
     ids = list(outbox_lost(now=now).values_list("pk", flat=True))

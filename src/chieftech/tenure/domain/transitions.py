@@ -5,10 +5,11 @@ status re-checked, changed fields saved, one audit record). The status changes, 
 terms and revocation of the next issues call it.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
-from chieftech.audit.transitions import transition
+from chieftech.audit.transitions import transition_many
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
@@ -43,34 +44,57 @@ def tenure_transition(
     stops from the month after it). The date may not precede the term's start or the current status's.
     The officer of the term's authority confirms every change (第十六条); the system itself (actor None)
     may only end a term whose management period is over (第十六条(二), tenure.domain.term_end)."""
+    [saved] = tenures_transition(
+        actor=actor, tenures=[tenure], to_status=to_status, effective_on=effective_on, reason=reason
+    )
+    return saved
+
+
+def tenures_transition(
+    *,
+    actor,
+    tenures: list[Tenure],
+    to_status: str,
+    effective_on: date | Callable[[Tenure], date],
+    reason: str = "",
+) -> list[Tenure]:
+    """`tenure_transition` of several terms at once, all or none (the daily end of a cohort's terms):
+    `effective_on` may be a function of each locked term."""
     if actor is None:
         if to_status != TenureStatus.EXPIRED:
             raise DomainError("只有管理期届满可以由系统自动变更状态。", code="system_not_allowed")
     else:
-        require_perm(actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。")
+        for tenure in tenures:
+            require_perm(
+                actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。"
+            )
+
+    def effective(locked: Tenure) -> date:
+        return effective_on(locked) if callable(effective_on) else effective_on
 
     def check(locked: Tenure) -> None:
-        if actor is None and effective_on <= locked.ends_on:
+        day = effective(locked)
+        if actor is None and day <= locked.ends_on:
             raise DomainError(
                 f"管理期至{date_zh(locked.ends_on)}届满，此前不能自动转为期满。",
                 field="effective_on",
                 code="bad_date",
             )
-        if effective_on < locked.starts_on:
+        if day < locked.starts_on:
             raise DomainError(
                 f"生效日期不能早于管理期起始日期{date_zh(locked.starts_on)}。",
                 field="effective_on",
                 code="bad_date",
             )
-        if effective_on < locked.status_since:
+        if day < locked.status_since:
             raise DomainError(
                 f"生效日期不能早于当前状态的生效日期{date_zh(locked.status_since)}。",
                 field="effective_on",
                 code="bad_date",
             )
 
-    return transition(
-        tenure,
+    return transition_many(
+        tenures,
         to=to_status,
         table=TENURE_TRANSITIONS,
         what="首席技师资格",
@@ -78,8 +102,17 @@ def tenure_transition(
         actor=actor,
         action=TENURE_ACTIONS.get(to_status, "tenure.transition"),
         reason=reason,
+        # The record names the person (Tenure.__str__): read with the row, without the long or encrypted texts.
+        queryset=Tenure.objects.select_related("application").only(
+            *[
+                f.name
+                for f in Tenure._meta.concrete_fields
+                if f.name not in ("bank_account", "showcase_summary")
+            ],
+            "application__name",
+        ),
         check=check,
-        changes={"status_since": effective_on},
+        changes=lambda locked: {"status_since": effective(locked)},
         before=lambda locked: {"status_since": locked.status_since},
-        after={"status_since": effective_on},
+        after=lambda locked: {"status_since": effective(locked)},
     )
