@@ -12,6 +12,7 @@ from chieftech.audit.transitions import transition
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
+from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenure
 from chieftech.tenure.models import Tenure, TenureStatus
 
 # 第16条(一): benefits stop and may be reinstated while the title stays. Not renewed at re-review (第11条) and
@@ -69,7 +70,7 @@ def tenure_transition(
                 code="bad_date",
             )
 
-    return transition(
+    moved = transition(
         tenure,
         to=to_status,
         table=TENURE_TRANSITIONS,
@@ -83,3 +84,6 @@ def tenure_transition(
         before=lambda locked: {"status_since": locked.status_since},
         after={"status_since": effective_on},
     )
+    # The verification page and the roster show the new status from the commit on, not a minute later.
+    public_pages_purge_for_tenure(moved)
+    return moved
