@@ -71,6 +71,7 @@ def public_certificates():
             "tenure__application__round__authority",
             "tenure__application__enterprise",
             "tenure__enterprise",
+            "tenure__policy",
         )
         .defer(*PRIVATE_FIELDS)
     )
