@@ -12,11 +12,16 @@ from django.urls import reverse
 from chieftech.certificates.models import Certificate
 from chieftech.core.public_cache import VERSION_KEY, public_tag_versions
 from chieftech.publicity.models import Notice
-from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenure, verify_page_tag
+from chieftech.tenure.domain.public_pages import (
+    public_pages_purge_for_tenure,
+    tenure_public_page_tags,
+    verify_page_tag,
+)
 from chieftech.tenure.domain.transitions import tenure_transition
 from chieftech.tenure.models import Tenure, TenureStatus
 from tests.certificates.factories import make_approved_round
 from tests.core.test_cache_shared import DATABASE_CACHE
+from tests.factories import make_tenure
 
 VALID_BADGE = '<p class="verify-badge status status-ok" id="verify-status">有效</p>'
 SUSPENDED_BADGE = '<p class="verify-badge status status-warn" id="verify-status">保留资格、停止待遇</p>'
@@ -192,3 +197,17 @@ def test_the_purge_reaches_every_app_server_through_the_shared_cache(
 
     assert other_server.get(tag_key) not in (None, kept)
     assert SUSPENDED_BADGE in verify_page(client, certificate)
+
+
+def test_a_term_without_a_certificate_purges_its_rosters_only(alice, gina, olivia):
+    tenure = make_tenure(alice, gina, officer=olivia)
+    assert tenure_public_page_tags(tenure) == [f"roster:{tenure.application.round_id}", "roster:latest"]
+
+
+def test_a_certified_term_purges_its_verification_page_too(published):
+    round_, certificates = published
+    assert tenure_public_page_tags(certificates[0].tenure) == [
+        f"roster:{round_.pk}",
+        "roster:latest",
+        f"verify:{certificates[0].verification_code}",
+    ]

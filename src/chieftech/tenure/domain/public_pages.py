@@ -8,10 +8,6 @@ Every change a public page shows calls `public_pages_purge_for_tenure`: the stat
 showcase (tenure_showcase_update) and the tenure moving to another enterprise.
 """
 
-from contextlib import suppress
-
-from django.core.exceptions import ObjectDoesNotExist
-
 from chieftech.core.public_cache import public_pages_purge_on_commit
 from chieftech.tenure.models import Tenure
 
@@ -27,10 +23,16 @@ def roster_page_tag(round_id: int | str) -> str:
 
 
 def tenure_public_page_tags(tenure: Tenure) -> list[str]:
-    """The tags of the public pages that show `tenure` (its certificate read through the reverse relation)."""
-    tags = [roster_page_tag(tenure.application.round_id), ROSTER_LATEST_TAG]
-    with suppress(ObjectDoesNotExist):  # no certificate yet: no verification page to purge
-        tags.append(verify_page_tag(tenure.certificate.verification_code))
+    """The tags of the public pages that show `tenure`: its round and its certificate (read through the
+    reverse relation, in the same query; none before the certificate is issued)."""
+    round_id, code = (
+        Tenure.objects.filter(pk=tenure.pk)
+        .values_list("application__round_id", "certificate__verification_code")
+        .get()
+    )
+    tags = [roster_page_tag(round_id), ROSTER_LATEST_TAG]
+    if code:
+        tags.append(verify_page_tag(code))
     return tags
 
 
