@@ -10,6 +10,7 @@ from django.utils import timezone
 from chieftech.audit.models import AuditRecord
 from chieftech.policy.domain import calendar_year_save, policy_register
 from chieftech.policy.models import CalendarDay, CalendarYear, PolicyVersion, SkillLevel
+from chieftech.policy.status_effects import HUANCUI_STATUS_EFFECTS
 from tests.factories import huancui
 from tests.policy.test_policy import successor_data
 
@@ -130,8 +131,19 @@ def test_calendar_list_queries_do_not_grow_with_entered_years(client, sam, djang
 # --- Registering a version through the form ---------------------------------------------------------------
 
 
+def status_effect_fields(effects: dict | None = None) -> dict[str, str]:
+    """The form's four fields per tenure status, as a browser sends them (default: the 2022 measures)."""
+    fields = {}
+    for key, row in (effects or HUANCUI_STATUS_EFFECTS).items():
+        fields[f"effect_{key}_title"] = "1" if row["title_kept"] else "0"
+        fields[f"effect_{key}_benefits"] = "1" if row["benefits_paid"] else "0"
+        fields[f"effect_{key}_label"] = row["label"]
+        fields[f"effect_{key}_note"] = row["note"]
+    return fields
+
+
 def form_data(**overrides) -> dict[str, str]:
-    return {key: str(value) for key, value in successor_data(**overrides).items()}
+    return {key: str(value) for key, value in successor_data(**overrides).items()} | status_effect_fields()
 
 
 def test_the_form_is_prefilled_for_a_successor(client, sam):

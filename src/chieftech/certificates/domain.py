@@ -22,6 +22,7 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority
+from chieftech.policy.status_effects import StatusEffect, status_effect
 from chieftech.selection.models import Round
 from chieftech.tenure.models import Tenure, TenureStatus
 
@@ -140,38 +141,37 @@ REVOKED = "revoked"
 
 
 def certificate_status(certificate: Certificate, today: date) -> CertificateStatus:
-    """The certificate's status on `today`, most final first.
+    """The certificate's status on `today`, most final first; its label and note are the wording of the
+    tenure's policy version (policy.status_effects), the date of the change put in.
 
-    - 已取消资格: the title was revoked (第17条) or the certificate withdrawn;
-    - 已期满: the management period ended (ends_on before today, or the tenure marked expired), or the
-      annual re-review failed: 第12条 keeps in the title only those the second year's re-review confirms, so a failed
-      re-review ends the term early — the note says which;
-    - 保留资格、停止待遇: 第16条(一), left a skill post or moved out of the district while the term runs;
-    - 有效: otherwise.
+    - revoked: the title was revoked (第17条) or the certificate withdrawn;
+    - not renewed: the annual re-review failed (第12条 keeps in the title only those the second year's
+      re-review confirms, so a failed re-review ends the term early);
+    - expired: the management period ended (ends_on before today, or the tenure marked expired);
+    - suspended: 第16条(一), left a skill post or moved out of the district while the term runs;
+    - active: otherwise.
     """
     tenure = certificate.tenure
+    effects = tenure.policy.status_effects
     if certificate.withdrawn_at is not None or tenure.status == TenureStatus.REVOKED:
         when = (
             tenure.status_since
             if tenure.status == TenureStatus.REVOKED
             else timezone.localdate(certificate.withdrawn_at)
         )
-        return CertificateStatus(
-            REVOKED, "已取消资格", "status-bad", f"自{date_zh(when)}起取消资格，证书已收回。"
-        )
+        return _status(REVOKED, "status-bad", status_effect(effects, TenureStatus.REVOKED), when)
     if tenure.status == TenureStatus.NOT_RENEWED:
-        return CertificateStatus(
-            EXPIRED, "已期满", "status-bad", f"复核认定未通过，资格于{date_zh(tenure.status_since)}终止。"
+        return _status(
+            EXPIRED, "status-bad", status_effect(effects, TenureStatus.NOT_RENEWED), tenure.status_since
         )
     if tenure.status == TenureStatus.EXPIRED or tenure.ends_on < today:
-        return CertificateStatus(
-            EXPIRED, "已期满", "status-bad", f"管理期已于{date_zh(tenure.ends_on)}届满。"
-        )
+        return _status(EXPIRED, "status-bad", status_effect(effects, TenureStatus.EXPIRED), tenure.ends_on)
     if tenure.status == TenureStatus.SUSPENDED:
-        return CertificateStatus(
-            SUSPENDED,
-            "保留资格、停止待遇",
-            "status-warn",
-            f"自{date_zh(tenure.status_since)}起保留首席技师资格，不再享受有关待遇。",
+        return _status(
+            SUSPENDED, "status-warn", status_effect(effects, TenureStatus.SUSPENDED), tenure.status_since
         )
-    return CertificateStatus(VALID, "有效", "status-ok")
+    return _status(VALID, "status-ok", status_effect(effects, TenureStatus.ACTIVE), tenure.status_since)
+
+
+def _status(key: str, css: str, effect: StatusEffect, when: date) -> CertificateStatus:
+    return CertificateStatus(key, effect.label, css, effect.note_on(date_zh(when)))

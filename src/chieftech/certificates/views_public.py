@@ -27,6 +27,7 @@ from chieftech.core.permissions import public, public_cached
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit
 from chieftech.policy.wording import authority_values, wording_render
 from chieftech.selection.models import Round, RoundState
+from chieftech.tenure.domain.public_pages import ROSTER_LATEST_TAG, roster_page_tag, verify_page_tag
 
 NOT_FOUND = "未找到该证书，请核对查验码或证书编号。"
 BLANK = "请输入证书查验码或证书编号。"
@@ -70,6 +71,7 @@ def public_certificates():
             "tenure__application__round__authority",
             "tenure__application__enterprise",
             "tenure__enterprise",
+            "tenure__policy",
         )
         .defer(*PRIVATE_FIELDS)
     )
@@ -86,7 +88,16 @@ def approval_line(round_: Round, *, document_number: str, published_on: str) -> 
     return wording_render(round_.authority.approval_wording, values)
 
 
-@public_cached
+def _roster_tags(request) -> list[str]:
+    wanted = request.GET.get("round", "")
+    return [roster_page_tag(wanted) if wanted.isdigit() else ROSTER_LATEST_TAG]
+
+
+def _verify_tags(request, code: str) -> list[str]:
+    return [verify_page_tag(code)]
+
+
+@public_cached(tags=_roster_tags)
 @require_safe
 def roster(request):
     """The latest published roster (or the one asked for by ?round=), the other published rounds below."""
@@ -137,7 +148,7 @@ def roster(request):
     return render(request, "certificates/roster.html", context)
 
 
-@public_cached
+@public_cached(tags=_verify_tags)
 @require_safe
 def verify(request, code: str):
     normalised = verification_code_normalise(code)

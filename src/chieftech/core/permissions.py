@@ -72,17 +72,27 @@ def require_perm(actor, perm: str, obj=None, message: str = DENIED) -> None:
         raise PermissionDenied(message)
 
 
-def public_cached(view):
+def public_cached(view=None, *, tags=None):
     """A public page served from the cache for PUBLIC_PAGE_CACHE_SECONDS (read when the page is asked for).
 
     Only for pages that are the same for every anonymous visitor and hold no form with a CSRF token. The copy
     varies on the Cookie header (set here: the session middleware adds its own Vary only after the cache has
     stored the page), and a signed-in user's request bypasses the cache both ways: they never get a visitor's
     copy, and their own page (with their name in the header) is never stored for anyone else.
+
+    `tags(request, *args, **kwargs)`, when given, names what the page shows (core.public_cache): purging one
+    of them makes every server build the page afresh at once. Such a page tells browsers to ask again each
+    time (max-age=0), since only the server's copy can be purged; untagged pages stay up to the cache time.
     """
+    if view is None:
+        return lambda view: public_cached(view, tags=tags)
+
     from django.conf import settings
+    from django.utils.cache import patch_cache_control
     from django.views.decorators.cache import cache_page
     from django.views.decorators.vary import vary_on_cookie
+
+    from chieftech.core.public_cache import public_page_key_prefix
 
     varied = vary_on_cookie(view)
     cached_views: dict[int, object] = {}  # by cache time: the cache middleware is built once, not per request
@@ -94,8 +104,17 @@ def public_cached(view):
         if seconds <= 0 or request.method not in ("GET", "HEAD") or signed_in:
             # A signed-in user's page names them: it is neither taken from nor put into the shared copy.
             return view(request, *args, **kwargs)
-        if seconds not in cached_views:
-            cached_views[seconds] = cache_page(seconds, key_prefix="public")(varied)
-        return cached_views[seconds](request, *args, **kwargs)
+        if tags is None:
+            if seconds not in cached_views:
+                cached_views[seconds] = cache_page(seconds, key_prefix="public")(varied)
+            return cached_views[seconds](request, *args, **kwargs)
+        # The key prefix carries the tags' versions, read before the page is built: a page built while a
+        # change commits is stored under the versions the purge then replaces.
+        prefix = public_page_key_prefix(tags(request, *args, **kwargs))
+        response = cache_page(seconds, key_prefix=prefix)(varied)(request, *args, **kwargs)
+        if "Expires" in response:
+            del response["Expires"]
+        patch_cache_control(response, max_age=0)
+        return response
 
     return public(wrapper)

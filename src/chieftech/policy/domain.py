@@ -16,6 +16,7 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion, SkillLevel
+from chieftech.policy.status_effects import status_effects_check, status_effects_default
 
 # How long ahead the system starts warning that the version in force is about to end. A system lead
 # time (enough for drafting, approval and publication of new measures), not a number of the measures.
@@ -124,6 +125,14 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
                 if not low <= number <= high:
                     errors[name] = f"{_label(name)}应在{low}至{high}之间。"
             cleaned[name] = number
+    # Optional in `data`: without it a version means what the measures of 2022 say (第16条, 第17条).
+    effects = data.get("status_effects")
+    try:
+        cleaned["status_effects"] = status_effects_check(
+            status_effects_default() if effects is None else effects
+        )
+    except DomainError as exc:
+        errors["status_effects"] = exc.message
     if not errors:
         if cleaned["valid_until"] < cleaned["valid_from"]:
             errors["valid_until"] = "有效期至不能早于施行日期。"
@@ -136,6 +145,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def policy_snapshot(version: PolicyVersion) -> dict[str, Any]:
     snapshot = {name: getattr(version, name) for name in PARAMETER_FIELDS}
+    snapshot["status_effects"] = version.status_effects
     snapshot["predecessor"] = version.predecessor_id
     return snapshot
 
@@ -206,6 +216,7 @@ def policy_successor_defaults(*, authority: Authority, today: date) -> dict[str,
         return {"valid_from": today}
     initial = {name: getattr(latest, name) for name in PARAMETER_FIELDS if name not in TEXT_FIELDS}
     initial["issuer"] = latest.issuer
+    initial["status_effects"] = latest.status_effects
     initial["valid_from"] = latest.valid_until + timedelta(days=1)
     initial.pop("valid_until")
     return initial

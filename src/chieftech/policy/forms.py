@@ -11,6 +11,10 @@ from chieftech.core.widgets import DateInput
 from chieftech.policy.authorities import AUTHORITY_FIELDS
 from chieftech.policy.domain import PARAMETER_FIELDS
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, CompetitionLevel, PolicyVersion
+from chieftech.policy.status_effects import DATE_PLACEHOLDER, STATUS_NAMES, status_effects_default
+
+TITLE_CHOICES = [("1", "保留称号"), ("0", "不再保留")]
+BENEFITS_CHOICES = [("1", "享受待遇"), ("0", "停止待遇")]
 
 
 class PolicyVersionForm(forms.Form):
@@ -32,6 +36,50 @@ class PolicyVersionForm(forms.Form):
                 },
             )
         )
+        self._add_status_effect_fields()
+
+    def _add_status_effect_fields(self) -> None:
+        """Four fields per tenure status (第16条、第17条): title, benefits, the public label and note."""
+        effects = self.initial.get("status_effects") or status_effects_default()
+        for key, name in STATUS_NAMES.items():
+            row = effects.get(key, {})
+            self.fields[f"effect_{key}_title"] = forms.ChoiceField(
+                label=f"{name}：称号", choices=TITLE_CHOICES, initial="1" if row.get("title_kept") else "0"
+            )
+            self.fields[f"effect_{key}_benefits"] = forms.ChoiceField(
+                label=f"{name}：待遇",
+                choices=BENEFITS_CHOICES,
+                initial="1" if row.get("benefits_paid") else "0",
+            )
+            self.fields[f"effect_{key}_label"] = forms.CharField(
+                label=f"{name}：查验页显示", max_length=20, initial=row.get("label", "")
+            )
+            self.fields[f"effect_{key}_note"] = forms.CharField(
+                label=f"{name}：查验页说明",
+                max_length=200,
+                required=False,
+                initial=row.get("note", ""),
+                help_text=f"可用{DATE_PLACEHOLDER}表示变动日期" if key != "active" else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        effects = {}
+        for key in STATUS_NAMES:
+            parts = [
+                cleaned.pop(f"effect_{key}_{part}", None) for part in ("title", "benefits", "label", "note")
+            ]
+            if None in parts[:3]:
+                return cleaned  # a field's own error is already shown at it
+            title, benefits, label, note = parts
+            effects[key] = {
+                "title_kept": title == "1",
+                "benefits_paid": benefits == "1",
+                "label": label,
+                "note": note,
+            }
+        cleaned["status_effects"] = effects
+        return cleaned
 
 
 # Words an officer may use on a schedule line for each kind of day.

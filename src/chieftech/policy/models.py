@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from chieftech.policy.status_effects import status_effects_check, status_effects_default
+
 
 class SkillLevel(models.IntegerChoices):
     """The national 8-level skill ladder (职业技能等级). The district's 首席技师 *title* is not on it:
@@ -160,6 +162,8 @@ class PolicyVersion(models.Model):
     term_end_reminder_days = models.JSONField(
         "管理期届满前提醒（天）", default=term_end_reminder_days_default
     )
+    # What each tenure status means for the title and the benefits (chieftech.policy.status_effects).
+    status_effects = models.JSONField("各状态的称号与待遇", default=status_effects_default)
     predecessor = models.ForeignKey(
         "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -183,6 +187,13 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.document_number}）"
+
+    def save(self, *args, **kwargs):
+        # The table is read by the public verification page: a malformed one is refused whoever saves it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "status_effects" in update_fields:
+            self.status_effects = status_effects_check(self.status_effects)
+        super().save(*args, **kwargs)
 
 
 class CalendarYear(models.Model):

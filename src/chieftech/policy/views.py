@@ -27,6 +27,7 @@ from chieftech.policy.domain import (
 )
 from chieftech.policy.forms import AuthorityForm, CalendarYearForm, PolicyVersionForm, schedule_text
 from chieftech.policy.models import Authority, CalendarYear, PolicyVersion
+from chieftech.policy.status_effects import STATUS_NAMES, status_effect
 
 # Years the schedule pages accept; outside this range a year in the URL is a typo.
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -96,6 +97,18 @@ def policy_detail(request, pk: int):
             "第十六条（二）",
         ),
     ]
+    effects = []
+    for key, name in STATUS_NAMES.items():
+        effect = status_effect(version.status_effects, key)
+        effects.append(
+            {
+                "name": name,
+                "title": effect.title_text,
+                "benefits": effect.benefits_text,
+                "label": effect.label,
+                "note": effect.note,
+            }
+        )
     return render(
         request,
         "policy/policy_detail.html",
@@ -104,6 +117,7 @@ def policy_detail(request, pk: int):
             "status": label,
             "status_class": css,
             "parameters": parameters,
+            "effects": effects,
             "successor": successor,
         },
     )

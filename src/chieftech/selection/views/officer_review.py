@@ -21,6 +21,7 @@ from chieftech.policy.models import SkillLevel
 from chieftech.selection.domain import review as review_domain
 from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
 from chieftech.selection.domain.eligibility import application_checks
+from chieftech.selection.domain.holders import HolderFlag, applications_holder_flags
 from chieftech.selection.forms_officer import (
     DecisionForm,
     QueueFilterForm,
@@ -90,7 +91,11 @@ STATE_LABELS = dict(ApplicationState.choices)
 LEVEL_LABELS = dict(SkillLevel.choices)
 
 
-def _queue_row(a: Application, detail_url: str) -> dict:
+def _holder_badges(flags: list[HolderFlag]) -> list[dict]:
+    return [{"label": f.text, "css": f.css, "title": f.label} for f in flags]
+
+
+def _queue_row(a: Application, detail_url: str, holder_flags: list[HolderFlag]) -> dict:
     return {
         "name": a.name,
         "url": detail_url.replace(URL_PK_PLACEHOLDER, str(a.pk)),
@@ -100,7 +105,7 @@ def _queue_row(a: Application, detail_url: str) -> dict:
         "level": LEVEL_LABELS.get(a.skill_level, "未填写"),
         "state": STATE_LABELS.get(a.state, a.state),
         "state_css": badge_css("application", a.state),
-        "flags": _row_flags(a),
+        "flags": _holder_badges(holder_flags) + _row_flags(a),
         "submitted": timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
         "correction_round": a.correction_round,
     }
@@ -127,7 +132,8 @@ def review_queue(request, pk: int):
     params.pop("page", None)
     query = params.urlencode()
     detail_url = reverse("selection:review_detail", args=[int(URL_PK_PLACEHOLDER)])
-    rows = [_queue_row(a, detail_url) for a in page.object_list]
+    holders = applications_holder_flags(round_=round_, applications=page.object_list)
+    rows = [_queue_row(a, detail_url, holders[a.pk]) for a in page.object_list]
     page.base_query = f"{query}&" if query else ""
     export_url = reverse("selection:round_export_xlsx", args=[round_.pk]) + (f"?{query}" if query else "")
     return render(
@@ -255,6 +261,9 @@ def _review_page(request, application: Application, *, form=None, revealed=None,
         "checklist": _checklist_rows(application, form if can_decide else None),
         "history": _history(application),
         "same_person": _same_person(application),
+        "holder_flags": _holder_badges(
+            applications_holder_flags(round_=application.round, applications=[application])[application.pk]
+        ),
         "form": form if can_decide else None,
         "can_decide": can_decide,
         "can_reveal": user.has_perm("accounts.reveal_personal_data"),

@@ -27,6 +27,7 @@ from chieftech.core.permissions import require_perm
 from chieftech.core.uploads import file_size_text
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, inspect_upload, random_storage_name
 from chieftech.selection.models import RoundState
+from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenure
 from chieftech.tenure.models import Tenure, TenureStatus
 
 # The title stays while benefits are suspended (第16条(一)); an expired, not renewed or revoked term is
@@ -174,6 +175,7 @@ def tenure_showcase_update(
         else:
             action = "tenure.showcase_update"
         audit_record(action=action, actor=actor, obj=locked, before=before, after=after)
+        public_pages_purge_for_tenure(locked)
         if consent_changed:
             notify(
                 users=[locked.user],

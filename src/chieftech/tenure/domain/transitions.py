@@ -13,6 +13,7 @@ from chieftech.audit.transitions import transition_many
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
+from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenures
 from chieftech.tenure.models import Tenure, TenureStatus
 
 # 第16条(一): benefits stop and may be reinstated while the title stays. Not renewed at re-review (第11条) and
@@ -93,7 +94,7 @@ def tenures_transition(
                 code="bad_date",
             )
 
-    return transition_many(
+    moved = transition_many(
         tenures,
         to=to_status,
         table=TENURE_TRANSITIONS,
@@ -116,3 +117,6 @@ def tenures_transition(
         before=lambda locked: {"status_since": locked.status_since},
         after=lambda locked: {"status_since": effective(locked)},
     )
+    # The verification page and the roster show the new status from the commit on, not a minute later.
+    public_pages_purge_for_tenures(moved)
+    return moved
