@@ -534,3 +534,43 @@ def test_the_queue_costs_the_same_for_1_and_3(client, alice, gina, olivia, count
 
 
 QUERIES = {"enterprise": 10, "queue": 10}
+
+
+# --- Notifications and skipped steps -----------------------------------------------------------------------
+
+
+def test_a_report_tells_the_officers_and_its_decision_tells_the_reporter_the_holder_and_the_enterprise(
+    alice, bob, olivia, tenure
+):
+    holder = make_user("tech1", Role.TECHNICIAN, real_name="王建国")
+    make_user("alice2", Role.ENTERPRISE, enterprise=alice.enterprise)
+    Tenure.objects.filter(pk=tenure.pk).update(user=holder)
+    change = report(alice, fresh(tenure))
+    subject = "人员变动待确认：王建国不再从事技能或技术岗位工作"
+    assert list(Notification.objects.values_list("user__username", "subject")) == [("olivia", subject)]
+    status_change_confirm(actor=olivia, change=change)
+    told = Notification.objects.filter(subject="人员变动已确认：王建国不再从事技能或技术岗位工作")
+    assert sorted(told.values_list("user__username", flat=True)) == ["alice", "alice2", "tech1"]
+    assert told.first().url == reverse("tenure:status_change", args=[change.pk])
+    assert not Notification.objects.filter(user=bob).exists()
+
+
+def test_a_returned_report_is_not_confirmed_before_it_is_corrected(alice, olivia, tenure):
+    change = report(alice, tenure)
+    status_change_return(actor=olivia, change=change, reason="请补充盖章证明。")
+    with pytest.raises(DomainError) as exc:
+        status_change_confirm(actor=olivia, change=change)
+    assert exc.value.message == "人员变动报告当前为“已退回”，不能变更为“已确认”。"
+    assert fresh(tenure).status == TenureStatus.ACTIVE
+
+
+def test_the_reporter_withdraws_on_the_page_once_and_a_repeat_changes_nothing(client, alice, tenure):
+    change = report(alice, tenure)
+    client.force_login(alice)
+    url = reverse("tenure:status_change_withdraw", args=[change.pk])
+    token = form_token_of(
+        client.get(reverse("tenure:status_change", args=[change.pk])), "status-withdraw-form"
+    )
+    assert client.post(url, {"form_token": token}).status_code == 302
+    assert client.post(url).status_code == 403
+    assert actions("tenure.status_change") == ["tenure.status_change_report", "tenure.status_change_withdraw"]
