@@ -574,3 +574,12 @@ def test_the_reporter_withdraws_on_the_page_once_and_a_repeat_changes_nothing(cl
     assert client.post(url, {"form_token": token}).status_code == 302
     assert client.post(url).status_code == 403
     assert actions("tenure.status_change") == ["tenure.status_change_report", "tenure.status_change_withdraw"]
+
+
+def test_an_officer_following_a_link_to_the_reporters_page_lands_on_the_decision(
+    client, alice, olivia, tenure
+):
+    change = report(alice, tenure)
+    client.force_login(olivia)
+    response = client.get(reverse("tenure:status_change", args=[change.pk]))
+    assert (response.status_code, response.url) == (302, reverse("tenure:status_decide", args=[change.pk]))

@@ -23,7 +23,13 @@ from chieftech.policy.models import Town
 from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.tenure.domain import status_changes as domain
 from chieftech.tenure.forms import StatusConfirmForm, StatusReportForm, StatusReturnForm
-from chieftech.tenure.models import StatusChange, StatusChangeEvidence, StatusChangeState, Tenure
+from chieftech.tenure.models import (
+    StatusChange,
+    StatusChangeEvidence,
+    StatusChangeState,
+    Tenure,
+    TenureStatus,
+)
 from chieftech.tenure.selectors import (
     changes_visible_to_enterprise,
     status_changes_visible_to,
@@ -240,10 +246,13 @@ def _change_context(change: StatusChange) -> dict:
     }
 
 
-@capability_required(REPORT, HOLDER)
+@capability_required(REPORT, HOLDER, MANAGE)
 def status_change(request, pk: int):
     """The report as its reporter sees it; a returned one is corrected here or withdrawn."""
     change = _visible_change(request, pk)
+    if not (request.user.has_perm(REPORT) or request.user.has_perm(HOLDER)):
+        # Officers handle reports on their decision page (links in notifications may lead here).
+        return redirect("tenure:status_decide", pk=change.pk)
     tenure = change.tenure
     can_correct = request.user.has_perm("tenure.status_change_correct", change)
     if request.method == "POST":
@@ -365,10 +374,8 @@ def _effect_text(change: StatusChange) -> str:
         return f"确认后，管理期转至“{name}”，状态不变；原单位自{date_zh(change.effective_on)}起不再查看。"
     if change.kind == StatusChange.Kind.OTHER:
         return "确认时由经办人认定是否停止待遇。"
-    target = domain.KIND_EFFECT[change.kind]
-    label = dict(StatusChange.Outcome.choices).get(target, "") if target else ""
-    status_label = {"suspended": "保留资格、停止待遇", "active": "有效（恢复待遇）"}.get(target, label)
-    return f"确认后，首席技师状态自{date_zh(change.effective_on)}起为“{status_label}”。"
+    target = TenureStatus(domain.KIND_EFFECT[change.kind])
+    return f"确认后，首席技师状态自{date_zh(change.effective_on)}起为“{target.label}”。"
 
 
 def _decide_lookup(request, pk: int) -> StatusChange:
