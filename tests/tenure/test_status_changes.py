@@ -583,3 +583,43 @@ def test_an_officer_following_a_link_to_the_reporters_page_lands_on_the_decision
     client.force_login(olivia)
     response = client.get(reverse("tenure:status_change", args=[change.pk]))
     assert (response.status_code, response.url) == (302, reverse("tenure:status_decide", args=[change.pk]))
+
+
+def test_the_officer_returns_on_the_page_with_a_reason_and_the_reporter_corrects_there(
+    client, alice, olivia, tenure
+):
+    change = report(alice, tenure, effective_on=date(2025, 6, 1))
+    client.force_login(olivia)
+    url = reverse("tenure:status_decide", args=[change.pk])
+    refused = client.post(url, {"action": "return", "reason": ""})
+    assert refused.context["return_form"].errors["reason"] == ["这个字段是必填项。"]
+    returned = client.post(
+        url,
+        {
+            "action": "return",
+            "reason": "生效日期与证明不符。",
+            "form_token": form_token_of(client.get(url), "status-return-form"),
+        },
+    )
+    assert returned.status_code == 302
+    client.force_login(alice)
+    page_url = reverse("tenure:status_change", args=[change.pk])
+    response = client.get(page_url)
+    assert response.context["correct_form"] is not None
+    corrected = client.post(
+        page_url,
+        {
+            "kind": Kind.LEFT_SKILL_POST,
+            "effective_on": "2025-06-15",
+            "reason": "已按证明更正日期。",
+            "files": [SimpleUploadedFile("更正证明.png", PNG_BYTES, "image/png")],
+            "form_token": form_token_of(response, "status-correct-form"),
+        },
+    )
+    change.refresh_from_db()
+    assert (corrected.status_code, change.state, change.effective_on) == (
+        302,
+        StatusChange.State.REPORTED,
+        date(2025, 6, 15),
+    )
+    assert sorted(change.evidence.values_list("original_name", flat=True)) == ["更正证明.png", "离岗证明.pdf"]
