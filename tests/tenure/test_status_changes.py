@@ -12,9 +12,8 @@ from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
+from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
 from chieftech.tenure.domain.status_changes import (
-    EvidenceUpload,
-    Report,
     status_change_confirm,
     status_change_report,
     status_change_resubmit,

@@ -22,6 +22,7 @@ from chieftech.core.permissions import capability_required, require
 from chieftech.policy.models import Town
 from chieftech.selection.domain.evidence import upload_size_check
 from chieftech.tenure.domain import status_changes as domain
+from chieftech.tenure.domain.status_change_checks import KIND_EFFECT, EvidenceUpload, Report
 from chieftech.tenure.forms import StatusConfirmForm, StatusReportForm, StatusReturnForm
 from chieftech.tenure.models import (
     StatusChange,
@@ -148,18 +149,18 @@ def _district_enterprises(tenure: Tenure):
     )
 
 
-def _uploads(form) -> list[domain.EvidenceUpload]:
+def _uploads(form) -> list[EvidenceUpload]:
     files = []
     for upload in form.cleaned_data.get("files") or []:
         # Refused by size before the content is read into memory.
         upload_size_check(name=upload.name, size=upload.size)
-        files.append(domain.EvidenceUpload(name=upload.name, content=upload.read()))
+        files.append(EvidenceUpload(name=upload.name, content=upload.read()))
     return files
 
 
-def _report(form) -> domain.Report:
+def _report(form) -> Report:
     data = form.cleaned_data
-    return domain.Report(
+    return Report(
         kind=data["kind"],
         effective_on=data["effective_on"],
         reason=data["reason"],
@@ -374,7 +375,7 @@ def _effect_text(change: StatusChange) -> str:
         return f"确认后，管理期转至“{name}”，状态不变；原单位自{date_zh(change.effective_on)}起不再查看。"
     if change.kind == StatusChange.Kind.OTHER:
         return "确认时由经办人认定是否停止待遇。"
-    target = TenureStatus(domain.KIND_EFFECT[change.kind])
+    target = TenureStatus(KIND_EFFECT[change.kind])
     return f"确认后，首席技师状态自{date_zh(change.effective_on)}起为“{target.label}”。"
 
 
