@@ -8,10 +8,19 @@ from chieftech.dashboard.navigation import nav_items
 @pytest.mark.parametrize(
     ("who", "labels"),
     [
-        ("alice", ["推荐申报"]),
+        ("alice", ["推荐申报", "本单位首席技师"]),
         (
             "olivia",
-            ["选拔批次", "评审专家库", "首席技师", "企业管理", "注册审核", "企业账号", "政策版本"],
+            [
+                "选拔批次",
+                "评审专家库",
+                "首席技师",
+                "人员变动确认",
+                "企业管理",
+                "注册审核",
+                "企业账号",
+                "政策版本",
+            ],
         ),
         ("erin", ["我的评审"]),
         ("chris", ["我的评审"]),

@@ -124,6 +124,12 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.showcase_consent": "同意在门户公开展示",
     "tenure.showcase_withdraw": "撤回门户公开展示",
     "tenure.showcase_update": "修改门户展示信息",
+    "tenure.status_change_report": "报告人员变动",
+    "tenure.status_change_resubmit": "补正后重新报告人员变动",
+    "tenure.status_change_withdraw": "撤回人员变动报告",
+    "tenure.status_change_confirm": "确认人员变动",
+    "tenure.status_change_return": "退回人员变动报告",
+    "tenure.transfer": "首席技师调入区内其他单位",
     # Operations
     "system.restore": "从备份恢复",
     "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",

@@ -13,6 +13,8 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("审定审批", "publicity:approval_list", "publicity.decide_leadership"),
     ("审定审批", "publicity:approval_list", "publicity.record_government_approval"),
     ("首席技师", "tenure:tenure_list", "tenure.manage_tenure"),
+    ("人员变动确认", "tenure:status_queue", "tenure.manage_tenure"),
+    ("本单位首席技师", "tenure:enterprise_tenures", "tenure.report_status_change"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

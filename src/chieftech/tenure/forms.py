@@ -1,7 +1,10 @@
 from django import forms
 
+from chieftech.accounts.models import Enterprise
+from chieftech.publicity.forms_notice import MultipleFileField, MultipleFileInput
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB
 from chieftech.tenure.domain.showcase import SUMMARY_MAX_CHARS
+from chieftech.tenure.models import StatusChange, StatusChangeKind
 
 CONSENT_CHOICES = [("yes", "本人同意在门户展示"), ("no", "不同意或已撤回同意（不在门户展示）")]
 
@@ -22,3 +25,68 @@ class ShowcaseForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
     )
     remove_photo = forms.BooleanField(label="删除现有照片", required=False)
+
+
+# --- Status changes ---------------------------------------------------------------------------------------
+
+
+class StatusReportForm(forms.Form):
+    kind = forms.ChoiceField(label="变动类型", choices=[("", "请选择"), *StatusChangeKind.choices])
+    effective_on = forms.DateField(
+        label="生效日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="变动实际发生的日期，应在管理期内且不晚于今天。",
+    )
+    reason = forms.CharField(
+        label="变动说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="写明变动的事实，例如新岗位、调动文件、退休审批等。",
+    )
+    new_enterprise = forms.ModelChoiceField(
+        label="调入单位（区内）",
+        queryset=Enterprise.objects.none(),
+        required=False,
+        empty_label="请选择",
+        help_text="仅“调入区内其他单位”时填写。",
+    )
+    new_employer = forms.CharField(
+        label="区外新单位名称",
+        max_length=200,
+        required=False,
+        help_text="仅“调往区外单位”时填写。",
+    )
+    files = MultipleFileField(
+        label="证明材料",
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+        help_text=f"PDF、JPG或PNG格式，可选择多个文件，单个不超过{MAX_FILE_BYTES // MB}MB。",
+    )
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_enterprise"].queryset = enterprises
+
+
+class StatusReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="说明需要补正的内容，报告人将收到通知。",
+    )
+
+
+class StatusConfirmForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="对待遇的影响",
+        choices=StatusChange.Outcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="仅“其他”类变动需要选择。",
+    )
+    outcome_reason = forms.CharField(
+        label="认定理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

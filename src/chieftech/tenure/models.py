@@ -63,32 +63,132 @@ class Tenure(models.Model):
         return f"{self.application.name}（{self.starts_on:%Y}）"
 
 
-class StatusChange(models.Model):
-    """第16条(一): the title stays, the benefits stop from the month after the effective date."""
+class TenureEmployment(models.Model):
+    """Where the holder worked during the term: one span per enterprise, the last one open.
 
-    class Kind(models.TextChoices):
-        LEFT_SKILL_POST = "left_skill_post", "不再从事技能或技术岗位工作"
-        MOVED_OUT = "moved_out", "调往区外"
-        CHANGED_EMPLOYER = "changed_employer", "区内变更工作单位"
-        REINSTATED = "reinstated", "恢复待遇"
+    An enterprise's users see the term while a span of theirs is open, and its history only up to the end of
+    their last span once the holder moved to another enterprise of the district (tenure.selectors)."""
 
-    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="status_changes")
-    kind = models.CharField("变动类型", max_length=24, choices=Kind.choices)
-    effective_on = models.DateField("生效日期")
-    note = models.TextField("说明", blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reported_at = models.DateTimeField()
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    tenure = models.ForeignKey(Tenure, on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name="工作单位",
+        on_delete=models.PROTECT,
+        related_name="tenure_employments",
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
 
     class Meta:
-        ordering = ["effective_on"]
+        ordering = ["starts_on", "pk"]
+        verbose_name = "管理期内工作单位"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenure"], condition=models.Q(ends_on__isnull=True), name="one_open_employment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenure} {self.enterprise}"
+
+
+class StatusChangeKind(models.TextChoices):
+    LEFT_SKILL_POST = "left_skill_post", "不再从事技能或技术岗位工作"
+    TRANSFER_IN_DISTRICT = "transfer_in_district", "调入区内其他单位"
+    TRANSFER_OUT = "transfer_out", "调往区外单位"
+    RETIRED = "retired", "退休"
+    DECEASED = "deceased", "去世"
+    RESUMED = "resumed", "恢复技能岗位工作"
+    OTHER = "other", "其他"
+
+
+class StatusChangeState(models.TextChoices):
+    REPORTED = "reported", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    RETURNED = "returned", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class StatusChange(models.Model):
+    """第16条(一): a change in the holder's work, reported by the enterprise or the holder, confirmed or returned
+    by the officer. Only a confirmed change moves the term (tenure.domain.status_changes)."""
+
+    Kind = StatusChangeKind
+    State = StatusChangeState
+
+    class ReportedAs(models.TextChoices):
+        ENTERPRISE = "enterprise", "工作单位"
+        HOLDER = "holder", "首席技师本人"
+
+    class Outcome(models.TextChoices):
+        SUSPENDED = "suspended", "停止待遇（保留资格）"
+        ACTIVE = "active", "不影响待遇"
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="status_changes")
+    kind = models.CharField("变动类型", max_length=24, choices=StatusChangeKind.choices)
+    state = models.CharField(
+        "状态", max_length=16, choices=StatusChangeState.choices, default=StatusChangeState.REPORTED
+    )
+    effective_on = models.DateField("生效日期")
+    reason = models.TextField("说明")
+    new_enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name="调入单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_employer = models.CharField("区外新单位", max_length=200, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_as = models.CharField("报告人身份", max_length=16, choices=ReportedAs.choices)
+    # The enterprise that reported (its span then was the current one); empty for the holder's own report.
+    reporting_enterprise = models.ForeignKey(
+        "accounts.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField("报告时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("确认或退回时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+    # For "other": what the officer decided at confirmation, and why.
+    outcome = models.CharField("对待遇的影响", max_length=16, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField("认定理由", blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
         verbose_name = "人员变动"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenure"],
+                condition=models.Q(state="reported"),
+                name="one_open_status_change",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.tenure} {self.get_kind_display()}"
+
+
+class StatusChangeEvidence(models.Model):
+    """A proof of the change (a letter, a contract, a retirement approval): PDF, JPG or PNG."""
+
+    change = models.ForeignKey(StatusChange, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="status_changes/%Y/")
+    original_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "人员变动证明材料"
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class PayrollBatch(models.Model):

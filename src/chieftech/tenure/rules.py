@@ -6,8 +6,68 @@ approver's, for the authority of the round.
 
 import rules
 
-from chieftech.accounts.roles import Role, holds_role
+from chieftech.accounts.roles import Role, authority_of, has_role_in, holds_role
 
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
 rules.add_perm("tenure.showcase_manage", holds_role(Role.OFFICER))
 rules.add_perm("tenure.tenure_move", holds_role(Role.OFFICER))
+
+
+# --- Status changes (第16条(一)) -------------------------------------------------------------------------
+# A change is reported by a user of the enterprise the holder works for now (the open employment span, which is
+# Tenure.enterprise) or by the holder through their own login; the officer of the term's authority confirms or
+# returns it, and never one they reported themselves.
+
+
+@rules.predicate
+def is_current_enterprise_user(user, tenure) -> bool:
+    return (
+        tenure is not None
+        and user.enterprise_id is not None
+        and user.enterprise_id == tenure.enterprise_id
+        and has_role_in(user, Role.ENTERPRISE, authority_of(tenure))
+    )
+
+
+@rules.predicate
+def is_the_holder(user, tenure) -> bool:
+    return (
+        tenure is not None
+        and tenure.user_id is not None
+        and tenure.user_id == user.pk
+        and has_role_in(user, Role.TECHNICIAN, authority_of(tenure))
+    )
+
+
+@rules.predicate
+def is_reporting_party(user, change) -> bool:
+    """The enterprise that reported (any of its users, while the holder still works there), or the holder."""
+    if change is None:
+        return False
+    tenure = change.tenure
+    if change.reported_as == "holder":
+        return is_the_holder(user, tenure)
+    return change.reporting_enterprise_id == tenure.enterprise_id and is_current_enterprise_user(user, tenure)
+
+
+@rules.predicate
+def is_returned(user, change) -> bool:
+    return change is not None and change.state == "returned"
+
+
+@rules.predicate
+def is_open(user, change) -> bool:
+    return change is not None and change.state in ("reported", "returned")
+
+
+@rules.predicate
+def is_not_reporter(user, change) -> bool:
+    return change is not None and change.reported_by_id != user.pk
+
+
+rules.add_perm("tenure.status_report_as_enterprise", is_current_enterprise_user)
+rules.add_perm("tenure.status_report_as_holder", is_the_holder)
+rules.add_perm("tenure.status_report", is_current_enterprise_user | is_the_holder)
+rules.add_perm("tenure.status_change_correct", is_reporting_party & is_returned)
+rules.add_perm("tenure.status_change_withdraw", is_reporting_party & is_open)
+rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter)

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from chieftech.tenure import views
+from chieftech.tenure import views, views_status
 
 app_name = "tenure"
 urlpatterns = [
     path("", views.tenure_list, name="tenure_list"),
     path("<id:pk>/showcase/", views.tenure_showcase, name="tenure_showcase"),
     path("<id:pk>/showcase/photo/", views.tenure_showcase_photo, name="tenure_showcase_photo"),
+    # Status changes (第16条(一)): the enterprise's and the holder's side, then the officer's.
+    path("enterprise/", views_status.enterprise_tenures, name="enterprise_tenures"),
+    path("enterprise/<id:pk>/", views_status.enterprise_tenure, name="enterprise_tenure"),
+    path("<id:pk>/status/report/", views_status.status_report, name="status_report"),
+    path("status-changes/<id:pk>/", views_status.status_change, name="status_change"),
+    path(
+        "status-changes/<id:pk>/withdraw/", views_status.status_change_withdraw, name="status_change_withdraw"
+    ),
+    path("status-evidence/<id:pk>/", views_status.status_evidence, name="status_evidence"),
+    path("status-changes/queue/", views_status.status_queue, name="status_queue"),
+    path("status-changes/<id:pk>/decide/", views_status.status_decide, name="status_decide"),
 ]

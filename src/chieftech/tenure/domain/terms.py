@@ -10,7 +10,7 @@ import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.permissions import require_perm
 from chieftech.selection.models import Application
-from chieftech.tenure.models import Tenure, TenureStatus
+from chieftech.tenure.models import Tenure, TenureEmployment, TenureStatus
 
 TENURE_FIELDS = ["application", "policy", "enterprise", "starts_on", "ends_on", "status", "status_since"]
 
@@ -46,6 +46,9 @@ def tenure_start(*, application: Application, starts_on: date, actor=None) -> Te
             ends_on=term_ends_on(starts_on=starts_on, months=policy.management_period_months),
             status=TenureStatus.ACTIVE,
             status_since=starts_on,
+        )
+        TenureEmployment.objects.create(
+            tenure=tenure, enterprise_id=tenure.enterprise_id, starts_on=starts_on
         )
         audit_record(
             action="tenure.start",
