@@ -124,6 +124,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.showcase_consent": "同意在门户公开展示",
     "tenure.showcase_withdraw": "撤回门户公开展示",
     "tenure.showcase_update": "修改门户展示信息",
+    "tenure.register_export": "导出首席技师名册",
     # Operations
     "system.restore": "从备份恢复",
     "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",
