@@ -44,7 +44,7 @@ class EndingWindow:
     (term_end_reminder_days: the bureau's own notice of the end, 第十六条(二))."""
 
     today: date
-    # {policy id: days}, for the policies the authorities' terms were selected under.
+    # {policy id: days}, for the authorities' policies.
     days_by_policy: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -60,10 +60,11 @@ class EndingWindow:
 
 
 def ending_window(*, authority_ids: set[int], today: date) -> EndingWindow:
-    """The reminder periods of the policies of the authorities' terms, in one query."""
-    policies = PolicyVersion.objects.filter(
-        pk__in=Tenure.objects.filter(authority_id__in=authority_ids).values("policy_id")
-    ).values_list("pk", "term_end_reminder_days")
+    """The reminder periods of the authorities' policies (a term keeps the policy it was selected under),
+    in one query."""
+    policies = PolicyVersion.objects.filter(authority_id__in=authority_ids).values_list(
+        "pk", "term_end_reminder_days"
+    )
     return EndingWindow(
         today=today,
         days_by_policy={pk: max((int(d) for d in days), default=0) for pk, days in policies},
