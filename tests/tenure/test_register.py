@@ -136,6 +136,9 @@ def test_the_register_lists_every_chief_technician_newest_first_each_linking_to_
         ({"town": "zhangcun", "status": "expired"}, ["王丙"]),
         # A value that is not a choice is ignored, never an error page.
         ({"status": "nonsense", "town": "nowhere", "round": "x"}, ["张甲", "李乙", "王丙"]),
+        # Keys past what the database holds are no keys, never a server error.
+        ({"round": "99999999999999999999", "enterprise": str(2**63)}, ["张甲", "李乙", "王丙"]),
+        ({"round": "１２", "enterprise": "-1"}, ["张甲", "李乙", "王丙"]),
     ],
 )
 def test_each_filter_narrows_the_register_exactly(client, olivia, register, filters, expected):
@@ -399,6 +402,14 @@ def test_the_export_without_filters_holds_every_row_and_never_another_authoritys
         assert tenure.application.id_number not in values
         assert tenure.application.phone not in values
     assert "远方技师" not in values
+
+
+def test_an_out_of_range_key_in_the_exports_filters_is_ignored(client, olivia, register):
+    client.force_login(olivia)
+    rows = list(
+        sheet_of(client.get(EXPORT, {"round": str(2**63), "status": "active"})).iter_rows(values_only=True)
+    )
+    assert [row[1] for row in rows[3:]] == ["张甲"]
 
 
 def test_the_export_is_audited_with_its_filters_and_row_count(client, olivia, register):

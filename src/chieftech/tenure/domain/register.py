@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from chieftech.accounts.models import Enterprise, Industry
+from chieftech.core.converters import MAX_ID
 from chieftech.policy.models import PolicyVersion
 from chieftech.policy.territory import town_codes, town_label
 from chieftech.tenure.models import Tenure, TenureStatus
@@ -36,6 +37,14 @@ REGISTER_DEFERRED = (
 def _param(params: Mapping, name: str) -> str:
     value = params.get(name) or ""
     return value.strip() if isinstance(value, str) else ""
+
+
+def _id_param(params: Mapping, name: str) -> int | None:
+    """A key, or None; a number past what the integer columns hold is no key (the database would refuse it)."""
+    value = _param(params, name)
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -89,12 +98,12 @@ def register_filter(
     status = _param(params, "status")
     if with_status and status in TenureStatus.values:
         tenures = tenures.filter(status=status)
-    round_id = _param(params, "round")
-    if round_id.isdigit():
-        tenures = tenures.filter(application__round_id=int(round_id))
-    enterprise = _param(params, "enterprise")
-    if enterprise.isdigit():
-        tenures = tenures.filter(enterprise_id=int(enterprise))
+    round_id = _id_param(params, "round")
+    if round_id is not None:
+        tenures = tenures.filter(application__round_id=round_id)
+    enterprise_id = _id_param(params, "enterprise")
+    if enterprise_id is not None:
+        tenures = tenures.filter(enterprise_id=enterprise_id)
     town = _param(params, "town")
     if town in town_codes():
         tenures = tenures.filter(enterprise__town=town)
