@@ -49,6 +49,12 @@ def test_the_officer_filters_the_register_opens_a_timeline_and_downloads_the_exc
     live_server, page, register_data
 ):
     sign_in(page, live_server, User.objects.get(username="olivia"))
+    counts = page.get_by_role("list", name="首席技师按状态统计")
+    expect(counts).to_contain_text("保留资格、停止待遇 1")
+    shot(page, "register-home-counts")
+    counts.get_by_role("link", name="有效").click()
+    expect(page.locator("#tenures tbody tr")).to_have_count(2)
+
     page.goto(live_server.url + reverse("tenure:tenure_list"))
     expect(page.locator("#tenures tbody tr")).to_have_count(3)
     expect(page.locator("#status-counts")).to_contain_text("保留资格、停止待遇 1")

@@ -17,7 +17,7 @@ from chieftech.policy.models import Authority, PolicyVersion, Town
 from chieftech.policy.territory import towns_forget
 from chieftech.selection.models import Round, RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.factories import make_enterprise, make_round, make_user
+from tests.factories import grant, make_enterprise, make_round, make_user
 from tests.portal.helpers import BANK_ACCOUNT, TERM_END, TERM_START, chief_round, make_chief, round_publish
 
 REGISTER = reverse("tenure:tenure_list")
@@ -423,6 +423,26 @@ def test_the_export_is_audited_with_its_filters_and_row_count(client, olivia, re
         register["jia"].authority_id,
     )
     assert record.after == {"filters": {"status": "active"}, "rows": 1, "format": "xlsx"}
+
+
+def test_an_officer_of_two_authorities_exports_both_and_each_chain_records_its_own_rows(
+    client, olivia, city, register, far_tenure
+):
+    grant(olivia, Role.OFFICER, authority=city)
+    client.force_login(olivia)
+
+    assert names(client.get(REGISTER)) == ["张甲", "李乙", "王丙", "远方技师"]
+    rows = list(sheet_of(client.get(EXPORT)).iter_rows(values_only=True))
+
+    assert rows[0][0].startswith(
+        "环翠区首席技师名册、威海市首席技师名册（威海市环翠区人力资源和社会保障局、威海市人力资源和社会保障局，"
+    )
+    assert len(rows[3:]) == 4
+    records = AuditRecord.objects.filter(action="tenure.register_export").order_by("authority_id")
+    assert [(r.authority_id, r.after["rows"]) for r in records] == [
+        (register["jia"].authority_id, 3),
+        (city.pk, 1),
+    ]
 
 
 # --- Who may see it ----------------------------------------------------------------------------------
