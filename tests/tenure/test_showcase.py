@@ -263,53 +263,6 @@ def test_the_officer_previews_a_photo_the_public_cannot_see(client, olivia, tenu
     assert client.get(reverse("portal:showcase_photo", args=[tenure.pk])).status_code == 404
 
 
-# --- The officer's list -----------------------------------------------------------------------------
-
-
-def test_the_list_shows_personal_data_masked_only(client, olivia, alice, tenure):
-    client.force_login(olivia)
-    tenure.refresh_from_db()
-    application = tenure.application
-
-    response = client.get(reverse("tenure:tenure_list"))
-
-    html = response.content.decode()
-    row = response.context["rows"][0]
-    assert (row["name"], row["phone"], row["consent"], row["on_portal"]) == (
-        "王建国",
-        application.phone[:3] + "****" + application.phone[-4:],
-        "未同意",
-        False,
-    )
-    assert row["bank_account"] == "6222 **** **** " + tenure.bank_account.replace(" ", "")[-4:]
-    for secret in (application.phone, application.id_number, tenure.bank_account):
-        assert secret not in html
-    assert f'href="{showcase_url(tenure)}"' in html
-
-
-def test_the_list_says_when_there_is_nobody_yet(client, olivia):
-    client.force_login(olivia)
-    response = client.get(reverse("tenure:tenure_list"))
-    assert response.context["rows"] == []
-    assert "还没有首席技师" in response.content.decode()
-
-
-def test_the_list_costs_the_same_queries_for_one_or_three(
-    client, olivia, alice, bob, django_assert_num_queries
-):
-    round_ = chief_round(olivia)
-    make_chief(olivia, alice, round_, name="技师一")
-    client.force_login(olivia)
-    # Session, user, permissions (2), tenures, roles for the menu, unread count, session save (3).
-    with django_assert_num_queries(10):
-        assert len(client.get(reverse("tenure:tenure_list")).context["rows"]) == 1
-
-    make_chief(olivia, bob, round_, name="技师二", certificate=False)
-    make_chief(olivia, alice, round_, name="技师三", consent=False)
-    with django_assert_num_queries(10):
-        assert len(client.get(reverse("tenure:tenure_list")).context["rows"]) == 3
-
-
 # --- Who may do this -------------------------------------------------------------------------------
 
 

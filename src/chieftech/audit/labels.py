@@ -130,6 +130,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.status_change_confirm": "确认人员变动",
     "tenure.status_change_return": "退回人员变动报告",
     "tenure.transfer": "首席技师调入区内其他单位",
+    "tenure.register_export": "导出首席技师名册",
     # Operations
     "system.restore": "从备份恢复",
     "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",

@@ -9,17 +9,28 @@ the registration stands instead. The number of queries does not depend on the am
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.timezone import localdate
 
 from chieftech.accounts.models import Enterprise
-from chieftech.accounts.roles import Role, authority_ids_for_roles, role_values
+from chieftech.accounts.roles import Role, authority_ids_for, authority_ids_for_roles, role_values
 from chieftech.accounts.selectors import enterprises_visible_to
+from chieftech.core.badges import badge_css
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.tenure.domain.register import ENDING_SOON, ending_window, register_counts, register_tenures
+from chieftech.tenure.models import TenureStatus
 
 
 def _section(
-    role: str, *, items=None, links=None, empty: str, message: str = "", message_css: str = ""
+    role: str,
+    *,
+    items=None,
+    links=None,
+    empty: str,
+    message: str = "",
+    message_css: str = "",
+    tallies=None,
 ) -> dict:
     return {
         "role": role,
@@ -29,6 +40,7 @@ def _section(
         "empty": empty,
         "message": message,
         "message_css": message_css,
+        "tallies": tallies or [],
     }
 
 
@@ -42,6 +54,33 @@ def _round_item(label: str, url_name: str, round_: Round, detail: str = "") -> d
         "url": reverse(url_name, args=[round_.pk]),
         "count": None,
     }
+
+
+def _register_tallies(user) -> list[dict]:
+    """The officer's chief technicians by status, and those whose term ends within the reminder period,
+    each a link to the register so filtered; two queries."""
+    authority_ids = authority_ids_for(user, "tenure.manage_tenure")
+    window = ending_window(authority_ids=authority_ids, today=localdate())
+    counts = register_counts(register_tenures(authority_ids=authority_ids), window=window)
+    register_url = reverse("tenure:tenure_list")
+    tallies = [
+        {
+            "label": status.label,
+            "url": f"{register_url}?{urlencode({'status': status.value})}",
+            "count": counts[status.value],
+            "css": badge_css("tenure", status.value),
+        }
+        for status in TenureStatus
+    ]
+    tallies.append(
+        {
+            "label": f"{window.days}天内管理期届满" if window.days else "管理期即将届满",
+            "url": f"{register_url}?{urlencode({'ending': ENDING_SOON})}",
+            "count": counts["ending"],
+            "css": "status-warn",
+        }
+    )
+    return tallies
 
 
 def _officer(user) -> dict:
@@ -103,8 +142,10 @@ def _officer(user) -> dict:
             _item("选拔批次", "selection:round_list"),
             _item("企业管理", "accounts:enterprise_list", counts["total"]),
             _item("企业经办人账号", "accounts:user_list"),
+            _item("首席技师名册", "tenure:tenure_list"),
         ],
         empty="目前没有待审核的企业注册申请、待资格审查的推荐申报，也没有待推进的评审、公示或审批环节。",
+        tallies=_register_tallies(user),
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from chieftech.tenure import views, views_status
+from chieftech.tenure import views, views_register, views_status
 
 app_name = "tenure"
 urlpatterns = [
-    path("", views.tenure_list, name="tenure_list"),
+    path("", views_register.tenure_list, name="tenure_list"),
+    path("register.xlsx", views_register.register_export_xlsx, name="register_export"),
+    path("<id:pk>/", views_register.tenure_detail, name="tenure_detail"),
     path("<id:pk>/showcase/", views.tenure_showcase, name="tenure_showcase"),
     path("<id:pk>/showcase/photo/", views.tenure_showcase_photo, name="tenure_showcase_photo"),
     # Status changes (第16条(一)): the enterprise's and the holder's side, then the officer's.

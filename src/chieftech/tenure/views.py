@@ -1,4 +1,5 @@
-"""The officer's pages for chief technicians: the list, and the showcase consent with the public summary."""
+"""The officer's showcase pages for a chief technician: the consent and the public summary. The register
+and each person's page are views_register's."""
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,7 +14,6 @@ from chieftech.core.dates import date_zh
 from chieftech.core.downloads import photo_inline
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
-from chieftech.core.pii import mask_bank_account, mask_phone
 from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
@@ -71,31 +71,6 @@ def _portal_state(tenure: Tenure) -> str:
     if showcase_eligible(tenure):
         return "名单发文公布后在门户展示"
     return "不在门户展示"
-
-
-@capability_required(MANAGE_TENURE)
-@require_safe
-def tenure_list(request):
-    rows = [
-        {
-            "name": t.application.name,
-            "round": t.application.round.title,
-            "enterprise": t.enterprise.name,
-            "occupation": t.application.occupation,
-            "certificate": _certificate_number(t),
-            "term": f"{t.starts_on:%Y-%m-%d} 至 {t.ends_on:%Y-%m-%d}",
-            "status": t.get_status_display(),
-            "status_css": badge_css("tenure", t.status),
-            "phone": mask_phone(t.application.phone),
-            "bank_account": mask_bank_account(t.bank_account),
-            "consent": _consent_text(t),
-            "on_portal": showcase_visible(t),
-            "portal_state": _portal_state(t),
-            "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
-        }
-        for t in _tenures(request.user).order_by("-starts_on", "application__name", "pk")
-    ]
-    return render(request, "tenure/tenure_list.html", {"rows": rows})
 
 
 def _initial(tenure: Tenure) -> dict:

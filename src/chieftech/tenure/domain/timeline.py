@@ -1,0 +1,211 @@
+"""A chief technician's timeline: what happened to the person, from the application to the end of the term,
+newest first, read from the records each step left.
+
+Each source is a function of the tenure that returns its events; the timeline is the sources' events
+together. A new kind of record joins the timeline by adding one function to TIMELINE_SOURCES. A source reads
+what the tenure has joined in (TIMELINE_RELATED) or makes one query of its own, so the timeline costs the same
+number of queries however long the history.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+
+from chieftech.core.dates import date_zh
+from chieftech.tenure.models import StatusChange, Tenure, TenureStatus, TermEndReminder
+
+SYSTEM = "系统"
+
+# What the sources read through the tenure: load the tenure with these and they cost no further query.
+TIMELINE_RELATED = (
+    "application",
+    "application__created_by",
+    "application__enterprise",
+    "application__round",
+    "application__round__government_approval",
+    "application__round__government_approval__recorded_by",
+    "certificate",
+    "certificate__issued_by",
+    "enterprise",
+)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: date
+    title: str
+    detail: str = ""
+    actor: str = ""
+    # Orders events of the same day: the later step of the term's life comes first.
+    rank: int = 0
+
+
+def _name(user) -> str:
+    if user is None:
+        return SYSTEM
+    return user.real_name or user.username
+
+
+def _day(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _related(obj, name: str):
+    """A one-to-one the query joined in (or None when there is none)."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def application_events(tenure: Tenure) -> list[TimelineEvent]:
+    application = tenure.application
+    round_ = application.round
+    events = []
+    if application.submitted_at is not None:
+        events.append(
+            TimelineEvent(
+                on=_day(application.submitted_at),
+                title="提交推荐申报",
+                detail=f"{round_.title}，推荐单位：{application.enterprise.name}",
+                actor=_name(application.created_by),
+                rank=10,
+            )
+        )
+    approval = _related(round_, "government_approval")
+    if approval is not None:
+        events.append(
+            TimelineEvent(
+                on=approval.approved_on,
+                title="区政府批准为首席技师",
+                detail=f"{round_.title}，批准文号：{approval.document_number}",
+                actor=_name(approval.recorded_by),
+                rank=20,
+            )
+        )
+    return events
+
+
+def term_events(tenure: Tenure) -> list[TimelineEvent]:
+    events = [
+        TimelineEvent(
+            on=tenure.starts_on,
+            title="管理期开始",
+            detail=f"管理期{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
+            rank=30,
+        )
+    ]
+    if tenure.status == TenureStatus.EXPIRED:
+        events.append(
+            TimelineEvent(
+                on=tenure.status_since,
+                title="管理期届满",
+                detail="管理期届满，状态自动转为“管理期满”（第十六条（二））",
+                actor=SYSTEM,
+                rank=90,
+            )
+        )
+    return events
+
+
+def certificate_events(tenure: Tenure) -> list[TimelineEvent]:
+    certificate = _related(tenure, "certificate")
+    if certificate is None:
+        return []
+    events = [
+        TimelineEvent(
+            on=certificate.issued_on,
+            title="颁发证书",
+            detail=f"证书编号：{certificate.number}",
+            actor=_name(certificate.issued_by),
+            rank=40,
+        )
+    ]
+    if certificate.withdrawn_at is not None:
+        events.append(
+            TimelineEvent(
+                on=_day(certificate.withdrawn_at),
+                title="收回证书",
+                detail=certificate.withdrawn_reason,
+                rank=80,
+            )
+        )
+    return events
+
+
+def _status_change_event(change: StatusChange) -> TimelineEvent:
+    if change.confirmed_at is not None:
+        confirmed = f"{_name(change.confirmed_by)}于{date_zh(change.confirmed_at)}确认"
+    else:
+        confirmed = "待人社局确认"
+    reported = f"{_name(change.reported_by)}于{date_zh(change.reported_at)}报告"
+    detail = "；".join(part for part in (change.note, reported, confirmed) if part)
+    return TimelineEvent(
+        on=change.effective_on,
+        title=f"人员变动：{change.get_kind_display()}",
+        detail=detail,
+        actor=_name(change.confirmed_by if change.confirmed_at is not None else change.reported_by),
+        rank=60,
+    )
+
+
+def status_change_events(tenure: Tenure) -> list[TimelineEvent]:
+    """The reported status changes (第十六条(一)), each on its effective date; one query."""
+    changes = StatusChange.objects.filter(tenure=tenure).select_related("reported_by", "confirmed_by")
+    return [_status_change_event(change) for change in changes]
+
+
+def reminder_events(tenure: Tenure) -> list[TimelineEvent]:
+    """The end-of-term reminders, sent or skipped; one query. The nearer reminder first: a day's events keep
+    their sources' order."""
+    events = []
+    for reminder in TermEndReminder.objects.filter(tenure=tenure).order_by("days_before"):
+        sent = reminder.outcome == TermEndReminder.Outcome.SENT
+        events.append(
+            TimelineEvent(
+                on=_day(reminder.recorded_at),
+                title=f"管理期届满前{reminder.days_before}天提醒",
+                detail=(
+                    f"已提醒本人、工作单位和经办人：管理期将于{date_zh(tenure.ends_on)}届满"
+                    if sent
+                    else "未发送：已到后一提醒的时间，改发后一提醒"
+                ),
+                actor=SYSTEM,
+                rank=70,
+            )
+        )
+    return events
+
+
+def showcase_events(tenure: Tenure) -> list[TimelineEvent]:
+    if not tenure.showcase_consent or tenure.showcase_consent_at is None:
+        return []
+    return [
+        TimelineEvent(
+            on=_day(tenure.showcase_consent_at),
+            title="同意在门户展示",
+            detail="本人同意在门户网站展示姓名、照片和事迹简介",
+            rank=50,
+        )
+    ]
+
+
+TIMELINE_SOURCES: list[Callable[[Tenure], list[TimelineEvent]]] = [
+    application_events,
+    term_events,
+    certificate_events,
+    status_change_events,
+    reminder_events,
+    showcase_events,
+]
+
+
+def tenure_timeline(tenure: Tenure) -> list[TimelineEvent]:
+    """Every source's events, newest first (the later step first within a day; a stable sort keeps a
+    source's own order among equals)."""
+    events = chain.from_iterable(source(tenure) for source in TIMELINE_SOURCES)
+    return sorted(events, key=lambda event: (event.on, event.rank), reverse=True)
