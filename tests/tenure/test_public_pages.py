@@ -1,7 +1,7 @@
 """A status change shows on the public pages at once: it purges the cached pages that show the person, and
 only those; the other public pages keep their cached copy for the cache time."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache, caches
@@ -17,11 +17,13 @@ from chieftech.tenure.domain.public_pages import (
     tenure_public_page_tags,
     verify_page_tag,
 )
+from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
+from chieftech.tenure.domain.status_changes import status_change_confirm, status_change_report
 from chieftech.tenure.domain.transitions import tenure_transition
-from chieftech.tenure.models import Tenure, TenureStatus
+from chieftech.tenure.models import StatusChange, Tenure, TenureStatus
 from tests.certificates.factories import make_approved_round
 from tests.core.test_cache_shared import DATABASE_CACHE
-from tests.factories import make_tenure
+from tests.factories import PDF_BYTES, make_tenure
 
 VALID_BADGE = '<p class="verify-badge status status-ok" id="verify-status">有效</p>'
 SUSPENDED_BADGE = '<p class="verify-badge status status-warn" id="verify-status">保留资格、停止待遇</p>'
@@ -211,3 +213,31 @@ def test_a_certified_term_purges_its_verification_page_too(published):
         "roster:latest",
         f"verify:{certificates[0].verification_code}",
     ]
+
+
+def test_a_transfer_shows_the_new_enterprise_on_the_verification_page_at_once(
+    client, cached, published, olivia, alice, enterprise_b, django_capture_on_commit_callbacks
+):
+    certificate = next(c for c in published[1] if c.tenure.enterprise_id == alice.enterprise_id)
+    tenure = certificate.tenure
+    assert f"<dd>{alice.enterprise.name}</dd>" in verify_page(client, certificate)
+    day = tenure.starts_on + timedelta(days=40)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = status_change_report(
+            actor=alice,
+            tenure=tenure,
+            report=Report(
+                kind=StatusChange.Kind.TRANSFER_IN_DISTRICT,
+                effective_on=day,
+                reason="调入乙公司",
+                new_enterprise=enterprise_b,
+            ),
+            files=[EvidenceUpload(name="调动证明.pdf", content=PDF_BYTES)],
+            today=day,
+        )
+        status_change_confirm(actor=olivia, change=change, today=day)
+
+    page = verify_page(client, certificate)
+    assert f"<dd>{enterprise_b.name}</dd>" in page
+    assert alice.enterprise.name not in page

@@ -65,18 +65,22 @@ def test_status_changes_reminders_withdrawal_and_expiry_join_the_timeline(chief,
     StatusChange.objects.create(
         tenure=chief,
         kind=StatusChange.Kind.LEFT_SKILL_POST,
+        state=StatusChange.State.CONFIRMED,
         effective_on=date(2027, 6, 30),
-        note="调任行政岗位",
+        reason="调任行政岗位",
         reported_by=alice,
+        reported_as=StatusChange.ReportedAs.ENTERPRISE,
         reported_at=REPORTED,
-        confirmed_by=olivia,
-        confirmed_at=REPORTED + timedelta(days=3),
+        decided_by=olivia,
+        decided_at=REPORTED + timedelta(days=3),
     )
     StatusChange.objects.create(
         tenure=chief,
-        kind=StatusChange.Kind.REINSTATED,
+        kind=StatusChange.Kind.RESUMED,
         effective_on=date(2027, 9, 1),
+        reason="回到数控车间岗位",
         reported_by=alice,
+        reported_as=StatusChange.ReportedAs.ENTERPRISE,
         reported_at=REPORTED,
     )
     TermEndReminder.objects.create(
@@ -112,14 +116,14 @@ def test_status_changes_reminders_withdrawal_and_expiry_join_the_timeline(chief,
         (date(2028, 12, 10), "管理期届满前60天提醒", "未发送：已到后一提醒的时间，改发后一提醒", "系统"),
         (
             date(2027, 9, 1),
-            "人员变动：恢复待遇",
-            "艾丽于2025年7月2日报告；待人社局确认",
+            "人员变动：恢复技能岗位工作（待确认）",
+            "回到数控车间岗位；艾丽（工作单位）于2025年7月2日报告；待人社局确认",
             "艾丽",
         ),
         (
             date(2027, 6, 30),
-            "人员变动：不再从事技能或技术岗位工作",
-            "调任行政岗位；艾丽于2025年7月2日报告；欧丽于2025年7月5日确认",
+            "人员变动：不再从事技能或技术岗位工作（已确认）",
+            "调任行政岗位；艾丽（工作单位）于2025年7月2日报告；欧丽于2025年7月5日确认",
             "欧丽",
         ),
     ]
@@ -143,12 +147,16 @@ def test_the_timeline_costs_the_same_queries_for_one_or_three_status_changes(
     def change(day: date) -> None:
         StatusChange.objects.create(
             tenure=chief,
-            kind=StatusChange.Kind.CHANGED_EMPLOYER,
+            kind=StatusChange.Kind.TRANSFER_IN_DISTRICT,
+            state=StatusChange.State.CONFIRMED,
             effective_on=day,
+            reason="调入新单位",
+            new_enterprise=alice.enterprise,
             reported_by=alice,
+            reported_as=StatusChange.ReportedAs.ENTERPRISE,
             reported_at=REPORTED,
-            confirmed_by=olivia,
-            confirmed_at=REPORTED,
+            decided_by=olivia,
+            decided_at=REPORTED,
         )
         TermEndReminder.objects.get_or_create(
             tenure=chief,
@@ -158,7 +166,7 @@ def test_the_timeline_costs_the_same_queries_for_one_or_three_status_changes(
 
     change(date(2027, 4, 1))
     tenure = loaded(chief)
-    # The status changes with both users, the reminders.
+    # The status changes with their users and the new enterprise, the reminders.
     with django_assert_num_queries(2):
         assert len(tenure_timeline(tenure)) == 7
     change(date(2027, 5, 1))
@@ -173,10 +181,13 @@ def test_a_person_without_a_real_name_is_named_by_the_user_name(chief, alice):
     User.objects.filter(pk=nameless.pk).update(real_name="")
     StatusChange.objects.create(
         tenure=chief,
-        kind=StatusChange.Kind.MOVED_OUT,
+        kind=StatusChange.Kind.TRANSFER_OUT,
         effective_on=date(2027, 8, 1),
+        reason="调往青岛",
+        new_employer="青岛某机械有限公司",
         reported_by=nameless,
+        reported_as=StatusChange.ReportedAs.ENTERPRISE,
         reported_at=REPORTED,
     )
     [event] = [e for e in tenure_timeline(loaded(chief)) if e.title.startswith("人员变动")]
-    assert (event.title, event.actor) == ("人员变动：调往区外", "clerk")
+    assert (event.title, event.actor) == ("人员变动：调往区外单位（待确认）", "clerk")

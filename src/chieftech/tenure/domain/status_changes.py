@@ -29,6 +29,7 @@ from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.selection.domain.evidence import inspect_upload, random_storage_name, upload_size_check
+from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenure
 from chieftech.tenure.domain.status_change_checks import (
     KIND_EFFECT,
     EvidenceUpload,
@@ -224,7 +225,7 @@ def status_change_return(*, actor, change: StatusChange, reason: str) -> StatusC
 
 
 def status_change_confirm(
-    *, actor, change: StatusChange, outcome: str = "", outcome_reason: str = ""
+    *, actor, change: StatusChange, outcome: str = "", outcome_reason: str = "", today: date | None = None
 ) -> StatusChange:
     """Confirm the report; the term moves as its kind says, effective on the report's date (for "other", as
     the officer decides here, with the reason)."""
@@ -252,7 +253,7 @@ def status_change_confirm(
                     new_enterprise=locked.new_enterprise,
                     new_employer=locked.new_employer,
                 ),
-                today=timezone.localdate(),
+                today=today or timezone.localdate(),
                 exclude_pk=locked.pk,
                 evidence_count=locked.evidence.count(),
             )
@@ -314,6 +315,8 @@ def tenure_transfer(*, actor, tenure: Tenure, change: StatusChange) -> None:
         before={"enterprise": old},
         after={"enterprise": change.new_enterprise_id, "effective_on": change.effective_on.isoformat()},
     )
+    # The verification page and the roster name the current enterprise.
+    public_pages_purge_for_tenure(tenure)
 
 
 # --- The one transition -----------------------------------------------------------------------------------

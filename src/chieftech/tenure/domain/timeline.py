@@ -138,24 +138,38 @@ def certificate_events(tenure: Tenure) -> list[TimelineEvent]:
 
 
 def _status_change_event(change: StatusChange) -> TimelineEvent:
-    if change.confirmed_at is not None:
-        confirmed = f"{_name(change.confirmed_by)}于{date_zh(change.confirmed_at)}确认"
-    else:
-        confirmed = "待人社局确认"
-    reported = f"{_name(change.reported_by)}于{date_zh(change.reported_at)}报告"
-    detail = "；".join(part for part in (change.note, reported, confirmed) if part)
+    """A report of a change in the holder's work (第十六条(一)), on its effective date, with where it stands."""
+    State = StatusChange.State
+    reported = f"{_name(change.reported_by)}（{change.get_reported_as_display()}）于{date_zh(change.reported_at)}报告"
+    decided = ""
+    if change.state == State.CONFIRMED:
+        decided = f"{_name(change.decided_by)}于{date_zh(change.decided_at)}确认"
+        if change.outcome_reason:
+            decided += f"（{change.get_outcome_display()}：{change.outcome_reason}）"
+    elif change.state == State.RETURNED:
+        decided = f"{_name(change.decided_by)}于{date_zh(change.decided_at)}退回：{change.return_reason}"
+    elif change.state == State.REPORTED:
+        decided = "待人社局确认"
+    where = ""
+    if change.new_enterprise_id is not None:
+        where = f"调入{change.new_enterprise.name}"
+    elif change.new_employer:
+        where = f"调往{change.new_employer}"
+    detail = "；".join(part for part in (where, change.reason, reported, decided) if part)
     return TimelineEvent(
         on=change.effective_on,
-        title=f"人员变动：{change.get_kind_display()}",
+        title=f"人员变动：{change.get_kind_display()}（{change.get_state_display()}）",
         detail=detail,
-        actor=_name(change.confirmed_by if change.confirmed_at is not None else change.reported_by),
+        actor=_name(change.decided_by if change.decided_at is not None else change.reported_by),
         rank=60,
     )
 
 
 def status_change_events(tenure: Tenure) -> list[TimelineEvent]:
-    """The reported status changes (第十六条(一)), each on its effective date; one query."""
-    changes = StatusChange.objects.filter(tenure=tenure).select_related("reported_by", "confirmed_by")
+    """The reported status changes (第十六条(一)), each on its effective date, whatever their state; one query."""
+    changes = StatusChange.objects.filter(tenure=tenure).select_related(
+        "reported_by", "decided_by", "new_enterprise"
+    )
     return [_status_change_event(change) for change in changes]
 
 
