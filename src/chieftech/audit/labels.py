@@ -124,6 +124,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.showcase_consent": "同意在门户公开展示",
     "tenure.showcase_withdraw": "撤回门户公开展示",
     "tenure.showcase_update": "修改门户展示信息",
+    "tenure.holder_invite": "邀请首席技师开通本人账号",
     # Operations
     "system.restore": "从备份恢复",
     "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",

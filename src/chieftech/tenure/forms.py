@@ -1,6 +1,7 @@
 from django import forms
 
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB
+from chieftech.tenure.domain.holders import InviteChannel
 from chieftech.tenure.domain.showcase import SUMMARY_MAX_CHARS
 
 CONSENT_CHOICES = [("yes", "本人同意在门户展示"), ("no", "不同意或已撤回同意（不在门户展示）")]
@@ -22,3 +23,16 @@ class ShowcaseForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
     )
     remove_photo = forms.BooleanField(label="删除现有照片", required=False)
+
+
+class HolderInviteForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="发送激活链接的方式", choices=InviteChannel.choices, widget=forms.RadioSelect
+    )
+    email = forms.CharField(
+        label="本人电子邮箱",
+        required=False,
+        max_length=254,
+        help_text="选择电子邮件时填写。申报材料中没有电子邮箱，请填写首席技师本人的邮箱，保存在其账号中。",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
