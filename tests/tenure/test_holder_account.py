@@ -245,6 +245,19 @@ def test_a_staff_account_is_never_made_a_holder(olivia, tenure):
     assert role_values(staff) == [Role.EXPERT.value]
 
 
+def test_a_deactivated_holder_account_gets_no_new_link(olivia, tenure):
+    holder_invite(actor=olivia, tenure=tenure, channel="sms")
+    holder = holder_of(tenure)
+    holder.is_active = False
+    holder.save(update_fields=["is_active"])
+
+    with pytest.raises(DomainError) as refused:
+        holder_invite(actor=olivia, tenure=tenure, channel="sms")
+
+    assert refused.value.message == "该首席技师的本人账号已停用，不能再发送激活链接。"
+    assert OutboxMessage.objects.count() == 1
+
+
 def test_the_officer_of_another_authority_gets_404(client, tenure, weihai):
     otto = make_user("otto", Role.OFFICER, authority=weihai)
     client.force_login(otto)
