@@ -387,6 +387,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "首席技师选拔管理系�
 # Seconds an SMTP connection may hang before the attempt counts as failed (Django's default waits for ever).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
+# --- SMS ------------------------------------------------------------------------------------------
+# Text messages (a chief technician's invitation by the phone on record) leave through the outbox too, POSTed
+# as JSON {"to", "text"} to the gateway, with the token as a bearer credential; any 2xx answer is success.
+# Without a gateway, development writes each message to a file under SMS_FILE_PATH (like Django's file email
+# backend) and production sends none: each message fails at once with the reason on the outbox page.
+SMS_GATEWAY_URL = env_str("CHIEFTECH_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("CHIEFTECH_SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("CHIEFTECH_SMS_GATEWAY_TIMEOUT", 10)
+if SMS_GATEWAY_URL and not SMS_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("CHIEFTECH_SMS_GATEWAY_URL must be an http(s) address")
+if SMS_GATEWAY_URL and not SMS_GATEWAY_TOKEN:
+    raise ImproperlyConfigured("CHIEFTECH_SMS_GATEWAY_TOKEN is required with CHIEFTECH_SMS_GATEWAY_URL")
+if not 1 <= SMS_GATEWAY_TIMEOUT <= 120:
+    raise ImproperlyConfigured("CHIEFTECH_SMS_GATEWAY_TIMEOUT must be between 1 and 120 seconds")
+SMS_FILE_PATH = VAR_DIR / "sms"
+
 # --- Background work ------------------------------------------------------------------------------
 # Tasks are rows in the database, run by `chieftech worker` (docs/deploy.md §3): no queue server to keep.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

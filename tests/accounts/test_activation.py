@@ -77,7 +77,7 @@ def test_the_holder_sets_a_password_and_signs_in_and_the_link_then_stops_working
 
     page = client.get(_path(link))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = client.post(_path(link), {"new_password1": HOLDER_PASSWORD, "new_password2": HOLDER_PASSWORD})
 
     assert response.status_code == 302

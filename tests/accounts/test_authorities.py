@@ -411,6 +411,7 @@ STAFF_URLS = {
     "certificates:round_batch_pdf": (Role.OFFICER, lambda w: [w.round.pk]),
     "tenure:tenure_showcase": (Role.OFFICER, lambda w: [w.tenure.pk]),
     "tenure:tenure_showcase_photo": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "tenure:holder_invite": (Role.OFFICER, lambda w: [w.tenure.pk]),
 }
 
 

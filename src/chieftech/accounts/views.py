@@ -717,8 +717,9 @@ def activate(request, uidb64: str, token: str):
                 messages.success(request, "密码已设置，账号已激活。请使用新密码登录。")
                 return redirect("accounts:login")
         response = render(request, "accounts/activate.html", {"form": form, "account": user})
-    # The token is in the address: never send it on to another site in a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never send it on to another site in a Referer header. Not "no-referrer":
+    # under it Chromium sends the form's own POST with "Origin: null", which CSRF protection refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -131,6 +131,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.status_change_return": "退回人员变动报告",
     "tenure.transfer": "首席技师调入区内其他单位",
     "tenure.register_export": "导出首席技师名册",
+    "tenure.holder_invite": "邀请首席技师开通本人账号",
     # Operations
     "system.restore": "从备份恢复",
     "system.pii_reencrypt": "用新密钥重新加密个人敏感信息",

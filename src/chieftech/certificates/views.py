@@ -1,7 +1,9 @@
-"""Staff downloads of certificates: one certificate, or every certificate of a round for printing."""
+"""Downloads of certificates: the staff's (one certificate, or every certificate of a round for printing) and the
+chief technician's own."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from chieftech.accounts.roles import authority_ids_for
 from chieftech.certificates import documents
@@ -12,6 +14,8 @@ from chieftech.selection.selectors import rounds_for
 
 ISSUE = "certificates.issue_certificate"
 ENTERPRISE = "selection.submit_application"
+# Held by the chief technician's own account alone (accounts.roles, Role.TECHNICIAN).
+HOLDER = "tenure.log_activity"
 
 
 def certificates_visible_to(user):
@@ -46,3 +50,15 @@ def round_batch_pdf(request, round_pk: int):
         raise Http404("本批次尚未颁发证书。")
     content = certificates_pdf(certificates, title=f"{round_.title} 首席技师证书")
     return _pdf_response(content, f"certificates-{round_.year}-{round_.pk}.pdf")
+
+
+@capability_required(HOLDER)
+@require_safe
+def holder_certificate_pdf(request):
+    """The signed-in chief technician's own certificate: found from the account, never from the address."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related(*CERTIFICATE_RELATED),
+        tenure__user_id=request.user.pk,
+        withdrawn_at__isnull=True,
+    )
+    return _pdf_response(documents.certificate_pdf(certificate), f"{certificate.number}.pdf")

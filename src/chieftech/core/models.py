@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from chieftech.core.pii import EncryptedTextField
+
 
 class Notification(models.Model):
     """An in-app notification; the same text also goes out by email when the user has an address."""
@@ -57,10 +59,11 @@ class CacheEntry(models.Model):
 class OutboxMessage(models.Model):
     """A message for someone outside the system, written in the transaction of the action that caused it and
     delivered by the background worker (chieftech.core.outbox), so that no action waits for, or fails with,
-    a mail server. `channel` says how it leaves: email today; SMS is another channel and another sender."""
+    a mail server. `channel` says how it leaves, and each channel has its own sender (chieftech.core.outbox)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
 
     class State(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -68,8 +71,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", "发送失败"
 
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    # Addresses for email (phone numbers for SMS, which must then be stored encrypted).
+    # Addresses for email. An SMS goes to one phone number, kept encrypted in `phone` (recipients stays empty).
     recipients = models.JSONField("收件人")
+    phone = EncryptedTextField("短信号码", blank=True, pii_kind="phone")
     subject = models.CharField("标题", max_length=300)
     body = models.TextField("内容")
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)

@@ -10,9 +10,13 @@ Delivery is at least once: a worker killed between the server's acceptance and t
 the message again on the next attempt. Everything else goes out exactly once.
 """
 
+import json
 import logging
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -29,11 +33,17 @@ LOST_TASK_GRACE = timedelta(minutes=5)
 
 
 def outbox_add(
-    *, channel: str, recipients: list[str], subject: str, body: str, now: datetime
+    *, channel: str, recipients: list[str], subject: str, body: str, now: datetime, phone: str = ""
 ) -> OutboxMessage:
-    """Write the message in the caller's transaction; it is delivered once that transaction commits."""
+    """Write the message in the caller's transaction; it is delivered once that transaction commits.
+    An SMS names its one number in `phone` (stored encrypted), not in `recipients`."""
     return OutboxMessage.objects.create(
-        channel=channel, recipients=list(recipients), subject=subject, body=body, next_attempt_at=now
+        channel=channel,
+        recipients=list(recipients),
+        phone=phone,
+        subject=subject,
+        body=body,
+        next_attempt_at=now,
     )
 
 
@@ -47,8 +57,51 @@ def _send_email(message: OutboxMessage) -> None:
     EmailMessage(message.subject, message.body, None, message.recipients).send(fail_silently=False)
 
 
-# One sender per channel; an SMS gateway adds its own here.
-SENDERS: dict[str, Callable[[OutboxMessage], None]] = {OutboxMessage.Channel.EMAIL: _send_email}
+class SenderUnavailable(Exception):
+    """No way to send on this channel at all: retrying cannot help, so the message fails at once."""
+
+
+def _sms_gateway(message: OutboxMessage) -> None:
+    payload = json.dumps({"to": message.phone, "text": message.body}, ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 - the address is the configured https/http gateway
+        settings.SMS_GATEWAY_URL,
+        data=payload,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as exc:  # a non-2xx answer (urllib follows redirects itself)
+        raise RuntimeError(f"短信网关返回 HTTP {exc.code}") from None
+    if not 200 <= status < 300:
+        raise RuntimeError(f"短信网关返回 HTTP {status}")
+
+
+def _sms_file(message: OutboxMessage) -> None:
+    """Development without a gateway: one file per message, to read the link in it."""
+    directory = Path(settings.SMS_FILE_PATH)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"sms-{message.pk}.txt").write_text(f"To: {message.phone}\n\n{message.body}\n")
+
+
+def _send_sms(message: OutboxMessage) -> None:
+    if settings.SMS_GATEWAY_URL:
+        _sms_gateway(message)
+    elif settings.DEBUG:
+        _sms_file(message)
+    else:
+        raise SenderUnavailable("未配置短信网关（CHIEFTECH_SMS_GATEWAY_URL），短信无法发送。")
+
+
+# One sender per channel.
+SENDERS: dict[str, Callable[[OutboxMessage], None]] = {
+    OutboxMessage.Channel.EMAIL: _send_email,
+    OutboxMessage.Channel.SMS: _send_sms,
+}
 
 
 def outbox_attempt(*, message_id: int, now: datetime) -> datetime | None:
@@ -71,7 +124,7 @@ def outbox_attempt(*, message_id: int, now: datetime) -> datetime | None:
         SENDERS[message.channel](message)
     except Exception as exc:  # any failure of the server or the network is a reason to try again later
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        gave_up = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        gave_up = isinstance(exc, SenderUnavailable) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         OutboxMessage.objects.filter(pk=message.pk).update(
             last_error=error, state=OutboxMessage.State.FAILED if gave_up else OutboxMessage.State.PENDING
         )

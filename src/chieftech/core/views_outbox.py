@@ -13,6 +13,7 @@ from chieftech.core.errors import DomainError
 from chieftech.core.models import OutboxMessage
 from chieftech.core.outbox import outbox_resend
 from chieftech.core.permissions import capability_required
+from chieftech.core.pii import mask_phone
 from chieftech.core.schedule import SCHEDULE, schedule_last_runs
 from chieftech.core.tasks import outbox_deliver_on_commit
 
@@ -43,7 +44,9 @@ def outbox_list(request):
         {
             "resend_url": reverse("core:outbox_resend", args=[m.pk]),
             "channel": m.get_channel_display(),
-            "recipients": "，".join(mask_address(a) for a in m.recipients),
+            "recipients": mask_phone(m.phone)
+            if m.channel == OutboxMessage.Channel.SMS
+            else "，".join(mask_address(a) for a in m.recipients),
             "subject": m.subject,
             "state": m.get_state_display(),
             "badge": STATE_BADGES[m.state],

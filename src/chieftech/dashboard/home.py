@@ -309,9 +309,16 @@ def _government(user) -> dict:
     )
 
 
-NOTHING_YET = {
-    Role.TECHNICIAN: "目前没有需要您处理的事项。",
-}
+def _technician() -> dict:
+    return _section(
+        Role.TECHNICIAN,
+        links=[
+            _item("我的管理期", "tenure:holder_home"),
+            _item("津贴发放记录", "tenure:holder_payments"),
+            _item("年度复核", "tenure:holder_reviews"),
+        ],
+        empty="目前没有需要您处理的事项。您的管理期、状态变动、证书和津贴发放记录可在“我的管理期”查看。",
+    )
 
 
 def home_context(user) -> dict:
@@ -341,6 +348,6 @@ def home_context(user) -> dict:
             sections.append(_leader(user))
         elif role == Role.GOVERNMENT:
             sections.append(_government(user))
-        elif role in NOTHING_YET:
-            sections.append(_section(role, empty=NOTHING_YET[role]))
+        elif role == Role.TECHNICIAN:
+            sections.append(_technician())
     return {"sections": sections}

@@ -15,6 +15,8 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("首席技师", "tenure:tenure_list", "tenure.manage_tenure"),
     ("人员变动确认", "tenure:status_queue", "tenure.manage_tenure"),
     ("本单位首席技师", "tenure:enterprise_tenures", "tenure.report_status_change"),
+    # The chief technician's own account: only it holds tenure.log_activity.
+    ("我的管理期", "tenure:holder_home", "tenure.log_activity"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

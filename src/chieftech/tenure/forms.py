@@ -3,6 +3,7 @@ from django import forms
 from chieftech.accounts.models import Enterprise
 from chieftech.publicity.forms_notice import MultipleFileField, MultipleFileInput
 from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB
+from chieftech.tenure.domain.holders import InviteChannel
 from chieftech.tenure.domain.showcase import SUMMARY_MAX_CHARS
 from chieftech.tenure.models import StatusChange, StatusChangeKind
 
@@ -89,4 +90,17 @@ class StatusConfirmForm(forms.Form):
     )
     outcome_reason = forms.CharField(
         label="认定理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class HolderInviteForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="发送激活链接的方式", choices=InviteChannel.choices, widget=forms.RadioSelect
+    )
+    email = forms.CharField(
+        label="本人电子邮箱",
+        required=False,
+        max_length=254,
+        help_text="选择电子邮件时填写。申报材料中没有电子邮箱，请填写首席技师本人的邮箱，保存在其账号中。",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )

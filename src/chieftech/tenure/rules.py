@@ -71,3 +71,5 @@ rules.add_perm("tenure.status_report", is_current_enterprise_user | is_the_holde
 rules.add_perm("tenure.status_change_correct", is_reporting_party & is_returned)
 rules.add_perm("tenure.status_change_withdraw", is_reporting_party & is_open)
 rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter)
+# The officer of the term's authority invites its holder to their own account (tenure.domain.holders).
+rules.add_perm("tenure.holder_invite", holds_role(Role.OFFICER))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.tenure import views, views_register, views_status
+from chieftech.tenure import views, views_holder, views_register, views_status
 
 app_name = "tenure"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("status-evidence/<id:pk>/", views_status.status_evidence, name="status_evidence"),
     path("status-changes/queue/", views_status.status_queue, name="status_queue"),
     path("status-changes/<id:pk>/decide/", views_status.status_decide, name="status_decide"),
+    path("<id:pk>/invite/", views_holder.holder_invite_view, name="holder_invite"),
+    # The chief technician's own pages: no tenure id, the term is the signed-in holder's own.
+    path("me/", views_holder.holder_home, name="holder_home"),
+    path("me/subsidy/", views_holder.holder_payments, name="holder_payments"),
+    path("me/reviews/", views_holder.holder_reviews, name="holder_reviews"),
 ]

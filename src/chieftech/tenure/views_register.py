@@ -18,6 +18,7 @@ from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.policy.territory import town_filter_choices
+from chieftech.tenure.domain.holders import holder_account_state
 from chieftech.tenure.domain.register import (
     ENDING_SOON,
     REGISTER_DEFERRED,
@@ -145,13 +146,21 @@ def tenure_list(request):
     return render(request, "tenure/tenure_list.html", context)
 
 
+HOLDER_ACCOUNT_STATES = {
+    "none": "未开通",
+    "invited": "已发送激活链接，本人尚未设置密码",
+    "active": "已开通",
+    "deactivated": "已停用",
+}
+
+
 @capability_required(MANAGE_TENURE)
 @require_safe
 def tenure_detail(request, pk: int):
     """One chief technician: the term and its status, and the timeline of what happened."""
     tenures = register_tenures(authority_ids=authority_ids_for(request.user, MANAGE_TENURE))
     tenure = get_object_or_404(
-        tenures.select_related("policy", *TIMELINE_RELATED).defer(*REGISTER_DEFERRED), pk=pk
+        tenures.select_related("policy", "user", *TIMELINE_RELATED).defer(*REGISTER_DEFERRED), pk=pk
     )
     application = tenure.application
     context = {
@@ -171,6 +180,8 @@ def tenure_detail(request, pk: int):
         "on_portal": showcase_visible(tenure),
         "portal_state": _portal_state(tenure),
         "showcase_url": reverse("tenure:tenure_showcase", args=[tenure.pk]),
+        "account": HOLDER_ACCOUNT_STATES[holder_account_state(tenure)],
+        "invite_url": reverse("tenure:holder_invite", args=[tenure.pk]),
         "timeline": [
             {"on": date_zh(event.on), "title": event.title, "detail": event.detail, "actor": event.actor}
             for event in tenure_timeline(tenure)

@@ -31,7 +31,7 @@ from chieftech.accounts.models import User
 from chieftech.audit.domain import audit_record
 from chieftech.core.dates import datetime_zh
 from chieftech.core.errors import DomainError
-from chieftech.core.notify import notify
+from chieftech.core.notify import notify, sms_enqueue
 from chieftech.core.site import site_name
 
 _EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
@@ -83,16 +83,22 @@ def account_activated(user: User) -> bool:
     return user.has_usable_password()
 
 
-def activation_link_make(*, actor: User | None, user: User, now: datetime | None = None) -> ActivationLink:
+def activation_link_make(
+    *, actor: User | None, user: User, now: datetime | None = None, by_sms: bool = False
+) -> ActivationLink:
     """Issue a new link for an account that has never had a password, replacing any earlier one.
 
     Called inside the caller's transaction (account creation) or on its own (re-sending); audited, and mailed
-    to the holder, never shown to the person who issues it: whoever held the link could set the password.
-    Only the command line (actor None, an installation's first accounts) hands a link over itself. Who may
-    call it is the caller's check.
+    to the holder (`by_sms`: texted to the account's phone instead), never shown to the person who issues it:
+    whoever held the link could set the password. Only the command line (actor None, an installation's first
+    accounts) hands a link over itself. Who may call it is the caller's check.
     """
     now = now or timezone.now()
-    if actor is not None and not user.email:
+    if by_sms and not user.phone:
+        raise DomainError(
+            "该账号没有手机号码，无法用短信把激活链接发送给持有人本人。", field="phone", code="no_phone"
+        )
+    if actor is not None and not by_sms and not user.email:
         raise DomainError(
             "该账号没有电子邮箱，无法把激活链接发送给持有人本人。请先填写其电子邮箱。",
             field="email",
@@ -110,13 +116,21 @@ def activation_link_make(*, actor: User | None, user: User, now: datetime | None
             token=activation_tokens.token_at(user, now),
             expires_at=now + timedelta(hours=settings.ACCOUNT_ACTIVATION_HOURS),
         )
-        audit_record(
-            action="user.activation_issue",
-            actor=actor,
-            obj=user,
-            after={"expires_at": link.expires_at.isoformat(), "mailed_to_holder": bool(user.email)},
-        )
-        if user.email:
+        after = {
+            "expires_at": link.expires_at.isoformat(),
+            "mailed_to_holder": bool(user.email) and not by_sms,
+        }
+        if by_sms:
+            after["texted_to_holder"] = True
+        audit_record(action="user.activation_issue", actor=actor, obj=user, after=after)
+        if by_sms:
+            sms_enqueue(
+                phone=user.phone,
+                subject="账号激活链接",
+                text=f"已为您开通账号“{user.username}”。请在{datetime_zh(link.expires_at)}前打开以下链接，"
+                f"自行设置登录密码（仅限本人使用一次，请勿转交他人）：{link.url}",
+            )
+        elif user.email:
             notify(
                 users=[user],
                 subject="请激活您的账号并设置密码",
