@@ -2,7 +2,7 @@
 alone (SMS to the phone on record, or email); the holder sets a password and sees their own term and nothing of
 anyone else's."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from chieftech.core.models import OutboxMessage
 from chieftech.policy.models import Authority
 from chieftech.tenure.domain.holders import holder_invite
 from chieftech.tenure.models import AnnualReview, PayrollBatch, PayrollLine, StatusChange
-from tests.factories import form_token_of, make_round, make_tenure, make_user
+from tests.factories import SHANGHAI, form_token_of, make_round, make_tenure, make_user
 from tests.tasks import run_tasks
 
 PHONE = "13863112345"  # the factory application's phone
@@ -303,11 +303,16 @@ def add_history(tenure, officer, *, n: int = 1, note: str = "调往区外") -> N
     for i in range(n):
         StatusChange.objects.create(
             tenure=tenure,
-            kind=StatusChange.Kind.MOVED_OUT,
+            kind=StatusChange.Kind.TRANSFER_OUT,
+            state=StatusChange.State.CONFIRMED,
             effective_on=date(2025, 6 + i, 1),
-            note=f"{note}{i + 1}",
+            reason=f"{note}{i + 1}",
+            new_employer="青岛某机械有限公司",
             reported_by=officer,
+            reported_as=StatusChange.ReportedAs.ENTERPRISE,
             reported_at=timezone.now(),
+            decided_by=officer,
+            decided_at=datetime(2025, 6, 10, 9, 0, tzinfo=SHANGHAI),
         )
         PayrollLine.objects.create(
             batch=batch, tenure=tenure, month=date(2025, 1 + i, 1), amount=Decimal("500.00")
@@ -343,8 +348,17 @@ def test_the_holder_sees_their_own_history_and_nothing_of_another_holder(client,
 
     client.force_login(li)
     home = client.get(reverse("tenure:holder_home"))
+    [change] = StatusChange.objects.filter(tenure=li.tenure)
     assert home.context["changes"] == [
-        {"kind": "调往区外", "effective_on": "2025年6月1日", "note": "李强调往区外1", "confirmed": ""}
+        {
+            "kind": "调往区外单位",
+            "effective_on": "2025年6月1日",
+            "reason": "李强调往区外1",
+            "state": "已确认",
+            "state_css": "status-ok",
+            "decided": "2025年6月10日",
+            "url": reverse("tenure:status_change", args=[change.pk]),
+        }
     ]
     assert client.get(reverse("tenure:holder_payments")).context["rows"] == [
         {"month": "2025年01月", "amount": Decimal("500.00"), "state": "草稿", "state_css": "status-warn"}

@@ -126,7 +126,7 @@ def _term(tenure: Tenure) -> dict:
 @capability_required(HOLDER)
 @require_safe
 def holder_home(request):
-    tenure = own_tenure(request.user, "certificate")
+    tenure = own_tenure(request.user, "certificate", "policy")
     if tenure is None:
         return _no_tenure(request)
     changes = [
