@@ -37,6 +37,7 @@ BADGES: dict[str, dict[str, str]] = {
     "enterprise": {"pending": WARN, "active": OK, "refused": BAD, "suspended": BAD},
     "tenure": {"active": OK, "suspended": WARN, "not_renewed": BAD, "revoked": BAD},
     "role_proposal": {"proposed": WARN, "approved": OK, "refused": BAD},
+    "bank_account": {"requested": WARN, "confirmed": OK, "returned": BAD},
 }
 
 

@@ -14,6 +14,7 @@ from chieftech.core.downloads import photo_inline
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
+from chieftech.tenure.domain.bank_accounts import bank_accounts_current
 from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
@@ -76,6 +77,8 @@ def _portal_state(tenure: Tenure) -> str:
 @capability_required(MANAGE_TENURE)
 @require_safe
 def tenure_list(request):
+    tenures = list(_tenures(request.user).order_by("-starts_on", "application__name", "pk"))
+    accounts = bank_accounts_current(tenures=tenures)
     rows = [
         {
             "name": t.application.name,
@@ -87,13 +90,13 @@ def tenure_list(request):
             "status": t.get_status_display(),
             "status_css": badge_css("tenure", t.status),
             "phone": mask_phone(t.application.phone),
-            "bank_account": mask_bank_account(t.bank_account),
+            "bank_account": mask_bank_account(getattr(accounts.get(t.pk), "number", "")),
             "consent": _consent_text(t),
             "on_portal": showcase_visible(t),
             "portal_state": _portal_state(t),
             "showcase_url": reverse("tenure:tenure_showcase", args=[t.pk]),
         }
-        for t in _tenures(request.user).order_by("-starts_on", "application__name", "pk")
+        for t in tenures
     ]
     return render(request, "tenure/tenure_list.html", {"rows": rows})
 
