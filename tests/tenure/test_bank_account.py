@@ -5,6 +5,7 @@ reveal; a confirmed account is used from the next unpaid month."""
 from datetime import date
 
 import pytest
+import rules
 from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from chieftech.core.models import Notification, OutboxMessage
 from chieftech.core.pii import mask_bank_account
 from chieftech.policy.models import Authority
 from chieftech.tenure.domain.bank_accounts import (
+    BANK_ACCOUNT_TRANSITIONS,
     bank_account_for_month,
     bank_account_request,
     bank_account_reveal,
@@ -348,7 +350,9 @@ def test_the_officer_reveals_the_number_with_a_reason_and_one_record_is_written(
     account = ask(holder, tenure)
     client.force_login(olivia)
 
-    response = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reason": "核对代发退票"})
+    response = client.post(
+        reverse("tenure:bank_reveal", args=[account.pk]), {"reveal-reason": "核对代发退票"}
+    )
 
     assert response.status_code == 200
     assert response.context["revealed"] == NUMBER
@@ -365,7 +369,7 @@ def test_a_reveal_without_a_reason_shows_nothing_and_writes_nothing(client, hold
     account = ask(holder, tenure)
     client.force_login(olivia)
 
-    response = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reason": ""})
+    response = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reveal-reason": ""})
 
     assert response.context["revealed"] == ""
     assert NUMBER not in response.content.decode()
@@ -465,7 +469,7 @@ def test_the_officers_pages_are_forbidden_to_everyone_else(client, request, hold
     decide = client.post(
         reverse("tenure:bank_decide", args=[account.pk]), {"decision": "confirm", "confirmed": "yes"}
     )
-    reveal = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reason": "x"})
+    reveal = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reveal-reason": "x"})
     assert (decide.status_code, reveal.status_code) == (403, 403)
     assert BankAccount.objects.get(pk=account.pk).state == BankAccountState.REQUESTED
     assert not AuditRecord.objects.filter(action="personal_data.reveal").exists()
@@ -480,7 +484,7 @@ def test_another_authoritys_officer_sees_no_request(client, holder, tenure, weih
     decide = client.post(
         reverse("tenure:bank_decide", args=[account.pk]), {"decision": "confirm", "confirmed": "yes"}
     )
-    reveal = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reason": "核对"})
+    reveal = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reveal-reason": "核对"})
     assert (decide.status_code, reveal.status_code) == (404, 404)
     assert BankAccount.objects.get(pk=account.pk).state == BankAccountState.REQUESTED
 
@@ -571,3 +575,30 @@ def test_an_account_recorded_on_the_tenure_becomes_a_confirmed_account_from_the_
     )
     assert (account.state, account.applies_from) == (CONFIRMED, date(2024, 12, 1))
     assert NUMBER not in raw_number(account)
+
+
+# --- The rules, role by role -----------------------------------------------------------------------------
+
+
+def test_the_table_covers_every_state_and_only_a_request_is_decided():
+    assert set(BANK_ACCOUNT_TRANSITIONS) == set(BankAccountState.values)
+    assert {state: set(targets) for state, targets in BANK_ACCOUNT_TRANSITIONS.items() if targets} == {
+        BankAccountState.REQUESTED: {CONFIRMED, RETURNED}
+    }
+
+
+@pytest.mark.parametrize("state", BankAccountState.values)
+def test_each_rule_is_held_by_its_role_alone_in_every_state(holder, tenure, weihai_officer, state):
+    account = make_bank_account(tenure, number=NUMBER)
+    BankAccount.objects.filter(pk=account.pk).update(state=state)
+    account.refresh_from_db()
+    people = {role: make_user(f"rule-{role}", role) for role in Role.values}
+    people.update({"holder": holder, "weihai_officer": weihai_officer})
+    expected = {
+        "tenure.bank_account_request": {"holder"},
+        "tenure.bank_account_decide": {Role.OFFICER.value},
+        "tenure.bank_account_reveal": {Role.OFFICER.value},
+    }
+    for perm, holders in expected.items():
+        obj = tenure if perm == "tenure.bank_account_request" else account
+        assert {who for who, user in people.items() if rules.has_perm(perm, user, obj)} == holders, perm

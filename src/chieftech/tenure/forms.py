@@ -39,7 +39,7 @@ class BankAccountRequestForm(forms.Form):
         label="银行账号",
         required=False,
         widget=AccountNumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text="12至30位数字，可含空格；本人名下的银行卡或社保卡金融账户。提交后只显示部分号码。",
+        help_text="12至30位数字，可含空格；须为本人名下的银行卡或社保卡金融账户。为保护账号，提交后只显示部分号码，表单有误时需重新填写账号。",
     )
     account_name = forms.CharField(label="户名", required=False, help_text="须为本人姓名。")
 

@@ -16,8 +16,8 @@ from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_err
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account
 from chieftech.tenure.domain.bank_accounts import (
+    bank_account_applies_from,
     bank_account_month_zh,
-    bank_account_next_unpaid_month,
     bank_account_request,
     bank_account_reveal,
     bank_account_transition,
@@ -30,6 +30,8 @@ from chieftech.tenure.models import BankAccount, BankAccountState, Tenure
 HOLDER = "tenure.log_activity"
 MANAGE_TENURE = "tenure.manage_tenure"
 REVEAL = "accounts.reveal_personal_data"
+# The reveal form shares the decision page: its reason field must not share the decision's id.
+REVEAL_PREFIX = "reveal"
 
 _DEFERRED = (
     "tenure__application__id_number",
@@ -138,11 +140,11 @@ def _decide_page(request, account: BankAccount, *, form, reveal_form=None, revea
         "holder": tenure.application.name,
         "enterprise": tenure.enterprise.name,
         "current": _account_row(current) if current and current.pk != account.pk else None,
-        "applies_from": bank_account_month_zh(bank_account_next_unpaid_month(tenure=tenure))
+        "applies_from": bank_account_month_zh(bank_account_applies_from(tenure=tenure))
         if open_request
         else "",
         "form": form if open_request else None,
-        "reveal_form": reveal_form or RevealForm(),
+        "reveal_form": reveal_form or RevealForm(prefix=REVEAL_PREFIX),
         "can_reveal": request.user.has_perm(REVEAL),
         "revealed": revealed,
     }
@@ -157,12 +159,12 @@ def bank_decide(request, pk: int):
         confirm = form.cleaned_data["decision"] == "confirm"
         try:
             if confirm:
-                applies_from = bank_account_next_unpaid_month(tenure=account.tenure)
+                applies_from = bank_account_applies_from(tenure=account.tenure)
                 confirmation_require(
                     request,
                     f"即将确认{account.tenure.application.name}的补贴发放账户变更为"
                     f"{account.bank}{account.branch}（{mask_bank_account(account.number)}），"
-                    f"自{bank_account_month_zh(applies_from)}起（不早于原账户起用月份）的补贴发放到该账户，原账户停止使用。",
+                    f"自{bank_account_month_zh(applies_from)}起的补贴发放到该账户，原账户停止使用。",
                 )
             bank_account_transition(
                 actor=request.user,
@@ -193,7 +195,7 @@ def bank_decide(request, pk: int):
 @require_POST
 def bank_reveal(request, pk: int):
     account = get_object_or_404(_accounts_for(request.user), pk=pk)
-    reveal_form = RevealForm(request.POST)
+    reveal_form = RevealForm(request.POST, prefix=REVEAL_PREFIX)
     revealed = ""
     if reveal_form.is_valid():
         try:

@@ -40,6 +40,8 @@ BANK_ACCOUNT_TRANSITIONS: dict[str, frozenset[str]] = {
     BankAccountState.RETURNED: frozenset(),
     BankAccountState.SUPERSEDED: frozenset(),
 }
+# The accounts that were ever used for payment: the one in use and those it replaced.
+USED_STATES = frozenset({BankAccountState.CONFIRMED, BankAccountState.SUPERSEDED})
 # Only the confirmation of a newer account replaces the one in use.
 _SUPERSEDE: dict[str, frozenset[str]] = {BankAccountState.CONFIRMED: frozenset({BankAccountState.SUPERSEDED})}
 BANK_ACCOUNT_ACTIONS: dict[str, str] = {
@@ -98,13 +100,25 @@ def bank_account_next_unpaid_month(*, tenure: Tenure) -> date:
     return next_month(latest) if latest is not None else month_first(tenure.starts_on)
 
 
+def bank_account_applies_from(*, tenure: Tenure) -> date:
+    """The month from which an account confirmed now is used: the next unpaid month, but never before the
+    month the account in use applies from (a month is paid into one account only)."""
+    applies_from = bank_account_next_unpaid_month(tenure=tenure)
+    in_use = (
+        BankAccount.objects.filter(tenure=tenure, state=BankAccountState.CONFIRMED)
+        .values_list("applies_from", flat=True)
+        .first()
+    )
+    return max(applies_from, in_use) if in_use else applies_from
+
+
 def bank_account_for_month(*, tenure: Tenure, month: date) -> BankAccount | None:
     """The account the subsidy of `month` is paid into: of the confirmed accounts (the one in use and
     those it replaced), the one that applies from the latest month not after `month`; None before any."""
     return (
         BankAccount.objects.filter(
             tenure=tenure,
-            state__in=[BankAccountState.CONFIRMED, BankAccountState.SUPERSEDED],
+            state__in=USED_STATES,
             applies_from__lte=month_first(month),
         )
         .order_by("-applies_from", "-pk")
@@ -216,14 +230,13 @@ def bank_account_transition(
         tenure = Tenure.objects.select_for_update().select_related("application").get(pk=account.tenure_id)
         changes: dict = {"decided_by": actor, "decided_at": now}
         if to_state == BankAccountState.CONFIRMED:
-            applies_from = bank_account_next_unpaid_month(tenure=tenure)
+            applies_from = bank_account_applies_from(tenure=tenure)
             previous = (
                 BankAccount.objects.filter(tenure=tenure, state=BankAccountState.CONFIRMED)
                 .exclude(pk=account.pk)
                 .first()
             )
             if previous is not None:
-                applies_from = max(applies_from, previous.applies_from or applies_from)
                 transition(
                     previous,
                     to=BankAccountState.SUPERSEDED,
