@@ -602,3 +602,36 @@ def test_each_rule_is_held_by_its_role_alone_in_every_state(holder, tenure, weih
     for perm, holders in expected.items():
         obj = tenure if perm == "tenure.bank_account_request" else account
         assert {who for who, user in people.items() if rules.has_perm(perm, user, obj)} == holders, perm
+
+
+def test_a_confirmation_sent_twice_confirms_once(client, holder, tenure, olivia):
+    old = make_bank_account(tenure, number=OLD_NUMBER)
+    account = ask(holder, tenure)
+    client.force_login(olivia)
+    url = reverse("tenure:bank_decide", args=[account.pk])
+    data = {"decision": "confirm", "reason": "", "confirmed": "yes"}
+
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+
+    assert first.status_code == 302
+    assert second.redirect_chain == [(url, 302)]
+    assert second.context["form"] is None
+    assert "银行账户变更申请当前为“已确认”，不能变更为“已确认”。" in second.content.decode()
+    assert AuditRecord.objects.filter(action="tenure.bank_account_confirm").count() == 1
+    assert AuditRecord.objects.filter(action="tenure.bank_account_supersede").count() == 1
+    assert BankAccount.objects.get(pk=old.pk).state == BankAccountState.SUPERSEDED
+
+
+def test_a_returned_request_cannot_be_confirmed_from_the_page(client, holder, tenure, olivia):
+    account = ask(holder, tenure)
+    bank_account_transition(actor=olivia, account=account, to_state=RETURNED, reason="重填")
+    client.force_login(olivia)
+
+    response = client.post(
+        reverse("tenure:bank_decide", args=[account.pk]), {"decision": "confirm", "confirmed": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert BankAccount.objects.get(pk=account.pk).state == RETURNED
+    assert not bank_accounts_current(tenures=[tenure])

@@ -181,6 +181,10 @@ def bank_decide(request, pk: int):
                 back_url=reverse("tenure:bank_decide", args=[account.pk]),
             )
         except DomainError as exc:
+            if exc.field is None:
+                # Decided meanwhile (a repeat, another officer): the page shows the decision and says why.
+                messages.error(request, exc.message)
+                return redirect("tenure:bank_decide", pk=account.pk)
             add_domain_error(form, exc)
         else:
             messages.success(
