@@ -1,8 +1,11 @@
 """The staff menu shows each role the places its capabilities open, and nothing else."""
 
 import pytest
+from django.urls import reverse
 
+from chieftech.accounts.roles import Role
 from chieftech.dashboard.navigation import nav_items
+from tests.factories import make_user
 
 
 @pytest.mark.parametrize(
@@ -11,7 +14,16 @@ from chieftech.dashboard.navigation import nav_items
         ("alice", ["推荐申报"]),
         (
             "olivia",
-            ["选拔批次", "评审专家库", "首席技师", "企业管理", "注册审核", "企业账号", "政策版本"],
+            [
+                "选拔批次",
+                "评审专家库",
+                "首席技师",
+                "银行账户变更",
+                "企业管理",
+                "注册审核",
+                "企业账号",
+                "政策版本",
+            ],
         ),
         ("erin", ["我的评审"]),
         ("chris", ["我的评审"]),
@@ -25,3 +37,10 @@ from chieftech.dashboard.navigation import nav_items
 def test_each_role_sees_its_own_menu(request, who, labels):
     user = request.getfixturevalue(who)
     assert [item["label"] for item in nav_items(user)] == labels
+
+
+def test_the_chief_technician_sees_their_bank_account_page(db):
+    holder = make_user("tech1", Role.TECHNICIAN)
+    assert [(item["label"], item["url"]) for item in nav_items(holder)] == [
+        ("银行账户", reverse("tenure:holder_bank"))
+    ]
