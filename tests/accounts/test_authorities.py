@@ -35,6 +35,7 @@ from tests.factories import (
     PNG_BYTES,
     huancui,
     make_application,
+    make_bank_account,
     make_enterprise,
     make_id_number,
     make_round,
@@ -326,6 +327,7 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
     )
     tenure = application.tenure
     tenure.photo.save("photo.png", ContentFile(PNG_BYTES))
+    make_bank_account(tenure, number="6228480438019876543")
     return World(
         staff={
             Role.OFFICER: olivia,
@@ -411,6 +413,8 @@ STAFF_URLS = {
     "certificates:round_batch_pdf": (Role.OFFICER, lambda w: [w.round.pk]),
     "tenure:tenure_showcase": (Role.OFFICER, lambda w: [w.tenure.pk]),
     "tenure:tenure_showcase_photo": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "tenure:bank_decide": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
+    "tenure:bank_reveal": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
 }
 
 

@@ -9,7 +9,7 @@ from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
 from chieftech.selection.models import ApplicationState, ConditionVerdict, RoundState
-from chieftech.tenure.models import TenureStatus
+from chieftech.tenure.models import BankAccountState, TenureStatus
 
 CHOICES = {
     "round": RoundState,
@@ -22,6 +22,7 @@ CHOICES = {
     "enterprise": Enterprise.Status,
     "tenure": TenureStatus,
     "role_proposal": RoleProposal.State,
+    "bank_account": BankAccountState,
 }
 
 
@@ -46,6 +47,7 @@ def test_every_state_in_a_map_exists(kind):
         ("objection", []),
         ("enterprise", []),
         ("tenure", ["expired"]),
+        ("bank_account", ["superseded"]),
     ],
 )
 def test_the_states_without_a_tone_are_the_neutral_ones(kind, neutral):

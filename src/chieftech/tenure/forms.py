@@ -34,7 +34,7 @@ class AccountNumberInput(forms.TextInput):
 class BankAccountRequestForm(forms.Form):
     # The lengths and formats are checked by the domain rule, which says what is wrong at the field.
     bank = forms.CharField(label="开户银行", required=False, help_text="如：中国农业银行")
-    branch = forms.CharField(label="开户网点（支行）", required=False, help_text="如：威海环翠支行")
+    branch = forms.CharField(label="开户网点（支行）", required=False, help_text="支行或营业网点的全称。")
     number = forms.CharField(
         label="银行账号",
         required=False,
