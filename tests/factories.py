@@ -245,3 +245,30 @@ def make_tenure(
     overrides.setdefault("id_number", make_id_number(date(1980, 5, 17), serial=next(_serials)))
     application = make_application(enterprise_user, round_, name=name, **overrides)
     return tenure_start(application=application, starts_on=starts_on, actor=government)
+
+
+def make_bank_account(
+    tenure,
+    *,
+    number: str,
+    bank: str = "中国工商银行",
+    branch: str = "威海环翠支行",
+    applies_from: date | None = None,
+):
+    """A confirmed account of `tenure`, in use from the term's first month unless `applies_from` says otherwise
+    (test set-up; in the system the holder asks and the officer confirms)."""
+    from django.utils import timezone
+
+    from chieftech.tenure.models import BankAccount, BankAccountState
+
+    return BankAccount.objects.create(
+        tenure=tenure,
+        bank=bank,
+        branch=branch,
+        number=number.replace(" ", ""),
+        account_name=tenure.application.name,
+        state=BankAccountState.CONFIRMED,
+        applies_from=applies_from or tenure.starts_on.replace(day=1),
+        requested_at=timezone.now(),
+        decided_at=timezone.now(),
+    )

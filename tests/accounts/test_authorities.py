@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.accounts.domain import user_set_roles
-from chieftech.accounts.models import Enterprise, RoleGrant
+from chieftech.accounts.models import Enterprise, RoleGrant, User
 from chieftech.accounts.roles import (
     Role,
     acting_authority,
@@ -29,12 +29,17 @@ from chieftech.policy.authorities import authority_create
 from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel, Town
 from chieftech.publicity.models import Objection, ObjectionEvidence
 from chieftech.selection.models import EvidenceFile
+from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
+from chieftech.tenure.domain.status_changes import status_change_report
+from chieftech.tenure.models import StatusChange
 from tests.certificates.factories import SIGNED, make_approved_round
 from tests.evaluation.factories import make_committee, make_expert
 from tests.factories import (
+    PDF_BYTES,
     PNG_BYTES,
     huancui,
     make_application,
+    make_bank_account,
     make_enterprise,
     make_id_number,
     make_round,
@@ -326,6 +331,14 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
     )
     tenure = application.tenure
     tenure.photo.save("photo.png", ContentFile(PNG_BYTES))
+    make_bank_account(tenure, number="6228480438019876543")
+    status_change_report(
+        actor=User.objects.filter(enterprise_id=tenure.enterprise_id).first(),
+        tenure=tenure,
+        report=Report(kind=StatusChange.Kind.RETIRED, effective_on=tenure.starts_on, reason="办理退休。"),
+        files=[EvidenceUpload(name="退休审批表.pdf", content=PDF_BYTES)],
+        today=tenure.starts_on,
+    )
     return World(
         staff={
             Role.OFFICER: olivia,
@@ -412,6 +425,12 @@ STAFF_URLS = {
     "tenure:tenure_showcase": (Role.OFFICER, lambda w: [w.tenure.pk]),
     "tenure:tenure_showcase_photo": (Role.OFFICER, lambda w: [w.tenure.pk]),
     "tenure:holder_invite": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "tenure:tenure_detail": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "tenure:status_change": (Role.OFFICER, lambda w: [w.tenure.status_changes.get().pk]),
+    "tenure:status_decide": (Role.OFFICER, lambda w: [w.tenure.status_changes.get().pk]),
+    "tenure:status_evidence": (Role.OFFICER, lambda w: [w.tenure.status_changes.get().evidence.get().pk]),
+    "tenure:bank_decide": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
+    "tenure:bank_reveal": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
 }
 
 
@@ -457,6 +476,10 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "accounts:role_proposal_refuse",
         "core:outbox_resend",
         "policy:calendar_year",
+        # The enterprise's and the holder's side of a status change: their own terms, whichever authority's.
+        "tenure:enterprise_tenure",
+        "tenure:status_report",
+        "tenure:status_change_withdraw",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")

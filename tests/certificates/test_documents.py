@@ -21,7 +21,7 @@ from chieftech.certificates.documents import (
 )
 from chieftech.certificates.models import Certificate
 from tests.certificates.factories import make_approval_stage_round, make_approved_round
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_bank_account, make_enterprise, make_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MARGIN_PT = 40 * 72 / 25.4
@@ -140,8 +140,7 @@ def test_the_certificate_carries_no_id_number_phone_or_bank_account(published, t
     _, certificates = published
     certificate = certificates[0]
     tenure = certificate.tenure
-    tenure.bank_account = "6222021602001234567"
-    tenure.save(update_fields=["bank_account"])
+    make_bank_account(tenure, number="6222021602001234567")
     application = tenure.application
 
     text = pdf_text(certificate_pdf(Certificate.objects.get(pk=certificate.pk)), tmp_path)

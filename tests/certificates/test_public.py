@@ -10,7 +10,7 @@ from chieftech.core.pii import mask_bank_account
 from chieftech.selection.models import Application
 from chieftech.tenure.models import TenureStatus
 from tests.certificates.factories import make_approved_round
-from tests.factories import SHANGHAI
+from tests.factories import SHANGHAI, make_bank_account
 
 BANK_ACCOUNT = "6222021602001234567"
 
@@ -253,13 +253,11 @@ def test_no_id_number_phone_bank_account_or_street_address_appears_on_the_public
     _, certificates = published
     for certificate in certificates:
         tenure = certificate.tenure
-        tenure.bank_name = "中国工商银行威海分行"
-        tenure.bank_account = BANK_ACCOUNT
-        tenure.save(update_fields=["bank_name", "bank_account"])
+        make_bank_account(tenure, number=BANK_ACCOUNT, bank="中国工商银行", branch="威海分行")
     applications = list(
         Application.objects.filter(tenure__certificate__in=certificates).select_related("enterprise")
     )
-    secrets = {BANK_ACCOUNT, mask_bank_account(BANK_ACCOUNT), "中国工商银行威海分行"}
+    secrets = {BANK_ACCOUNT, mask_bank_account(BANK_ACCOUNT), "中国工商银行", "威海分行"}
     for application in applications:
         secrets |= {
             application.id_number,

@@ -9,7 +9,7 @@ from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
 from chieftech.selection.models import ApplicationState, ConditionVerdict, RoundState
-from chieftech.tenure.models import StatusChangeState, TenureStatus
+from chieftech.tenure.models import BankAccountState, StatusChangeState, TenureStatus
 
 CHOICES = {
     "round": RoundState,
@@ -23,6 +23,7 @@ CHOICES = {
     "tenure": TenureStatus,
     "role_proposal": RoleProposal.State,
     "status_change": StatusChangeState,
+    "bank_account": BankAccountState,
 }
 
 
@@ -48,6 +49,7 @@ def test_every_state_in_a_map_exists(kind):
         ("enterprise", []),
         ("tenure", ["expired"]),
         ("status_change", ["withdrawn"]),
+        ("bank_account", ["superseded"]),
     ],
 )
 def test_the_states_without_a_tone_are_the_neutral_ones(kind, neutral):

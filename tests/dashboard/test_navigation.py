@@ -1,8 +1,11 @@
 """The staff menu shows each role the places its capabilities open, and nothing else."""
 
 import pytest
+from django.urls import reverse
 
+from chieftech.accounts.roles import Role
 from chieftech.dashboard.navigation import nav_items
+from tests.factories import make_user
 
 
 @pytest.mark.parametrize(
@@ -16,6 +19,7 @@ from chieftech.dashboard.navigation import nav_items
                 "评审专家库",
                 "首席技师",
                 "人员变动确认",
+                "银行账户变更",
                 "企业管理",
                 "注册审核",
                 "企业账号",
@@ -34,3 +38,10 @@ from chieftech.dashboard.navigation import nav_items
 def test_each_role_sees_its_own_menu(request, who, labels):
     user = request.getfixturevalue(who)
     assert [item["label"] for item in nav_items(user)] == labels
+
+
+def test_the_chief_technician_sees_their_bank_account_page(db):
+    holder = make_user("tech1", Role.TECHNICIAN)
+    assert [(item["label"], item["url"]) for item in nav_items(holder)] == [
+        ("银行账户", reverse("tenure:holder_bank"))
+    ]

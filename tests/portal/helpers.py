@@ -14,7 +14,7 @@ from chieftech.certificates.models import Certificate
 from chieftech.publicity.models import GovernmentApproval, Notice
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.factories import SHANGHAI, make_application, make_id_number, make_round
+from tests.factories import SHANGHAI, make_application, make_bank_account, make_id_number, make_round
 
 _serial = itertools.count(101)
 TERM_START = date(2027, 2, 1)
@@ -80,12 +80,11 @@ def make_chief(
         ends_on=TERM_END,
         status=status,
         status_since=TERM_START,
-        bank_name="中国工商银行威海环翠支行",
-        bank_account=BANK_ACCOUNT.format(serial),
         showcase_consent=consent,
         showcase_consent_at=timezone.now() if consent else None,
         showcase_summary=summary,
     )
+    make_bank_account(tenure, number=BANK_ACCOUNT.format(serial), bank="中国工商银行", branch="威海环翠支行")
     if certificate:
         Certificate.objects.create(
             tenure=tenure,

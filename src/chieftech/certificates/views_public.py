@@ -34,8 +34,6 @@ BLANK = "请输入证书查验码或证书编号。"
 TOO_MANY = "查验次数过多，请一小时后再试。"
 # Columns that hold personal data or long text: the public pages never load them.
 PRIVATE_FIELDS = (
-    "tenure__bank_account",
-    "tenure__bank_name",
     "tenure__application__id_number",
     "tenure__application__phone",
     "tenure__application__deeds",

@@ -38,6 +38,7 @@ BADGES: dict[str, dict[str, str]] = {
     "tenure": {"active": OK, "suspended": WARN, "not_renewed": BAD, "revoked": BAD},
     "role_proposal": {"proposed": WARN, "approved": OK, "refused": BAD},
     "status_change": {"reported": WARN, "confirmed": OK, "returned": WARN, "withdrawn": NEUTRAL},
+    "bank_account": {"requested": WARN, "confirmed": OK, "returned": BAD},
 }
 
 

@@ -316,6 +316,7 @@ def _technician() -> dict:
             _item("我的管理期", "tenure:holder_home"),
             _item("津贴发放记录", "tenure:holder_payments"),
             _item("年度复核", "tenure:holder_reviews"),
+            _item("银行账户", "tenure:holder_bank"),
         ],
         empty="目前没有需要您处理的事项。您的管理期、状态变动、证书和津贴发放记录可在“我的管理期”查看。",
     )

@@ -17,6 +17,7 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("本单位首席技师", "tenure:enterprise_tenures", "tenure.report_status_change"),
     # The chief technician's own account: only it holds tenure.log_activity.
     ("我的管理期", "tenure:holder_home", "tenure.log_activity"),
+    ("银行账户变更", "tenure:bank_queue", "tenure.manage_tenure"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),
@@ -26,6 +27,8 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("节假日安排", "policy:calendar_list", "policy.manage_calendar"),
     ("消息发送", "core:outbox", "core.manage_outbox"),
     ("审计日志", "audit:record_list", "audit.view_auditlog"),
+    # The chief technician's own pages.
+    ("银行账户", "tenure:holder_bank", "tenure.log_activity"),
 ]
 
 

@@ -67,7 +67,7 @@ def roster_tenures(rounds: list[Round]) -> QuerySet[Tenure]:
     return (
         Tenure.objects.filter(application__round__in=rounds, certificate__isnull=False)
         .select_related("application", "application__enterprise", "certificate")
-        .defer(*_APPLICATION_PRIVATE, "bank_account", "bank_name", "showcase_summary")
+        .defer(*_APPLICATION_PRIVATE, "showcase_summary")
         .defer(*(f"application__enterprise__{name}" for name in _ENTERPRISE_PRIVATE))
         .order_by("certificate__number")
     )
@@ -82,7 +82,7 @@ def showcase_public() -> QuerySet[Tenure]:
             application__round__in=_rounds_public().filter(state=RoundState.PUBLISHED),
         )
         .select_related("application", "enterprise")
-        .defer(*_APPLICATION_PRIVATE, "bank_account", "bank_name")
+        .defer(*_APPLICATION_PRIVATE)
         .defer(*(f"enterprise__{name}" for name in _ENTERPRISE_PRIVATE))
         .order_by("-starts_on", "application__name", "pk")
     )

@@ -45,8 +45,9 @@ from chieftech.selection.domain.evidence import evidence_add
 from chieftech.selection.domain.review import review_decide
 from chieftech.selection.domain.rounds import round_create, round_publish_call, round_transition
 from chieftech.selection.models import Application, Round, RoundState
+from chieftech.tenure.domain.bank_accounts import AUDIT_FIELDS as BANK_ACCOUNT_AUDIT_FIELDS
 from chieftech.tenure.domain.showcase import PhotoUpload, tenure_showcase_update
-from chieftech.tenure.models import Tenure
+from chieftech.tenure.models import BankAccount, BankAccountState, Tenure
 
 REAL_TITLE = "2024年度环翠区首席技师选拔"
 NOTICE_STAGE_TITLE = "2026年度（演示·公示阶段）"
@@ -117,7 +118,8 @@ SHOWCASE = {
     2: "深耕电子装联一线，解决高密度电路板焊接虚焊问题，产品返修率下降八成；"
     "所带徒弟在省级职业技能大赛中获奖。",
 }
-BANK_NAME = "中国农业银行威海环翠支行"
+BANK_NAME = "中国农业银行"
+BANK_BRANCH = "威海环翠支行"
 BANK_ACCOUNTS = {0: "6228480438012345671", 1: "6228480438012345689", 3: "6217002020034567812"}
 
 
@@ -254,27 +256,31 @@ def _load_real_round() -> None:
             )
         if index in BANK_ACCOUNTS:
             _tenure_bank_account_record(
-                actor=officer, tenure=tenure, bank_name=BANK_NAME, bank_account=BANK_ACCOUNTS[index]
+                actor=officer, tenure=tenure, bank=BANK_NAME, branch=BANK_BRANCH, number=BANK_ACCOUNTS[index]
             )
 
 
-def _tenure_bank_account_record(*, actor, tenure: Tenure, bank_name: str, bank_account: str) -> None:
-    """The account the subsidy is paid into, as the officer records it (audited, masked in the record).
-
-    The tenure app has no domain function for this yet; this does what one would.
-    """
-    fields = ["bank_name", "bank_account"]
+def _tenure_bank_account_record(*, actor, tenure: Tenure, bank: str, branch: str, number: str) -> None:
+    """The account the subsidy is paid into, as the holder would have had it confirmed when the term began:
+    in use from the term's first month (audited, the number masked in the record)."""
     with transaction.atomic():
-        locked = Tenure.objects.select_for_update().get(pk=tenure.pk)
-        before = snapshot(locked, fields)
-        locked.bank_name, locked.bank_account = bank_name, bank_account
-        locked.save(update_fields=fields)
+        account = BankAccount.objects.create(
+            tenure=tenure,
+            bank=bank,
+            branch=branch,
+            number=number,
+            account_name=tenure.application.name,
+            state=BankAccountState.CONFIRMED,
+            applies_from=tenure.starts_on.replace(day=1),
+            requested_at=REAL_SHOWCASE_AT,
+            decided_by=actor,
+            decided_at=REAL_SHOWCASE_AT,
+        )
         audit_record(
-            action="tenure.bank_account_update",
+            action="tenure.bank_account_confirm",
             actor=actor,
-            obj=locked,
-            before=before,
-            after=snapshot(locked, fields),
+            obj=account,
+            after={"state": account.state, **snapshot(account, BANK_ACCOUNT_AUDIT_FIELDS)},
         )
 
 

@@ -104,3 +104,41 @@ class HolderInviteForm(forms.Form):
         help_text="选择电子邮件时填写。申报材料中没有电子邮箱，请填写首席技师本人的邮箱，保存在其账号中。",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+
+class AccountNumberInput(forms.TextInput):
+    """The account number as typed is never sent back in a page: after an error it is typed again."""
+
+    def format_value(self, value):
+        return None
+
+
+class BankAccountRequestForm(forms.Form):
+    # The lengths and formats are checked by the domain rule, which says what is wrong at the field.
+    bank = forms.CharField(label="开户银行", required=False, help_text="如：中国农业银行")
+    branch = forms.CharField(label="开户网点（支行）", required=False, help_text="支行或营业网点的全称。")
+    number = forms.CharField(
+        label="银行账号",
+        required=False,
+        widget=AccountNumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="12至30位数字，可含空格；须为本人名下的银行卡或社保卡金融账户。为保护账号，提交后只显示部分号码，表单有误时需重新填写账号。",
+    )
+    account_name = forms.CharField(label="户名", required=False, help_text="须为本人姓名。")
+
+
+class BankAccountDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="处理结果",
+        choices=[
+            ("confirm", "确认：核对无误，自下一个未发放月份起使用该账户"),
+            ("return", "退回：请本人修改后重新申请"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="理由", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="退回时必填。"
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label="查看理由", required=False, help_text="将记入审计日志。")

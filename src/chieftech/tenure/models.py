@@ -37,8 +37,6 @@ class Tenure(models.Model):
         "状态", max_length=16, choices=TenureStatus.choices, default=TenureStatus.ACTIVE
     )
     status_since = models.DateField("状态生效日期")
-    bank_name = models.CharField("开户银行", max_length=100, blank=True)
-    bank_account = EncryptedTextField("银行账号", blank=True, pii_kind="bank_account")
     showcase_consent = models.BooleanField("同意在门户展示", default=False)
     showcase_consent_at = models.DateTimeField("同意时间", null=True, blank=True)
     photo = models.ImageField("照片", upload_to="showcase/", blank=True)
@@ -61,6 +59,59 @@ class Tenure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.name}（{self.starts_on:%Y}）"
+
+
+class BankAccountState(models.TextChoices):
+    REQUESTED = "requested", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    RETURNED = "returned", "已退回"
+    SUPERSEDED = "superseded", "已被替换"
+
+
+class BankAccount(models.Model):
+    """The account the subsidy is paid into, kept by the holder and confirmed by the officer.
+
+    A tenure's accounts form its history: at most one request open and one account confirmed (in use) at a
+    time; a confirmed account is used from `applies_from` until a later one's `applies_from`
+    (tenure.domain.bank_accounts.bank_account_for_month).
+    """
+
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="bank_accounts")
+    bank = models.CharField("开户银行", max_length=100)
+    branch = models.CharField("开户网点（支行）", max_length=100, blank=True)
+    number = EncryptedTextField("银行账号", pii_kind="bank_account")
+    account_name = models.CharField("户名", max_length=50)
+    state = models.CharField(
+        "状态", max_length=16, choices=BankAccountState.choices, default=BankAccountState.REQUESTED
+    )
+    applies_from = models.DateField("起用月份", null=True, blank=True, help_text="当月1日，确认时确定")
+    return_reason = models.TextField("退回理由", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "补贴发放银行账户"
+        verbose_name_plural = "补贴发放银行账户"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenure"],
+                condition=models.Q(state="requested"),
+                name="one_open_bank_account_request",
+            ),
+            models.UniqueConstraint(
+                fields=["tenure"], condition=models.Q(state="confirmed"), name="one_bank_account_in_use"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenure} {self.bank}"
 
 
 class TenureEmployment(models.Model):

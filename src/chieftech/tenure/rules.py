@@ -73,3 +73,21 @@ rules.add_perm("tenure.status_change_withdraw", is_reporting_party & is_open)
 rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter)
 # The officer of the term's authority invites its holder to their own account (tenure.domain.holders).
 rules.add_perm("tenure.holder_invite", holds_role(Role.OFFICER))
+
+
+@rules.predicate
+def is_tenure_holder(user, obj=None) -> bool:
+    """The user is the chief technician the tenure (or the bank account's tenure) belongs to."""
+    tenure = getattr(obj, "tenure", obj)
+    return tenure is not None and tenure.user_id is not None and tenure.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def may_reveal_personal_data(user, obj=None) -> bool:
+    return user.has_perm("accounts.reveal_personal_data")
+
+
+# The holder keeps their own account; the officer of the tenure's authority confirms it, never the holder.
+rules.add_perm("tenure.bank_account_request", holds_role(Role.TECHNICIAN) & is_tenure_holder)
+rules.add_perm("tenure.bank_account_decide", holds_role(Role.OFFICER) & ~is_tenure_holder)
+rules.add_perm("tenure.bank_account_reveal", holds_role(Role.OFFICER) & may_reveal_personal_data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.tenure import views, views_holder, views_register, views_status
+from chieftech.tenure import views, views_bank, views_holder, views_register, views_status
 
 app_name = "tenure"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("me/", views_holder.holder_home, name="holder_home"),
     path("me/subsidy/", views_holder.holder_payments, name="holder_payments"),
     path("me/reviews/", views_holder.holder_reviews, name="holder_reviews"),
+    path("bank/", views_bank.holder_bank, name="holder_bank"),
+    path("bank/requests/", views_bank.bank_queue, name="bank_queue"),
+    path("bank/requests/<id:pk>/", views_bank.bank_decide, name="bank_decide"),
+    path("bank/requests/<id:pk>/reveal/", views_bank.bank_reveal, name="bank_reveal"),
 ]

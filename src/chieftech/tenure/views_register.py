@@ -16,8 +16,9 @@ from chieftech.core.badges import badge_css
 from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required
-from chieftech.core.pii import mask_phone
+from chieftech.core.pii import mask_bank_account, mask_phone
 from chieftech.policy.territory import town_filter_choices
+from chieftech.tenure.domain.bank_accounts import bank_accounts_current
 from chieftech.tenure.domain.holders import holder_account_state
 from chieftech.tenure.domain.register import (
     ENDING_SOON,
@@ -98,7 +99,7 @@ def _status_tallies(params, counts: dict, list_url: str) -> list[dict]:
     return tallies
 
 
-def _row(tenure: Tenure) -> dict:
+def _row(tenure: Tenure, account) -> dict:
     return {
         "name": tenure.application.name,
         "url": reverse("tenure:tenure_detail", args=[tenure.pk]),
@@ -112,6 +113,7 @@ def _row(tenure: Tenure) -> dict:
         "status_since": f"{tenure.status_since:%Y-%m-%d}",
         "status_css": badge_css("tenure", tenure.status),
         "phone": mask_phone(tenure.application.phone),
+        "bank_account": mask_bank_account(account.number) if account is not None else "",
         "consent": _consent_text(tenure),
         "on_portal": showcase_visible(tenure),
         "portal_state": _portal_state(tenure),
@@ -132,13 +134,14 @@ def tenure_list(request):
     page = Paginator(
         register_rows(register_filter(tenures, params=params, window=window)), PAGE_SIZE
     ).get_page(params.get("page"))
+    accounts = bank_accounts_current(tenures=list(page))
     base = _query(params)[1:]
     page.base_query = f"{base}&" if base else ""
     list_url = reverse("tenure:tenure_list")
     context = {
         "form": RegisterFilterForm(params or None, choices=choices),
         "page": page,
-        "rows": [_row(tenure) for tenure in page],
+        "rows": [_row(tenure, accounts.get(tenure.pk)) for tenure in page],
         "tallies": _status_tallies(params, counts, list_url),
         "export_url": reverse("tenure:register_export") + _query(params),
         "filtered": any(params.get(name) for name in RegisterFilterForm.base_fields),
