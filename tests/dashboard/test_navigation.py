@@ -40,8 +40,9 @@ def test_each_role_sees_its_own_menu(request, who, labels):
     assert [item["label"] for item in nav_items(user)] == labels
 
 
-def test_the_chief_technician_sees_their_bank_account_page(db):
+def test_the_chief_technician_sees_their_term_and_bank_account_pages(db):
     holder = make_user("tech1", Role.TECHNICIAN)
     assert [(item["label"], item["url"]) for item in nav_items(holder)] == [
-        ("银行账户", reverse("tenure:holder_bank"))
+        ("我的管理期", reverse("tenure:holder_home")),
+        ("银行账户", reverse("tenure:holder_bank")),
     ]

@@ -435,6 +435,7 @@ def test_the_home_page_and_the_menu_lead_the_holder_to_their_term(client, olivia
         reverse("tenure:holder_home"),
         reverse("tenure:holder_payments"),
         reverse("tenure:holder_reviews"),
+        reverse("tenure:holder_bank"),
     ]
     assert {"label": "我的管理期", "url": reverse("tenure:holder_home")} in response.context["nav_items"]
 

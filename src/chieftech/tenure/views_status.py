@@ -50,7 +50,6 @@ _DEFERRED = (
     "application__deeds",
     "application__apprentices_summary",
     "application__enterprise_opinion",
-    "bank_account",
 )
 
 
