@@ -122,6 +122,10 @@ PENDING_REGISTRATION = DemoEnterprise(
 )  # fmt: skip
 
 
+# The chief technicians of the 2024 cohort who have their own accounts (created by chieftech.tenure.demo).
+HOLDER_USERNAMES = ("tech1", "tech2", "tech3")
+
+
 def demo_accounts() -> list[dict[str, str]]:
     """Every demo account with its role and enterprise, for the login page and the command's table."""
     rows = [{"username": s.username, "role": Role(s.role).label, "real_name": s.real_name, "enterprise": ""}
@@ -144,6 +148,17 @@ def demo_accounts() -> list[dict[str, str]]:
             "enterprise": p.name,
         }
     )
+    # Their own logins, once the management-period demo has invited them (the tenure is the reverse side).
+    for user in User.objects.filter(username__in=HOLDER_USERNAMES).select_related("tenure__enterprise"):
+        tenure = getattr(user, "tenure", None)
+        rows.append(
+            {
+                "username": user.username,
+                "role": Role.TECHNICIAN.label,
+                "real_name": user.real_name,
+                "enterprise": tenure.enterprise.name if tenure is not None else "",
+            }
+        )
     return rows
 
 

@@ -12,7 +12,7 @@ Every move goes through `status_change_transition` (one audit record each).
 
 import hashlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
@@ -117,13 +117,21 @@ def _audit_fields(change: StatusChange) -> dict:
 
 
 def status_change_report(
-    *, actor, tenure: Tenure, report: Report, files: Sequence[EvidenceUpload], today: date | None = None
+    *,
+    actor,
+    tenure: Tenure,
+    report: Report,
+    files: Sequence[EvidenceUpload],
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> StatusChange:
-    """A new report on the term, by a user of the holder's current enterprise or by the holder."""
+    """A new report on the term, by a user of the holder's current enterprise or by the holder (`now`, the
+    moment of the report, for a history loaded afterwards such as the demo's)."""
     require_perm(
         actor, "tenure.status_report", tenure, "只有首席技师现工作单位的经办人或本人可以报告人员变动。"
     )
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     _evidence_check(files)
     with transaction.atomic():
         # Two reports at once (two tabs, two colleagues): the second waits and finds the first open.
@@ -138,7 +146,7 @@ def status_change_report(
             reporting_enterprise_id=locked.enterprise_id
             if reported_as == StatusChange.ReportedAs.ENTERPRISE
             else None,
-            reported_at=timezone.now(),
+            reported_at=now,
             **_report_fields(report),
         )
         _evidence_save(actor=actor, change=change, files=files)
@@ -225,7 +233,13 @@ def status_change_return(*, actor, change: StatusChange, reason: str) -> StatusC
 
 
 def status_change_confirm(
-    *, actor, change: StatusChange, outcome: str = "", outcome_reason: str = "", today: date | None = None
+    *,
+    actor,
+    change: StatusChange,
+    outcome: str = "",
+    outcome_reason: str = "",
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> StatusChange:
     """Confirm the report; the term moves as its kind says, effective on the report's date (for "other", as
     the officer decides here, with the reason)."""
@@ -253,7 +267,7 @@ def status_change_confirm(
                     new_enterprise=locked.new_enterprise,
                     new_employer=locked.new_employer,
                 ),
-                today=today or timezone.localdate(),
+                today=today or timezone.localdate(now),
                 exclude_pk=locked.pk,
                 evidence_count=locked.evidence.count(),
             )
@@ -266,7 +280,7 @@ def status_change_confirm(
             check=check,
             changes={
                 "decided_by": actor,
-                "decided_at": timezone.now(),
+                "decided_at": now or timezone.now(),
                 "outcome": outcome,
                 "outcome_reason": outcome_reason.strip(),
             },

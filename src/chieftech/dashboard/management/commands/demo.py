@@ -15,6 +15,7 @@ LOADERS: list[str] = [
     "chieftech.selection.demo.load_demo",
     "chieftech.evaluation.demo.load_demo",
     "chieftech.publicity.demo.load_demo",
+    "chieftech.tenure.demo.load_demo",
 ]
 
 
