@@ -119,7 +119,7 @@ def _term(tenure: Tenure) -> dict:
         "status_css": badge_css("tenure", tenure.status),
         "status_since": date_zh(tenure.status_since),
         "enterprise": tenure.enterprise.name,
-        "authority": tenure.authority.name,
+        "authority": tenure.authority.bureau_name,
     }
 
 
