@@ -9,7 +9,14 @@ from chieftech.accounts.roles import Role
 from chieftech.certificates.models import Certificate
 from chieftech.selection.models import Application
 from chieftech.tenure.domain.timeline import TIMELINE_RELATED, TimelineEvent, tenure_timeline
-from chieftech.tenure.models import StatusChange, Tenure, TenureStatus, TermEndReminder
+from chieftech.tenure.models import (
+    BankAccount,
+    BankAccountState,
+    StatusChange,
+    Tenure,
+    TenureStatus,
+    TermEndReminder,
+)
 from tests.factories import SHANGHAI, make_user
 from tests.portal.helpers import TERM_END, TERM_START, chief_round, make_chief, round_publish
 
@@ -166,13 +173,13 @@ def test_the_timeline_costs_the_same_queries_for_one_or_three_status_changes(
 
     change(date(2027, 4, 1))
     tenure = loaded(chief)
-    # The status changes with their users and the new enterprise, the reminders.
-    with django_assert_num_queries(2):
+    # The status changes with their users and the new enterprise, the bank accounts, the reminders.
+    with django_assert_num_queries(3):
         assert len(tenure_timeline(tenure)) == 7
     change(date(2027, 5, 1))
     change(date(2027, 6, 1))
     tenure = loaded(chief)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(tenure_timeline(tenure)) == 11
 
 
@@ -191,3 +198,39 @@ def test_a_person_without_a_real_name_is_named_by_the_user_name(chief, alice):
     )
     [event] = [e for e in tenure_timeline(loaded(chief)) if e.title.startswith("人员变动")]
     assert (event.title, event.actor) == ("人员变动：调往区外单位（待确认）", "clerk")
+
+
+def test_the_bank_accounts_confirmed_and_returned_join_the_timeline_masked(chief, olivia):
+    confirmed = chief.bank_accounts.get()
+    BankAccount.objects.filter(pk=confirmed.pk).update(
+        decided_by=olivia, decided_at=datetime(2027, 2, 10, 9, 0, tzinfo=SHANGHAI)
+    )
+    BankAccount.objects.create(
+        tenure=chief,
+        bank="中国建设银行",
+        number="6217002020098765432",
+        account_name="王建国",
+        state=BankAccountState.RETURNED,
+        return_reason="户名与开户证明不一致",
+        requested_at=datetime(2027, 5, 1, 9, 0, tzinfo=SHANGHAI),
+        decided_by=olivia,
+        decided_at=datetime(2027, 5, 6, 9, 0, tzinfo=SHANGHAI),
+    )
+
+    events = [(e.on, e.title, e.detail, e.actor) for e in tenure_timeline(loaded(chief)) if "银行" in e.title]
+
+    assert events == [
+        (
+            date(2027, 5, 6),
+            "银行账户变更退回",
+            "中国建设银行 6217 **** **** 5432；户名与开户证明不一致",
+            "欧丽",
+        ),
+        (
+            date(2027, 2, 10),
+            "银行账户确认",
+            f"{confirmed.bank} {confirmed.number[:4]} **** **** {confirmed.number[-4:]}；"
+            f"自{confirmed.applies_from:%Y年%m月}起发放至该账户",
+            "欧丽",
+        ),
+    ]

@@ -16,7 +16,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from chieftech.core.dates import date_zh
-from chieftech.tenure.models import StatusChange, Tenure, TenureStatus, TermEndReminder
+from chieftech.core.pii import mask_bank_account
+from chieftech.tenure.models import (
+    BankAccount,
+    BankAccountState,
+    StatusChange,
+    Tenure,
+    TenureStatus,
+    TermEndReminder,
+)
 
 SYSTEM = "系统"
 
@@ -173,6 +181,33 @@ def status_change_events(tenure: Tenure) -> list[TimelineEvent]:
     return [_status_change_event(change) for change in changes]
 
 
+def bank_account_events(tenure: Tenure) -> list[TimelineEvent]:
+    """The accounts the subsidy is paid into as the officer confirmed (from which month) or returned them, the
+    number masked; one query. (An account carried over from before, with no decision of record, is not an
+    event.)"""
+    events = []
+    accounts = BankAccount.objects.filter(tenure=tenure, decided_by__isnull=False).select_related(
+        "decided_by"
+    )
+    for account in accounts.order_by("decided_at", "pk"):
+        number = mask_bank_account(account.number)
+        if account.state == BankAccountState.RETURNED:
+            title, detail = "银行账户变更退回", f"{account.bank} {number}；{account.return_reason}"
+        else:
+            applies = f"自{account.applies_from:%Y年%m月}起发放至该账户" if account.applies_from else ""
+            title, detail = "银行账户确认", "；".join(p for p in (f"{account.bank} {number}", applies) if p)
+        events.append(
+            TimelineEvent(
+                on=_day(account.decided_at),
+                title=title,
+                detail=detail,
+                actor=_name(account.decided_by),
+                rank=65,
+            )
+        )
+    return events
+
+
 def reminder_events(tenure: Tenure) -> list[TimelineEvent]:
     """The end-of-term reminders, sent or skipped; one query. The nearer reminder first: a day's events keep
     their sources' order."""
@@ -213,6 +248,7 @@ TIMELINE_SOURCES: list[Callable[[Tenure], list[TimelineEvent]]] = [
     term_events,
     certificate_events,
     status_change_events,
+    bank_account_events,
     reminder_events,
     showcase_events,
 ]
