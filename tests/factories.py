@@ -272,3 +272,21 @@ def make_bank_account(
         requested_at=timezone.now(),
         decided_at=timezone.now(),
     )
+
+
+def make_weihai():
+    """A second authority, the city of Weihai, with no policy, rounds or staff of its own yet: what belongs to
+    it must never reach the district's users."""
+    from chieftech.policy.models import Authority, AuthorityLevel
+
+    return Authority.objects.create(
+        code="weihai",
+        name="威海市",
+        level=AuthorityLevel.CITY,
+        bureau_name="威海市人力资源和社会保障局",
+        leadership_name="市委人才工作领导小组",
+        government_name="市人民政府",
+        title_name="威海市首席技师",
+        site_name="威海市首席技师选拔管理系统",
+        certificate_prefix="WHSJ",
+    )

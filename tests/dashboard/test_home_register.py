@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from chieftech.accounts.roles import Role
-from chieftech.policy.models import Authority, PolicyVersion
+from chieftech.policy.models import PolicyVersion
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.factories import make_user
+from tests.factories import make_user, make_weihai
 from tests.portal.helpers import chief_round, make_chief
 
 REGISTER = reverse("tenure:tenure_list")
@@ -66,17 +66,7 @@ def test_the_home_page_links_to_the_register(client, olivia):
 
 
 def test_another_authoritys_chief_technicians_are_not_counted(client, olivia, chiefs):
-    city = Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level="city",
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    city = make_weihai()
     # The city's own policy: a copy of the district's.
     policy = PolicyVersion.objects.get(authority__code="huancui")
     policy.pk, policy.authority, policy.document_number = None, city, "威人社发〔2025〕1号"

@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chieftech.policy.models import Authority, AuthorityLevel
 from chieftech.selection.domain.holders import applications_holder_flags
 from chieftech.selection.models import Round
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.factories import make_application, make_id_number, make_round, make_tenure
+from tests.factories import make_application, make_id_number, make_round, make_tenure, make_weihai
 
 FORMER_2022 = "曾任首席技师（2022年度环翠区首席技师选拔，管理期2022年12月27日至2024年12月26日，已期满）"
 SITTING_2024 = "现任首席技师，管理期至2026年12月26日，在管理期内再次申报"
@@ -101,17 +100,7 @@ def test_a_holder_is_not_flagged_against_their_own_round(alice, gina, olivia, ro
 
 def test_another_authoritys_term_is_not_shown(alice, gina, olivia, round_2022):
     former_holder(alice, gina, olivia, round_2022)
-    weihai = Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level=AuthorityLevel.CITY,
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    weihai = make_weihai()
     Round.objects.filter(pk=round_2022.pk).update(authority=weihai)
     application = applies_again(alice, make_round(olivia), 11)
 

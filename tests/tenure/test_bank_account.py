@@ -19,7 +19,6 @@ from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification, OutboxMessage
 from chieftech.core.pii import mask_bank_account
-from chieftech.policy.models import Authority
 from chieftech.tenure.domain.bank_accounts import (
     BANK_ACCOUNT_TRANSITIONS,
     bank_account_for_month,
@@ -29,7 +28,7 @@ from chieftech.tenure.domain.bank_accounts import (
     bank_accounts_current,
 )
 from chieftech.tenure.models import BankAccount, BankAccountState, PayrollBatch, PayrollLine, Tenure
-from tests.factories import form_token_of, make_bank_account, make_tenure, make_user
+from tests.factories import form_token_of, make_bank_account, make_tenure, make_user, make_weihai
 from tests.migrating import migrate_to_latest
 
 NUMBER = "6228480438019876543"
@@ -63,17 +62,7 @@ def other_holder(alice, gina, olivia, tenure):
 
 @pytest.fixture
 def weihai_officer(db):
-    weihai = Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level="city",
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    weihai = make_weihai()
     return make_user("walter", Role.OFFICER, authority=weihai, real_name="沃尔特")
 
 

@@ -17,10 +17,9 @@ from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.core.errors import DomainError
 from chieftech.core.models import OutboxMessage
-from chieftech.policy.models import Authority
 from chieftech.tenure.domain.holders import holder_invite
 from chieftech.tenure.models import AnnualReview, PayrollBatch, PayrollLine, StatusChange
-from tests.factories import SHANGHAI, form_token_of, make_round, make_tenure, make_user
+from tests.factories import SHANGHAI, form_token_of, make_round, make_tenure, make_user, make_weihai
 from tests.tasks import run_tasks
 
 PHONE = "13863112345"  # the factory application's phone
@@ -53,17 +52,7 @@ def activate(client, path: str, password: str = HOLDER_PASSWORD):
 
 @pytest.fixture
 def weihai(db):
-    return Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level="city",
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    return make_weihai()
 
 
 def active_holder(client, olivia, tenure, email="wang@example.cn") -> User:

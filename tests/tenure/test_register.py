@@ -13,11 +13,11 @@ from chieftech.accounts.models import Industry
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
 from chieftech.core.dates import date_zh
-from chieftech.policy.models import Authority, PolicyVersion, Town
+from chieftech.policy.models import PolicyVersion, Town
 from chieftech.policy.territory import towns_forget
 from chieftech.selection.models import Round, RoundState
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.factories import grant, make_enterprise, make_round, make_user
+from tests.factories import grant, make_enterprise, make_round, make_user, make_weihai
 from tests.portal.helpers import BANK_ACCOUNT, TERM_END, TERM_START, chief_round, make_chief, round_publish
 
 REGISTER = reverse("tenure:tenure_list")
@@ -35,17 +35,7 @@ def names(response) -> list[str]:
 @pytest.fixture
 def city(db):
     """Another authority with its own policy, officer and chief technician: none of it may reach olivia."""
-    city = Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level="city",
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    city = make_weihai()
     PolicyVersion.objects.create(
         authority=city,
         issuer="威海市人力资源和社会保障局",

@@ -13,13 +13,12 @@ from chieftech.certificates.models import Certificate
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification, OutboxMessage
 from chieftech.core.schedule import schedule_job
-from chieftech.policy.models import Authority
 from chieftech.tenure.domain.term_end import tenure_expire_due, tenure_remind_due
 from chieftech.tenure.domain.terms import tenure_start
 from chieftech.tenure.domain.transitions import tenure_transition, tenures_transition
 from chieftech.tenure.models import Tenure, TenureStatus, TermEndReminder
 from tests.certificates.factories import make_approved_round
-from tests.factories import SHANGHAI, make_application, make_round, make_tenure, make_user
+from tests.factories import SHANGHAI, make_application, make_round, make_tenure, make_user, make_weihai
 from tests.tasks import run_tasks
 from tests.transitions import records
 
@@ -132,17 +131,7 @@ def people(tenure, alice, bob, olivia):
     holder = make_user("holder", Role.TECHNICIAN)
     Tenure.objects.filter(pk=tenure.pk).update(user=holder)
     colleague = make_user("colleague", Role.ENTERPRISE, enterprise=alice.enterprise)
-    weihai = Authority.objects.create(
-        code="weihai",
-        name="威海市",
-        level="city",
-        bureau_name="威海市人力资源和社会保障局",
-        leadership_name="市委人才工作领导小组",
-        government_name="市人民政府",
-        title_name="威海市首席技师",
-        site_name="威海市首席技师选拔管理系统",
-        certificate_prefix="WHSJ",
-    )
+    weihai = make_weihai()
     make_user("far_officer", Role.OFFICER, authority=weihai)
     return holder, colleague
 
