@@ -30,7 +30,7 @@ def people():
 def test_the_holder_asks_and_the_officer_reveals_and_confirms(people, live_server, page):
     base = live_server.url
     log_in(page, base, "tech1")
-    page.get_by_role("link", name="银行账户").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="银行账户").click()
     page.get_by_label("开户银行").fill("中国农业银行")
     page.get_by_label("开户网点（支行）").fill("威海环翠支行")
     page.get_by_label("银行账号").fill("6228 4804 3801 9876 543")

@@ -35,12 +35,14 @@ def register_data(transactional_db):
     StatusChange.objects.create(
         tenure=li,
         kind=StatusChange.Kind.LEFT_SKILL_POST,
+        state=StatusChange.State.CONFIRMED,
         effective_on=date(2027, 6, 30),
-        note="调任行政管理岗位",
+        reason="调任行政管理岗位",
         reported_by=alice,
+        reported_as=StatusChange.ReportedAs.ENTERPRISE,
         reported_at=datetime(2027, 7, 2, 9, 0, tzinfo=SHANGHAI),
-        confirmed_by=officer,
-        confirmed_at=datetime(2027, 7, 3, 9, 0, tzinfo=SHANGHAI),
+        decided_by=officer,
+        decided_at=datetime(2027, 7, 3, 9, 0, tzinfo=SHANGHAI),
     )
     return round_
 
