@@ -65,21 +65,23 @@ def is_not_reporter(user, change) -> bool:
     return change is not None and change.reported_by_id != user.pk
 
 
+@rules.predicate
+def is_tenure_holder(user, obj=None) -> bool:
+    """The user is the chief technician the tenure (or the status change's or bank account's tenure) belongs to."""
+    tenure = getattr(obj, "tenure", obj)
+    return tenure is not None and tenure.user_id is not None and tenure.user_id == getattr(user, "pk", None)
+
+
 rules.add_perm("tenure.status_report_as_enterprise", is_current_enterprise_user)
 rules.add_perm("tenure.status_report_as_holder", is_the_holder)
 rules.add_perm("tenure.status_report", is_current_enterprise_user | is_the_holder)
 rules.add_perm("tenure.status_change_correct", is_reporting_party & is_returned)
 rules.add_perm("tenure.status_change_withdraw", is_reporting_party & is_open)
-rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter)
+# Never on their own term: the holder's login turned into an officer's (the technician role given up, so no
+# conflict of roles is left to refuse it) is still the term's holder.
+rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter & ~is_tenure_holder)
 # The officer of the term's authority invites its holder to their own account (tenure.domain.holders).
 rules.add_perm("tenure.holder_invite", holds_role(Role.OFFICER))
-
-
-@rules.predicate
-def is_tenure_holder(user, obj=None) -> bool:
-    """The user is the chief technician the tenure (or the bank account's tenure) belongs to."""
-    tenure = getattr(obj, "tenure", obj)
-    return tenure is not None and tenure.user_id is not None and tenure.user_id == getattr(user, "pk", None)
 
 
 @rules.predicate
