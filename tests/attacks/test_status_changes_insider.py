@@ -133,6 +133,40 @@ def test_the_old_enterprise_gets_nothing_of_the_new_enterprises_report_nor_its_e
     assert fresh(later).state == State.REPORTED
 
 
+def test_the_new_enterprise_gets_none_of_the_former_employers_earlier_reports_nor_their_evidence(
+    client, alice, bob, olivia, tenure
+):
+    """Bob's enterprise takes alice's holder over: it sees the term and its status from the transfer on, not
+    what alice's enterprise reported and uploaded before (a medical certificate, an internal decision)."""
+    sick = report(
+        alice, tenure, Kind.LEFT_SKILL_POST, date(2025, 2, 1), reason="因病调离一线（甲公司内部）。"
+    )
+    status_change_confirm(actor=olivia, change=sick, today=TODAY)
+    back = report(alice, fresh(tenure), Kind.RESUMED, date(2025, 3, 1), reason="康复后回到一线。")
+    status_change_confirm(actor=olivia, change=back, today=TODAY)
+    withdrawn = report(alice, fresh(tenure), Kind.OTHER, date(2025, 3, 10), reason="甲公司撤回的报告。")
+    status_change_withdraw(actor=alice, change=withdrawn)
+    transfer = report(
+        alice, fresh(tenure), Kind.TRANSFER_IN_DISTRICT, date(2025, 4, 1), new_enterprise=bob.enterprise
+    )
+    status_change_confirm(actor=olivia, change=transfer, today=TODAY)
+    client.force_login(bob)
+
+    earlier = [sick, back, withdrawn]
+    pages = [client.get(reverse("tenure:status_change", args=[c.pk])).status_code for c in earlier]
+    files = [
+        client.get(reverse("tenure:status_evidence", args=[c.evidence.get().pk])).status_code for c in earlier
+    ]
+    term = client.get(reverse("tenure:enterprise_tenure", args=[tenure.pk]))
+
+    assert (pages, files) == ([404, 404, 404], [404, 404, 404])
+    assert [c["kind"] for c in term.context["changes"]] == ["调入区内其他单位"]
+    assert "甲公司" not in term.content.decode()
+    assert term.context["status"]["label"] == "有效"
+    # The holder and the officer still see the whole history.
+    assert client.get(reverse("tenure:status_change", args=[transfer.pk])).status_code == 200
+
+
 def test_bob_cannot_withdraw_correct_or_report_on_alices_holder(client, alice, bob, tenure):
     change = report(alice, tenure)
     with pytest.raises(PermissionDenied):
