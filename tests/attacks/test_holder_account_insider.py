@@ -299,3 +299,20 @@ def test_the_holder_pages_show_no_id_number_or_phone_in_full(client, holder, ten
             name
         )
         assert "no-store" in response["Cache-Control"]
+
+
+def test_the_officers_reveal_shows_the_number_once_audited_without_it_and_never_stored(
+    client, olivia, tenure, holder
+):
+    account = bank_account_request(
+        actor=holder, tenure=tenure, bank="中国银行", branch="环翠支行", number=NUMBER, account_name="王建国"
+    )
+    client.force_login(olivia)
+    response = client.post(reverse("tenure:bank_reveal", args=[account.pk]), {"reveal-reason": "核对户名。"})
+
+    assert response.context["revealed"] == NUMBER
+    assert "no-store" in response["Cache-Control"]
+    [record] = AuditRecord.objects.filter(action__contains="reveal")
+    assert NUMBER not in f"{record.before}{record.after}{record.reason}"
+    # The next look at the page is masked again.
+    assert NUMBER not in client.get(reverse("tenure:bank_decide", args=[account.pk])).content.decode()

@@ -179,6 +179,23 @@ def test_bob_cannot_withdraw_correct_or_report_on_alices_holder(client, alice, b
     assert fresh(change).state == State.REPORTED
 
 
+def test_a_suspended_enterprise_reports_corrects_and_withdraws_nothing(client, alice, olivia, tenure, holder):
+    returned = report(alice, tenure)
+    status_change_return(actor=olivia, change=returned, reason="请补充。")
+    Enterprise.objects.filter(pk=alice.enterprise_id).update(status=Enterprise.Status.SUSPENDED)
+    alice = type(alice).objects.get(pk=alice.pk)
+
+    with pytest.raises(PermissionDenied):
+        report(alice, fresh(tenure), Kind.TRANSFER_OUT, date(2025, 7, 1), new_employer="区外某公司")
+    with pytest.raises(PermissionDenied):
+        status_change_withdraw(actor=alice, change=fresh(returned))
+    client.force_login(alice)
+    assert client.get(reverse("tenure:status_report", args=[tenure.pk])).status_code == 403
+    assert fresh(returned).state == State.RETURNED
+    # The holder still reports what became of them.
+    assert report(holder, fresh(tenure), Kind.LEFT_SKILL_POST, date(2025, 7, 1)).state == State.REPORTED
+
+
 def test_another_holder_reaches_nothing_of_this_term(client, alice, gina, olivia, tenure, holder):
     other = make_tenure(alice, gina, round_=tenure.application.round, name="李秀英")
     other_holder = make_user("tech2", Role.TECHNICIAN, real_name="李秀英")

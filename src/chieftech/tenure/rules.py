@@ -6,6 +6,7 @@ approver's, for the authority of the round.
 
 import rules
 
+from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, authority_of, has_role_in, holds_role
 
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
@@ -21,11 +22,14 @@ rules.add_perm("tenure.tenure_move", holds_role(Role.OFFICER))
 
 @rules.predicate
 def is_current_enterprise_user(user, tenure) -> bool:
+    # A suspended enterprise's account is closed for business (its home page says so), reports included; the
+    # holder and the officer are left to record what became of its chief technicians.
     return (
         tenure is not None
         and user.enterprise_id is not None
         and user.enterprise_id == tenure.enterprise_id
         and has_role_in(user, Role.ENTERPRISE, authority_of(tenure))
+        and user.enterprise.status == Enterprise.Status.ACTIVE
     )
 
 
