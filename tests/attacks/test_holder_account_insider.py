@@ -17,7 +17,7 @@ from chieftech.selection.models import Application
 from chieftech.tenure.domain.bank_accounts import bank_account_request, bank_account_transition
 from chieftech.tenure.domain.holders import holder_invite
 from chieftech.tenure.models import BankAccount, BankAccountState, Tenure
-from tests.factories import form_token_of, make_tenure, make_user
+from tests.factories import form_token_of, make_round, make_tenure, make_user
 from tests.tasks import run_tasks
 
 PHONE = "13863112345"  # the factory application's phone
@@ -76,6 +76,17 @@ def test_an_sms_invitation_to_a_phone_another_account_uses_is_refused(alice, oli
 def test_an_sms_invitation_again_to_the_holders_own_phone_is_sent(olivia, tenure):
     holder_invite(actor=olivia, tenure=tenure, channel="sms")
     holder_invite(actor=olivia, tenure=tenure, channel="sms")
+    assert OutboxMessage.objects.filter(channel=OutboxMessage.Channel.SMS).count() == 2
+
+
+def test_an_sms_invitation_to_a_former_holder_reaches_the_phone_of_their_earlier_terms_account(
+    alice, gina, olivia, tenure
+):
+    holder_invite(actor=olivia, tenure=tenure, channel="sms")
+    application = Application.objects.get(pk=tenure.application_id)
+    later_round = make_round(olivia, title="2028年度环翠区首席技师选拔", year=2028)
+    later = make_tenure(alice, gina, round_=later_round, name="王建国", id_number=application.id_number)
+    holder_invite(actor=olivia, tenure=later, channel="sms")
     assert OutboxMessage.objects.filter(channel=OutboxMessage.Channel.SMS).count() == 2
 
 

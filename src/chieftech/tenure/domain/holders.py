@@ -112,7 +112,7 @@ def holder_invite(
         phone = locked.application.phone
         email = _clean(channel=channel, email=email, phone=phone)
         user = locked.user
-        if channel == InviteChannel.SMS and _phone_taken(phone, but=user):
+        if channel == InviteChannel.SMS and _phone_taken(phone, tenure=locked):
             raise DomainError(
                 "登记的手机号码已用于系统中的另一账号（例如企业经办人），激活链接不能发送到该号码。"
                 "请核实后改用首席技师本人的电子邮箱邀请。",
@@ -153,12 +153,16 @@ def holder_invite(
     return HolderInvitation(user=user, channel=channel, address_masked=address)
 
 
-def _phone_taken(phone: str, *, but: User | None) -> bool:
-    """Whether an account other than `but` has `phone`. The application's phone was typed by the enterprise:
-    were it one of its own users' numbers, the link would reach the enterprise, not the holder. Phones are
-    stored encrypted and cannot be searched, so the numbers are read and compared (an invitation is rare)."""
+def _phone_taken(phone: str, *, tenure: Tenure) -> bool:
+    """Whether an account other than the holder's own has `phone`. The application's phone was typed by the
+    enterprise: were it one of its own users' numbers, the link would reach the enterprise, not the holder.
+    The same person's account of an earlier term (same ID number) is theirs. Phones are stored encrypted and
+    cannot be searched, so the numbers are read and compared (an invitation is rare)."""
     wanted = normalize_phone(phone)
-    others = User.objects.exclude(phone="").exclude(pk=getattr(but, "pk", None)).only("pk", "phone")
+    same_person = Tenure.objects.filter(
+        application__id_hash=tenure.application.id_hash, user__isnull=False
+    ).values("user_id")
+    others = User.objects.exclude(phone="").exclude(pk__in=same_person).only("pk", "phone")
     return any(normalize_phone(other.phone) == wanted for other in others.iterator())
 
 
