@@ -90,6 +90,13 @@ def test_an_sms_invitation_to_a_former_holder_reaches_the_phone_of_their_earlier
     assert OutboxMessage.objects.filter(channel=OutboxMessage.Channel.SMS).count() == 2
 
 
+def test_the_system_admin_reading_the_outbox_gets_neither_the_link_nor_the_phone(client, olivia, sam, tenure):
+    holder_invite(actor=olivia, tenure=tenure, channel="sms")
+    client.force_login(sam)
+    page = client.get(reverse("core:outbox")).content.decode()
+    assert ("/accounts/activate/" in page, PHONE in page, "138****2345" in page) == (False, False, True)
+
+
 def test_an_email_invitation_to_another_accounts_address_in_other_case_is_refused(alice, olivia, tenure):
     User.objects.filter(pk=alice.pk).update(email="alice@jia.example.cn")
     with pytest.raises(DomainError) as refused:
@@ -262,6 +269,12 @@ def test_a_reveal_by_get_without_a_reason_or_for_another_authority_shows_nothing
     no_reason = client.post(url, {"reveal-reason": "  "})
     client.force_login(weihai_officer)
     other_authority = client.post(url, {"reveal-reason": "核对。"})
+    decide = reverse("tenure:bank_decide", args=[account.pk])
+    assert (client.get(decide).status_code, client.post(decide, {"decision": "confirm"}).status_code) == (
+        404,
+        404,
+    )
+    assert client.get(reverse("tenure:bank_queue")).context["rows"] == []
 
     assert (by_get.status_code, no_reason.status_code, other_authority.status_code) == (405, 200, 404)
     assert NUMBER not in no_reason.content.decode()

@@ -2,7 +2,7 @@
 transfer, another authority's officer, the holder on the officer's side, an account that is both the holder and
 an officer; steps skipped, dates gamed, requests repeated. Every attempt here must fail to get through."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import DomainError
+from chieftech.core.models import Notification
 from chieftech.policy.models import Authority
 from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
 from chieftech.tenure.domain.status_changes import (
@@ -22,8 +23,9 @@ from chieftech.tenure.domain.status_changes import (
     status_change_return,
     status_change_withdraw,
 )
+from chieftech.tenure.domain.term_end import tenure_remind_due
 from chieftech.tenure.models import StatusChange, Tenure, TenureStatus
-from tests.factories import PDF_BYTES, form_token_of, make_enterprise, make_tenure, make_user
+from tests.factories import PDF_BYTES, SHANGHAI, form_token_of, make_enterprise, make_tenure, make_user
 
 Kind = StatusChange.Kind
 State = StatusChange.State
@@ -448,3 +450,21 @@ def test_the_same_confirmation_posted_twice_moves_the_term_once(client, alice, o
     assert fresh(change).state == State.CONFIRMED
     assert AuditRecord.objects.filter(action="tenure.status_change_confirm").count() == 1
     assert fresh(tenure).status == TenureStatus.SUSPENDED
+
+
+# --- The end of the term --------------------------------------------------------------------------------------
+
+
+def test_after_a_transfer_the_end_of_term_reminder_goes_to_the_new_enterprise_not_the_old(
+    alice, bob, olivia, tenure, holder
+):
+    transfer = report(
+        alice, tenure, Kind.TRANSFER_IN_DISTRICT, date(2025, 4, 1), new_enterprise=bob.enterprise
+    )
+    status_change_confirm(actor=olivia, change=transfer, today=TODAY)
+    Notification.objects.all().delete()
+
+    assert tenure_remind_due(now=datetime(2026, 10, 27, 8, tzinfo=SHANGHAI)) == "发送1条管理期届满提醒"
+
+    reminded = Notification.objects.filter(subject__contains="届满").values_list("user__username", flat=True)
+    assert sorted(reminded) == ["bob", "olivia", "tech1"]
