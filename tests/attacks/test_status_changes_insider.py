@@ -468,3 +468,52 @@ def test_after_a_transfer_the_end_of_term_reminder_goes_to_the_new_enterprise_no
 
     reminded = Notification.objects.filter(subject__contains="届满").values_list("user__username", flat=True)
     assert sorted(reminded) == ["bob", "olivia", "tech1"]
+
+
+# --- What a report may carry ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", ["revoked", "expired", "not_renewed", ""])
+def test_an_other_kind_confirmed_with_a_forged_outcome_is_refused(client, alice, olivia, tenure, outcome):
+    change = report(alice, tenure, Kind.OTHER, reason="其他情况。")
+    with pytest.raises(DomainError) as refused:
+        status_change_confirm(
+            actor=olivia, change=change, outcome=outcome, outcome_reason="认定。", today=TODAY
+        )
+    assert refused.value.field == "outcome"
+    client.force_login(olivia)
+    url = reverse("tenure:status_decide", args=[change.pk])
+    response = client.post(url, {"action": "confirm", "outcome": outcome, "outcome_reason": "认定。"})
+    assert response.status_code == 200
+    assert (fresh(change).state, fresh(tenure).status) == (State.REPORTED, TenureStatus.ACTIVE)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("证明.pdf", b"<html><script>alert(1)</script></html>"),
+        ("证明.pdf", PDF_BYTES[:-200] + b"<script>alert(1)</script>\n%%EOF\n"),
+        ("证明.html", b"<html></html>"),
+        ("证明.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+    ],
+    ids=["html-as-pdf", "script-in-pdf", "html", "svg"],
+)
+def test_evidence_that_a_browser_could_run_is_refused(alice, tenure, name, content):
+    with pytest.raises(DomainError):
+        status_change_report(
+            actor=alice,
+            tenure=tenure,
+            report=Report(kind=Kind.LEFT_SKILL_POST, effective_on=date(2025, 6, 15), reason="调岗。"),
+            files=[EvidenceUpload(name=name, content=content)],
+            today=TODAY,
+        )
+    assert StatusChange.objects.count() == 0
+
+
+def test_evidence_is_downloaded_as_an_attachment_never_shown_inline(client, alice, tenure):
+    change = report(alice, tenure)
+    client.force_login(alice)
+    response = client.get(reverse("tenure:status_evidence", args=[change.evidence.get().pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
