@@ -61,7 +61,9 @@ def test_the_officer_invites_and_the_holder_signs_in_to_their_term(transactional
     page.get_by_role("link", name="我的管理期").first.click()
     expect(page.locator("main h1")).to_contain_text("我的管理期")
     expect(page.locator("#term-dates")).to_have_text("2024年12月27日至2026年12月26日")
-    expect(page.locator("#status-since")).to_have_text("有效（自2024年12月27日起）：保留首席技师称号，享受津贴待遇")
+    expect(page.locator("#status-since")).to_have_text(
+        "有效（自2024年12月27日起）：保留首席技师称号，享受津贴待遇"
+    )
     expect(page.locator("#enterprise")).to_have_text("威海甲精密机械有限公司")
     shot(page, "holder-term")
     page.get_by_role("link", name="津贴发放记录").first.click()

@@ -101,7 +101,12 @@ def roster(request):
     """The latest published roster (or the one asked for by ?round=), the other published rounds below."""
     rounds = list(_published_rounds())
     wanted = request.GET.get("round", "")
-    current = next((r for r in rounds if str(r.pk) == wanted), rounds[0] if rounds else None)
+    current = next((r for r in rounds if str(r.pk) == wanted), None)
+    if wanted and current is None:
+        # Only a published round's own key names a roster. Anything else ("07", "99999", "１") goes to the
+        # latest one's address: shown here, it would be cached under a tag no change ever purges.
+        return redirect("verify:roster")
+    current = current or (rounds[0] if rounds else None)
     rows = []
     verify_prefix = reverse("verify:lookup")
     if current is not None:

@@ -5,8 +5,11 @@ Redis every app server reads), and the versions of a page's tags are part of its
 replaces its version: every app server builds the next key afresh, and the pages of other tags keep theirs.
 Old copies are never looked up again and age out with their timeout.
 
-A version is a random token, not a counter: a version lost from the cache (culled, or Redis restarted) is
-drawn anew and can never fall back to a value an old copy was stored under.
+A version is a random token, not a counter: a version lost from the cache (culled, expired, or Redis
+restarted) is drawn anew and can never fall back to a value an old copy was stored under. So versions need not
+live for ever, and must not: the tags come from addresses anyone may type (a made-up verification code draws a
+version too), and kept without end they would fill the shared cache until its culling evicted the rate limits
+and form tokens beside them. A version outlives the pages stored under it and then goes.
 """
 
 import hashlib
@@ -17,6 +20,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "public-tag-version:{}"
+# Far longer than a public page is cached (PUBLIC_PAGE_CACHE_SECONDS), so a page is not rebuilt for nothing.
+VERSION_TIMEOUT_SECONDS = 24 * 60 * 60
 
 
 def _new_version() -> str:
@@ -32,7 +37,7 @@ def public_tag_versions(tags: Iterable[str]) -> dict[str, str]:
         version = found.get(key)
         if version is None:
             # add, not set: another server drawing the same tag's first version at the same moment wins.
-            cache.add(key, _new_version(), timeout=None)
+            cache.add(key, _new_version(), timeout=VERSION_TIMEOUT_SECONDS)
             version = cache.get(key)
         versions[tag] = version
     return versions
@@ -49,7 +54,9 @@ def public_page_key_prefix(tags: Iterable[str]) -> str:
 
 def public_pages_purge(tags: Iterable[str]) -> None:
     """Every cached public page showing one of `tags` is built afresh on its next request, on every server."""
-    cache.set_many({VERSION_KEY.format(tag): _new_version() for tag in set(tags)}, timeout=None)
+    cache.set_many(
+        {VERSION_KEY.format(tag): _new_version() for tag in set(tags)}, timeout=VERSION_TIMEOUT_SECONDS
+    )
 
 
 def public_pages_purge_on_commit(tags: Iterable[str]) -> None:

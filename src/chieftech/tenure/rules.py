@@ -6,6 +6,7 @@ approver's, for the authority of the round.
 
 import rules
 
+from chieftech.accounts.models import Enterprise
 from chieftech.accounts.roles import Role, authority_of, has_role_in, holds_role
 
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
@@ -21,11 +22,14 @@ rules.add_perm("tenure.tenure_move", holds_role(Role.OFFICER))
 
 @rules.predicate
 def is_current_enterprise_user(user, tenure) -> bool:
+    # A suspended enterprise's account is closed for business (its home page says so), reports included; the
+    # holder and the officer are left to record what became of its chief technicians.
     return (
         tenure is not None
         and user.enterprise_id is not None
         and user.enterprise_id == tenure.enterprise_id
         and has_role_in(user, Role.ENTERPRISE, authority_of(tenure))
+        and user.enterprise.status == Enterprise.Status.ACTIVE
     )
 
 
@@ -65,21 +69,23 @@ def is_not_reporter(user, change) -> bool:
     return change is not None and change.reported_by_id != user.pk
 
 
+@rules.predicate
+def is_tenure_holder(user, obj=None) -> bool:
+    """The user is the chief technician the tenure (or the status change's or bank account's tenure) belongs to."""
+    tenure = getattr(obj, "tenure", obj)
+    return tenure is not None and tenure.user_id is not None and tenure.user_id == getattr(user, "pk", None)
+
+
 rules.add_perm("tenure.status_report_as_enterprise", is_current_enterprise_user)
 rules.add_perm("tenure.status_report_as_holder", is_the_holder)
 rules.add_perm("tenure.status_report", is_current_enterprise_user | is_the_holder)
 rules.add_perm("tenure.status_change_correct", is_reporting_party & is_returned)
 rules.add_perm("tenure.status_change_withdraw", is_reporting_party & is_open)
-rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter)
+# Never on their own term: the holder's login turned into an officer's (the technician role given up, so no
+# conflict of roles is left to refuse it) is still the term's holder.
+rules.add_perm("tenure.status_decide", holds_role(Role.OFFICER) & is_not_reporter & ~is_tenure_holder)
 # The officer of the term's authority invites its holder to their own account (tenure.domain.holders).
 rules.add_perm("tenure.holder_invite", holds_role(Role.OFFICER))
-
-
-@rules.predicate
-def is_tenure_holder(user, obj=None) -> bool:
-    """The user is the chief technician the tenure (or the bank account's tenure) belongs to."""
-    tenure = getattr(obj, "tenure", obj)
-    return tenure is not None and tenure.user_id is not None and tenure.user_id == getattr(user, "pk", None)
 
 
 @rules.predicate

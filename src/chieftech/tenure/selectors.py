@@ -2,7 +2,8 @@
 
 An enterprise sees a term while the holder works there and, once the holder moved to another enterprise of the
 district, its history only up to the last day of their work there: the end of its last employment span.
-Anything dated after that is another employer's business, and a 404 for them.
+Anything dated after that is another employer's business, and a 404 for them. Likewise the new enterprise
+sees the changes dated from the holder's first day with it, not the former employer's reports and evidence.
 """
 
 from datetime import date
@@ -32,13 +33,24 @@ def visible_until(tenure: Tenure) -> date | None:
     return None if tenure.is_current else tenure.last_span_end
 
 
+def _spans_covering_the_change(enterprise_id: int) -> QuerySet[TenureEmployment]:
+    """The enterprise's spans of the change's term that cover the change's date (for Exists on a change)."""
+    return TenureEmployment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("effective_on")),
+        tenure=OuterRef("tenure_id"),
+        enterprise_id=enterprise_id,
+        starts_on__lte=OuterRef("effective_on"),
+    )
+
+
 def changes_visible_to_enterprise(user, tenure: Tenure) -> QuerySet[StatusChange]:
-    """The changes of `tenure` the enterprise sees: those dated up to its last day, and its own reports."""
-    changes = tenure.status_changes.all()
-    until = visible_until(tenure)
-    if until is None:
-        return changes
-    return changes.filter(Q(effective_on__lte=until) | Q(reporting_enterprise_id=user.enterprise_id))
+    """The changes of `tenure` the enterprise sees: those dated while the holder worked there, and its own
+    reports. The new enterprise after a transfer sees the term's status, not the former employer's reports
+    and evidence from before (what the old one sees of the new one's, symmetrically, is nothing)."""
+    return tenure.status_changes.filter(
+        Q(Exists(_spans_covering_the_change(user.enterprise_id)))
+        | Q(reporting_enterprise_id=user.enterprise_id)
+    )
 
 
 def status_changes_visible_to(user) -> QuerySet[StatusChange]:
@@ -47,11 +59,9 @@ def status_changes_visible_to(user) -> QuerySet[StatusChange]:
     query = Q(tenure__authority_id__in=authority_ids_for(user, MANAGE_TENURE))
     query |= Q(tenure__user_id=user.pk)
     if user.enterprise_id is not None:
-        spans = TenureEmployment.objects.filter(
-            tenure=OuterRef("tenure_id"), enterprise_id=user.enterprise_id
+        query |= Q(Exists(_spans_covering_the_change(user.enterprise_id))) | Q(
+            reporting_enterprise_id=user.enterprise_id
         )
-        covering = spans.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("effective_on")))
-        query |= Q(Exists(covering)) | Q(reporting_enterprise_id=user.enterprise_id)
     return StatusChange.objects.filter(query)
 
 

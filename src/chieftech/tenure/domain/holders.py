@@ -26,7 +26,7 @@ from chieftech.accounts.roles import Role, role_conflicts, role_conflicts_messag
 from chieftech.audit.domain import audit_record, snapshot
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
-from chieftech.core.pii import mask_phone
+from chieftech.core.pii import mask_phone, normalize_phone
 from chieftech.tenure.models import Tenure
 
 USERNAME_PREFIX = "tech"
@@ -96,7 +96,8 @@ def holder_invite(
     invitation issues a new one-time activation link, which voids the previous one, and sends it to the
     holder by SMS to the phone on record or by email to `email` (the application records no email, so the
     officer enters it; it is kept on the account). Refused once the holder has set a password, for a
-    deactivated account, for an account holding any other role, and for an address another account uses.
+    deactivated account, for an account holding any other role, and for a phone or an address another account
+    uses.
     """
     require_perm(
         actor, "tenure.holder_invite", tenure, "只有本机关的人社局经办人可以邀请首席技师开通本人账号。"
@@ -111,6 +112,13 @@ def holder_invite(
         phone = locked.application.phone
         email = _clean(channel=channel, email=email, phone=phone)
         user = locked.user
+        if channel == InviteChannel.SMS and _phone_taken(phone, tenure=locked):
+            raise DomainError(
+                "登记的手机号码已用于系统中的另一账号（例如企业经办人），激活链接不能发送到该号码。"
+                "请核实后改用首席技师本人的电子邮箱邀请。",
+                field="channel",
+                code="phone_taken",
+            )
         if email and User.objects.filter(email__iexact=email).exclude(pk=getattr(user, "pk", None)).exists():
             raise DomainError(
                 "该电子邮箱已用于系统中的另一账号，请填写首席技师本人的电子邮箱。",
@@ -143,6 +151,19 @@ def holder_invite(
             after={"user": user.username, "channel": channel, "sent_to": address},
         )
     return HolderInvitation(user=user, channel=channel, address_masked=address)
+
+
+def _phone_taken(phone: str, *, tenure: Tenure) -> bool:
+    """Whether an account other than the holder's own has `phone`. The application's phone was typed by the
+    enterprise: were it one of its own users' numbers, the link would reach the enterprise, not the holder.
+    The same person's account of an earlier term (same ID number) is theirs. Phones are stored encrypted and
+    cannot be searched, so the numbers are read and compared (an invitation is rare)."""
+    wanted = normalize_phone(phone)
+    same_person = Tenure.objects.filter(
+        application__id_hash=tenure.application.id_hash, user__isnull=False
+    ).values("user_id")
+    others = User.objects.exclude(phone="").exclude(pk__in=same_person).only("pk", "phone")
+    return any(normalize_phone(other.phone) == wanted for other in others.iterator())
 
 
 def _account_check(user: User) -> None:
