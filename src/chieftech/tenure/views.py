@@ -14,6 +14,7 @@ from chieftech.core.dates import date_zh
 from chieftech.core.downloads import photo_inline
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
+from chieftech.tenure.domain.register import REGISTER_DEFERRED
 from chieftech.tenure.domain.showcase import (
     PhotoUpload,
     photo_content_type,
@@ -28,15 +29,7 @@ from chieftech.tenure.models import Tenure
 MANAGE_TENURE = "tenure.manage_tenure"
 
 # Long texts and the ID number are never shown on these pages; the phone and bank account only masked.
-_DEFERRED = (
-    "application__id_number",
-    "application__deeds",
-    "application__apprentices_summary",
-    "application__enterprise_opinion",
-    "enterprise__address",
-    "enterprise__contact_phone",
-    "enterprise__status_reason",
-)
+_DEFERRED = REGISTER_DEFERRED
 
 
 def _tenures_for(user):
