@@ -290,3 +290,86 @@ def make_weihai():
         site_name="威海市首席技师选拔管理系统",
         certificate_prefix="WHSJ",
     )
+
+
+def make_payroll_batch(
+    officer,
+    *,
+    period: date,
+    lines: list,
+    state: str = "draft",
+    authority=None,
+    number: str | None = None,
+    hold_without_account: bool = True,
+):
+    """A batch of `period` (a month's 1st) in `state`, with one line per (tenure, [months]) of `lines`, written
+    directly (test set-up for the pages, documents and bank files; in the system `payroll_batch_build`
+    computes the lines). A tenure without a confirmed account for its first month gets a held line, unless
+    `hold_without_account` is False (a test about the months alone)."""
+    from django.utils import timezone
+
+    from chieftech.subsidy.domain.tax import tax_withhold
+    from chieftech.subsidy.models import PayrollBatch, PayrollLine, PayrollMonth
+    from chieftech.tenure.domain.bank_accounts import bank_account_for_month
+
+    line_state = {
+        "completed": PayrollLine.State.PAID,
+        "exported": PayrollLine.State.EXPORTED,
+        "cancelled": PayrollLine.State.CANCELLED,
+    }.get(state, PayrollLine.State.PENDING)
+    authority = authority or lines[0][0].authority
+    batch = PayrollBatch.objects.create(
+        authority=authority,
+        number=number or f"T-{authority.code}-{period:%Y%m}-{next(_serials)}",
+        period_start=period,
+        period_end=period,
+        cadence="monthly",
+        state=state,
+        built_by=officer,
+        built_at=timezone.now(),
+    )
+    totals = {"line_count": 0, "held_count": 0, "gross_total": 0, "tax_total": 0, "net_total": 0}
+    for seq, (tenure, months) in enumerate(lines, start=1):
+        account = bank_account_for_month(tenure=tenure, month=months[0])
+        standard = tenure.policy.monthly_subsidy
+        gross = standard * len(months)
+        tax = tax_withhold(policy=tenure.policy, base=gross)
+        held = account is None and hold_without_account
+        line = PayrollLine.objects.create(
+            batch=batch,
+            tenure=tenure,
+            seq=seq,
+            enterprise_id=tenure.enterprise_id,
+            policy=tenure.policy,
+            standard=standard,
+            months_count=len(months),
+            gross=gross,
+            tax=tax,
+            net=gross - tax,
+            state=PayrollLine.State.HELD if held else line_state,
+            hold_code="no_account" if held else "",
+            hold_reason="尚无已确认的津贴发放账户" if held else "",
+            bank_account=account,
+            paid_on=period if line_state == PayrollLine.State.PAID and not held else None,
+        )
+        PayrollMonth.objects.bulk_create(
+            PayrollMonth(
+                line=line,
+                tenure=tenure,
+                month=month,
+                amount=standard,
+                kind=PayrollMonth.Kind.REGULAR,
+                live=not held and line.state in ("pending", "exported", "paid"),
+            )
+            for month in months
+        )
+        if held:
+            totals["held_count"] += 1
+        else:
+            totals["line_count"] += 1
+            totals["gross_total"] += gross
+            totals["tax_total"] += tax
+            totals["net_total"] += gross - tax
+    PayrollBatch.objects.filter(pk=batch.pk).update(**totals)
+    batch.refresh_from_db()
+    return batch

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "chieftech.publicity",
     "chieftech.certificates",
     "chieftech.tenure",
+    "chieftech.subsidy",
     "chieftech.portal",
     "chieftech.dashboard",
     "chieftech.core",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("chieftech.certificates.public_urls")),
     path("certificates/", include("chieftech.certificates.urls")),
     path("tenure/", include("chieftech.tenure.urls")),
+    path("subsidy/", include("chieftech.subsidy.urls")),
 ]
 
 handler400 = "chieftech.core.views.bad_request"

@@ -27,8 +27,15 @@ from chieftech.tenure.domain.bank_accounts import (
     bank_account_transition,
     bank_accounts_current,
 )
-from chieftech.tenure.models import BankAccount, BankAccountState, PayrollBatch, PayrollLine, Tenure
-from tests.factories import form_token_of, make_bank_account, make_tenure, make_user, make_weihai
+from chieftech.tenure.models import BankAccount, BankAccountState, Tenure
+from tests.factories import (
+    form_token_of,
+    make_bank_account,
+    make_payroll_batch,
+    make_tenure,
+    make_user,
+    make_weihai,
+)
 from tests.migrating import migrate_to_latest
 
 NUMBER = "6228480438019876543"
@@ -72,9 +79,12 @@ def ask(holder, tenure, **overrides) -> BankAccount:
 
 
 def paid(tenure, officer, *months: date) -> None:
-    batch = PayrollBatch.objects.create(period_start=months[0], period_end=months[-1], created_by=officer)
-    PayrollLine.objects.bulk_create(
-        [PayrollLine(batch=batch, tenure=tenure, month=month, amount=500) for month in months]
+    make_payroll_batch(
+        officer,
+        period=months[0],
+        lines=[(tenure, list(months))],
+        state="completed",
+        hold_without_account=False,
     )
 
 

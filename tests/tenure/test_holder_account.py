@@ -17,9 +17,18 @@ from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.core.errors import DomainError
 from chieftech.core.models import OutboxMessage
+from chieftech.subsidy.models import PayrollBatch, PayrollLine, PayrollMonth
 from chieftech.tenure.domain.holders import holder_invite
-from chieftech.tenure.models import AnnualReview, PayrollBatch, PayrollLine, StatusChange
-from tests.factories import SHANGHAI, form_token_of, make_round, make_tenure, make_user, make_weihai
+from chieftech.tenure.models import AnnualReview, StatusChange
+from tests.factories import (
+    SHANGHAI,
+    form_token_of,
+    make_payroll_batch,
+    make_round,
+    make_tenure,
+    make_user,
+    make_weihai,
+)
 from tests.tasks import run_tasks
 
 PHONE = "13863112345"  # the factory application's phone
@@ -286,8 +295,12 @@ def two_holders(client, alice, bob, gina, olivia):
 
 
 def add_history(tenure, officer, *, n: int = 1, note: str = "调往区外") -> None:
-    batch = PayrollBatch.objects.create(
-        period_start=date(2025, 1, 1), period_end=date(2025, 12, 1), created_by=officer
+    make_payroll_batch(
+        officer,
+        period=date(2025, 1, 1),
+        lines=[(tenure, [date(2025, 1 + i, 1) for i in range(n)])],
+        state="completed",
+        hold_without_account=False,
     )
     for i in range(n):
         StatusChange.objects.create(
@@ -302,9 +315,6 @@ def add_history(tenure, officer, *, n: int = 1, note: str = "调往区外") -> N
             reported_at=timezone.now(),
             decided_by=officer,
             decided_at=datetime(2025, 6, 10, 9, 0, tzinfo=SHANGHAI),
-        )
-        PayrollLine.objects.create(
-            batch=batch, tenure=tenure, month=date(2025, 1 + i, 1), amount=Decimal("500.00")
         )
         AnnualReview.objects.create(tenure=tenure, review_year=1 + i)
 
@@ -350,7 +360,7 @@ def test_the_holder_sees_their_own_history_and_nothing_of_another_holder(client,
         }
     ]
     assert client.get(reverse("tenure:holder_payments")).context["rows"] == [
-        {"month": "2025年01月", "amount": Decimal("500.00"), "state": "草稿", "state_css": "status-warn"}
+        {"month": "2025年01月", "amount": Decimal("500.00"), "state": "已发放", "state_css": "status-ok"}
     ]
     assert client.get(reverse("tenure:holder_reviews")).context["rows"] == [
         {"year": "管理期第1年", "state": "待报送", "state_css": "status-warn", "submitted": "", "decided": ""}
@@ -449,7 +459,9 @@ def test_the_holder_pages_cost_the_same_queries_for_one_or_three(
         assert len(client.get(reverse(name)).context[rows]) == 1
 
     StatusChange.objects.all().delete()
+    PayrollMonth.objects.all().delete()
     PayrollLine.objects.all().delete()
+    PayrollBatch.objects.all().delete()
     AnnualReview.objects.all().delete()
     add_history(tenure, olivia, n=3)
     with django_assert_num_queries(QUERIES[name]):

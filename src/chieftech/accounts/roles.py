@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     CHAIR = "chair", "评审委员会主任"
     LEADER = "leader", "区委人才工作领导小组"
     GOVERNMENT = "government", "区政府经办人"
+    PAYROLL_APPROVER = "payroll_approver", "津贴发放审批人"
     AUDITOR = "auditor", "审计管理员"
     SYSADMIN = "sysadmin", "系统管理员"
     TECHNICIAN = "technician", "首席技师本人"
@@ -42,13 +43,19 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
         "publicity.handle_objection",
         "certificates.issue_certificate",
         "tenure.manage_tenure",
-        "tenure.run_payroll",
+        "subsidy.run_payroll",
+        "subsidy.export_bank_file",
+        "subsidy.view_payroll",
+        "subsidy.manage_budget",
         "tenure.propose_revocation",
     ],
     Role.EXPERT: ["evaluation.score"],
     Role.CHAIR: ["evaluation.score", "evaluation.chair_committee"],
     Role.LEADER: ["publicity.decide_leadership", "tenure.decide_revocation"],
     Role.GOVERNMENT: ["publicity.record_government_approval", "tenure.approve_revocation"],
+    # 审批 of the subsidy batches (the bureau's leader in charge, or whom the authority names:
+    # Authority.payroll_approver_role); approves, never builds, checks or exports.
+    Role.PAYROLL_APPROVER: ["subsidy.approve_payroll", "subsidy.view_payroll"],
     # The audit admin reads; nothing else (separation of duties).
     Role.AUDITOR: ["audit.view_auditlog", "audit.export_auditlog"],
     # The system admin keeps users, roles, policy and the calendar; it cannot score, approve or read the log.
@@ -60,6 +67,8 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
         # Mail that could not be delivered, with the server's last answer (chieftech.core.outbox).
         "core.manage_outbox",
         "policy.manage_authority",
+        # The banks' 代发 file formats (chieftech.subsidy.models.BankFileFormat).
+        "subsidy.manage_bank_format",
     ],
     Role.TECHNICIAN: ["tenure.log_activity"],
 }

@@ -35,6 +35,14 @@ class AuthorityLevel(models.TextChoices):
     PROVINCE = "province", "省"
 
 
+class PayrollApproverRole(models.TextChoices):
+    """Who approves (审批) the authority's subsidy batches: the roles of chieftech.accounts.roles that may."""
+
+    PAYROLL_APPROVER = "payroll_approver", "津贴发放审批人"
+    LEADER = "leader", "区委人才工作领导小组"
+    GOVERNMENT = "government", "区政府经办人"
+
+
 class Authority(models.Model):
     """An issuing authority (区/县, 市 or 省 bureau) that runs its own programme (SPEC.md §2).
 
@@ -73,6 +81,12 @@ class Authority(models.Model):
         max_length=200,
         blank=True,
         help_text="批次未填联系方式时申报通知使用的联系方式；留空时使用人社部门名称",
+    )
+    payroll_approver_role = models.CharField(
+        "津贴发放表审批角色",
+        max_length=24,
+        choices=PayrollApproverRole.choices,
+        default=PayrollApproverRole.PAYROLL_APPROVER,
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -130,6 +144,33 @@ class Town(models.Model):
         return self.name
 
 
+class SubsidyCadence(models.TextChoices):
+    MONTHLY = "monthly", "按月发放"
+    QUARTERLY = "quarterly", "按季发放"
+    YEARLY = "yearly", "按年发放"
+
+
+class SubsidyFirstMonth(models.TextChoices):
+    """Which month of a term is its first paid month; a whole term pays exactly its months either way."""
+
+    START_MONTH = "start_month", "管理期起始当月起计发"
+    NEXT_MONTH = "next_month", "管理期起始次月起计发（起始日为1日的，当月起计发）"
+
+
+class IncomeCategory(models.TextChoices):
+    WAGES = "wages", "工资、薪金所得"
+    LABOUR = "labour", "劳务报酬所得"
+    INCIDENTAL = "incidental", "偶然所得"
+
+
+class TaxRule(models.TextChoices):
+    LABOUR_PREPAY = (
+        "labour_prepay",
+        "劳务报酬预扣法（每次收入不超过4000元的减除800元，超过的减除20%，按20%—40%预扣）",
+    )
+    FLAT_RATE = "flat_rate", "按固定比例代扣"
+
+
 def term_end_reminder_days_default() -> list[int]:
     """The district's practice: remind 60 and 30 days before a term ends."""
     return [60, 30]
@@ -161,6 +202,35 @@ class PolicyVersion(models.Model):
     deeds_target_chars = models.PositiveSmallIntegerField("事迹材料字数（左右）", default=1000)
     term_end_reminder_days = models.JSONField(
         "管理期届满前提醒（天）", default=term_end_reminder_days_default
+    )
+    # The subsidy (第4条, 第12条; chieftech.subsidy): cadence, the first paid month, the re-review that gates
+    # the months after it, and tax.
+    subsidy_cadence = models.CharField(
+        "津贴发放周期", max_length=16, choices=SubsidyCadence.choices, default=SubsidyCadence.MONTHLY
+    )
+    subsidy_first_month = models.CharField(
+        "津贴起计月份", max_length=16, choices=SubsidyFirstMonth.choices, default=SubsidyFirstMonth.NEXT_MONTH
+    )
+    subsidy_first_year_deferred = models.BooleanField(
+        "首年津贴次年发放", default=False, help_text="管理期起始当年的津贴于次年第一次发放时一并发放"
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "复核认定间隔（月）",
+        default=12,
+        help_text="每满该月数复核一次，复核通过后方发放其后各月津贴；管理期届满时不复核；0 表示不复核",
+    )
+    subsidy_taxable = models.BooleanField("津贴需代扣个人所得税", default=False)
+    subsidy_income_category = models.CharField(
+        "所得项目", max_length=16, choices=IncomeCategory.choices, blank=True
+    )
+    subsidy_tax_rule = models.CharField("代扣规则", max_length=16, choices=TaxRule.choices, blank=True)
+    subsidy_tax_rate = models.DecimalField(
+        "代扣比例",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="按固定比例代扣时填写，如 0.2000",
     )
     # What each tenure status means for the title and the benefits (chieftech.policy.status_effects).
     status_effects = models.JSONField("各状态的称号与待遇", default=status_effects_default)

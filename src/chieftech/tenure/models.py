@@ -48,7 +48,6 @@ class Tenure(models.Model):
         verbose_name_plural = "首席技师（管理期）"
         permissions = [
             ("manage_tenure", "可以管理首席技师"),
-            ("run_payroll", "可以编制津贴发放表"),
             ("propose_revocation", "可以初步认定取消资格"),
             ("report_status_change", "可以报告人员变动"),
             ("submit_review_material", "可以报送复核材料"),
@@ -242,43 +241,24 @@ class StatusChangeEvidence(models.Model):
         return self.original_name
 
 
-class PayrollBatch(models.Model):
-    """发放表 for a month or a quarter. Finalised batches are immutable."""
+class TenureStatusEvent(models.Model):
+    """The confirmed history of a term's status: one row per change, written by `tenures_transition`, so the
+    subsidy can tell what applied in any month (a status stops or restarts the benefits from the month after
+    its effective date, 第12条). The term's start (active) is implied by `Tenure.starts_on`."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        FINALISED = "finalised", "已确认"
-
-    period_start = models.DateField("起始月份")
-    period_end = models.DateField("结束月份")
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
-    total = models.DecimalField("合计（元）", max_digits=12, decimal_places=2, default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finalised_at = models.DateTimeField(null=True, blank=True)
+    tenure = models.ForeignKey(Tenure, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField("原状态", max_length=16, choices=TenureStatus.choices)
+    status = models.CharField("新状态", max_length=16, choices=TenureStatus.choices)
+    effective_on = models.DateField("生效日期")
+    recorded_at = models.DateTimeField("确认时间")
+    reason = models.TextField("理由", blank=True)
 
     class Meta:
-        ordering = ["-period_start"]
-        verbose_name = "津贴发放表"
+        ordering = ["effective_on", "recorded_at", "pk"]
+        verbose_name = "管理期状态变更"
 
     def __str__(self) -> str:
-        return f"{self.period_start:%Y-%m}至{self.period_end:%Y-%m}"
-
-
-class PayrollLine(models.Model):
-    batch = models.ForeignKey(PayrollBatch, on_delete=models.CASCADE, related_name="lines")
-    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="payments")
-    month = models.DateField("月份", help_text="当月1日")
-    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
-
-    class Meta:
-        ordering = ["month"]
-        verbose_name = "津贴发放明细"
-        # A month is never paid twice.
-        constraints = [models.UniqueConstraint(fields=["tenure", "month"], name="one_payment_per_month")]
-
-    def __str__(self) -> str:
-        return f"{self.tenure} {self.month:%Y-%m} {self.amount}"
+        return f"{self.tenure_id} {self.status} {self.effective_on}"
 
 
 class AnnualReview(models.Model):

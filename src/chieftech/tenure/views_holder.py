@@ -17,10 +17,11 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
+from chieftech.subsidy.models import PayrollLine, PayrollMonth
 from chieftech.tenure.domain.holders import holder_account_state, holder_invite
 from chieftech.tenure.domain.status_meaning import tenure_status_meaning
 from chieftech.tenure.forms import HolderInviteForm
-from chieftech.tenure.models import AnnualReview, PayrollBatch, PayrollLine, StatusChange, Tenure
+from chieftech.tenure.models import AnnualReview, StatusChange, Tenure
 from chieftech.tenure.views import _DEFERRED, MANAGE_TENURE, _tenures
 
 # The technician's one capability (accounts.roles): only the chief technician's own account holds it.
@@ -164,12 +165,12 @@ def holder_payments(request):
         return _no_tenure(request)
     rows = [
         {
-            "month": f"{line.month:%Y年%m月}",
-            "amount": line.amount,
-            "state": line.batch.get_state_display(),
-            "state_css": OK if line.batch.state == PayrollBatch.State.FINALISED else WARN,
+            "month": f"{row.month:%Y年%m月}",
+            "amount": row.amount,
+            "state": row.line.get_state_display(),
+            "state_css": OK if row.line.state == PayrollLine.State.PAID else WARN,
         }
-        for line in PayrollLine.objects.filter(tenure=tenure).select_related("batch").order_by("-month")
+        for row in PayrollMonth.objects.filter(tenure=tenure).select_related("line").order_by("-month", "-pk")
     ]
     return render(request, "tenure/holder_payments.html", {"name": tenure.application.name, "rows": rows})
 

@@ -23,7 +23,8 @@ from chieftech.audit.transitions import transition
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
-from chieftech.tenure.models import BankAccount, BankAccountState, PayrollLine, Tenure
+from chieftech.subsidy.models import PayrollMonth
+from chieftech.tenure.models import BankAccount, BankAccountState, Tenure
 
 # Personal debit cards are 16–19 digits, older passbook and settlement accounts as short as 12 and some
 # banks' internal accounts up to 25 or more; 30 leaves room without admitting an ID number's 18 characters
@@ -93,9 +94,13 @@ def next_month(day: date) -> date:
 
 
 def bank_account_next_unpaid_month(*, tenure: Tenure) -> date:
-    """The month after the latest paid month of the tenure, or the term's first month when none is paid."""
+    """The month after the latest month of the tenure in a live payroll line (pending, exported or paid), or the
+    term's first month when there is none."""
     latest = (
-        PayrollLine.objects.filter(tenure=tenure).order_by("-month").values_list("month", flat=True).first()
+        PayrollMonth.objects.filter(tenure=tenure, live=True)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
     )
     return next_month(latest) if latest is not None else month_first(tenure.starts_on)
 

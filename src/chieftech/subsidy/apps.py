@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SubsidyConfig(AppConfig):
+    name = "chieftech.subsidy"
+    label = "subsidy"
+    verbose_name = "津贴发放"
