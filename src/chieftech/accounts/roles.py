@@ -51,8 +51,14 @@ ROLE_CAPABILITIES: dict[str, list[str]] = {
     ],
     Role.EXPERT: ["evaluation.score"],
     Role.CHAIR: ["evaluation.score", "evaluation.chair_committee"],
-    Role.LEADER: ["publicity.decide_leadership", "tenure.decide_revocation"],
-    Role.GOVERNMENT: ["publicity.record_government_approval", "tenure.approve_revocation"],
+    # The leadership and the government also approve the subsidy batches of an authority that names them
+    # (Authority.payroll_approver_role); the rules of subsidy/rules.py ask which role each authority names.
+    Role.LEADER: ["publicity.decide_leadership", "tenure.decide_revocation", "subsidy.approve_payroll"],
+    Role.GOVERNMENT: [
+        "publicity.record_government_approval",
+        "tenure.approve_revocation",
+        "subsidy.approve_payroll",
+    ],
     # 审批 of the subsidy batches (the bureau's leader in charge, or whom the authority names:
     # Authority.payroll_approver_role); approves, never builds, checks or exports.
     Role.PAYROLL_APPROVER: ["subsidy.approve_payroll", "subsidy.view_payroll"],

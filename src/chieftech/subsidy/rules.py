@@ -1,0 +1,67 @@
+"""Named permissions of the subsidy (django-rules): asked about a payroll batch.
+
+Separation of duties on a batch (经办 → 复核 → 审批): the officer who built it submits it; a different officer
+of its authority checks it or returns it; the approver holds the role its authority names
+(Authority.payroll_approver_role: the payroll approver by default, the leadership or the government where the
+authority says so) and was neither its builder nor its checker. Each rule also names the state the step starts
+from, so a skipped or repeated step is refused before the transition table is asked.
+"""
+
+import rules
+
+from chieftech.accounts.roles import Role, authority_of, has_role_in, holds_role
+from chieftech.subsidy.models import PayrollBatchState
+
+S = PayrollBatchState
+
+is_officer = holds_role(Role.OFFICER)
+
+
+@rules.predicate
+def is_batch_approver(user, batch) -> bool:
+    """The user holds, for the batch's authority, the role that authority names to approve its batches."""
+    authority = authority_of(batch)
+    return (
+        authority is not None
+        and bool(getattr(user, "is_authenticated", False))
+        and has_role_in(user, authority.payroll_approver_role, authority)
+    )
+
+
+@rules.predicate
+def is_builder(user, batch) -> bool:
+    return batch is not None and batch.built_by_id == user.pk
+
+
+@rules.predicate
+def is_checker(user, batch) -> bool:
+    return batch is not None and batch.checked_by_id is not None and batch.checked_by_id == user.pk
+
+
+def state_in(*states: str):
+    @rules.predicate(name=f"state_in_{'_'.join(states)}")
+    def predicate(user, batch) -> bool:
+        return batch is not None and batch.state in states
+
+    return predicate
+
+
+# States in which the batch has not reached the bank: it may still be cancelled.
+BEFORE_EXPORT = (S.DRAFT, S.SUBMITTED, S.CHECKED, S.APPROVED)
+
+# --- 经办, 复核, 审批 ---------------------------------------------------------------------------------------
+rules.add_perm("subsidy.batch_view", is_officer | is_batch_approver)
+rules.add_perm("subsidy.batch_submit", is_officer & is_builder & state_in(S.DRAFT))
+rules.add_perm("subsidy.batch_check", is_officer & ~is_builder & state_in(S.SUBMITTED))
+rules.add_perm("subsidy.batch_approve", is_batch_approver & ~is_builder & ~is_checker & state_in(S.CHECKED))
+# Returned by whoever would take the next step: a second officer before the check, the approver after it.
+rules.add_perm(
+    "subsidy.batch_return",
+    (is_officer & ~is_builder & state_in(S.SUBMITTED))
+    | (is_batch_approver & ~is_builder & ~is_checker & state_in(S.CHECKED)),
+)
+rules.add_perm("subsidy.batch_cancel", is_officer & state_in(*BEFORE_EXPORT))
+
+# --- build and recovery
+
+# --- bank
