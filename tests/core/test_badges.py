@@ -9,6 +9,7 @@ from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
 from chieftech.selection.models import ApplicationState, ConditionVerdict, RoundState
+from chieftech.subsidy.models import PayrollBatchState
 from chieftech.tenure.models import BankAccountState, StatusChangeState, TenureStatus
 
 CHOICES = {
@@ -24,6 +25,7 @@ CHOICES = {
     "role_proposal": RoleProposal.State,
     "status_change": StatusChangeState,
     "bank_account": BankAccountState,
+    "payroll_batch": PayrollBatchState,
 }
 
 
@@ -50,6 +52,7 @@ def test_every_state_in_a_map_exists(kind):
         ("tenure", ["expired"]),
         ("status_change", ["withdrawn"]),
         ("bank_account", ["superseded"]),
+        ("payroll_batch", []),
     ],
 )
 def test_the_states_without_a_tone_are_the_neutral_ones(kind, neutral):

@@ -7,7 +7,6 @@ officer of Weihai.
 """
 
 import itertools
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -21,60 +20,10 @@ from chieftech.core.models import Notification
 from chieftech.policy.models import PayrollApproverRole
 from chieftech.subsidy.domain import workflow
 from chieftech.subsidy.models import PayrollBatch, PayrollBatchState, PayrollLine, PayrollMonth
-from tests.factories import (
-    huancui,
-    make_bank_account,
-    make_payroll_batch,
-    make_tenure,
-    make_user,
-    make_weihai,
-)
+from tests.factories import huancui, make_payroll_batch, make_tenure, make_user
+from tests.subsidy.conftest import DEC, NOV
 
 S = PayrollBatchState
-DEC = date(2026, 12, 1)
-NOV = date(2026, 11, 1)
-NUMBERS = ["6222020611001234567", "6222020611007654321", "6222020611005555555"]
-
-
-@pytest.fixture
-def oscar(db):
-    return make_user("oscar", Role.OFFICER, real_name="欧阳晨")
-
-
-@pytest.fixture
-def april(db):
-    return make_user("april", Role.PAYROLL_APPROVER, real_name="艾普丽")
-
-
-@pytest.fixture
-def weihai(db):
-    return make_weihai()
-
-
-@pytest.fixture
-def walter(weihai):
-    return make_user("walter", Role.OFFICER, authority=weihai, real_name="沃尔特")
-
-
-@pytest.fixture
-def wendy(weihai):
-    """The payroll approver of Weihai: holds the role, but not for Huancui."""
-    return make_user("wendy", Role.PAYROLL_APPROVER, authority=weihai, real_name="温迪")
-
-
-@pytest.fixture
-def tenures(alice, gina, olivia):
-    first = make_tenure(alice, gina, officer=olivia, name="张海峰")
-    second = make_tenure(alice, gina, round_=first.application.round, name="李秀英")
-    third = make_tenure(alice, gina, round_=first.application.round, name="赵立新")
-    for tenure, number in zip((first, second, third), NUMBERS, strict=True):
-        make_bank_account(tenure, number=number)
-    return [first, second, third]
-
-
-@pytest.fixture
-def batch(olivia, tenures):
-    return make_payroll_batch(olivia, period=DEC, lines=[(t, [DEC]) for t in tenures[:2]])
 
 
 def moved(batch: PayrollBatch, state: str, *, checker=None) -> PayrollBatch:

@@ -39,6 +39,15 @@ BADGES: dict[str, dict[str, str]] = {
     "role_proposal": {"proposed": WARN, "approved": OK, "refused": BAD},
     "status_change": {"reported": WARN, "confirmed": OK, "returned": WARN, "withdrawn": NEUTRAL},
     "bank_account": {"requested": WARN, "confirmed": OK, "returned": BAD},
+    "payroll_batch": {
+        "draft": WARN,
+        "submitted": WARN,
+        "checked": WARN,
+        "approved": WARN,
+        "exported": WARN,
+        "completed": OK,
+        "cancelled": BAD,
+    },
 }
 
 

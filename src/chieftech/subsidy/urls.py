@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chieftech.subsidy import views_batches
 
 app_name = "subsidy"
-urlpatterns: list = []
+urlpatterns = [
+    # --- the batches and their 复核/审批 (views_batches)
+    path("", views_batches.batch_list, name="batch_list"),
+    path("batches/<id:pk>/", views_batches.batch_detail, name="batch_detail"),
+    path("batches/<id:pk>/submit/", views_batches.batch_submit, name="batch_submit"),
+    path("batches/<id:pk>/check/", views_batches.batch_check, name="batch_check"),
+    path("batches/<id:pk>/approve/", views_batches.batch_approve, name="batch_approve"),
+    path("batches/<id:pk>/return/", views_batches.batch_return, name="batch_return"),
+    path("batches/<id:pk>/cancel/", views_batches.batch_cancel, name="batch_cancel"),
+]
