@@ -18,6 +18,8 @@ from chieftech.accounts.selectors import enterprises_visible_to
 from chieftech.core.badges import badge_css
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
+from chieftech.subsidy.domain.workflow import payroll_batches_awaiting
+from chieftech.subsidy.models import PayrollBatchState
 from chieftech.tenure.domain.register import ENDING_SOON, ending_window, register_counts, register_tenures
 from chieftech.tenure.models import TenureStatus
 
@@ -54,6 +56,21 @@ def _round_item(label: str, url_name: str, round_: Round, detail: str = "") -> d
         "url": reverse(url_name, args=[round_.pk]),
         "count": None,
     }
+
+
+def _payroll_items(user, state: str) -> list[dict]:
+    """The batches awaiting the user's step in `state`: 复核 by an officer who did not build them, 审批 by the
+    role the authority names who neither built nor checked them; one query."""
+    label = "待复核的津贴发放表" if state == PayrollBatchState.SUBMITTED else "待审批的津贴发放表"
+    batches = payroll_batches_awaiting(user).filter(state=state).order_by("period_start", "pk")
+    return [
+        {
+            "label": f"{label}：{b.number}（{b.period_start.year}年{b.period_start.month}月）",
+            "url": reverse("subsidy:batch_detail", args=[b.pk]),
+            "count": b.line_count,
+        }
+        for b in batches.only("pk", "number", "period_start", "line_count")
+    ]
 
 
 def _register_tallies(user) -> list[dict]:
@@ -127,6 +144,7 @@ def _officer(user) -> dict:
             items.append(_round_item("待发布考察公示", "publicity:notice_manage", round_))
         elif round_.state == RoundState.APPROVAL and _has(round_, "government_approval"):
             items.append(_round_item("区政府已批准，待发文公布名单", "publicity:approval", round_))
+    items += _payroll_items(user, PayrollBatchState.SUBMITTED)
     for round_id, title, n in open_objections:
         items.append(
             {
@@ -143,6 +161,7 @@ def _officer(user) -> dict:
             _item("企业管理", "accounts:enterprise_list", counts["total"]),
             _item("企业经办人账号", "accounts:user_list"),
             _item("首席技师名册", "tenure:tenure_list"),
+            _item("津贴发放表", "subsidy:batch_list"),
         ],
         empty="目前没有待审核的企业注册申请、待资格审查的推荐申报，也没有待推进的评审、公示或审批环节。",
         tallies=_register_tallies(user),
@@ -283,7 +302,10 @@ def _leader(user) -> dict:
     )
     return _section(
         Role.LEADER,
-        items=[_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds],
+        items=[
+            *(_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds),
+            *_payroll_items(user, PayrollBatchState.CHECKED),
+        ],
         links=[_item("审定审批", "publicity:approval_list")],
         empty="目前没有待审定的事项。",
     )
@@ -303,9 +325,21 @@ def _government(user) -> dict:
     ).order_by("-id")
     return _section(
         Role.GOVERNMENT,
-        items=[_round_item("待区政府批准的首席技师人选", "publicity:approval", r) for r in rounds],
+        items=[
+            *(_round_item("待区政府批准的首席技师人选", "publicity:approval", r) for r in rounds),
+            *_payroll_items(user, PayrollBatchState.CHECKED),
+        ],
         links=[_item("审定审批", "publicity:approval_list")],
         empty="目前没有待批准的事项。",
+    )
+
+
+def _payroll_approver(user) -> dict:
+    return _section(
+        Role.PAYROLL_APPROVER,
+        items=_payroll_items(user, PayrollBatchState.CHECKED),
+        links=[_item("津贴发放表", "subsidy:batch_list")],
+        empty="目前没有待审批的津贴发放表。",
     )
 
 
@@ -349,6 +383,8 @@ def home_context(user) -> dict:
             sections.append(_leader(user))
         elif role == Role.GOVERNMENT:
             sections.append(_government(user))
+        elif role == Role.PAYROLL_APPROVER:
+            sections.append(_payroll_approver(user))
         elif role == Role.TECHNICIAN:
             sections.append(_technician())
     return {"sections": sections}
