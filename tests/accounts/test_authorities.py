@@ -42,6 +42,7 @@ from tests.factories import (
     make_bank_account,
     make_enterprise,
     make_id_number,
+    make_payroll_batch,
     make_round,
     make_user,
 )
@@ -64,6 +65,7 @@ WEIHAI = {
     "notice_wording": "",
     "certificate_wording": "",
     "approval_wording": "",
+    "payroll_approver_role": "payroll_approver",
 }
 
 
@@ -136,6 +138,7 @@ def weihai_staff(weihai, wendy):
         Role.CHAIR: make_user("wchair", Role.CHAIR, authority=weihai),
         Role.EXPERT: make_user("wexpert", Role.EXPERT, authority=weihai),
         Role.AUDITOR: make_user("waudit", Role.AUDITOR, authority=weihai),
+        Role.PAYROLL_APPROVER: make_user("wpay", Role.PAYROLL_APPROVER, authority=weihai),
     }
     make_expert("魏主任", user=staff[Role.CHAIR], authority=weihai)
     make_expert("魏专家", user=staff[Role.EXPERT], authority=weihai)
@@ -297,6 +300,7 @@ class World:
     certificate: object
     policy: PolicyVersion
     audit_record: object
+    payroll_batch: object
 
 
 @pytest.fixture
@@ -339,6 +343,8 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
         files=[EvidenceUpload(name="退休审批表.pdf", content=PDF_BYTES)],
         today=tenure.starts_on,
     )
+    first_month = tenure.starts_on.replace(day=1)
+    payroll_batch = make_payroll_batch(olivia, period=first_month, lines=[(tenure, [first_month])])
     return World(
         staff={
             Role.OFFICER: olivia,
@@ -347,6 +353,7 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
             Role.CHAIR: chris,
             Role.EXPERT: erin,
             Role.AUDITOR: aubrey,
+            Role.PAYROLL_APPROVER: make_user("april", Role.PAYROLL_APPROVER, real_name="艾普丽"),
         },
         enterprise=enterprise_a,
         enterprise_user=alice,
@@ -360,6 +367,7 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
         certificate=tenure.certificate,
         policy=round_.policy,
         audit_record=AuditRecord.objects.filter(authority=round_.authority).last(),
+        payroll_batch=payroll_batch,
     )
 
 
@@ -431,6 +439,13 @@ STAFF_URLS = {
     "tenure:status_evidence": (Role.OFFICER, lambda w: [w.tenure.status_changes.get().evidence.get().pk]),
     "tenure:bank_decide": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
     "tenure:bank_reveal": (Role.OFFICER, lambda w: [w.tenure.bank_accounts.get().pk]),
+    "subsidy:batch_detail": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_detail#approver": (Role.PAYROLL_APPROVER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_submit": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_check": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_approve": (Role.PAYROLL_APPROVER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_return": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_cancel": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
 }
 
 

@@ -30,6 +30,8 @@ AUTHORITY_FIELDS = [
     "certificate_wording",
     "approval_wording",
     "contact_default",
+    # Who approves (审批) the authority's subsidy batches (chieftech.subsidy.rules).
+    "payroll_approver_role",
 ]
 
 
