@@ -257,11 +257,11 @@ def test_login_page_lists_the_demo_accounts_in_demo_mode(client, db, monkeypatch
     response = client.get(LOGIN)
 
     usernames = [a["username"] for a in response.context["demo_accounts"]]
-    assert usernames[:12] == [
-        "admin", "auditor", "officer", "leader", "gov", "chair",
+    assert usernames[:14] == [
+        "admin", "auditor", "officer", "officer2", "leader", "gov", "approver", "chair",
         "expert1", "expert2", "expert3", "expert4", "expert5", "expert6",
     ]  # fmt: skip
-    assert usernames[12:20] == [f"ent{n}" for n in range(1, 9)]
+    assert usernames[14:22] == [f"ent{n}" for n in range(1, 9)]
     page = response.content.decode()
     assert 'id="demo-accounts"' in page
     assert "<code>ChiefTech-demo-2026</code>" in page

@@ -18,8 +18,10 @@ ROLES = {
     "admin": ["sysadmin"],
     "auditor": ["auditor"],
     "officer": ["officer"],
+    "officer2": ["officer"],
     "leader": ["leader"],
     "gov": ["government"],
+    "approver": ["payroll_approver"],
     "chair": ["chair"],
     **{f"expert{n}": ["expert"] for n in range(1, 7)},
     **{f"ent{n}": ["enterprise"] for n in range(1, 9)},
@@ -72,8 +74,8 @@ def test_every_demo_object_was_created_through_the_audited_domain_functions(db):
     assert actions == sorted(
         [("user.create", ""), ("user.activation_issue", ""), ("user.activate", "admin")]
         + [("user.create", ""), ("user.activation_issue", ""), ("user.activate", "auditor")]
-        + [("user.create", "admin")] * 10
-        + [("user.activation_issue", "admin")] * 10
+        + [("user.create", "admin")] * 12
+        + [("user.activation_issue", "admin")] * 12
         + [("user.activate", username) for username in staff]
         + [("enterprise.create", "officer")] * 8
         + [("user.create", "officer")] * 8
@@ -90,7 +92,7 @@ def test_a_second_run_changes_nothing(db):
 
     load_demo(password=PASSWORD)
 
-    assert _counts() == first == (21, 9, 69)
+    assert _counts() == first == (23, 9, 75)
     assert list(AuditRecord.objects.values_list("hash", flat=True)) == hashes
 
 

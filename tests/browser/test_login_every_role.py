@@ -19,6 +19,7 @@ REAL_NAMES = {
     Role.CHAIR: "克里斯",
     Role.LEADER: "黎奥",
     Role.GOVERNMENT: "吉娜",
+    Role.PAYROLL_APPROVER: "艾普丽",
     Role.AUDITOR: "奥布里",
     Role.SYSADMIN: "萨姆",
     Role.TECHNICIAN: "田师傅",

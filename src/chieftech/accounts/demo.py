@@ -55,8 +55,11 @@ STAFF = [
     DemoStaff("admin", Role.SYSADMIN, "刘志强", "13806310101"),
     DemoStaff("auditor", Role.AUDITOR, "陈静", "13806310102"),
     DemoStaff("officer", Role.OFFICER, "张伟", "13806310103"),
+    # A second officer: 复核 of the subsidy batches is never by the officer who built them.
+    DemoStaff("officer2", Role.OFFICER, "李娜", "13806310108"),
     DemoStaff("leader", Role.LEADER, "孙立军", "13806310104"),
     DemoStaff("gov", Role.GOVERNMENT, "赵明", "13806310105"),
+    DemoStaff("approver", Role.PAYROLL_APPROVER, "王建国", "13806310107"),
     DemoStaff("chair", Role.CHAIR, "周国华", "13806310106"),
     DemoStaff("expert1", Role.EXPERT, "李红梅", "13906310201"),
     DemoStaff("expert2", Role.EXPERT, "王海涛", "13906310202"),
