@@ -296,3 +296,16 @@ def test_what_awaits_each_person(batch, olivia, oscar, april, tenures):
         for who in (olivia, oscar, april)
     }
     assert awaiting == {"olivia": [], "oscar": [batch.number], "april": [other.number]}
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("who", ["stranger", "alice", None])
+def test_each_step_refuses_an_actor_without_a_role_and_changes_nothing(step, who, request, batch, oscar):
+    start = moved(batch, workflow.STEP_FROM[step][-1], checker=oscar)
+    actor = request.getfixturevalue(who) if who else None
+    reason = {"reason": "理由"} if step in ("return", "cancel") else {}
+
+    with pytest.raises(PermissionDenied):
+        getattr(workflow, f"payroll_batch_{step}")(actor=actor, batch=start, **reason)
+
+    assert (PayrollBatch.objects.get(pk=batch.pk).state, actions(batch)) == (start.state, [])

@@ -89,7 +89,9 @@ def payroll_batch_refusal(step: str, actor, batch: PayrollBatch) -> str:
     """Why `actor` may not take `step` on `batch`, in words: the state, or who they are."""
     if batch.state not in STEP_FROM[step]:
         return f"津贴发放表当前为“{batch.get_state_display()}”，不能{STEP_LABEL[step]}。"
-    builder, checker = batch.built_by_id == actor.pk, batch.checked_by_id == actor.pk
+    actor_pk = getattr(actor, "pk", None)  # None: no one signed in, refused all the same
+    builder = actor_pk is not None and batch.built_by_id == actor_pk
+    checker = actor_pk is not None and batch.checked_by_id == actor_pk
     if step == "submit":
         return "只有本发放表的经办人可以提交复核。"
     if step == "check":
