@@ -22,17 +22,24 @@ from chieftech.subsidy.models import PayrollLine, PayrollLineState, PayrollMonth
 from chieftech.tenure.models import AnnualReview, Tenure, TenureStatusEvent
 
 
-def recoveries_detect(*, tenures: Iterable[Tenure], now=None) -> list[Recovery]:
+def recoveries_detect(
+    *, tenures: Iterable[Tenure], now=None, authority_id: int | None = None
+) -> list[Recovery]:
     """Create one Recovery for each month in a PAID line that the entitlement now says is stopped and that
-    has none yet. Returns the new ones. A fixed number of queries whatever the number of tenures."""
+    has none yet. Returns the new ones. A fixed number of queries whatever the number of tenures; pass
+    `authority_id` when the tenures are all of one authority's (read by it, not by ten thousand ids)."""
     now = now or timezone.now()
-    ids = [t.pk for t in tenures]
-    if not ids:
+    given = {t.pk for t in tenures}
+    if not given:
         return []
+    scope = {"tenure__authority_id": authority_id} if authority_id is not None else {"tenure_id__in": given}
     # Only a confirmed status or a failed re-review stops a month: the other terms need no computing.
-    ids = set(TenureStatusEvent.objects.filter(tenure_id__in=ids).values_list("tenure_id", flat=True)) | set(
-        AnnualReview.objects.filter(tenure_id__in=ids, state=AnnualReview.State.FAILED).values_list(
-            "tenure_id", flat=True
+    ids = given & (
+        set(TenureStatusEvent.objects.filter(**scope).values_list("tenure_id", flat=True))
+        | set(
+            AnnualReview.objects.filter(**scope, state=AnnualReview.State.FAILED).values_list(
+                "tenure_id", flat=True
+            )
         )
     )
     if not ids:
@@ -45,7 +52,11 @@ def recoveries_detect(*, tenures: Iterable[Tenure], now=None) -> list[Recovery]:
     if not paid:
         return []
     # Only the tenures with a paid month are computed, each with its policy (the caller's copies may not have it).
-    paid_tenures = Tenure.objects.select_related("policy").filter(pk__in={row[1] for row in paid})
+    paid_tenures = (
+        Tenure.objects.select_related("policy")
+        .only("pk", "starts_on", "policy")
+        .filter(pk__in={row[1] for row in paid})
+    )
     entitlements = entitlements_compute(tenures=paid_tenures)
     stopped = {
         (tenure_id, m.month): m.reason
