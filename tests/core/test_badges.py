@@ -9,6 +9,7 @@ from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
 from chieftech.selection.models import ApplicationState, ConditionVerdict, RoundState
+from chieftech.subsidy.models import RecoveryState
 from chieftech.tenure.models import BankAccountState, StatusChangeState, TenureStatus
 
 CHOICES = {
@@ -24,6 +25,7 @@ CHOICES = {
     "role_proposal": RoleProposal.State,
     "status_change": StatusChangeState,
     "bank_account": BankAccountState,
+    "recovery": RecoveryState,
 }
 
 

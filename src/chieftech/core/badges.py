@@ -39,6 +39,8 @@ BADGES: dict[str, dict[str, str]] = {
     "role_proposal": {"proposed": WARN, "approved": OK, "refused": BAD},
     "status_change": {"reported": WARN, "confirmed": OK, "returned": WARN, "withdrawn": NEUTRAL},
     "bank_account": {"requested": WARN, "confirmed": OK, "returned": BAD},
+    # 追回: owed back until offset against a payment or refunded.
+    "recovery": {"open": WARN, "offset": OK, "refunded": OK},
 }
 
 

@@ -60,14 +60,16 @@ def payroll_batch_build(*, actor, authority: Authority, period_start: date, now=
     the policy in force then, e.g. a month's 1st); refused when a live batch of that period exists."""
     require_perm(actor, "subsidy.batch_build", authority, DENIED)
     now = now or timezone.now()
-    start, end, cadence = period_containing(authority=authority, day=period_start)
+    if period_start > timezone.localdate(now):
+        raise DomainError("不能编制尚未开始的所属期的发放表。", field="period_start", code="future_period")
+    try:
+        start, end, cadence = period_containing(authority=authority, day=period_start)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="period_start", code=exc.code) from None
     if start != period_start:
         raise DomainError(
             f"按发放周期，该所属期应从{month_zh(start)}开始。", field="period_start", code="bad_period"
         )
-    today = timezone.localdate(now)
-    if start > today:
-        raise DomainError("不能编制尚未开始的所属期的发放表。", field="period_start", code="future_period")
     taken = TAKEN.format(period=period_zh(start, end))
     if (
         PayrollBatch.objects.filter(authority=authority, period_start=start)
