@@ -14,6 +14,7 @@ written as paid (n × 23 PayrollMonth rows). Then, with the clock in December 20
 Each run's wall and CPU time and the query count are printed with what it produced.
 """
 
+import os
 import sys
 import time
 from datetime import date, datetime
@@ -157,7 +158,7 @@ def main(n: int) -> None:
     )
     print(
         f"{n} terms from {STARTS}, {PayrollMonth.objects.count()} paid months "
-        f"(built in {time.perf_counter() - built:.1f} s)"
+        f"(built in {time.perf_counter() - built:.1f} s); load average {os.getloadavg()[0]:.1f}"
     )
 
     authority = bench_authority()
