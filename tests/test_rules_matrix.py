@@ -9,6 +9,7 @@ import itertools
 import pytest
 import rules
 
+import chieftech.subsidy.rules  # noqa: F401  (declares the subsidy's rules asked here)
 from chieftech.accounts.roles import INSTALLATION_ROLES, Role
 from chieftech.policy.models import Authority
 from chieftech.selection.domain.rounds import ROUND_TRANSITIONS
@@ -34,6 +35,7 @@ ROLE_RULES = {
     "evaluation.committee_manage": (Role.OFFICER, "round"),
     "tenure.showcase_manage": (Role.OFFICER, "application"),
     "tenure.tenure_move": (Role.OFFICER, "application"),
+    "subsidy.batch_build": (Role.OFFICER, "authority"),
 }
 ROLES = [role.value for role in Role]
 

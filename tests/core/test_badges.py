@@ -9,7 +9,7 @@ from chieftech.core.badges import BAD, BADGES, NEUTRAL, OK, WARN, badge_css
 from chieftech.evaluation.models import CommitteeState, ScoreSheet
 from chieftech.publicity.models import Notice, Objection
 from chieftech.selection.models import ApplicationState, ConditionVerdict, RoundState
-from chieftech.subsidy.models import PayrollBatchState
+from chieftech.subsidy.models import PayrollBatchState, RecoveryState
 from chieftech.tenure.models import BankAccountState, StatusChangeState, TenureStatus
 
 CHOICES = {
@@ -26,6 +26,7 @@ CHOICES = {
     "status_change": StatusChangeState,
     "bank_account": BankAccountState,
     "payroll_batch": PayrollBatchState,
+    "recovery": RecoveryState,
 }
 
 

@@ -48,6 +48,8 @@ BADGES: dict[str, dict[str, str]] = {
         "completed": OK,
         "cancelled": BAD,
     },
+    # 追回: owed back until offset against a payment or refunded.
+    "recovery": {"open": WARN, "offset": OK, "refunded": OK},
 }
 
 

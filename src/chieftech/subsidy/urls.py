@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.subsidy import views_batches
+from chieftech.subsidy import views_batches, views_build
 
 app_name = "subsidy"
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
     path("batches/<id:pk>/approve/", views_batches.batch_approve, name="batch_approve"),
     path("batches/<id:pk>/return/", views_batches.batch_return, name="batch_return"),
     path("batches/<id:pk>/cancel/", views_batches.batch_cancel, name="batch_cancel"),
+    # --- build and recovery
+    path("batches/build/", views_build.batch_build, name="batch_build"),
+    path("batches/<id:pk>/rebuild/", views_build.batch_rebuild, name="batch_rebuild"),
+    path("recoveries/", views_build.recovery_list, name="recovery_list"),
+    path("recoveries/<id:pk>/refund/", views_build.recovery_refund_view, name="recovery_refund"),
+    # --- end of build and recovery
 ]

@@ -60,16 +60,53 @@ class MonthStatus:
     bank_account_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
 class Entitlement:
-    tenure_id: int
-    policy_id: int
-    standard: Decimal  # yuan per month, from the tenure's policy version
-    months: tuple[MonthStatus, ...]
+    """One term's month-slots. Terms with the same facts (policy, first month, statuses, re-reviews, the months
+    their accounts apply from) share one computed plan; the months are made from it when asked, with the
+    term's own account ids, so ten thousand terms cost little more than the distinct plans among them."""
+
+    __slots__ = ("_accounts", "_months", "_plan", "policy_id", "standard", "tenure_id")
+
+    def __init__(self, *, tenure_id: int, policy_id: int, standard: Decimal, plan: "_Plan", accounts: tuple):
+        self.tenure_id = tenure_id
+        self.policy_id = policy_id
+        self.standard = standard
+        self._plan = plan
+        self._accounts = accounts
+        self._months = None
+
+    @property
+    def months(self) -> tuple[MonthStatus, ...]:
+        if self._months is None:
+            self._months = tuple(self._status(slot) for slot in self._plan.slots)
+        return self._months
+
+    def months_from(self, month: date) -> list[MonthStatus]:
+        """The slots from `month` on (a month's 1st), without making the earlier ones."""
+        return [self._status(slot) for slot in self._plan.slots if slot[0] >= month]
 
     @property
     def total_payable(self) -> Decimal:
-        return self.standard * sum(1 for m in self.months if m.state == MonthState.PAYABLE)
+        return self.standard * self._plan.payable
+
+    def _status(self, slot: tuple) -> MonthStatus:
+        month, index, state, code, reason, due_from, account = slot
+        return MonthStatus(
+            month=month,
+            index=index,
+            state=state,
+            code=code,
+            reason=reason,
+            due_from=due_from,
+            bank_account_id=None if account is None else self._accounts[account],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    # (month, index, state, code, reason, due_from, position of the account in the term's list or None)
+    slots: tuple[tuple, ...]
+    payable: int
 
 
 def month_index(day: date) -> int:
@@ -104,26 +141,29 @@ class _Facts:
     accounts: dict[int, list[tuple[int, int]]]  # tenure → [(applies_from month index, account id)], ascending
 
 
-def _facts(tenure_ids: list[int]) -> _Facts:
+def _facts(tenure_ids: list[int], authority_id: int | None = None) -> _Facts:
+    # A whole authority's terms are read by their authority: a list of ten thousand ids costs more to send
+    # than the rows it selects.
+    scope = (
+        {"tenure__authority_id": authority_id} if authority_id is not None else {"tenure_id__in": tenure_ids}
+    )
     events: dict[int, list] = defaultdict(list)
-    for event in TenureStatusEvent.objects.filter(tenure_id__in=tenure_ids).only(
-        "tenure_id", "status", "effective_on"
-    ):
+    for event in TenureStatusEvent.objects.filter(**scope).only("tenure_id", "status", "effective_on"):
         events[event.tenure_id].append(event)
     pending: dict[int, list[date]] = defaultdict(list)
     for tenure_id, effective_on in StatusChange.objects.filter(
-        tenure_id__in=tenure_ids, state=StatusChangeState.REPORTED
+        **scope, state=StatusChangeState.REPORTED
     ).values_list("tenure_id", "effective_on"):
         pending[tenure_id].append(effective_on)
     reviews: dict[int, dict[int, str]] = defaultdict(dict)
-    for tenure_id, number, state in AnnualReview.objects.filter(tenure_id__in=tenure_ids).values_list(
+    for tenure_id, number, state in AnnualReview.objects.filter(**scope).values_list(
         "tenure_id", "review_year", "state"
     ):
         reviews[tenure_id][number] = state
     accounts: dict[int, list] = defaultdict(list)
     for tenure_id, applies_from, pk in (
         BankAccount.objects.filter(
-            tenure_id__in=tenure_ids,
+            **scope,
             state__in=(BankAccountState.CONFIRMED, BankAccountState.SUPERSEDED),
             applies_from__isnull=False,
         )
@@ -134,15 +174,45 @@ def _facts(tenure_ids: list[int]) -> _Facts:
     return _Facts(events=events, pending_changes=pending, reviews=reviews, accounts=accounts)
 
 
-def entitlements_compute(*, tenures: Iterable[Tenure], through: date | None = None) -> dict[int, Entitlement]:
+def entitlements_compute(
+    *, tenures: Iterable[Tenure], through: date | None = None, authority_id: int | None = None
+) -> dict[int, Entitlement]:
     """Each tenure's month-slots up to `through` (a month's 1st; all of them when None), by tenure id.
-    The tenures must come with their `policy` loaded."""
+    The tenures need `pk`, `starts_on` and `policy` (loaded). Pass `authority_id` when they are all (or most)
+    of one authority's terms."""
     tenures = list(tenures)
-    facts = _facts([t.pk for t in tenures])
-    return {t.pk: _tenure_entitlement(t, facts, through) for t in tenures}
+    facts = _facts([t.pk for t in tenures], authority_id)
+    plans: dict[tuple, _Plan] = {}
+    limit = month_index(through) if through is not None else None
+    result = {}
+    for tenure in tenures:
+        policy = tenure.policy
+        accounts = facts.accounts.get(tenure.pk, ())
+        pending = facts.pending_changes.get(tenure.pk)
+        key = (
+            policy.pk,
+            tenure.starts_on
+            if policy.subsidy_first_year_deferred
+            else first_paid_month(starts_on=tenure.starts_on, policy=policy),
+            tuple((e.status, e.effective_on) for e in facts.events.get(tenure.pk, ())),
+            min(pending) if pending else None,
+            tuple(sorted(facts.reviews.get(tenure.pk, {}).items())),
+            tuple(applies_from for applies_from, _ in accounts),
+        )
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(tenure, facts, limit)
+        result[tenure.pk] = Entitlement(
+            tenure_id=tenure.pk,
+            policy_id=policy.pk,
+            standard=policy.monthly_subsidy,
+            plan=plan,
+            accounts=tuple(pk for _, pk in accounts),
+        )
+    return result
 
 
-def _tenure_entitlement(tenure: Tenure, facts: _Facts, through: date | None) -> Entitlement:
+def _plan(tenure: Tenure, facts: _Facts, limit: int | None) -> _Plan:
     policy = tenure.policy
     effects = policy.status_effects
     interval = policy.review_interval_months
@@ -155,8 +225,8 @@ def _tenure_entitlement(tenure: Tenure, facts: _Facts, through: date | None) -> 
         (month_index(e.effective_on) + 1, e.status, e.effective_on) for e in facts.events.get(tenure.pk, [])
     ]
     deferred_until = date(tenure.starts_on.year + 1, 1, 1) if policy.subsidy_first_year_deferred else None
-    limit = month_index(through) if through is not None else None
-    months = []
+    slots = []
+    payable = 0
     status, status_since, change_at = "active", None, 0
     for offset, slot in enumerate(term_months(tenure=tenure)):
         index = month_index(slot)
@@ -167,10 +237,10 @@ def _tenure_entitlement(tenure: Tenure, facts: _Facts, through: date | None) -> 
             change_at += 1
         number = offset // interval if interval else 0
         review_state = reviews.get(number) if number else None
-        account_id = None
-        for applies_from, pk in accounts:
+        account = None
+        for position, (applies_from, _pk) in enumerate(accounts):
             if applies_from <= index:
-                account_id = pk
+                account = position
             else:
                 break
         due_from = slot if deferred_until is None or slot >= deferred_until else deferred_until
@@ -189,20 +259,10 @@ def _tenure_entitlement(tenure: Tenure, facts: _Facts, through: date | None) -> 
         elif pending_from is not None and index >= pending_from:
             state, code = MonthState.HELD, HoldCode.STATUS_PENDING
             reason = "人员变动待区人社局确认（第十六条）"
-        elif account_id is None:
+        elif account is None:
             state, code = MonthState.HELD, HoldCode.NO_ACCOUNT
             reason = "尚无已确认的津贴发放账户"
-        months.append(
-            MonthStatus(
-                month=slot,
-                index=offset + 1,
-                state=state,
-                code=code,
-                reason=reason,
-                due_from=due_from,
-                bank_account_id=account_id,
-            )
-        )
-    return Entitlement(
-        tenure_id=tenure.pk, policy_id=policy.pk, standard=policy.monthly_subsidy, months=tuple(months)
-    )
+        else:
+            payable += 1
+        slots.append((slot, offset + 1, state, code, reason, due_from, account))
+    return _Plan(slots=tuple(slots), payable=payable)

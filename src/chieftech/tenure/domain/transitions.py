@@ -8,13 +8,16 @@ terms and revocation of the next issues call it.
 from collections.abc import Callable
 from datetime import date
 
+from django.db import transaction
+from django.utils import timezone
+
 import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.transitions import transition_many
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.tenure.domain.public_pages import public_pages_purge_for_tenures
-from chieftech.tenure.models import Tenure, TenureStatus
+from chieftech.tenure.models import Tenure, TenureStatus, TenureStatusEvent
 
 # 第16条(一): benefits stop and may be reinstated while the title stays. Not renewed at re-review (第11条) and
 # expiry end the term; revocation (第17条) may still follow them, e.g. fraud found later (第17条(三)).
@@ -94,7 +97,39 @@ def tenures_transition(
                 code="bad_date",
             )
 
-    moved = transition_many(
+    froms: dict[int, str] = {}
+
+    def check_and_remember(locked: Tenure) -> None:
+        check(locked)
+        froms[locked.pk] = locked.status
+
+    with transaction.atomic():
+        moved = _move(tenures, to_status, actor, reason, check_and_remember, effective)
+        # The confirmed history the subsidy reads month by month (第十二条), in the same transaction.
+        recorded_at = timezone.now()
+        TenureStatusEvent.objects.bulk_create(
+            TenureStatusEvent(
+                tenure_id=t.pk,
+                from_status=froms[t.pk],
+                status=to_status,
+                effective_on=t.status_since,
+                recorded_at=recorded_at,
+                reason=reason,
+            )
+            for t in moved
+        )
+        # Months already paid that the new status stops become amounts to recover at once (第十二条); the
+        # import is here because the subsidy app reads the tenure app.
+        from chieftech.subsidy.domain.recovery import recoveries_detect
+
+        recoveries_detect(tenures=moved)
+    # The verification page and the roster show the new status from the commit on, not a minute later.
+    public_pages_purge_for_tenures(moved)
+    return moved
+
+
+def _move(tenures, to_status, actor, reason, check, effective) -> list[Tenure]:
+    return transition_many(
         tenures,
         to=to_status,
         table=TENURE_TRANSITIONS,
@@ -117,6 +152,3 @@ def tenures_transition(
         before=lambda locked: {"status_since": locked.status_since},
         after=lambda locked: {"status_since": effective(locked)},
     )
-    # The verification page and the roster show the new status from the commit on, not a minute later.
-    public_pages_purge_for_tenures(moved)
-    return moved
