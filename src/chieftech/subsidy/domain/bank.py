@@ -158,8 +158,9 @@ def _matches(*, fmt, rows: list[ReturnRow], lines: list[PayrollLine], batch: Pay
                 problems.append(f"{at}账号与序号{line.seq}报盘的账号不一致。")
                 continue
         else:
-            candidates = [c for c in by_account.get((account, amount), []) if c.pk not in matched]
-            line = candidates[0] if candidates else None
+            candidates = by_account.get((account, amount), [])
+            # A free line first; when all are taken the row is a duplicate of the one that took it.
+            line = next((c for c in candidates if c.pk not in matched), candidates[0] if candidates else None)
             if line is None:
                 same_account = [c for c in lines if c.bank_account.number.replace(" ", "") == account]
                 if same_account:
