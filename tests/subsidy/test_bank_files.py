@@ -5,6 +5,7 @@ download, for the officer of the batch's authority only."""
 import csv
 import hashlib
 import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -72,6 +73,12 @@ def test_cmb_xlsx_keeps_the_account_as_text_and_has_no_totals_row(olivia, tenure
     account = sheet["A2"]
     assert (account.data_type, account.value, account.number_format) == ("s", "0622848043801987654", "@")
     assert (sheet["C2"].data_type, sheet["C2"].number_format) == ("n", "0.00")
+    # The workbook's own dates are the export's, not the clock's: a later download is the same bytes.
+    properties = load_workbook(io.BytesIO(content)).properties
+    assert (properties.created, properties.modified) == (
+        datetime(2026, 12, 10, 9, 30),
+        datetime(2026, 12, 10, 9, 30),
+    )
 
 
 def test_boc_txt_has_its_fixed_name_and_the_pipe(olivia, tenures):

@@ -296,6 +296,7 @@ def _delimited(rows: list[list[str]], *, fmt) -> bytes:
 
 def _xlsx(rows: list[list[str]], *, fmt, batch: PayrollBatch, data_from: int) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -317,7 +318,8 @@ def _xlsx(rows: list[list[str]], *, fmt, batch: PayrollBatch, data_from: int) ->
                 cell.data_type = "s"
                 cell.number_format = "@"
     raw = io.BytesIO()
-    workbook.save(raw)
+    # Workbook.save stamps "modified" with the clock; the writer it wraps keeps the moment set above.
+    ExcelWriter(workbook, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
     return _zip_fixed(raw.getvalue())
 
 

@@ -59,6 +59,15 @@ def _page(request, batch: PayrollBatch, *, form=None, import_form=None):
     return render(request, "subsidy/batch_bank.html", context)
 
 
+def _refused_meanwhile(request, batch: PayrollBatch, exc: DomainError, expected: str) -> bool:
+    """A step refused because the batch is no longer in the state it needs (a repeat, another officer): the
+    page no longer has the form to show the refusal at, so it goes to the page's messages."""
+    if PayrollBatch.objects.filter(pk=batch.pk, state=expected).exists():
+        return False
+    messages.error(request, exc.message)
+    return True
+
+
 @capability_required(EXPORT)
 @never_cache
 def batch_export(request, pk: int):
@@ -80,7 +89,10 @@ def batch_export(request, pk: int):
                 request, exc, title="确认生成银行代发文件", button="确认生成", back_url=back
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            if not _refused_meanwhile(request, batch, exc, PayrollBatchState.APPROVED):
+                add_domain_error(form, exc)
+            else:
+                return redirect("subsidy:batch_export", pk=batch.pk)
         else:
             messages.success(request, f"发放表{batch.number}的银行代发文件已生成，请下载后报送银行。")
             return redirect("subsidy:batch_export", pk=batch.pk)
@@ -142,7 +154,10 @@ def batch_import(request, pk: int):
             back = reverse("subsidy:batch_export", args=[batch.pk])
             return confirmation_page(request, exc, title="确认导入银行回盘", button="确认导入", back_url=back)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            if not _refused_meanwhile(request, batch, exc, PayrollBatchState.EXPORTED):
+                add_domain_error(form, exc)
+            else:
+                return redirect("subsidy:batch_export", pk=batch.pk)
         else:
             messages.success(
                 request,
