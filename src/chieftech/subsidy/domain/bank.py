@@ -259,7 +259,11 @@ def bank_result_import(
     require_perm(actor, "subsidy.bank_file_export", batch, NOT_EXPORTER)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = PayrollBatch.objects.select_for_update().select_related("bank_format").get(pk=batch.pk)
+        locked = (
+            PayrollBatch.objects.select_for_update(of=("self",))
+            .select_related("bank_format")
+            .get(pk=batch.pk)
+        )
         paid, failed, report = _return_outcome(locked=locked, content=content, now=now)
         PayrollLine.objects.bulk_update(
             [*paid, *failed], ["state", "bank_status", "paid_on", "failure_reason"]
