@@ -215,10 +215,8 @@ def _return_outcome(*, locked: PayrollBatch, content: bytes, now) -> tuple[list,
         shown = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"另有{len(problems) - MAX_PROBLEMS}处问题未列出。")
-        raise DomainError.fields(
-            {NON_FIELD: [f"回盘文件与报盘明细不符，未导入任何记录，共{len(problems)}处问题：", *shown]},
-            code="return_mismatch",
-        )
+        # Nothing is imported: the page says so above the list (its title counts the problems).
+        raise DomainError.fields({NON_FIELD: shown}, code="return_mismatch")
     today = timezone.localdate(now)
     paid, failed = [], []
     for line in lines:
