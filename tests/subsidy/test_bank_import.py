@@ -232,6 +232,16 @@ def test_importing_asks_first_and_lists_the_problems_at_the_top(olivia, tenures)
         "导入后发放表办结，失败的月份在下一期发放表中重发。",
         "确认导入",
     )
+    # The return file's account numbers wait on the server; the page carries a token for them, not them.
+    carried = lxml.html.fromstring(response.content.decode()).xpath('//form[@id="confirm-form"]//input/@name')
+    assert sorted(carried) == [
+        "confirmed",
+        "csrfmiddlewaretoken",
+        "form_token",
+        "return_filename",
+        "return_token",
+    ]
+    assert [number in response.content.decode() for number in ACCOUNTS.values()] == [False, False, False]
     assert_nothing_saved(batch)
 
     response = confirm(client, response)

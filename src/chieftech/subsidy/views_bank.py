@@ -2,9 +2,10 @@
 download it again, import the bank's return file. Each irreversible step asks first."""
 
 import base64
-import binascii
+import secrets
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -17,6 +18,7 @@ from chieftech.core.dates import datetime_zh
 from chieftech.core.downloads import document_download
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
+from chieftech.core.pii import decrypt, encrypt
 from chieftech.subsidy.bank_files import CONTENT_TYPES
 from chieftech.subsidy.domain.bank import (
     bank_result_import,
@@ -28,9 +30,11 @@ from chieftech.subsidy.forms_bank import BatchExportForm, ReturnFileForm
 from chieftech.subsidy.models import BankFileFormat, PayrollBatch, PayrollBatchState
 
 EXPORT = "subsidy.export_bank_file"
-# The confirmation page sends the uploaded file again as text: a file input cannot be carried.
-CARRIED_CONTENT = "return_content"
+# A file input cannot be carried by the confirmation page, and the return file holds every account number in
+# full, which must not travel in a page: it waits, encrypted, in the cache under a random token the page carries.
+CARRIED_TOKEN = "return_token"  # noqa: S105 - a field name, not a secret
 CARRIED_NAME = "return_filename"
+CARRY_SECONDS = 60 * 60
 
 
 def _batches_for(user):
@@ -117,17 +121,25 @@ def batch_bank_file(request, pk: int):
     return response
 
 
+def _carry_key(request, token: str) -> str:
+    return f"subsidy:return-file:{request.user.pk}:{token}"
+
+
+def _carry(request, content: bytes) -> str:
+    token = secrets.token_urlsafe(24)
+    cache.set(_carry_key(request, token), encrypt(base64.b64encode(content).decode()), CARRY_SECONDS)
+    return token
+
+
 def _uploaded(request, form) -> tuple[bytes, str] | None:
     upload = form.cleaned_data.get("file")
     if upload is not None:
         return upload.read(), upload.name
-    carried = request.POST.get(CARRIED_CONTENT)
-    if carried:
-        try:
-            return base64.b64decode(carried, validate=True), request.POST.get(CARRIED_NAME, "")
-        except (binascii.Error, ValueError):
-            pass
-    form.add_error("file", "请选择银行返回的回盘文件。")
+    token = request.POST.get(CARRIED_TOKEN, "")
+    carried = cache.get(_carry_key(request, token)) if token else None
+    if carried is not None:
+        return base64.b64decode(decrypt(carried)), request.POST.get(CARRIED_NAME, "")
+    form.add_error("file", "请选择银行返回的回盘文件（确认页面超过1小时的，请重新上传）。")
     return None
 
 
@@ -149,7 +161,7 @@ def batch_import(request, pk: int):
             report = bank_result_import(actor=request.user, batch=batch, content=content, filename=filename)
         except NeedsConfirmation as exc:
             request.POST = request.POST.copy()
-            request.POST[CARRIED_CONTENT] = base64.b64encode(content).decode()
+            request.POST[CARRIED_TOKEN] = _carry(request, content)
             request.POST[CARRIED_NAME] = filename
             back = reverse("subsidy:batch_export", args=[batch.pk])
             return confirmation_page(request, exc, title="确认导入银行回盘", button="确认导入", back_url=back)
@@ -159,6 +171,7 @@ def batch_import(request, pk: int):
             else:
                 return redirect("subsidy:batch_export", pk=batch.pk)
         else:
+            cache.delete(_carry_key(request, request.POST.get(CARRIED_TOKEN, "")))
             messages.success(
                 request,
                 f"回盘已导入：成功{report.paid}笔，失败{report.failed}笔。",
