@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+import rules
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -20,7 +21,7 @@ from chieftech.subsidy.bank_files import BANK_FORMAT_PRESETS, bank_file_render, 
 from chieftech.subsidy.domain.bank import payroll_batch_bank_file, payroll_batch_export
 from chieftech.subsidy.models import PayrollLine
 from chieftech.tenure.models import BankAccount, Tenure
-from tests.factories import make_user, make_weihai
+from tests.factories import make_payroll_batch, make_user, make_weihai
 from tests.subsidy.bank_setup import ACCOUNTS, EXPORTED_AT, approved, exported, holders, make_format
 from tests.test_irreversible_actions import asked, confirm, logged_in
 
@@ -326,3 +327,21 @@ def test_exporting_asks_first_then_exports(olivia, tenures):
     assert response["Location"] == reverse("subsidy:batch_export", args=[batch.pk])
     batch.refresh_from_db()
     assert (batch.state, PayrollLine.objects.filter(batch=batch, state="exported").count()) == ("exported", 3)
+
+
+# --- Who may ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_each_role_against_the_bank_rules_here_and_in_another_authority(olivia, tenures, role):
+    user = make_user(f"matrix-{role}", role)
+    weihai = make_weihai()
+    batch = approved(olivia, tenures)
+    theirs = make_payroll_batch(olivia, period=batch.period_start, lines=[], authority=weihai)
+
+    assert (
+        rules.has_perm("subsidy.bank_file_export", user, batch),
+        rules.has_perm("subsidy.bank_file_export", user, theirs),
+        rules.has_perm("subsidy.bank_format_manage", user, batch.authority),
+        rules.has_perm("subsidy.bank_format_manage", user, weihai),
+    ) == (role == Role.OFFICER, False, role == Role.SYSADMIN, role == Role.SYSADMIN)
