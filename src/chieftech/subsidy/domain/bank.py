@@ -118,7 +118,7 @@ class ImportReport:
     paid_on: date
 
 
-def _matches(*, fmt, rows: list[ReturnRow], lines: list[PayrollLine], batch: PayrollBatch):
+def _matches(*, rows: list[ReturnRow], lines: list[PayrollLine], batch: PayrollBatch):
     """{line.pk: row} and the problems, each naming its row."""
     problems: list[str] = []
     by_seq = {line.seq: line for line in lines}
@@ -126,7 +126,6 @@ def _matches(*, fmt, rows: list[ReturnRow], lines: list[PayrollLine], batch: Pay
     for line in lines:
         key = (line.bank_account.number.replace(" ", ""), line.net)
         by_account.setdefault(key, []).append(line)
-    success = {str(v).strip() for v in fmt.success_values}
     matched: dict[int, ReturnRow] = {}
     # Lines a faulty row points at: already named in that row's problem, not again as a line without a row.
     claimed: set[int] = set()
@@ -183,7 +182,7 @@ def _matches(*, fmt, rows: list[ReturnRow], lines: list[PayrollLine], batch: Pay
     for line in lines:
         if line.pk not in matched and line.pk not in claimed:
             problems.append(f"序号{line.seq}（{line.bank_account.account_name}）在回盘文件中没有对应的记录。")
-    return matched, success, problems
+    return matched, problems
 
 
 def _return_outcome(*, locked: PayrollBatch, content: bytes, now) -> tuple[list, list, ImportReport]:
@@ -210,7 +209,7 @@ def _return_outcome(*, locked: PayrollBatch, content: bytes, now) -> tuple[list,
     if not rows:
         raise DomainError("回盘文件中没有明细记录。", field="file", code="return_empty")
     lines = [line for line in bank_file_lines(locked) if line.state == PayrollLineState.EXPORTED]
-    matched, success, problems = _matches(fmt=fmt, rows=rows, lines=lines, batch=locked)
+    matched, problems = _matches(rows=rows, lines=lines, batch=locked)
     if problems:
         shown = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
@@ -218,6 +217,7 @@ def _return_outcome(*, locked: PayrollBatch, content: bytes, now) -> tuple[list,
         # Nothing is imported: the page says so above the list (its title counts the problems).
         raise DomainError.fields({NON_FIELD: shown}, code="return_mismatch")
     today = timezone.localdate(now)
+    success = {str(v).strip() for v in fmt.success_values}
     paid, failed = [], []
     for line in lines:
         row = matched[line.pk]
