@@ -76,4 +76,10 @@ rules.add_perm("subsidy.batch_build", holds_role(Role.OFFICER) & can_run_payroll
 rules.add_perm("subsidy.recovery_refund", holds_role(Role.OFFICER) & can_run_payroll)
 # --- end of build and recovery
 
+
 # --- bank
+# The officer of the batch's authority writes the bank file, downloads it again and imports the bank's return;
+# the approver, who approved the batch, never does. The system admin keeps the formats of every authority.
+rules.add_perm("subsidy.bank_file_export", holds_role(Role.OFFICER))
+rules.add_perm("subsidy.bank_format_manage", holds_role(Role.SYSADMIN))
+# --- end bank

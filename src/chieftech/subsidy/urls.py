@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.subsidy import views_batches, views_build
+from chieftech.subsidy import views_bank, views_bank_formats, views_batches, views_build
 
 app_name = "subsidy"
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("recoveries/", views_build.recovery_list, name="recovery_list"),
     path("recoveries/<id:pk>/refund/", views_build.recovery_refund_view, name="recovery_refund"),
     # --- end of build and recovery
+    # --- bank
+    path("bank-formats/", views_bank_formats.bank_format_list, name="bank_format_list"),
+    path("bank-formats/new/", views_bank_formats.bank_format_create, name="bank_format_create"),
+    path("bank-formats/<id:pk>/", views_bank_formats.bank_format_edit, name="bank_format_edit"),
+    path("batches/<id:pk>/bank/", views_bank.batch_export, name="batch_export"),
+    path("batches/<id:pk>/bank/file/", views_bank.batch_bank_file, name="batch_bank_file"),
+    path("batches/<id:pk>/bank/return/", views_bank.batch_import, name="batch_import"),
+    # --- end bank
 ]
