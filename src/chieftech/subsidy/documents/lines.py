@@ -90,7 +90,10 @@ def months_text(first: date | None, last: date | None, count: int, arrears: int)
     """A line's 所属期/月数: "2026.11", "2026.09—2026.11（3个月）", with the arrears (补发) named."""
     if first is None or last is None:
         return ""
-    span = f"{first:%Y.%m}" if first == last else f"{first:%Y.%m}—{last:%Y.%m}"
+    # Plain formatting: strftime is a tenth of the time of a 10,000-line sheet's rows.
+    span = f"{first.year}.{first.month:02d}"
+    if last != first:
+        span = f"{span}—{last.year}.{last.month:02d}"
     notes = []
     if count > 1:
         notes.append(f"{count}个月")

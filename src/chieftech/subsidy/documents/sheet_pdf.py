@@ -9,14 +9,16 @@ of chieftech.core.pdf_fonts: a rare character of a name is set in the fallback f
 """
 
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from chieftech.core.pdf import FONT_NAME, register_cjk_font
@@ -46,6 +48,14 @@ PAD = 1.2 * mm
 SIGNATURE_HEIGHT = 22 * mm
 PAGE_TOTAL_FORM = "pageTotal"
 SHADE = colors.HexColor("#EEEEEE")
+CACHE_LIMIT = 5000
+# A PDF string holds any byte; parentheses, the backslash and the unprintable ones are escaped (PDF 1.7, 7.3.4.2).
+PDF_ESCAPES = str.maketrans(
+    {
+        **{code: f"\\{code:03o}" for code in range(256) if not 32 <= code < 127},
+        **{ord(c): "\\" + c for c in "()\\"},
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,10 @@ class SheetCanvas:
         self.table_top = 0.0
         self.y = 0.0
         self._runs: dict[str, list[tuple[str, str]]] = {}
+        self._fitted: dict[tuple, tuple[str, float, float | None]] = {}
+        self._fonts: dict[str, object] = {}
+        self._shown: dict[tuple[str, float], str] = {}
+        self._ascii_widths = {chr(c): stringWidth(chr(c), FONT_NAME, 1000) for c in range(128)}
         self._new_page(first=True)
 
     # --- text ---------------------------------------------------------------------------------------
@@ -131,44 +145,74 @@ class SheetCanvas:
         runs = self._runs.get(text)
         if runs is None:
             runs = self.chain.runs(text)
-            if len(self._runs) < 5000:  # enterprise names and banks repeat; a person's name rarely does
+            if (
+                len(self._runs) < CACHE_LIMIT
+            ):  # enterprise names and banks repeat; a person's name rarely does
                 self._runs[text] = runs
         return runs
 
     def width(self, runs, size: float) -> float:
+        if len(runs) == 1 and runs[0][0] == FONT_NAME and runs[0][1].isascii():
+            # ID numbers, accounts and amounts: a sum over a table of the font's ASCII advances.
+            return sum(map(self._ascii_widths.__getitem__, runs[0][1])) * size / 1000
         return sum(stringWidth(run, font, size) for font, run in runs)
 
-    def text(self, x: float, y: float, text: str, *, size: float, align: str = "left", room: float = 0):
-        """Draw `text` at (x, y); with `room`, shrink or cut it to fit that width."""
-        if not text:
-            return
-        runs = self.runs(text)
+    def _fit(self, text: str, size: float, room: float, measure: bool) -> tuple[str, float, float | None]:
+        """`text` shrunk, then cut with "…", until it fits `room` (0: any width); its width when measured."""
         width = None
         # A wide character is at most one em: only a text that might not fit is measured.
         if room and len(text) * size > room:
-            width = self.width(runs, size)
+            width = self.width(self.runs(text), size)
             if width > room:
-                smaller = max(MIN_SIZE, size * room / width)
-                width = self.width(runs, smaller)
-                size = smaller
+                size = max(MIN_SIZE, size * room / width)
+                width = self.width(self.runs(text), size)
                 while width > room and len(text) > 1:
                     text = text[:-2] + "…"
-                    runs = self.runs(text)
-                    width = self.width(runs, size)
-        if align != "left":
-            if width is None:
-                width = self.width(runs, size)
-            x -= width / 2 if align == "center" else width
-        canvas = self.canvas
-        if len(runs) == 1:
-            canvas.setFont(runs[0][0], size)
-            canvas.drawString(x, y, runs[0][1])
+                    width = self.width(self.runs(text), size)
+        if measure and width is None:
+            width = self.width(self.runs(text), size)
+        return text, size, width
+
+    def text(self, x: float, y: float, text: str, *, size: float, align: str = "left", room: float = 0):
+        """Draw `text` at (x, y), `align` "left", "center" or "right" of x; with `room`, shrink or cut it to
+        fit that width. Amounts and dates repeat on every page, so what fitting and measuring found is kept."""
+        if not text:
             return
-        line = canvas.beginText(x, y)
-        for font, run in runs:
-            line.setFont(font, size)
-            line.textOut(run)
-        canvas.drawText(line)
+        key = (text, size, room, align)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            fitted = self._fit(text, size, room, align != "left")
+            if len(self._fitted) < CACHE_LIMIT:
+                self._fitted[key] = fitted
+        text, size, width = fitted
+        if align == "right":
+            x -= width
+        elif align == "center":
+            x -= width / 2
+        # The text operators written straight into the page: reportlab's text objects format every number
+        # and escape every string in Python, which is most of the time of a 10,000-line sheet.
+        shown = self._shown.get((text, size))
+        if shown is None:
+            shown = self._show(text, size)
+        self.canvas._code.append(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {shown} ET")
+
+    def _show(self, text: str, size: float) -> str:
+        """The operators that set `text` in its fonts; a character keeps its code in the subset once it has one,
+        so the same text is the same operators for the whole document."""
+        doc = self.canvas._doc
+        parts = []
+        for name, run in self.runs(text):
+            font = self._fonts.get(name) or self._fonts.setdefault(name, getFont(name))
+            for subset, chunk in font.splitString(run, doc):
+                escaped = chunk.decode("latin-1").translate(PDF_ESCAPES)
+                parts.append(f"{font.getSubsetInternalName(subset, doc)} {size:.2f} Tf ({escaped}) Tj")
+        shown = " ".join(parts)
+        if len(self._shown) < CACHE_LIMIT:
+            self._shown[(text, size)] = shown
+        return shown
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, width: float) -> None:
+        self.canvas._code.append(f"{width:.2f} w {x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
 
     # --- pages --------------------------------------------------------------------------------------
 
@@ -233,8 +277,7 @@ class SheetCanvas:
             for index, part in enumerate(parts):
                 self.text((left + right) / 2, first - index * 9, part, size=8, align="center")
         self.y -= HEADER_HEIGHT
-        canvas.setLineWidth(0.5)
-        canvas.line(self.edges[0], self.y, self.edges[-1], self.y)
+        self.line(self.edges[0], self.y, self.edges[-1], self.y, 0.5)
 
     def row(self, values: list[str], *, bold_line: bool = False) -> None:
         if not self.room(ROW_HEIGHT):
@@ -251,16 +294,14 @@ class SheetCanvas:
             else:
                 self.text(left + PAD, baseline, value, size=CELL_SIZE, room=room)
         self.y -= ROW_HEIGHT
-        self.canvas.setLineWidth(1.0 if bold_line else 0.4)
-        self.canvas.line(self.edges[0], self.y, self.edges[-1], self.y)
+        self.line(self.edges[0], self.y, self.edges[-1], self.y, 1.0 if bold_line else 0.4)
 
     def _close_table(self) -> None:
         if not self.columns or self.table_top <= self.y:
             return
         canvas = self.canvas
-        canvas.setLineWidth(0.5)
         for x in self.edges:
-            canvas.line(x, self.table_top, x, self.y)
+            self.line(x, self.table_top, x, self.y, 0.5)
         canvas.setLineWidth(1.0)
         canvas.rect(self.edges[0], self.y, self.edges[-1] - self.edges[0], self.table_top - self.y, 1, 0)
         self.table_top = self.y
@@ -322,8 +363,25 @@ def _totals_values(label: str, totals: Totals, *, taxable: bool) -> list[str]:
     return values
 
 
+@contextmanager
+def _binary_streams():
+    """Page streams deflated but not ASCII85-armoured: reportlab encodes in Python, a third of a long sheet's
+    time, for a file that is downloaded, never pasted into a mail. Restored at once for the other documents."""
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
+
+
 def payroll_sheet_pdf(batch: PayrollBatch) -> bytes:
     """The batch's 发放表 as a printable PDF (A4 landscape)."""
+    with _binary_streams():
+        return _sheet_pdf(batch)
+
+
+def _sheet_pdf(batch: PayrollBatch) -> bytes:
     heading = batch_heading(batch)
     taxable = heading.taxable
     buffer = BytesIO()
