@@ -173,9 +173,12 @@ class SheetCanvas:
             width = self.width(self.runs(text), size)
         return text, size, width
 
-    def text(self, x: float, y: float, text: str, *, size: float, align: str = "left", room: float = 0):
+    def text(
+        self, x: float, y: float, text: str, *, size: float, align: str = "left", room: float = 0, into=None
+    ):
         """Draw `text` at (x, y), `align` "left", "center" or "right" of x; with `room`, shrink or cut it to
-        fit that width. Amounts and dates repeat on every page, so what fitting and measuring found is kept."""
+        fit that width. Amounts and dates repeat on every page, so what fitting and measuring found is kept.
+        With `into` (a list), the operators go there, for one text block per table row."""
         if not text:
             return
         key = (text, size, room, align)
@@ -194,7 +197,10 @@ class SheetCanvas:
         shown = self._shown.get((text, size))
         if shown is None:
             shown = self._show(text, size)
-        self.canvas._code.append(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {shown} ET")
+        if into is not None:
+            into.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {shown}")
+        else:
+            self.canvas._code.append(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm {shown} ET")
 
     def _show(self, text: str, size: float) -> str:
         """The operators that set `text` in its fonts; a character keeps its code in the subset once it has one,
@@ -283,16 +289,20 @@ class SheetCanvas:
         if not self.room(ROW_HEIGHT):
             self._new_page()
         baseline = self.y - ROW_HEIGHT + 1.9 * mm
+        ops: list[str] = []
         for column, left, right, value in zip(self.columns, self.edges, self.edges[1:], values, strict=False):
             if not value:
                 continue
             room = right - left - 2 * PAD
             if column.align == "right":
-                self.text(right - PAD, baseline, value, size=CELL_SIZE, align="right", room=room)
+                self.text(right - PAD, baseline, value, size=CELL_SIZE, align="right", room=room, into=ops)
             elif column.align == "center":
-                self.text((left + right) / 2, baseline, value, size=CELL_SIZE, align="center", room=room)
+                x = (left + right) / 2
+                self.text(x, baseline, value, size=CELL_SIZE, align="center", room=room, into=ops)
             else:
-                self.text(left + PAD, baseline, value, size=CELL_SIZE, room=room)
+                self.text(left + PAD, baseline, value, size=CELL_SIZE, room=room, into=ops)
+        if ops:
+            self.canvas._code.append(f"BT {' '.join(ops)} ET")
         self.y -= ROW_HEIGHT
         self.line(self.edges[0], self.y, self.edges[-1], self.y, 1.0 if bold_line else 0.4)
 
