@@ -9,6 +9,7 @@ of chieftech.core.pdf_fonts: a rare character of a name is set in the fallback f
 """
 
 import itertools
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -225,7 +227,7 @@ class SheetCanvas:
     def _new_page(self, *, first: bool = False) -> None:
         if not first:
             self._close_page()
-            self.canvas.showPage()
+            self._show_page()
         self.page += 1
         top = PAGE[1] - MARGIN_TOP
         if first:
@@ -248,6 +250,19 @@ class SheetCanvas:
         self.text(PAGE[0] / 2 + 1 * mm, FOOTER_Y, "共", size=8.5)
         canvas.doForm(PAGE_TOTAL_FORM)
         canvas.setFillColor(colors.black)
+
+    def _show_page(self) -> None:
+        """End the page and deflate its content at once: reportlab would keep every page's text until the file
+        is written (about 1 MiB per 1,000 lines), so memory would grow with the batch."""
+        self.canvas.showPage()
+        page = self.canvas._doc.Pages.pages[-1]
+        if page.stream and not page.Contents:
+            contents = PDFStream(
+                dictionary=PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                content=zlib.compress(page.stream.encode("latin-1")),
+            )
+            contents.__Comment__ = "page stream"
+            page.Contents, page.stream = contents, None
 
     def room(self, height: float) -> bool:
         return self.y - height >= BOTTOM
@@ -338,7 +353,7 @@ class SheetCanvas:
     def finish(self) -> None:
         self._close_page()
         canvas = self.canvas
-        canvas.showPage()
+        self._show_page()
         # The form every page placed after "共": the page count, known only now.
         canvas.beginForm(PAGE_TOTAL_FORM)
         canvas.setFillColor(colors.HexColor("#444444"))
