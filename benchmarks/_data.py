@@ -306,3 +306,99 @@ def build_tenures(n: int, *, starts_on: date, seed: int = 2026) -> list[int]:
         )
         ids += [tenure.pk for tenure in created]
     return ids
+
+
+# --- payroll documents (benchmarks/payroll_sheet.py) -------------------------------------------------------
+
+
+def build_payroll_batch(tenure_ids: list[int], *, period: date, number: str, seed: int = 2026):
+    """A completed monthly batch paying `period` to each tenure of `tenure_ids` (a confirmed bank account each,
+    made here when missing), with every 50th line failed at the bank and every 40th held; bulk-inserted like
+    the tenures (no audit records). Returns the batch."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from chieftech.subsidy.models import PayrollBatch, PayrollLine, PayrollMonth
+    from chieftech.tenure.models import BankAccount, Tenure
+
+    rng = random.Random(seed)
+    tenures = list(Tenure.objects.filter(pk__in=tenure_ids).select_related("policy").order_by("pk"))
+    have = set(BankAccount.objects.filter(tenure_id__in=tenure_ids).values_list("tenure_id", flat=True))
+    BankAccount.objects.bulk_create(
+        (
+            BankAccount(
+                tenure_id=t.pk,
+                bank="中国工商银行",
+                branch="威海环翠支行",
+                number=f"6222{rng.randrange(10**14, 10**15)}",
+                account_name="首席技师",
+                state="confirmed",
+                applies_from=t.starts_on.replace(day=1),
+                requested_at=timezone.now(),
+                decided_at=timezone.now(),
+            )
+            for t in tenures
+            if t.pk not in have
+        ),
+        batch_size=BATCH,
+    )
+    accounts = dict(BankAccount.objects.filter(tenure_id__in=tenure_ids).values_list("tenure_id", "pk"))
+    officer = bench_officer()
+    batch = PayrollBatch.objects.create(
+        authority=bench_authority(),
+        number=number,
+        period_start=period,
+        period_end=period,
+        cadence="monthly",
+        state="completed",
+        built_by=officer,
+        built_at=timezone.now(),
+        paid_on=period,
+    )
+    for start in range(0, len(tenures), BATCH):
+        lines = []
+        for seq, tenure in enumerate(tenures[start : start + BATCH], start=start + 1):
+            standard = tenure.policy.monthly_subsidy
+            held, failed = seq % 40 == 0, seq % 50 == 0
+            lines.append(
+                PayrollLine(
+                    batch=batch,
+                    tenure=tenure,
+                    seq=seq,
+                    enterprise_id=tenure.enterprise_id,
+                    policy=tenure.policy,
+                    standard=standard,
+                    months_count=1,
+                    gross=standard,
+                    tax=Decimal("0.00"),
+                    net=standard,
+                    state="held" if held else ("failed" if failed else "paid"),
+                    hold_reason="尚无已确认的津贴发放账户" if held else "",
+                    failure_reason="账户已冻结" if failed and not held else "",
+                    bank_account_id=None if held else accounts[tenure.pk],
+                    paid_on=None if held or failed else period,
+                )
+            )
+        created = PayrollLine.objects.bulk_create(lines)
+        PayrollMonth.objects.bulk_create(
+            PayrollMonth(
+                line=line,
+                tenure_id=line.tenure_id,
+                month=period,
+                amount=line.standard,
+                kind="regular",
+                live=line.state == "paid",
+            )
+            for line in created
+        )
+    live = batch.lines.exclude(state="held")
+    sums = live.aggregate(gross=Sum("gross"), net=Sum("net"))
+    PayrollBatch.objects.filter(pk=batch.pk).update(
+        line_count=live.count(),
+        held_count=batch.lines.filter(state="held").count(),
+        gross_total=sums["gross"] or 0,
+        net_total=sums["net"] or 0,
+    )
+    return batch

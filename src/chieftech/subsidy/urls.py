@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chieftech.subsidy import views_bank, views_bank_formats, views_batches, views_build
+from chieftech.subsidy import views_bank, views_bank_formats, views_batches, views_build, views_documents
 
 app_name = "subsidy"
 urlpatterns = [
@@ -26,4 +26,17 @@ urlpatterns = [
     path("batches/<id:pk>/bank/file/", views_bank.batch_bank_file, name="batch_bank_file"),
     path("batches/<id:pk>/bank/return/", views_bank.batch_import, name="batch_import"),
     # --- end bank
+    # --- documents
+    path("batches/<id:pk>/sheet.xlsx", views_documents.batch_sheet_xlsx, name="batch_sheet_xlsx"),
+    path("batches/<id:pk>/sheet.pdf", views_documents.batch_sheet_pdf, name="batch_sheet_pdf"),
+    path("me/statement/<int:year>.pdf", views_documents.holder_statement, name="holder_statement_pdf"),
+    path(
+        "tenures/<id:pk>/statement/<int:year>.pdf",
+        views_documents.tenure_statement,
+        name="tenure_statement_pdf",
+    ),
+    path(
+        "withholding/<int:year>-<int:month>.xlsx", views_documents.withholding_xlsx, name="withholding_xlsx"
+    ),
+    # --- end documents
 ]
