@@ -84,8 +84,12 @@ def budget_set(*, actor, authority, year: int, amount, note: str = "", now=None)
     return budget
 
 
-def budgets_of(*, authority, years) -> dict[int, SubsidyBudget]:
-    return {b.year: b for b in SubsidyBudget.objects.filter(authority=authority, year__in=list(years))}
+def budgets_of(*, authority, years=None) -> dict[int, SubsidyBudget]:
+    """The authority's budgets by year: of `years`, or all of them (one query)."""
+    budgets = SubsidyBudget.objects.filter(authority=authority)
+    if years is not None:
+        budgets = budgets.filter(year__in=list(years))
+    return {b.year: b for b in budgets}
 
 
 # --- Spending -----------------------------------------------------------------------------------------
