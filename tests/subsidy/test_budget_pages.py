@@ -268,3 +268,12 @@ BUDGET_QUERIES = 19
 def test_a_year_out_of_range_is_not_found(client, olivia, year):
     client.force_login(olivia)
     assert client.get(BUDGET, {"year": year}).status_code == 404
+
+
+def test_the_officers_home_and_the_approvers_menu_lead_to_the_budget(client, olivia):
+    client.force_login(olivia)
+    [section] = client.get(reverse("core:home")).context["sections"]
+    assert {"label": "津贴预算与支出", "url": BUDGET, "count": None} in section["links"]
+    approver = make_user("pat", Role.PAYROLL_APPROVER)
+    client.force_login(approver)
+    assert client.get(reverse("core:home")).context["nav_items"] == [{"label": "津贴预算", "url": BUDGET}]

@@ -18,6 +18,9 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     # The chief technician's own account: only it holds tenure.log_activity.
     ("我的管理期", "tenure:holder_home", "tenure.log_activity"),
     ("银行账户变更", "tenure:bank_queue", "tenure.manage_tenure"),
+    # --- views: the subsidy's budget (officers and payroll approvers) and the enterprise's payments
+    ("津贴预算", "subsidy:budget", "subsidy.view_payroll"),
+    ("津贴发放", "subsidy:enterprise_payments", "tenure.report_status_change"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),
