@@ -198,3 +198,20 @@ def test_only_the_authoritys_officer_enters_the_budget(db, huancui_authority, ro
         with pytest.raises(PermissionDenied):
             budget_set(actor=actor, authority=huancui_authority, year=2027, amount="1", now=NOW)
     assert SubsidyBudget.objects.count() == 0
+
+
+def test_a_deferred_first_year_falls_due_the_next_january(alice, gina, olivia, huancui_authority):
+    from chieftech.policy.models import PolicyVersion
+
+    round_ = make_round(olivia)
+    tenure = make_tenure(alice, gina, round_=round_, starts_on=date(2025, 7, 1))
+    PolicyVersion.objects.filter(pk=tenure.policy_id).update(subsidy_first_year_deferred=True)
+    make_bank_account(tenure, number="6222020300001111")
+
+    forecast_2025 = forecast_year(authority=huancui_authority, year=2025)
+    forecast_2026 = forecast_year(authority=huancui_authority, year=2026)
+
+    # July–December 2025 are paid with January 2026; months 13–24 (from July 2026) wait for the re-review.
+    assert (sum(forecast_2025.certain), forecast_2025.people) == (D("0.00"), 0)
+    assert forecast_2026.certain == [D("3500.00")] + [D("500.00")] * 5 + [D("0.00")] * 6
+    assert forecast_2026.uncertain == [D("0.00")] * 6 + [D("500.00")] * 6

@@ -280,3 +280,16 @@ ENTERPRISE_QUERIES = 10
 def test_the_enterprise_page_is_the_enterprises_alone(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(ENTERPRISE_PAGE).status_code == 403
+
+
+def test_a_suspended_enterprise_still_reads_its_past_payments(client, holders, olivia, alice):
+    # As on its list of chief technicians (tenure:enterprise_tenures): the records stay readable, acting stops.
+    wang, _ = holders
+    pay(olivia, wang, date(2025, 1, 1))
+    alice.enterprise.status = alice.enterprise.Status.SUSPENDED
+    alice.enterprise.save(update_fields=["status"])
+    client.force_login(alice)
+
+    response = client.get(ENTERPRISE_PAGE)
+
+    assert [(r["name"], r["months"]) for r in response.context["rows"]] == [("王建国", ["2025年1月（当期）"])]
