@@ -160,6 +160,7 @@ def test_an_active_enterprise_user_sees_its_enterprise_and_nothing_pending(clien
     )
     assert section["links"] == [
         {"label": "推荐申报", "url": reverse("selection:my_applications"), "count": None},
+        {"label": "首席技师津贴发放", "url": reverse("subsidy:enterprise_payments"), "count": None},
         {"label": "本企业信息", "url": reverse("accounts:my_enterprise"), "count": None},
     ]
 

@@ -11,7 +11,7 @@ from tests.factories import make_user
 @pytest.mark.parametrize(
     ("who", "labels"),
     [
-        ("alice", ["推荐申报", "本单位首席技师"]),
+        ("alice", ["推荐申报", "本单位首席技师", "本单位津贴发放"]),
         (
             "olivia",
             [
@@ -21,6 +21,7 @@ from tests.factories import make_user
                 "人员变动确认",
                 "银行账户变更",
                 "津贴发放",
+                "津贴预算",
                 "企业管理",
                 "注册审核",
                 "企业账号",

@@ -85,6 +85,16 @@ def test_the_detail_page_shows_every_parameter(client, olivia):
         ("复核带徒要求", "每年所带徒弟至少2人取得高级工（三级）以上职业技能等级证书", "第八条（五）"),
         ("事迹材料", "1000字左右", "第十条（二）"),
         ("届满提醒", "管理期届满前60天、30天提醒本人、所在单位和经办人", "第十六条（二）"),
+        ("津贴发放周期", "按月发放", "第十二条"),
+        ("津贴起计月份", "管理期起始次月起计发（起始日为1日的，当月起计发）", "第十二条"),
+        ("首年津贴", "按发放周期当年发放", "第十二条"),
+        ("复核认定", "每12个月复核认定一次，通过后发放其后各月津贴", "第八条、第十二条"),
+        (
+            "津贴个人所得税",
+            "代扣个人所得税：劳务报酬所得，劳务报酬预扣法（每次收入不超过4000元的减除800元，超过的减除20%，"
+            "按20%—40%预扣）",
+            "个人所得税法",
+        ),
     ]
 
 
@@ -142,8 +152,23 @@ def status_effect_fields(effects: dict | None = None) -> dict[str, str]:
     return fields
 
 
+# The subsidy's rules as the form sends them: the seeded version's (monthly, from the next month, re-reviewed
+# yearly, 劳务报酬 withheld by the prepayment rule). An unticked checkbox is not sent at all.
+SUBSIDY_FORM = {
+    "subsidy_cadence": "monthly",
+    "subsidy_first_month": "next_month",
+    "review_interval_months": "12",
+    "subsidy_taxable": "on",
+    "subsidy_income_category": "labour",
+    "subsidy_tax_rule": "labour_prepay",
+    "subsidy_tax_rate": "",
+}
+
+
 def form_data(**overrides) -> dict[str, str]:
-    return {key: str(value) for key, value in successor_data(**overrides).items()} | status_effect_fields()
+    subsidy = {key: overrides.pop(key) for key in list(overrides) if key in SUBSIDY_FORM}
+    data = {key: str(value) for key, value in successor_data(**overrides).items()} | status_effect_fields()
+    return data | {key: value for key, value in (SUBSIDY_FORM | subsidy).items() if value is not None}
 
 
 def test_the_form_is_prefilled_for_a_successor(client, sam):
@@ -151,6 +176,15 @@ def test_the_form_is_prefilled_for_a_successor(client, sam):
     form = client.get(reverse("policy:policy_create")).context["form"]
     assert form.initial["valid_from"] == date(2027, 12, 1)
     assert form.initial["monthly_subsidy"] == Decimal("500.00")
+    assert {name: form.initial[name] for name in SUBSIDY_FORM} == {
+        "subsidy_cadence": "monthly",
+        "subsidy_first_month": "next_month",
+        "review_interval_months": 12,
+        "subsidy_taxable": True,
+        "subsidy_income_category": "labour",
+        "subsidy_tax_rule": "labour_prepay",
+        "subsidy_tax_rate": None,
+    }
     assert "valid_until" not in form.initial
 
 
@@ -198,6 +232,96 @@ def test_domain_errors_are_shown_at_the_field(client, sam):
     assert "同一日期只能有一个有效的政策版本" in response.content.decode()
     assert PolicyVersion.objects.count() == 1
     assert AuditRecord.objects.count() == 0
+
+
+def test_the_form_saves_the_subsidy_rules(client, sam):
+    client.force_login(sam)
+    response = client.post(
+        reverse("policy:policy_create"),
+        form_data(
+            subsidy_cadence="yearly",
+            subsidy_first_month="start_month",
+            subsidy_first_year_deferred="on",
+            review_interval_months="6",
+            subsidy_income_category="wages",
+            subsidy_tax_rule="flat_rate",
+            subsidy_tax_rate="0.2",
+        ),
+    )
+    assert response.status_code == 302
+    version = PolicyVersion.objects.get(document_number="威环人社字〔2027〕8号")
+    assert [getattr(version, name) for name in (*SUBSIDY_FORM, "subsidy_first_year_deferred")] == [
+        "yearly",
+        "start_month",
+        6,
+        True,
+        "wages",
+        "flat_rate",
+        Decimal("0.2000"),
+        True,
+    ]
+    detail = client.get(reverse("policy:policy_detail", kwargs={"pk": version.pk})).context["parameters"]
+    assert detail[-5:] == [
+        ("津贴发放周期", "按年发放", "第十二条"),
+        ("津贴起计月份", "管理期起始当月起计发", "第十二条"),
+        ("首年津贴", "管理期起始当年的津贴于次年一并发放", "第十二条"),
+        ("复核认定", "每6个月复核认定一次，通过后发放其后各月津贴", "第八条、第十二条"),
+        ("津贴个人所得税", "代扣个人所得税：工资、薪金所得，按固定比例代扣，比例20.00%", "个人所得税法"),
+    ]
+
+
+def test_a_subsidy_that_is_not_taxable_keeps_no_tax_rule(client, sam):
+    client.force_login(sam)
+    # The predecessor's category and rule are still in the form; unticking the box clears them.
+    response = client.post(
+        reverse("policy:policy_create"), form_data(subsidy_taxable=None, subsidy_tax_rate="0.3")
+    )
+    assert response.status_code == 302
+    version = PolicyVersion.objects.get(document_number="威环人社字〔2027〕8号")
+    assert (
+        version.subsidy_taxable,
+        version.subsidy_income_category,
+        version.subsidy_tax_rule,
+        version.subsidy_tax_rate,
+    ) == (False, "", "", None)
+    assert AuditRecord.objects.get(action="policy.register").after["subsidy_taxable"] is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "errors"),
+    [
+        (
+            {"subsidy_income_category": "", "subsidy_tax_rule": ""},
+            {
+                "subsidy_income_category": ["需代扣个人所得税的，请选择所得项目。"],
+                "subsidy_tax_rule": ["需代扣个人所得税的，请选择代扣规则。"],
+            },
+        ),
+        (
+            {"subsidy_tax_rule": "flat_rate"},
+            {"subsidy_tax_rate": ["按固定比例代扣的，请填写大于0、小于1的代扣比例，如0.2000。"]},
+        ),
+        (
+            {"subsidy_tax_rule": "flat_rate", "subsidy_tax_rate": "1"},
+            {"subsidy_tax_rate": ["按固定比例代扣的，请填写大于0、小于1的代扣比例，如0.2000。"]},
+        ),
+        (
+            {"subsidy_tax_rule": "flat_rate", "subsidy_tax_rate": "0"},
+            {"subsidy_tax_rate": ["按固定比例代扣的，请填写大于0、小于1的代扣比例，如0.2000。"]},
+        ),
+        (
+            {"review_interval_months": "121"},
+            {"review_interval_months": ["复核认定间隔应在0至120个月之间（0表示不复核）。"]},
+        ),
+    ],
+)
+def test_wrong_subsidy_rules_are_refused_at_their_fields(client, sam, overrides, errors):
+    client.force_login(sam)
+    response = client.post(reverse("policy:policy_create"), form_data(**overrides))
+    assert (response.status_code, response.context["form"].errors) == (200, errors)
+    page = response.content.decode()
+    assert [f'href="#id_{name}"' in page for name in errors] == [True] * len(errors)
+    assert PolicyVersion.objects.count() == 1
 
 
 def test_the_officer_cannot_register_by_posting(client, olivia):

@@ -162,6 +162,7 @@ def _officer(user) -> dict:
             _item("企业经办人账号", "accounts:user_list"),
             _item("首席技师名册", "tenure:tenure_list"),
             _item("津贴发放表", "subsidy:batch_list"),
+            _item("津贴预算与支出", "subsidy:budget"),
         ],
         empty="目前没有待审核的企业注册申请、待资格审查的推荐申报，也没有待推进的评审、公示或审批环节。",
         tallies=_register_tallies(user),
@@ -214,7 +215,11 @@ def _enterprise(user, holds_role: bool) -> dict | None:
         return _section(
             Role.ENTERPRISE,
             items=items,
-            links=[_item("推荐申报", "selection:my_applications"), *links],
+            links=[
+                _item("推荐申报", "selection:my_applications"),
+                _item("首席技师津贴发放", "subsidy:enterprise_payments"),
+                *links,
+            ],
             empty="目前没有待办事项。区人社局发布首席技师选拔申报通知后，可在此为本企业推荐候选人。",
             message=f"{enterprise.name}（已认证）",
         )

@@ -21,6 +21,9 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     # The subsidy batches: the officers build and check them, the role the authority names approves them.
     ("津贴发放", "subsidy:batch_list", "subsidy.view_payroll"),
     ("津贴发放", "subsidy:batch_list", "subsidy.approve_payroll"),
+    # --- views: the subsidy's budget (officers and payroll approvers) and the enterprise's payments
+    ("津贴预算", "subsidy:budget", "subsidy.view_payroll"),
+    ("本单位津贴发放", "subsidy:enterprise_payments", "tenure.report_status_change"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

@@ -15,7 +15,17 @@ from chieftech.audit.domain import audit_record
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
-from chieftech.policy.models import Authority, CalendarDay, CalendarYear, PolicyVersion, SkillLevel
+from chieftech.policy.models import (
+    Authority,
+    CalendarDay,
+    CalendarYear,
+    IncomeCategory,
+    PolicyVersion,
+    SkillLevel,
+    SubsidyCadence,
+    SubsidyFirstMonth,
+    TaxRule,
+)
 from chieftech.policy.status_effects import status_effects_check, status_effects_default
 
 # How long ahead the system starts warning that the version in force is about to end. A system lead
@@ -71,6 +81,21 @@ PARAMETER_FIELDS = (
     "apprentice_min_level",
     "deeds_target_chars",
 )
+
+
+# The subsidy's rules (第12条; chieftech.subsidy). Optional in `data`: a version registered without them pays
+# monthly from the month after the start, re-reviews yearly and withholds nothing (the model's defaults).
+SUBSIDY_FIELDS = (
+    "subsidy_cadence",
+    "subsidy_first_month",
+    "subsidy_first_year_deferred",
+    "review_interval_months",
+    "subsidy_taxable",
+    "subsidy_income_category",
+    "subsidy_tax_rule",
+    "subsidy_tax_rate",
+)
+RATE_PLACES = Decimal("0.0001")
 
 
 def _label(name: str) -> str:
@@ -133,6 +158,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         )
     except DomainError as exc:
         errors["status_effects"] = exc.message
+    _clean_subsidy(data, cleaned, errors)
     if not errors:
         if cleaned["valid_until"] < cleaned["valid_from"]:
             errors["valid_until"] = "有效期至不能早于施行日期。"
@@ -143,8 +169,66 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _field_default(name: str) -> Any:
+    return PolicyVersion._meta.get_field(name).get_default()
+
+
+def _clean_subsidy(data: dict[str, Any], cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """The subsidy's rules: a taxable subsidy names its income category and withholding rule, a flat rate lies
+    strictly between 0 and 1; a subsidy that is not taxable carries none of them."""
+    given = {name: data.get(name, _field_default(name)) for name in SUBSIDY_FIELDS}
+    for name, choices in (
+        ("subsidy_cadence", SubsidyCadence),
+        ("subsidy_first_month", SubsidyFirstMonth),
+    ):
+        if given[name] not in choices.values:
+            errors[name] = f"请选择{_label(name)}。"
+        cleaned[name] = given[name]
+    cleaned["subsidy_first_year_deferred"] = bool(given["subsidy_first_year_deferred"])
+    try:
+        interval = int(given["review_interval_months"])
+    except (TypeError, ValueError):
+        errors["review_interval_months"] = f"{_label('review_interval_months')}应为整数。"
+        interval = 0
+    else:
+        if not 0 <= interval <= INT_RANGES["management_period_months"][1]:
+            errors["review_interval_months"] = "复核认定间隔应在0至120个月之间（0表示不复核）。"
+    cleaned["review_interval_months"] = interval
+    taxable = bool(given["subsidy_taxable"])
+    cleaned["subsidy_taxable"] = taxable
+    category, rule, rate = given["subsidy_income_category"] or "", given["subsidy_tax_rule"] or "", None
+    if not taxable:
+        # Nothing to withhold: a category or rule left over from the predecessor would mislead the payroll.
+        category, rule = "", ""
+    else:
+        if category not in IncomeCategory.values:
+            errors["subsidy_income_category"] = "需代扣个人所得税的，请选择所得项目。"
+        if rule not in TaxRule.values:
+            errors["subsidy_tax_rule"] = "需代扣个人所得税的，请选择代扣规则。"
+        elif rule == TaxRule.FLAT_RATE:
+            rate = _clean_rate(given["subsidy_tax_rate"], errors)
+    cleaned.update(subsidy_income_category=category, subsidy_tax_rule=rule, subsidy_tax_rate=rate)
+
+
+def _clean_rate(value: Any, errors: dict[str, str]) -> Decimal | None:
+    message = "按固定比例代扣的，请填写大于0、小于1的代扣比例，如0.2000。"
+    if value in (None, ""):
+        errors["subsidy_tax_rate"] = message
+        return None
+    try:
+        rate = Decimal(str(value))
+    except InvalidOperation:
+        errors["subsidy_tax_rate"] = message
+        return None
+    if not rate.is_finite() or not Decimal(0) < rate < Decimal(1):
+        errors["subsidy_tax_rate"] = message
+    elif rate != rate.quantize(RATE_PLACES):
+        errors["subsidy_tax_rate"] = "代扣比例最多保留四位小数。"
+    return rate
+
+
 def policy_snapshot(version: PolicyVersion) -> dict[str, Any]:
-    snapshot = {name: getattr(version, name) for name in PARAMETER_FIELDS}
+    snapshot = {name: getattr(version, name) for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS)}
     snapshot["status_effects"] = version.status_effects
     snapshot["predecessor"] = version.predecessor_id
     return snapshot
@@ -214,7 +298,11 @@ def policy_successor_defaults(*, authority: Authority, today: date) -> dict[str,
     latest = PolicyVersion.objects.filter(authority=authority).order_by("-valid_until").first()
     if latest is None:
         return {"valid_from": today}
-    initial = {name: getattr(latest, name) for name in PARAMETER_FIELDS if name not in TEXT_FIELDS}
+    initial = {
+        name: getattr(latest, name)
+        for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS)
+        if name not in TEXT_FIELDS
+    }
     initial["issuer"] = latest.issuer
     initial["status_effects"] = latest.status_effects
     initial["valid_from"] = latest.valid_until + timedelta(days=1)

@@ -96,6 +96,7 @@ def policy_detail(request, pk: int):
             + "提醒本人、所在单位和经办人",
             "第十六条（二）",
         ),
+        *_subsidy_parameters(version),
     ]
     effects = []
     for key, name in STATUS_NAMES.items():
@@ -121,6 +122,34 @@ def policy_detail(request, pk: int):
             "successor": successor,
         },
     )
+
+
+def _subsidy_parameters(version: PolicyVersion) -> list[tuple[str, str, str]]:
+    """The subsidy's rules as the detail page lists them (chieftech.subsidy reads them)."""
+    interval = version.review_interval_months
+    if version.subsidy_taxable:
+        tax = f"代扣个人所得税：{version.get_subsidy_income_category_display()}，{version.get_subsidy_tax_rule_display()}"
+        if version.subsidy_tax_rate is not None:
+            tax += f"，比例{version.subsidy_tax_rate * 100:.2f}%"
+    else:
+        tax = "不代扣个人所得税"
+    return [
+        ("津贴发放周期", version.get_subsidy_cadence_display(), "第十二条"),
+        ("津贴起计月份", version.get_subsidy_first_month_display(), "第十二条"),
+        (
+            "首年津贴",
+            "管理期起始当年的津贴于次年一并发放"
+            if version.subsidy_first_year_deferred
+            else "按发放周期当年发放",
+            "第十二条",
+        ),
+        (
+            "复核认定",
+            f"每{interval}个月复核认定一次，通过后发放其后各月津贴" if interval else "不复核认定",
+            "第八条、第十二条",
+        ),
+        ("津贴个人所得税", tax, "个人所得税法"),
+    ]
 
 
 def _authority_field(form, user) -> None:

@@ -112,3 +112,10 @@ rules.add_perm("subsidy.batch_sheet_download", holds_role(Role.OFFICER) | is_bat
 rules.add_perm("subsidy.statement_download", is_own_term | holds_role(Role.OFFICER))
 rules.add_perm("subsidy.withholding_export", exports_bank_files_of)
 # --- end documents
+
+
+# --- views
+# The budget is the officer's figure, entered for the officer's own authority (the payroll approver reads the
+# page through subsidy.view_payroll, scoped to their authorities, but enters nothing).
+rules.add_perm("subsidy.budget_set", holds_role(Role.OFFICER))
+# --- end views

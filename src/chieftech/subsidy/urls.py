@@ -1,6 +1,14 @@
 from django.urls import path
 
-from chieftech.subsidy import views_bank, views_bank_formats, views_batches, views_build, views_documents
+from chieftech.subsidy import (
+    views_bank,
+    views_bank_formats,
+    views_batches,
+    views_budget,
+    views_build,
+    views_documents,
+    views_payments,
+)
 
 app_name = "subsidy"
 urlpatterns = [
@@ -39,4 +47,9 @@ urlpatterns = [
         "withholding/<int:year>-<int:month>.xlsx", views_documents.withholding_xlsx, name="withholding_xlsx"
     ),
     # --- end documents
+    # --- views: the budget, the enterprise's payments
+    path("budget/", views_budget.budget, name="budget"),
+    path("budget/edit/", views_budget.budget_edit, name="budget_edit"),
+    path("enterprise/", views_payments.enterprise_payments, name="enterprise_payments"),
+    # --- end views
 ]

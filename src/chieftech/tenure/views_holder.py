@@ -17,7 +17,10 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
-from chieftech.subsidy.models import PayrollLine, PayrollMonth
+from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
+from chieftech.subsidy.domain.tax import ZERO
+from chieftech.subsidy.models import PayrollLine, PayrollMonth, Recovery
+from chieftech.subsidy.payment_rows import holder_lines, line_row, month_zh, yuan
 from chieftech.tenure.domain.holders import holder_account_state, holder_invite
 from chieftech.tenure.domain.status_meaning import tenure_status_meaning
 from chieftech.tenure.forms import HolderInviteForm
@@ -28,6 +31,7 @@ from chieftech.tenure.views import _DEFERRED, MANAGE_TENURE, _tenures
 HOLDER = "tenure.log_activity"
 
 REVIEW_BADGES = {AnnualReview.State.PASSED: OK, AnnualReview.State.FAILED: BAD}
+RECOVERY_BADGES = {Recovery.State.OPEN: BAD, Recovery.State.OFFSET: OK, Recovery.State.REFUNDED: OK}
 
 ACCOUNT_STATES = {
     "none": "未开通",
@@ -160,19 +164,64 @@ def holder_home(request):
 @capability_required(HOLDER)
 @require_safe
 def holder_payments(request):
-    tenure = own_tenure(request.user)
+    """The holder's subsidy: the lines of approved batches (a draft is the officer's working paper, see
+    chieftech.subsidy.payment_rows), the months held now and why, amounts to recover, and each year's totals
+    with its annual statement."""
+    tenure = own_tenure(request.user, "policy")
     if tenure is None:
         return _no_tenure(request)
-    rows = [
-        {
-            "month": f"{row.month:%Y年%m月}",
-            "amount": row.amount,
-            "state": row.line.get_state_display(),
-            "state_css": OK if row.line.state == PayrollLine.State.PAID else WARN,
-        }
-        for row in PayrollMonth.objects.filter(tenure=tenure).select_related("line").order_by("-month", "-pk")
+    lines = list(holder_lines(tenure))
+    years: dict[int, dict] = {}
+    for line in lines:
+        if line.state == PayrollLine.State.PAID and line.paid_on:
+            totals = years.setdefault(
+                line.paid_on.year, dict.fromkeys(("gross", "offset", "tax", "net"), ZERO)
+            )
+            for key in totals:
+                totals[key] += getattr(line, key)
+    today = timezone.localdate()
+    taken = set(PayrollMonth.objects.filter(tenure=tenure, live=True).values_list("month", flat=True))
+    entitlement = entitlements_compute(tenures=[tenure], through=today.replace(day=1))[tenure.pk]
+    held = [
+        {"month": month_zh(slot.month), "reason": slot.reason}
+        for slot in entitlement.months
+        if slot.state == MonthState.HELD and slot.month not in taken
     ]
-    return render(request, "tenure/holder_payments.html", {"name": tenure.application.name, "rows": rows})
+    recoveries = [
+        {
+            "month": month_zh(r.month),
+            "amount": yuan(r.amount),
+            "reason": r.reason,
+            "state": r.get_state_display(),
+            "state_css": RECOVERY_BADGES.get(r.state, WARN),
+            "settled": _recovery_settled(r),
+        }
+        for r in Recovery.objects.filter(tenure=tenure).select_related("offset_line__batch").order_by("month")
+    ]
+    context = {
+        "name": tenure.application.name,
+        "rows": [line_row(line) for line in lines],
+        "held": held,
+        "recoveries": recoveries,
+        "years": [
+            {
+                "year": f"{year}年",
+                **{key: yuan(value) for key, value in totals.items()},
+                # integration: reverse subsidy:holder_statement_pdf
+                "statement_url": f"/subsidy/me/statement/{year}.pdf",
+            }
+            for year, totals in sorted(years.items(), reverse=True)
+        ],
+    }
+    return render(request, "tenure/holder_payments.html", context)
+
+
+def _recovery_settled(recovery: Recovery) -> str:
+    if recovery.state == Recovery.State.OFFSET and recovery.offset_line is not None:
+        return f"已在{recovery.offset_line.batch.number}批次中抵扣"
+    if recovery.state == Recovery.State.REFUNDED and recovery.refunded_on:
+        return f"{date_zh(recovery.refunded_on)}退回"
+    return ""
 
 
 @capability_required(HOLDER)
