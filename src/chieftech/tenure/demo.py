@@ -13,8 +13,10 @@ Idempotent: nothing is written when `tech1` exists. Steps dated after today are 
 jobs send the reminders and end the terms on their days).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,7 @@ from chieftech.certificates.domain import round_tenures_in_rank_order
 from chieftech.core.pdf import para, pdf_build, pdf_styles
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.selection.models import Round
+from chieftech.subsidy.demo import payroll_events
 from chieftech.tenure.domain.bank_accounts import bank_account_request
 from chieftech.tenure.domain.holders import InviteChannel, holder_invite
 from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
@@ -78,8 +81,9 @@ CHANGES = [
         reason="宋建军同志自2025年6月16日起任公司生产管理部副经理，不再从事技能岗位工作。",
         evidence="公司任职文件",
         reporter="ent3",
-        reported_at=_at(date(2025, 6, 20), 9),
-        confirmed_at=_at(date(2025, 6, 25), 11),
+        # Reported late, after July's subsidy was paid: that month is recovered (chieftech.subsidy.demo).
+        reported_at=_at(date(2025, 7, 15), 9),
+        confirmed_at=_at(date(2025, 7, 18), 11),
     ),
     Change(
         rank=3,
@@ -109,7 +113,10 @@ def _evidence_pdf(title: str, name: str) -> bytes:
 
 
 def load_demo(*, password: str, now: datetime | None = None) -> None:
-    """`now`: the moment the demo is loaded (a test fixes it); what would happen after it is left out."""
+    """`now`: the moment the demo is loaded (a test fixes it); what would happen after it is left out.
+
+    Every step is an event at the moment it happened, run in time order together with the subsidy's
+    (chieftech.subsidy.demo: the monthly batches must meet each change where it fell between them)."""
     if User.objects.filter(username=HOLDER_USERNAMES[0]).exists():
         return
     round_ = Round.objects.filter(title=COHORT_TITLE).first()
@@ -119,53 +126,83 @@ def load_demo(*, password: str, now: datetime | None = None) -> None:
     users = {u.username: u for u in User.objects.filter(is_active=True)}
     officer = users["officer"]
     now = now or timezone.now()
-    with transaction.atomic():
-        for username, (rank, (email, at)) in zip(HOLDER_USERNAMES, HOLDERS.items(), strict=True):
+    events: list[tuple[datetime, Callable[[], None]]] = []
+
+    def holder(username: str, rank: int, email: str, at: datetime) -> Callable[[], None]:
+        def run() -> None:
             users[username] = _holder_account(
                 officer=officer, tenure=cohort[rank], username=username, email=email, at=at, password=password
             )
-        for change in CHANGES:
-            if change.reported_at > now:
-                continue
-            tenure = Tenure.objects.get(pk=cohort[change.rank].pk)
-            report = status_change_report(
-                actor=users[change.reporter],
-                tenure=tenure,
-                report=Report(
-                    kind=change.kind,
-                    effective_on=change.effective_on,
-                    reason=change.reason,
-                    new_enterprise=(
-                        users[change.new_enterprise_user].enterprise if change.new_enterprise_user else None
+
+        return run
+
+    for username, (rank, (email, at)) in zip(HOLDER_USERNAMES, HOLDERS.items(), strict=True):
+        events.append((at, holder(username, rank, email, at)))
+    reports: dict[int, StatusChange] = {}
+    for n, change in enumerate(CHANGES):
+        events.append(
+            (
+                change.reported_at,
+                partial(_report, change=change, cohort=cohort, users=users, into=(reports, n)),
+            )
+        )
+        if change.confirmed_at is not None:
+            events.append(
+                (
+                    change.confirmed_at,
+                    lambda n=n, change=change: status_change_confirm(
+                        actor=officer, change=reports[n], now=change.confirmed_at
                     ),
-                ),
-                files=[
-                    EvidenceUpload(
-                        name=f"{change.evidence}.pdf",
-                        content=_evidence_pdf(change.evidence, tenure.application.name),
-                    )
-                ],
-                now=change.reported_at,
+                )
             )
-            if change.confirmed_at is not None and change.confirmed_at <= now:
-                status_change_confirm(actor=officer, change=report, now=change.confirmed_at)
-        if BANK_REQUEST["at"] <= now:
-            tenure = Tenure.objects.select_related("application").get(pk=cohort[BANK_REQUEST["rank"]].pk)
-            bank_account_request(
-                actor=tenure.user,
-                tenure=tenure,
-                bank=BANK_REQUEST["bank"],
-                branch=BANK_REQUEST["branch"],
-                number=BANK_REQUEST["number"],
-                account_name=tenure.application.name,
-                now=BANK_REQUEST["at"],
-            )
-        # The reminders went out on their days; a term whose last day has passed has ended.
-        for days in sorted(round_.policy.term_end_reminder_days, reverse=True):
-            due = _at(cohort[0].ends_on - timedelta(days=int(days)), 8)
-            if due <= now:
-                tenure_remind_due(now=due)
+    events.append((BANK_REQUEST["at"], partial(_bank_request, tenure_id=cohort[BANK_REQUEST["rank"]].pk)))
+    # The reminders went out on their days.
+    for days in sorted(round_.policy.term_end_reminder_days, reverse=True):
+        due = _at(cohort[0].ends_on - timedelta(days=int(days)), 8)
+        events.append((due, partial(tenure_remind_due, now=due)))
+    events += payroll_events(authority=round_.authority, cohort=cohort, users=users)
+    with transaction.atomic():
+        for at, run in sorted(events, key=lambda event: event[0]):
+            if at <= now:
+                run()
+        # A term whose last day has passed has ended.
         tenure_expire_due(now=now)
+
+
+def _report(*, change: Change, cohort: list[Tenure], users: dict, into: tuple[dict, int]) -> None:
+    tenure = Tenure.objects.get(pk=cohort[change.rank].pk)
+    reports, n = into
+    reports[n] = status_change_report(
+        actor=users[change.reporter],
+        tenure=tenure,
+        report=Report(
+            kind=change.kind,
+            effective_on=change.effective_on,
+            reason=change.reason,
+            new_enterprise=(
+                users[change.new_enterprise_user].enterprise if change.new_enterprise_user else None
+            ),
+        ),
+        files=[
+            EvidenceUpload(
+                name=f"{change.evidence}.pdf", content=_evidence_pdf(change.evidence, tenure.application.name)
+            )
+        ],
+        now=change.reported_at,
+    )
+
+
+def _bank_request(*, tenure_id: int) -> None:
+    tenure = Tenure.objects.select_related("application", "user").get(pk=tenure_id)
+    bank_account_request(
+        actor=tenure.user,
+        tenure=tenure,
+        bank=BANK_REQUEST["bank"],
+        branch=BANK_REQUEST["branch"],
+        number=BANK_REQUEST["number"],
+        account_name=tenure.application.name,
+        now=BANK_REQUEST["at"],
+    )
 
 
 def _holder_account(
