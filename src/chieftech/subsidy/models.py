@@ -89,6 +89,8 @@ class PayrollBatch(models.Model):
     paid_on = models.DateField("银行入账日期", null=True, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
     cancel_reason = models.TextField("作废理由", blank=True)
+    # A bank's return file is imported once, for one batch: the database refuses the same file twice.
+    return_file_sha256 = models.CharField("回盘文件摘要", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-pk"]
@@ -112,10 +114,36 @@ class PayrollBatch(models.Model):
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")), name="batch_period_range"
             ),
+            models.UniqueConstraint(
+                fields=["return_file_sha256"],
+                condition=~models.Q(return_file_sha256=""),
+                name="return_file_imported_once",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class PayrollBatchStep(models.Model):
+    """The batch's own history, one row per step (编制, 提交复核, 复核, 退回, 审批, 报盘, 回盘, 作废), written with
+    the step by the function that takes it: what the batch page shows its officers and approver (the audit
+    log, with every detail, is the audit admin's)."""
+
+    batch = models.ForeignKey(PayrollBatch, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField("步骤", max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("时间")
+    reason = models.TextField("理由", blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "津贴发放表办理记录"
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.action}"
 
 
 class PayrollLineState(models.TextChoices):

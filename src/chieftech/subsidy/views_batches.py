@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from chieftech.accounts.models import User
-from chieftech.audit.models import AuditRecord
 from chieftech.core.badges import badge_css
 from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh, datetime_zh
@@ -130,27 +128,23 @@ def _line_row(line: PayrollLine) -> dict:
 
 
 def _history(batch: PayrollBatch) -> list[dict]:
-    records = list(
-        AuditRecord.objects.filter(
-            object_type=PayrollBatch._meta.label_lower, object_id=str(batch.pk)
-        ).order_by("at", "pk")
-    )
-    names = dict(
-        User.objects.filter(pk__in={r.actor_id for r in records if r.actor_id}).values_list("pk", "real_name")
-    )
     return [
         {
-            "at": datetime_zh(r.at),
-            "action": HISTORY_LABELS.get(r.action, r.action),
-            "actor": names.get(r.actor_id, r.actor_username),
-            "reason": r.reason,
+            "at": datetime_zh(step.at),
+            "action": HISTORY_LABELS.get(step.action, step.action),
+            "actor": _person(step.actor) if step.actor else "系统",
+            "reason": step.reason,
         }
-        for r in records
+        for step in batch.steps.select_related("actor").order_by("at", "pk")
     ]
 
 
 def _signature(user, at) -> dict:
     return {"name": _person(user), "date": date_zh(at) if at else ""}
+
+
+# From approval on, the officer makes the bank file and imports the bank's return (views_bank).
+BANK_STATES = (PayrollBatch.State.APPROVED, PayrollBatch.State.EXPORTED, PayrollBatch.State.COMPLETED)
 
 
 def _detail_page(request, batch: PayrollBatch, *, return_form=None, cancel_form=None, status: int = 200):
@@ -179,6 +173,11 @@ def _detail_page(request, batch: PayrollBatch, *, return_form=None, cancel_form=
         "return_form": return_form or BatchReturnForm(prefix=RETURN_PREFIX),
         "cancel_form": cancel_form or BatchCancelForm(prefix=CANCEL_PREFIX),
         "is_draft": batch.state == PayrollBatch.State.DRAFT,
+        # The other pages of the batch: its documents, its rebuild while a draft, the bank round trip.
+        "can_download_sheets": user.has_perm("subsidy.batch_sheet_download", batch),
+        "can_rebuild": batch.state == PayrollBatch.State.DRAFT
+        and user.has_perm("subsidy.batch_build", batch),
+        "can_bank": batch.state in BANK_STATES and user.has_perm("subsidy.bank_file_export", batch),
     }
     return render(request, "subsidy/batch_detail.html", context, status=status)
 

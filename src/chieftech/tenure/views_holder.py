@@ -207,8 +207,7 @@ def holder_payments(request):
             {
                 "year": f"{year}年",
                 **{key: yuan(value) for key, value in totals.items()},
-                # integration: reverse subsidy:holder_statement_pdf
-                "statement_url": f"/subsidy/me/statement/{year}.pdf",
+                "statement_url": reverse("subsidy:holder_statement_pdf", kwargs={"year": year}),
             }
             for year, totals in sorted(years.items(), reverse=True)
         ],

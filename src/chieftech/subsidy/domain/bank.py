@@ -18,7 +18,6 @@ from django.utils import timezone
 
 import chieftech.subsidy.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record
-from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import NON_FIELD, DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.subsidy.bank_files import (
@@ -77,6 +76,7 @@ def payroll_batch_export(*, actor, batch: PayrollBatch, fmt: BankFileFormat, now
         recoveries_settle_for_lines(lines=settled, paid=True, now=now)
         pending.update(state=PayrollLineState.EXPORTED)
         payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=PayrollBatchState.EXPORTED,
@@ -206,9 +206,7 @@ def _return_outcome(*, locked: PayrollBatch, content: bytes, now) -> tuple[list,
             field="file",
             code="invalid_transition",
         )
-    if AuditRecord.objects.filter(
-        action=ACTION_IMPORT, after__return_file_sha256=sha256_of(content)
-    ).exists():
+    if PayrollBatch.objects.filter(return_file_sha256=sha256_of(content)).exists():
         raise DomainError(
             "这份回盘文件已经导入过（可能是其他批次的回盘），请上传本批次银行返回的文件。",
             field="file",
@@ -282,10 +280,15 @@ def bank_result_import(
         recoveries_settle_for_lines(lines=paid, paid=True, now=now)
         recoveries_settle_for_lines(lines=failed, paid=False, now=now)
         payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=PayrollBatchState.COMPLETED,
-            changes={"completed_at": now, "paid_on": report.paid_on},
+            changes={
+                "completed_at": now,
+                "paid_on": report.paid_on,
+                "return_file_sha256": sha256_of(content),
+            },
             after={
                 "paid": report.paid,
                 "failed": report.failed,

@@ -33,6 +33,7 @@ from chieftech.subsidy.domain.entitlement import (
 from chieftech.subsidy.domain.periods import period_containing
 from chieftech.subsidy.domain.recovery import recoveries_detect
 from chieftech.subsidy.domain.tax import ZERO, tax_withhold
+from chieftech.subsidy.domain.transitions import payroll_batch_step
 from chieftech.subsidy.models import (
     PayrollBatch,
     PayrollBatchState,
@@ -92,6 +93,7 @@ def payroll_batch_build(*, actor, authority: Authority, period_start: date, now=
             )
             counts = _lines_write(batch, now=now)
             audit_record(action="payroll.build", actor=actor, obj=batch, authority=authority, after=counts)
+            payroll_batch_step(batch=batch, action="payroll.build", actor=actor, now=now)
     except IntegrityError as clash:
         # Another officer's batch of the period (or a month it pays) committed first.
         raise DomainError(taken, field="period_start", code="batch_exists") from clash
@@ -121,6 +123,7 @@ def payroll_batch_rebuild(*, actor, batch: PayrollBatch, now=None) -> PayrollBat
             locked.built_at = now
             locked.save(update_fields=["built_by", "built_at"])
             counts = _lines_write(locked, now=now)
+            payroll_batch_step(batch=locked, action="payroll.rebuild", actor=actor, now=now)
             audit_record(
                 action="payroll.rebuild",
                 actor=actor,

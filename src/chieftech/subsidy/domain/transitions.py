@@ -8,8 +8,10 @@ saved, one audit record in the authority's chain.
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils import timezone
+
 from chieftech.audit.transitions import transition
-from chieftech.subsidy.models import PayrollBatch, PayrollBatchState
+from chieftech.subsidy.models import PayrollBatch, PayrollBatchState, PayrollBatchStep
 
 S = PayrollBatchState
 
@@ -43,10 +45,11 @@ def payroll_batch_transition(
     check: Callable[[PayrollBatch], None] | None = None,
     changes: Mapping[str, Any] | Callable[[PayrollBatch], Mapping[str, Any]] | None = None,
     after: Mapping[str, Any] | Callable[[PayrollBatch], Mapping[str, Any]] | None = None,
+    now=None,
 ) -> PayrollBatch:
     """Move `batch` to `to`; the caller has checked the actor's permission and passes its other rules as
     `check(locked)` (raise DomainError to refuse). Call inside the caller's transaction when lines change too."""
-    return transition(
+    moved = transition(
         batch,
         to=to,
         table=PAYROLL_BATCH_TRANSITIONS,
@@ -58,4 +61,19 @@ def payroll_batch_transition(
         changes=changes,
         audit_fields=AUDIT_FIELDS,
         after=after,
+    )
+    payroll_batch_step(
+        batch=moved,
+        action=PAYROLL_BATCH_ACTIONS.get(to, "payroll.transition"),
+        actor=actor,
+        reason=reason,
+        now=now,
+    )
+    return moved
+
+
+def payroll_batch_step(*, batch: PayrollBatch, action: str, actor, reason: str = "", now=None) -> None:
+    """The batch's own history row of a step (the build's and every transition's)."""
+    PayrollBatchStep.objects.create(
+        batch=batch, action=action, actor=actor, at=now or timezone.now(), reason=reason
     )

@@ -125,7 +125,7 @@ def payroll_batch_submit(*, actor, batch: PayrollBatch, now: datetime | None = N
 
     with transaction.atomic():
         submitted = payroll_batch_transition(
-            actor=actor, batch=batch, to=S.SUBMITTED, check=check, changes={"submitted_at": now}
+            now=now, actor=actor, batch=batch, to=S.SUBMITTED, check=check, changes={"submitted_at": now}
         )
         _notify(
             users_holding(Role.OFFICER, submitted.authority_id).exclude(pk=submitted.built_by_id),
@@ -142,6 +142,7 @@ def payroll_batch_check(*, actor, batch: PayrollBatch, now: datetime | None = No
     now = now or timezone.now()
     with transaction.atomic():
         checked = payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=S.CHECKED,
@@ -163,6 +164,7 @@ def payroll_batch_approve(*, actor, batch: PayrollBatch, now: datetime | None = 
     now = now or timezone.now()
     with transaction.atomic():
         approved = payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=S.APPROVED,
@@ -188,6 +190,7 @@ def payroll_batch_return(
         raise DomainError("请填写退回理由，告诉经办人需要修改什么。", field="reason", code="reason_required")
     with transaction.atomic():
         returned = payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=S.DRAFT,
@@ -220,6 +223,7 @@ def payroll_batch_cancel(
         raise DomainError("请填写作废理由。", field="reason", code="reason_required")
     with transaction.atomic():
         cancelled = payroll_batch_transition(
+            now=now,
             actor=actor,
             batch=batch,
             to=S.CANCELLED,
