@@ -46,8 +46,8 @@ FORMAT = {
         {"field": "amount", "header": "金额"},
         {"field": "purpose", "header": "用途"},
     ],
-    # The bank's result file: 序号,收款账号,收款户名,金额,处理结果,失败原因.
-    "return_columns": {"seq": 0, "account": 1, "amount": 3, "status": 4, "reason": 5},
+    # The bank's result file: 序号,收款账号,收款户名,金额,批次号,处理结果,失败原因,入账日期.
+    "return_columns": {"seq": 0, "account": 1, "amount": 3, "batch": 4, "status": 5, "reason": 6, "date": 7},
     "return_header_rows": 1,
     "success_values": ["成功"],
 }
@@ -162,7 +162,7 @@ def _batch_events(period: date, *, authority, cohort, batches, people) -> list:
         bank_result_import(
             actor=officer,
             batch=batch,
-            content=_return_file(batch, failed_tenure_id=failed),
+            content=_return_file(batch, failed_tenure_id=failed, paid_on=period.replace(day=10)),
             filename=f"{batch.number}-回盘.csv",
             now=_at(period.replace(day=10), 16),
         )
@@ -173,11 +173,11 @@ def _batch_events(period: date, *, authority, cohort, batches, people) -> list:
     return [(_at(period.replace(day=day), hour, minute), step) for day, hour, minute, step in steps]
 
 
-def _return_file(batch: PayrollBatch, *, failed_tenure_id: int | None) -> bytes:
+def _return_file(batch: PayrollBatch, *, failed_tenure_id: int | None, paid_on: date) -> bytes:
     """The bank's result file for the batch: every line paid but the one that failed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["序号", "收款账号", "收款户名", "金额", "处理结果", "失败原因"])
+    writer.writerow(["序号", "收款账号", "收款户名", "金额", "批次号", "处理结果", "失败原因", "入账日期"])
     lines = (
         PayrollLine.objects.filter(batch=batch, state=PayrollLine.State.EXPORTED)
         .select_related("bank_account")
@@ -191,8 +191,10 @@ def _return_file(batch: PayrollBatch, *, failed_tenure_id: int | None) -> bytes:
                 line.bank_account.number,
                 line.bank_account.account_name,
                 f"{line.net:.2f}",
+                batch.number,
                 "失败" if failed else "成功",
                 FAILED["reason"] if failed else "",
+                f"{paid_on:%Y%m%d}",
             ]
         )
     return out.getvalue().encode("gbk")
