@@ -223,7 +223,13 @@ def form_token_of(response, form_id: str | None = None) -> str:
     return forms[0].xpath('.//input[@name="form_token"]')[0].get("value")
 
 
+# ID numbers' sequence codes: three digits, so they cycle through 200–999 (a test makes far fewer than 800).
 _serials = itertools.count(200)
+_batch_numbers = itertools.count(1)
+
+
+def _next_serial() -> int:
+    return 200 + (next(_serials) - 200) % 800
 
 
 def make_tenure(
@@ -242,7 +248,7 @@ def make_tenure(
 
     if round_ is None:
         round_ = make_round(officer)
-    overrides.setdefault("id_number", make_id_number(date(1980, 5, 17), serial=next(_serials)))
+    overrides.setdefault("id_number", make_id_number(date(1980, 5, 17), serial=_next_serial()))
     application = make_application(enterprise_user, round_, name=name, **overrides)
     return tenure_start(application=application, starts_on=starts_on, actor=government)
 
@@ -320,7 +326,7 @@ def make_payroll_batch(
     authority = authority or lines[0][0].authority
     batch = PayrollBatch.objects.create(
         authority=authority,
-        number=number or f"T-{authority.code}-{period:%Y%m}-{next(_serials)}",
+        number=number or f"T-{authority.code}-{period:%Y%m}-{next(_batch_numbers)}",
         period_start=period,
         period_end=period,
         cadence="monthly",

@@ -29,6 +29,7 @@ from chieftech.policy.authorities import authority_create
 from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel, Town
 from chieftech.publicity.models import Objection, ObjectionEvidence
 from chieftech.selection.models import EvidenceFile
+from chieftech.subsidy.models import Recovery
 from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
 from chieftech.tenure.domain.status_changes import status_change_report
 from chieftech.tenure.models import StatusChange
@@ -345,6 +346,17 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
     )
     first_month = tenure.starts_on.replace(day=1)
     payroll_batch = make_payroll_batch(olivia, period=first_month, lines=[(tenure, [first_month])])
+    # A month paid and then owed back (追回), in the next month's completed batch.
+    next_month = date(first_month.year + first_month.month // 12, first_month.month % 12 + 1, 1)
+    paid = make_payroll_batch(olivia, period=next_month, lines=[(tenure, [next_month])], state="completed")
+    Recovery.objects.create(
+        tenure=tenure,
+        paid_month=paid.lines.get().months.get(),
+        month=next_month,
+        amount=paid.lines.get().gross,
+        reason="自该月起停止待遇",
+        created_at=timezone.now(),
+    )
     return World(
         staff={
             Role.OFFICER: olivia,
@@ -446,6 +458,15 @@ STAFF_URLS = {
     "subsidy:batch_approve": (Role.PAYROLL_APPROVER, lambda w: [w.payroll_batch.pk]),
     "subsidy:batch_return": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
     "subsidy:batch_cancel": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_rebuild": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_sheet_xlsx": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_sheet_pdf": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_sheet_pdf#approver": (Role.PAYROLL_APPROVER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_export": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_bank_file": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:batch_import": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
+    "subsidy:tenure_statement_pdf": (Role.OFFICER, lambda w: [w.tenure.pk, 2025]),
+    "subsidy:recovery_refund": (Role.OFFICER, lambda w: [Recovery.objects.get(tenure=w.tenure).pk]),
 }
 
 
@@ -495,6 +516,11 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "tenure:enterprise_tenure",
         "tenure:status_report",
         "tenure:status_change_withdraw",
+        # The holder's own statement; the bank formats are the system admin's; the withholding list is the
+        # month's of the authority the officer acts for (no object in its URL).
+        "subsidy:holder_statement_pdf",
+        "subsidy:bank_format_edit",
+        "subsidy:withholding_xlsx",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")

@@ -276,4 +276,7 @@ def test_the_officers_home_and_the_approvers_menu_lead_to_the_budget(client, oli
     assert {"label": "津贴预算与支出", "url": BUDGET, "count": None} in section["links"]
     approver = make_user("pat", Role.PAYROLL_APPROVER)
     client.force_login(approver)
-    assert client.get(reverse("core:home")).context["nav_items"] == [{"label": "津贴预算", "url": BUDGET}]
+    assert client.get(reverse("core:home")).context["nav_items"] == [
+        {"label": "津贴发放", "url": reverse("subsidy:batch_list")},
+        {"label": "津贴预算", "url": BUDGET},
+    ]
