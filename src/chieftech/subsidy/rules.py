@@ -11,6 +11,7 @@ import rules
 
 from chieftech.accounts.roles import Role, authority_ids_for, authority_of, has_role_in, holds_role
 from chieftech.subsidy.models import PayrollBatchState
+from chieftech.tenure.rules import is_the_holder
 
 S = PayrollBatchState
 
@@ -93,23 +94,13 @@ rules.add_perm("subsidy.bank_format_manage", holds_role(Role.SYSADMIN))
 
 
 @rules.predicate
-def is_own_term(user, tenure) -> bool:
-    return (
-        tenure is not None
-        and tenure.user_id is not None
-        and tenure.user_id == user.pk
-        and has_role_in(user, Role.TECHNICIAN, authority_of(tenure))
-    )
-
-
-@rules.predicate
 def exports_bank_files_of(user, obj) -> bool:
     authority = authority_of(obj)
     return authority is not None and authority.pk in authority_ids_for(user, "subsidy.export_bank_file")
 
 
 rules.add_perm("subsidy.batch_sheet_download", holds_role(Role.OFFICER) | is_batch_approver)
-rules.add_perm("subsidy.statement_download", is_own_term | holds_role(Role.OFFICER))
+rules.add_perm("subsidy.statement_download", is_the_holder | holds_role(Role.OFFICER))
 rules.add_perm("subsidy.withholding_export", exports_bank_files_of)
 # --- end documents
 
