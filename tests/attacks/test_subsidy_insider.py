@@ -7,6 +7,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import lxml.html
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -411,3 +412,96 @@ def _xlsx_text(response) -> str:
         for row in sheet.iter_rows(values_only=True)
         for cell in row
     )
+
+
+# --- a month paid twice ------------------------------------------------------------------------------------
+
+
+def _through_the_bank(batch, *, olivia, oscar, april, fmt, failed, imported_at):
+    """The batch submitted, checked, approved, exported and its return imported with line `failed` refused."""
+    from chieftech.subsidy.domain.workflow import (
+        payroll_batch_approve,
+        payroll_batch_check,
+        payroll_batch_submit,
+    )
+
+    payroll_batch_submit(actor=olivia, batch=batch)
+    payroll_batch_check(actor=oscar, batch=batch)
+    payroll_batch_approve(actor=april, batch=batch)
+    payroll_batch_export(actor=olivia, batch=batch, fmt=fmt, now=imported_at)
+    batch.refresh_from_db()
+    content = return_file("icbc_csv", return_rows(batch, failed=failed))
+    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=imported_at)
+
+
+def test_a_failed_month_is_retried_once_through_a_cancelled_batch_a_rebuild_and_the_next_period(
+    olivia, alice, gina
+):
+    from chieftech.subsidy.domain.build import payroll_batch_build, payroll_batch_rebuild
+    from chieftech.subsidy.domain.workflow import payroll_batch_cancel
+
+    oscar = make_user("oscar", Role.OFFICER, real_name="欧阳晨")
+    april = make_user("april", Role.PAYROLL_APPROVER, real_name="艾普丽")
+    [wang, *_] = holders(alice, gina, olivia, names=("王建国",), held=False)
+    fmt = make_format(wang.authority, "icbc_csv")
+    jan, feb, mar = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
+    at = {m: timezone.make_aware(timezone.datetime(m.year, m.month, 20, 10)) for m in (jan, feb, mar)}
+    first = payroll_batch_build(actor=olivia, authority=huancui(), period_start=jan, now=at[jan])
+    _through_the_bank(first, olivia=olivia, oscar=oscar, april=april, fmt=fmt, failed=1, imported_at=at[jan])
+
+    cancelled = payroll_batch_build(actor=olivia, authority=huancui(), period_start=feb, now=at[feb])
+    payroll_batch_cancel(actor=olivia, batch=cancelled, reason="编制有误")
+    february = payroll_batch_build(actor=olivia, authority=huancui(), period_start=feb, now=at[feb])
+    february = payroll_batch_rebuild(actor=olivia, batch=february, now=at[feb])
+    march = payroll_batch_build(actor=olivia, authority=huancui(), period_start=mar, now=at[mar])
+
+    live = PayrollMonth.objects.filter(tenure=wang, live=True).order_by("month")
+    assert list(live.values_list("month", "kind", "line__batch")) == [
+        (jan, "retry", february.pk),
+        (feb, "regular", february.pk),
+        (mar, "regular", march.pk),
+    ]
+    assert first.lines.get().state == "failed"
+
+
+# --- read as an officer would ----------------------------------------------------------------------------
+
+
+def test_the_bank_page_of_a_completed_batch_says_what_the_bank_paid_and_returned(olivia, tenures, icbc):
+    january = date(2027, 1, 1)
+    batch = exported(olivia, tenures, icbc, period=january)
+    content = return_file("icbc_csv", return_rows(batch, failed=2))
+    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=IMPORTED_AT)
+
+    response = logged_in(olivia).get(reverse("subsidy:batch_export", args=[batch.pk]))
+
+    page = lxml.html.fromstring(response.content)
+    summary = dict(
+        zip(
+            [dt.text_content() for dt in page.xpath("//dl[@id='batch-summary']/dt")],
+            [dd.text_content() for dd in page.xpath("//dl[@id='batch-summary']/dd")],
+            strict=True,
+        )
+    )
+    assert (summary["所属期"], summary["实发合计（元）"]) == ("2027年1月", "1500.00")
+    assert (summary["银行入账"], summary["银行退票"]) == ("2笔，1000.00元", "1笔，500.00元")
+
+
+def test_the_statement_prints_each_month_and_date_on_one_line(olivia, tenures, icbc):
+    from chieftech.subsidy.documents import holder_statement_pdf
+    from tests.subsidy.test_documents import pdf_text
+
+    batch = exported(olivia, tenures, icbc)
+    content = return_file("icbc_csv", return_rows(batch, failed=None))
+    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=IMPORTED_AT)
+
+    text = pdf_text(holder_statement_pdf(tenure=tenures[0], year=2026))
+
+    month_lines = [line for line in text.splitlines() if line.startswith("2026年1")]
+    assert [line.split()[0] for line in month_lines] == [
+        "2026年1月",
+        "2026年10月",
+        "2026年11月",
+        "2026年12月",
+    ]
+    assert text.count("2026年12月15日") == 2
