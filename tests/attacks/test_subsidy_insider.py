@@ -35,9 +35,10 @@ from tests.subsidy.bank_setup import (
     make_format,
 )
 from tests.subsidy.test_bank_import import IMPORTED_AT, return_file, return_rows
-from tests.test_irreversible_actions import logged_in
+from tests.test_irreversible_actions import confirm, logged_in
 
 DECEMBER = date(2026, 12, 1)
+NOVEMBER = date(2026, 11, 1)
 
 
 @pytest.fixture
@@ -367,6 +368,12 @@ def test_no_full_account_or_id_number_on_the_batch_pages_sheets_notifications_or
     client = logged_in(olivia)
     secrets = [*ACCOUNTS.values(), *(t.application.id_number for t in tenures)]
     assert all(secrets)
+    # The two documents that hold them in full, downloaded first: their audited reveals must not copy them.
+    bank_file = client.get(reverse("subsidy:batch_bank_file", args=[batch.pk]))
+    withholding = client.get(reverse("subsidy:withholding_xlsx", args=[2026, 12]))
+    assert ACCOUNTS["王建国"] in bank_file.content.decode("gbk")
+    assert tenures[0].application.id_number in _xlsx_text(withholding)
+    assert AuditRecord.objects.filter(actor_id=olivia.pk).count() >= 2
 
     pages = {
         name: client.get(reverse(name, args=[batch.pk]))
@@ -393,11 +400,11 @@ def test_no_full_account_or_id_number_on_the_batch_pages_sheets_notifications_or
         assert "no-store" in response["Cache-Control"]
 
 
-def _recovery(batch, tenure) -> Recovery:
+def _recovery(batch, tenure, *, month=DECEMBER) -> Recovery:
     return Recovery.objects.create(
         tenure=tenure,
-        paid_month=PayrollMonth.objects.get(line__batch=batch, tenure=tenure, month=DECEMBER),
-        month=DECEMBER,
+        paid_month=PayrollMonth.objects.get(line__batch=batch, tenure=tenure, month=month),
+        month=month,
         amount=Decimal("500.00"),
         reason="迟报的调出区外，2026年12月起停发",
         created_at=timezone.now(),
@@ -505,3 +512,63 @@ def test_the_statement_prints_each_month_and_date_on_one_line(olivia, tenures, i
         "2026年12月",
     ]
     assert text.count("2026年12月15日") == 2
+
+
+def test_a_recovery_offset_in_an_exported_line_is_not_also_refunded(olivia, tenures, icbc):
+    paid = make_payroll_batch(olivia, period=NOVEMBER, lines=[(tenures[0], [NOVEMBER])], state="completed")
+    recovery = _recovery(paid, tenures[0], month=NOVEMBER)
+    batch = exported(olivia, tenures, icbc)
+    recovery.offset_line = batch.lines.get(tenure=tenures[0])
+    recovery.save(update_fields=["offset_line"])
+    client = logged_in(olivia)
+
+    asking = client.post(
+        reverse("subsidy:recovery_refund", args=[recovery.pk]),
+        {"refunded_on": "2026-12-01", "reference": "HZ-9"},
+    )
+    posted = confirm(client, asking)
+
+    assert posted.status_code == 200
+    assert "待该笔发放失败后方可登记退回" in posted.content.decode()
+    recovery.refresh_from_db()
+    assert (recovery.state, recovery.refund_reference, recovery.offset_line.batch_id) == (
+        "open",
+        "",
+        batch.pk,
+    )
+
+
+def test_a_return_row_for_the_held_line_pays_nothing(olivia, tenures, icbc):
+    batch = exported(olivia, tenures, icbc)
+    held = batch.lines.get(state="held")
+    extra = {"seq": str(held.seq), "account": "6228480000000000000", "name": NO_ACCOUNT, "amount": "500.00"}
+    rows = [*return_rows(batch, failed=None), {**extra, "ok": True, "date": "2026-12-12"}]
+
+    with pytest.raises(DomainError):
+        bank_result_import(
+            actor=olivia,
+            batch=batch,
+            content=return_file("icbc_csv", rows),
+            filename="r.csv",
+            now=IMPORTED_AT,
+        )
+
+    held.refresh_from_db()
+    assert (held.state, held.months.filter(live=True).count()) == ("held", 0)
+    assert batch.lines.filter(state="paid").count() == 0
+
+
+def test_the_bank_file_of_a_completed_batch_downloads_again_as_it_was_sent(olivia, tenures, icbc):
+    import hashlib
+
+    batch = exported(olivia, tenures, icbc)
+    sent = logged_in(olivia).get(reverse("subsidy:batch_bank_file", args=[batch.pk])).content
+    content = return_file("icbc_csv", return_rows(batch, failed=2))
+    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=IMPORTED_AT)
+
+    again = logged_in(olivia).get(reverse("subsidy:batch_bank_file", args=[batch.pk]))
+
+    assert again.status_code == 200
+    assert again.content == sent
+    assert hashlib.sha256(again.content).hexdigest() == batch.bank_file_sha256
+    assert NO_ACCOUNT not in again.content.decode("gbk")
