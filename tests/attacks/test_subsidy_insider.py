@@ -572,3 +572,48 @@ def test_the_bank_file_of_a_completed_batch_downloads_again_as_it_was_sent(olivi
     assert again.content == sent
     assert hashlib.sha256(again.content).hexdigest() == batch.bank_file_sha256
     assert NO_ACCOUNT not in again.content.decode("gbk")
+
+
+@pytest.mark.parametrize("edit", ["duplicate", "swap"])
+def test_a_return_file_that_settles_a_line_twice_or_crosses_two_lines_is_refused(olivia, tenures, icbc, edit):
+    batch = exported(olivia, tenures, icbc)
+    rows = return_rows(batch, failed=None)
+    if edit == "duplicate":
+        rows.append({**rows[0], "ok": False})
+    else:
+        rows[0], rows[1] = {**rows[0], "seq": rows[1]["seq"]}, {**rows[1], "seq": rows[0]["seq"], "ok": False}
+
+    with pytest.raises(DomainError):
+        bank_result_import(
+            actor=olivia,
+            batch=batch,
+            content=return_file("icbc_csv", rows),
+            filename="r.csv",
+            now=IMPORTED_AT,
+        )
+
+    assert set(batch.lines.values_list("state", flat=True)) == {"exported", "held"}
+
+
+def test_a_checked_batch_cannot_be_rebuilt_under_its_checkers_signature(olivia, tenures):
+    from chieftech.subsidy.domain.build import payroll_batch_rebuild
+    from chieftech.subsidy.domain.workflow import payroll_batch_check, payroll_batch_submit
+
+    oscar = make_user("oscar", Role.OFFICER, real_name="欧阳晨")
+    batch = make_payroll_batch(olivia, period=DECEMBER, lines=[(t, [DECEMBER]) for t in tenures[:2]])
+    payroll_batch_submit(actor=olivia, batch=batch)
+    payroll_batch_check(actor=oscar, batch=batch)
+    lines = list(batch.lines.values_list("pk", "net"))
+
+    for who in (olivia, oscar):
+        with pytest.raises(DomainError) as refused:
+            payroll_batch_rebuild(actor=who, batch=batch)
+        assert refused.value.code == "invalid_transition"
+    client = logged_in(olivia)
+    response = confirm(client, client.post(reverse("subsidy:batch_rebuild", args=[batch.pk])), follow=True)
+
+    assert response.redirect_chain == [(reverse("subsidy:batch_detail", args=[batch.pk]), 302)]
+    assert "发放表当前为“待审批”，只有经办中的发放表可以重新编制。" in response.content.decode()
+    batch.refresh_from_db()
+    assert (batch.state, batch.built_by_id, batch.checked_by_id) == ("checked", olivia.pk, oscar.pk)
+    assert list(batch.lines.values_list("pk", "net")) == lines
