@@ -310,8 +310,8 @@ def _xlsx_text(response) -> str:
 # --- a month paid twice ------------------------------------------------------------------------------------
 
 
-def _through_the_bank(batch, *, olivia, oscar, april, fmt, failed, imported_at):
-    """The batch submitted, checked, approved, exported and its return imported with line `failed` refused."""
+def _to_the_bank(batch, *, olivia, oscar, april, fmt, at):
+    """The batch submitted, checked, approved and exported, each by the person whose step it is."""
     from chieftech.subsidy.domain.workflow import (
         payroll_batch_approve,
         payroll_batch_check,
@@ -321,10 +321,19 @@ def _through_the_bank(batch, *, olivia, oscar, april, fmt, failed, imported_at):
     payroll_batch_submit(actor=olivia, batch=batch)
     payroll_batch_check(actor=oscar, batch=batch)
     payroll_batch_approve(actor=april, batch=batch)
-    payroll_batch_export(actor=olivia, batch=batch, fmt=fmt, now=imported_at)
+    payroll_batch_export(actor=olivia, batch=batch, fmt=fmt, now=at)
     batch.refresh_from_db()
+
+
+def _returned(batch, *, olivia, failed, at):
     content = return_file("icbc_csv", return_rows(batch, failed=failed))
-    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=imported_at)
+    bank_result_import(actor=olivia, batch=batch, content=content, filename="r.csv", now=at)
+
+
+def _through_the_bank(batch, *, olivia, oscar, april, fmt, failed, imported_at):
+    """The batch to the bank and its return imported with line `failed` refused."""
+    _to_the_bank(batch, olivia=olivia, oscar=oscar, april=april, fmt=fmt, at=imported_at)
+    _returned(batch, olivia=olivia, failed=failed, at=imported_at)
 
 
 def test_a_failed_month_is_retried_once_through_a_cancelled_batch_a_rebuild_and_the_next_period(
@@ -431,3 +440,48 @@ def test_a_checked_batch_cannot_be_rebuilt_under_its_checkers_signature(olivia, 
     batch.refresh_from_db()
     assert (batch.state, batch.built_by_id, batch.checked_by_id) == ("checked", olivia.pk, oscar.pk)
     assert list(batch.lines.values_list("pk", "net")) == lines
+
+
+def test_a_month_failed_by_a_late_return_is_retried_once_by_the_next_draft_rebuilt(olivia, alice, gina):
+    from chieftech.subsidy.domain.build import payroll_batch_build, payroll_batch_rebuild
+
+    oscar = make_user("oscar", Role.OFFICER, real_name="欧阳晨")
+    april = make_user("april", Role.PAYROLL_APPROVER, real_name="艾普丽")
+    [wang] = holders(alice, gina, olivia, names=("王建国",), held=False)
+    fmt = make_format(wang.authority, "icbc_csv")
+    jan, feb, mar = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
+    at = {m: timezone.make_aware(timezone.datetime(m.year, m.month, 20, 10)) for m in (jan, feb, mar)}
+    january = payroll_batch_build(actor=olivia, authority=huancui(), period_start=jan, now=at[jan])
+    _to_the_bank(january, olivia=olivia, oscar=oscar, april=april, fmt=fmt, at=at[jan])
+
+    # February is built while the bank still has January: January is not February's to pay.
+    february = payroll_batch_build(actor=olivia, authority=huancui(), period_start=feb, now=at[feb])
+    before = list(PayrollMonth.objects.filter(line__batch=february).values_list("month", flat=True))
+    _returned(january, olivia=olivia, failed=1, at=at[feb])
+    february = payroll_batch_rebuild(actor=olivia, batch=february, now=at[feb])
+    march = payroll_batch_build(actor=olivia, authority=huancui(), period_start=mar, now=at[mar])
+
+    assert before == [feb]
+    live = PayrollMonth.objects.filter(tenure=wang, live=True).order_by("month")
+    assert list(live.values_list("month", "kind", "line__batch")) == [
+        (jan, "retry", february.pk),
+        (feb, "regular", february.pk),
+        (mar, "regular", march.pk),
+    ]
+
+
+@pytest.mark.parametrize("who", ["alice", "holder", "stranger", "gina"])
+def test_enterprise_users_holders_and_other_staff_get_403_at_the_staff_documents(
+    request, who, olivia, tenures, icbc
+):
+    batch = exported(olivia, tenures, icbc)
+    user = with_login(tenures[1], "li").user if who == "holder" else request.getfixturevalue(who)
+    client = logged_in(user)
+    urls = [
+        reverse("subsidy:batch_sheet_xlsx", args=[batch.pk]),
+        reverse("subsidy:batch_bank_file", args=[batch.pk]),
+        reverse("subsidy:withholding_xlsx", args=[2026, 12]),
+        reverse("subsidy:tenure_statement_pdf", args=[tenures[0].pk, 2026]),
+    ]
+
+    assert [client.get(url).status_code for url in urls] == [403] * len(urls)
