@@ -1,8 +1,10 @@
 """Insiders on the bank round trip of the subsidy, each attempt kept as a test that fails to get through: the
 return file empty, oversized, undecodable, edited, replayed, settling a line twice or the held one; an account
-changed after approval; the file of a completed batch downloaded again. See test_subsidy_insider.py for the rest."""
+changed after approval; a line wholly offset; the file of a completed batch downloaded again. The rest of the
+subsidy is in test_subsidy_insider.py."""
 
 from datetime import date
+from decimal import Decimal
 
 import lxml.html
 import pytest
@@ -11,9 +13,10 @@ from django.urls import reverse
 
 from chieftech.core.errors import DomainError
 from chieftech.subsidy.domain.bank import bank_result_import, payroll_batch_export
-from chieftech.subsidy.models import PayrollMonth
+from chieftech.subsidy.domain.recovery import recovery_refund
+from chieftech.subsidy.models import PayrollMonth, Recovery
 from chieftech.tenure.models import BankAccountState
-from tests.factories import make_bank_account
+from tests.factories import make_bank_account, make_payroll_batch
 from tests.subsidy.bank_setup import (
     ACCOUNTS,
     EXPORTED_AT,
@@ -221,3 +224,35 @@ def test_a_return_file_that_settles_a_line_twice_or_crosses_two_lines_is_refused
         )
 
     assert set(batch.lines.values_list("state", flat=True)) == {"exported", "held"}
+
+
+def test_a_line_wholly_offset_never_reaches_the_bank_and_its_recovery_is_not_refunded_again(
+    olivia, tenures, icbc
+):
+    november = date(2026, 11, 1)
+    paid = make_payroll_batch(olivia, period=november, lines=[(tenures[0], [november])], state="completed")
+    batch = approved(olivia, tenures)
+    line = batch.lines.get(tenure=tenures[0])
+    line.offset, line.net = line.gross, Decimal("0.00")
+    line.save(update_fields=["offset", "net"])
+    recovery = Recovery.objects.create(
+        tenure=tenures[0],
+        paid_month=PayrollMonth.objects.get(line__batch=paid),
+        month=november,
+        amount=line.gross,
+        reason="2026年11月离开技能岗位",
+        offset_line=line,
+        created_at=EXPORTED_AT,
+    )
+
+    _, content = payroll_batch_export(actor=olivia, batch=batch, fmt=icbc, now=EXPORTED_AT)
+
+    assert ACCOUNTS["王建国"] not in content.decode("gbk")
+    line.refresh_from_db()
+    recovery.refresh_from_db()
+    assert (line.state, recovery.state) == ("paid", "offset")
+    with pytest.raises(DomainError) as refused:
+        recovery_refund(actor=olivia, recovery=recovery, refunded_on=date(2026, 12, 1), reference="HZ-3")
+    assert refused.value.code == "not_open"
+    batch.refresh_from_db()
+    assert [r["account"] for r in return_rows(batch)] == [ACCOUNTS["李秀英"], ACCOUNTS["张伟"]]
