@@ -55,8 +55,14 @@ RETURN_FIELDS: dict[str, str] = {
 }
 RETURN_REQUIRED = ("account", "amount", "status")
 DELIMITED = (BankFileType.CSV, BankFileType.TXT)
-# Lines the bank is asked to pay: never held, failed or cancelled ones.
-PAYABLE_STATES = (PayrollLineState.PENDING, PayrollLineState.EXPORTED)
+# Lines the bank is asked to pay: never held or cancelled ones. Once the return is imported they are paid or
+# failed, and the file written again for a completed batch must still hold them (its digest is checked).
+PAYABLE_STATES = (
+    PayrollLineState.PENDING,
+    PayrollLineState.EXPORTED,
+    PayrollLineState.PAID,
+    PayrollLineState.FAILED,
+)
 # A zip entry's timestamp is part of the bytes: one fixed value keeps an XLSX the same every time.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

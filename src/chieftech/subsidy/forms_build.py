@@ -18,7 +18,8 @@ class MonthField(forms.CharField):
         if not value:
             return None
         found = MONTH.match(value.strip())
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        # Year 0000 matches the pattern but is no date: refused here, not as a server error.
+        if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
             raise forms.ValidationError("请按“年-月”填写，如 2026-12。")
         return date(int(found.group(1)), int(found.group(2)), 1)
 

@@ -3,9 +3,11 @@ download it again, import the bank's return file. Each irreversible step asks fi
 
 import base64
 import secrets
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -27,7 +29,8 @@ from chieftech.subsidy.domain.bank import (
     payroll_batch_export,
 )
 from chieftech.subsidy.forms_bank import BatchExportForm, ReturnFileForm
-from chieftech.subsidy.models import BankFileFormat, PayrollBatch, PayrollBatchState
+from chieftech.subsidy.models import BankFileFormat, PayrollBatch, PayrollBatchState, PayrollLineState
+from chieftech.subsidy.payment_rows import period_zh
 
 EXPORT = "subsidy.export_bank_file"
 # A file input cannot be carried by the confirmation page, and the return file holds every account number in
@@ -52,15 +55,30 @@ def _page(request, batch: PayrollBatch, *, form=None, import_form=None):
     context = {
         "batch": batch,
         "state": batch.get_state_display(),
-        "period": f"{batch.period_start:%Y年%m月}"
-        + (f"至{batch.period_end:%Y年%m月}" if batch.period_end != batch.period_start else ""),
+        "period": period_zh(batch.period_start, batch.period_end),
         "exported_at": datetime_zh(batch.exported_at),
         "completed_at": datetime_zh(batch.completed_at),
         "form": form if state == PayrollBatchState.APPROVED else None,
         "import_form": import_form if state == PayrollBatchState.EXPORTED else None,
         "can_download": state in (PayrollBatchState.EXPORTED, PayrollBatchState.COMPLETED),
+        "settled": _settled(batch) if state == PayrollBatchState.COMPLETED else None,
     }
     return render(request, "subsidy/batch_bank.html", context)
+
+
+def _settled(batch: PayrollBatch) -> dict:
+    """What the bank did, from the lines: once the return is in, the batch's 实发合计 is what was sent, not what
+    reached the holders, and the officer reconciles against the bank's figures."""
+    totals = batch.lines.aggregate(
+        paid=Count("pk", filter=Q(state=PayrollLineState.PAID)),
+        paid_total=Sum("net", filter=Q(state=PayrollLineState.PAID), default=Decimal("0.00")),
+        failed=Count("pk", filter=Q(state=PayrollLineState.FAILED)),
+        failed_total=Sum("net", filter=Q(state=PayrollLineState.FAILED), default=Decimal("0.00")),
+    )
+    return {
+        "paid": f"{totals['paid']}笔，{totals['paid_total']:.2f}元",
+        "failed": f"{totals['failed']}笔，{totals['failed_total']:.2f}元",
+    }
 
 
 def _refused_meanwhile(request, batch: PayrollBatch, exc: DomainError, expected: str) -> bool:

@@ -268,7 +268,8 @@ def holder_statement_pdf(*, tenure: Tenure, year: int) -> bytes:
             _table(
                 ["月份", "情况", "批次号", "入账日期", "金额（元）", "说明"],
                 month_rows,
-                _widths(18, 17, 38, 24, 18, 60),
+                # A month (2026年12月) and a date (2026年12月15日) each on one line: wrapped they read as two.
+                _widths(22, 17, 38, 27, 18, 53),
                 s,
                 right={4},
             )
@@ -286,7 +287,7 @@ def holder_statement_pdf(*, tenure: Tenure, year: int) -> bytes:
         _table(
             ["批次号", "入账日期", "所属期/月数", "应发", "抵扣追回", "代扣个人所得税", "实发"],
             [*payment_rows, totals],
-            _widths(34, 23, 42, 19, 17, 20, 19),
+            _widths(34, 27, 38, 19, 17, 20, 19),
             s,
             right={3, 4, 5, 6},
         )
