@@ -199,10 +199,14 @@ def _live_months(batch: PayrollBatch, terms: list[_Term]) -> tuple[dict[int, dat
     """The months live lines hold, per term: most terms hold an unbroken run from their first month, known
     from one grouped row each ({term: last month held}); the others' months are read one by one."""
     runs, irregular = {}, []
+    # Read by `live` alone, not joined to the authority's terms: the join made SQLite look every month up by
+    # its tenure's index (230,000 row reads), while this scans the partial index of live months, which holds
+    # both columns; another authority's terms are skipped below, as terms without a first month would be.
     rows = (
-        PayrollMonth.objects.filter(tenure__authority_id=batch.authority_id, live=True)
+        PayrollMonth.objects.filter(live=True)
+        .order_by()
         .values("tenure_id")
-        .annotate(n=Count("pk"), first=Min("month"), last=Max("month"))
+        .annotate(n=Count("*"), first=Min("month"), last=Max("month"))
         .values_list("tenure_id", "n", "first", "last")
     )
     firsts = {t.pk: t for t in terms}
@@ -217,8 +221,10 @@ def _live_months(batch: PayrollBatch, terms: list[_Term]) -> tuple[dict[int, dat
             irregular.append(tenure_id)
     held: dict[int, set[date]] = defaultdict(set)
     if irregular:
-        for tenure_id, month in PayrollMonth.objects.filter(tenure_id__in=irregular, live=True).values_list(
-            "tenure_id", "month"
+        for tenure_id, month in (
+            PayrollMonth.objects.filter(tenure_id__in=irregular, live=True)
+            .order_by()
+            .values_list("tenure_id", "month")
         ):
             held[tenure_id].add(month)
     return runs, held
@@ -237,7 +243,9 @@ def _lines_write(batch: PayrollBatch, *, now) -> dict:
             line__in=PayrollLine.objects.filter(
                 batch__authority_id=batch.authority_id, state=PayrollLineState.FAILED
             )
-        ).values_list("tenure_id", "month")
+        )
+        .order_by()  # a set: the model's ordering would only add a sort
+        .values_list("tenure_id", "month")
     )
     drafts = []
     for term in terms:
@@ -277,11 +285,17 @@ def _lines_write(batch: PayrollBatch, *, now) -> dict:
             continue
         drafts.append(draft)
     drafts.sort(key=lambda d: d.term.sort_key)
-    open_offsets: dict[int, list[Recovery]] = defaultdict(list)
-    for recovery in Recovery.objects.filter(
-        tenure__authority_id=batch.authority_id, state=RecoveryState.OPEN, offset_line__isnull=True
-    ).order_by("month", "pk"):
-        open_offsets[recovery.tenure_id].append(recovery)
+    # (pk, amount) per term, as plain rows: thousands of open recoveries (every suspended holder's months)
+    # cost more as model instances than the offsetting itself.
+    open_offsets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for pk, tenure_id, amount in (
+        Recovery.objects.filter(
+            tenure__authority_id=batch.authority_id, state=RecoveryState.OPEN, offset_line__isnull=True
+        )
+        .order_by("month", "pk")
+        .values_list("pk", "tenure_id", "amount")
+    ):
+        open_offsets[tenure_id].append((pk, amount))
     line_rows, taken_offsets = [], []
     totals = {"line_count": 0, "held_count": 0, "gross": ZERO, "offset": ZERO, "tax": ZERO, "net": ZERO}
     for seq, draft in enumerate(drafts, start=1):
@@ -290,10 +304,10 @@ def _lines_write(batch: PayrollBatch, *, now) -> dict:
         gross = standard * len(draft.months)
         offset, taken = ZERO, []
         if draft.held is None:
-            for recovery in open_offsets.get(draft.term.pk, ()):
-                if offset + recovery.amount <= gross:
-                    offset += recovery.amount
-                    taken.append(recovery)
+            for recovery_id, amount in open_offsets.get(draft.term.pk, ()):
+                if offset + amount <= gross:
+                    offset += amount
+                    taken.append(recovery_id)
         tax = tax_withhold(policy=policy, base=gross - offset) if draft.held is None else ZERO
         net = gross - offset - tax
         line_rows.append(
@@ -335,9 +349,7 @@ def _lines_write(batch: PayrollBatch, *, now) -> dict:
         month_rows.extend(
             (line_id, draft.term.pk, month, standard, kind.value, live_line) for month, kind in draft.months
         )
-        for recovery in taken:
-            recovery.offset_line_id = line_id
-            offsets.append(recovery)
+        offsets.extend(Recovery(pk=recovery_id, offset_line_id=line_id) for recovery_id in taken)
     rows_insert(PayrollMonth, MONTH_FIELDS, month_rows)
     if offsets:
         Recovery.objects.bulk_update(offsets, ["offset_line"])
@@ -396,6 +408,16 @@ def rows_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     columns = [model._meta.get_field(name).column for name in names]
+    if connection.vendor == "postgresql":
+        # COPY: one stream for all the rows. executemany still ran the INSERT once per row on the server
+        # (1.4 s of wall time for a batch of 10,000 lines, against 0.7 s of ours).
+        copy = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+        )
+        with connection.cursor() as cursor, cursor.copy(copy) as stream:
+            for row in rows:
+                stream.write_row(row)
+        return
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values as parameters
         quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     )
