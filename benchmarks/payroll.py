@@ -11,7 +11,9 @@ written as paid (n × 23 PayrollMonth rows). Then, with the clock in December 20
 - `entitlements_compute` of all n terms through December 2026;
 - `payroll_batch_build` of December 2026 (the last month of the term; the recoveries found and offset first);
 - the same build refused as a second one.
-The first two together are the issue's figure (printed as "both together"), with the load average.
+The build is the issue's figure ("entitlement and a batch"): it computes the entitlement of every term itself
+and writes the batch. The entitlement is also timed alone, to show its share; the two are printed added up too
+(the entitlement then counted twice), with the load average.
 Each run's wall and CPU time and the query count are printed with what it produced.
 """
 
@@ -196,11 +198,15 @@ def main(n: int) -> None:
         f"{Recovery.objects.count()} recoveries open"
     )
 
-    # The issue's figure is the entitlement and the batch together.
+    # The issue's figure: the build, which computes the entitlement of every term and writes the batch.
+    wall, cpu = list(FIGURES.values())[-1]
+    verdict = "within" if wall <= TARGET_S else "over"
+    print(
+        f"  the issue's figure (the build, entitlement included): {wall:.2f} s wall, {verdict} the {TARGET_S:.0f} s target"
+    )
     wall = sum(w for w, _ in FIGURES.values())
     cpu = sum(c for _, c in FIGURES.values())
-    verdict = "" if wall <= TARGET_S else f"  (over the {TARGET_S:.0f} s target)"
-    print(f"  {'both together':<46} {wall:6.2f} s wall / {cpu:5.2f} s CPU{verdict}")
+    print(f"  {'both runs added (entitlement twice)':<46} {wall:6.2f} s wall / {cpu:5.2f} s CPU")
     print(f"    load average now {os.getloadavg()[0]:.1f}")
 
     from chieftech.core.errors import DomainError
