@@ -24,6 +24,7 @@ from chieftech.accounts.roles import (
     roles_held_in,
 )
 from chieftech.audit.models import AuditRecord
+from chieftech.core.dates import month_next
 from chieftech.evaluation.models import Assignment, CommitteeState
 from chieftech.policy.authorities import authority_create
 from chieftech.policy.models import Authority, AuthorityLevel, PolicyVersion, SkillLevel, Town
@@ -347,7 +348,7 @@ def world(olivia, leo, gina, chris, erin, aubrey, alice, bob, enterprise_a):
     first_month = tenure.starts_on.replace(day=1)
     payroll_batch = make_payroll_batch(olivia, period=first_month, lines=[(tenure, [first_month])])
     # A month paid and then owed back (追回), in the next month's completed batch.
-    next_month = date(first_month.year + first_month.month // 12, first_month.month % 12 + 1, 1)
+    next_month = month_next(first_month)
     paid = make_payroll_batch(olivia, period=next_month, lines=[(tenure, [next_month])], state="completed")
     Recovery.objects.create(
         tenure=tenure,

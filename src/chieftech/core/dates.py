@@ -16,6 +16,25 @@ def date_zh(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def month_zh(day: date) -> str:
+    """ "2026年12月": the month a subsidy month, a period or an account's first month is named by."""
+    return f"{day.year}年{day.month}月"
+
+
+def period_zh(first: date, last: date) -> str:
+    """A span of months: "2026年11月", "2026年10月至12月", "2025年12月至2026年2月"."""
+    if first == last:
+        return month_zh(first)
+    if first.year == last.year:
+        return f"{month_zh(first)}至{last.month}月"
+    return f"{month_zh(first)}至{month_zh(last)}"
+
+
+def month_next(day: date) -> date:
+    """The 1st of the month after `day`'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def datetime_zh(value: datetime | None) -> str:
     """ "2026年12月5日 14:03" in local time; "" for no moment."""
     if value is None or value == "":

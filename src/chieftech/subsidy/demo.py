@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from chieftech.audit.domain import audit_record
+from chieftech.core.dates import month_next
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.subsidy.domain.bank import bank_result_import, payroll_batch_export
 from chieftech.subsidy.domain.budget import budget_set
@@ -69,7 +70,7 @@ def _months(first: date, last: date):
     day = first
     while day <= last:
         yield day
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = month_next(day)
 
 
 def payroll_events(

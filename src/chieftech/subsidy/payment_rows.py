@@ -8,13 +8,12 @@ are masked on every row; ID numbers are never shown.
 """
 
 from collections.abc import Iterable
-from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from chieftech.core.badges import BAD, OK, WARN
-from chieftech.core.dates import date_zh
+from chieftech.core.dates import date_zh, month_zh, period_zh
 from chieftech.core.pii import mask_bank_account
 from chieftech.subsidy.models import PayrollBatchState, PayrollLine, PayrollLineState, PayrollMonth
 from chieftech.tenure.models import TenureEmployment
@@ -39,18 +38,6 @@ HOLDER_STATE_LABELS = {
     PayrollLineState.PAID: "已发放",
     PayrollLineState.FAILED: "发放失败（退票）",
 }
-
-
-def month_zh(day: date) -> str:
-    return f"{day.year}年{day.month}月"
-
-
-def period_zh(start: date, end: date) -> str:
-    if start == end:
-        return month_zh(start)
-    if start.year == end.year:
-        return f"{month_zh(start)}至{end.month}月"
-    return f"{month_zh(start)}至{month_zh(end)}"
 
 
 def yuan(value) -> str:

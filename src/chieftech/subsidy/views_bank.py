@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.confirm import confirmation_page, confirmation_require
-from chieftech.core.dates import datetime_zh
+from chieftech.core.dates import datetime_zh, period_zh
 from chieftech.core.downloads import document_download
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
@@ -30,7 +30,6 @@ from chieftech.subsidy.domain.bank import (
 )
 from chieftech.subsidy.forms_bank import BatchExportForm, ReturnFileForm
 from chieftech.subsidy.models import BankFileFormat, PayrollBatch, PayrollBatchState, PayrollLineState
-from chieftech.subsidy.payment_rows import period_zh
 
 EXPORT = "subsidy.export_bank_file"
 # A file input cannot be carried by the confirmation page, and the return file holds every account number in

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from chieftech.core.badges import badge_css
 from chieftech.core.confirm import confirmation_page, confirmation_require
-from chieftech.core.dates import date_zh, datetime_zh
+from chieftech.core.dates import date_zh, datetime_zh, period_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.core.pii import mask_bank_account, mask_id_number
@@ -59,10 +59,7 @@ def _visible(user):
 
 
 def _period(batch: PayrollBatch) -> str:
-    start = f"{batch.period_start.year}年{batch.period_start.month}月"
-    if batch.period_end == batch.period_start:
-        return start
-    return f"{start}至{batch.period_end.year}年{batch.period_end.month}月"
+    return period_zh(batch.period_start, batch.period_end)
 
 
 def _person(user) -> str:

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from chieftech.accounts.roles import acting_authority_for, authority_ids_for
 from chieftech.core.badges import badge_css
 from chieftech.core.confirm import confirmation_page, confirmation_require
-from chieftech.core.dates import date_zh, datetime_zh
+from chieftech.core.dates import date_zh, datetime_zh, month_zh, period_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required
-from chieftech.subsidy.domain.build import month_zh, payroll_batch_build, payroll_batch_rebuild, period_zh
+from chieftech.subsidy.domain.build import payroll_batch_build, payroll_batch_rebuild
 from chieftech.subsidy.domain.periods import period_containing
 from chieftech.subsidy.domain.recovery import recovery_refund
 from chieftech.subsidy.forms_build import BatchBuildForm, RecoveryRefundForm

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from chieftech.core.badges import BAD, OK, WARN, badge_css
-from chieftech.core.dates import date_zh
+from chieftech.core.dates import date_zh, month_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
 from chieftech.subsidy.domain.tax import ZERO
 from chieftech.subsidy.models import PayrollLine, PayrollMonth, Recovery
-from chieftech.subsidy.payment_rows import holder_lines, line_row, month_zh, yuan
+from chieftech.subsidy.payment_rows import holder_lines, line_row, yuan
 from chieftech.tenure.domain.holders import holder_account_state, holder_invite
 from chieftech.tenure.domain.status_meaning import tenure_status_meaning
 from chieftech.tenure.forms import HolderInviteForm

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q
 
-from chieftech.core.dates import date_zh
+from chieftech.core.dates import date_zh, period_zh
 from chieftech.core.pii import mask_bank_account, mask_id_number
 from chieftech.policy.models import PolicyVersion
 from chieftech.subsidy.models import PayrollBatch, PayrollBatchState, PayrollLine, PayrollLineState
@@ -71,19 +71,6 @@ class SheetHeading:
             f"批次号：{self.number}　所属期：{self.period}　项目：{self.programme}"
             f"　政策依据：{self.documents}　状态：{self.state}"
         )
-
-
-def month_zh(month: date) -> str:
-    return f"{month.year}年{month.month}月"
-
-
-def period_zh(first: date, last: date) -> str:
-    """The batch's period: "2026年11月", "2026年10月至12月", "2025年12月至2026年2月"."""
-    if first == last:
-        return month_zh(first)
-    if first.year == last.year:
-        return f"{month_zh(first)}至{last.month}月"
-    return f"{month_zh(first)}至{month_zh(last)}"
 
 
 def months_text(first: date | None, last: date | None, count: int, arrears: int) -> str:

@@ -17,10 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
-from chieftech.core.dates import date_zh, datetime_zh
+from chieftech.core.dates import date_zh, datetime_zh, month_zh
 from chieftech.core.pdf import FRAME_WIDTH, grid_style, para, pdf_build, pdf_styles
 from chieftech.core.pii import mask_bank_account
-from chieftech.subsidy.documents.lines import ZERO, month_zh, months_text
+from chieftech.subsidy.documents.lines import ZERO, months_text
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute, term_months
 from chieftech.subsidy.models import PayrollLineState, PayrollMonth, PayrollMonthKind, Recovery, RecoveryState
 from chieftech.tenure.domain.bank_accounts import bank_accounts_current

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 import chieftech.subsidy.rules  # noqa: F401  (declares the rule asked here)
 from chieftech.audit.domain import ACTION_REVEAL, audit_record
+from chieftech.core.dates import month_next
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority, IncomeCategory
 from chieftech.subsidy.documents.lines import CHUNK_SIZE, ZERO, months_text
@@ -42,7 +43,7 @@ _CATEGORIES = dict(IncomeCategory.choices)
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
     start = date(year, month, 1)
-    return start, date(year + month // 12, month % 12 + 1, 1)
+    return start, month_next(start)
 
 
 def withholding_lines(*, authority: Authority, year: int, month: int):

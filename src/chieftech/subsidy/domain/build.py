@@ -10,7 +10,7 @@ once end with one batch and a refusal.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 import chieftech.subsidy.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.audit.domain import audit_record
+from chieftech.core.dates import month_next, month_zh, period_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.policy.models import Authority, PolicyVersion
@@ -48,14 +49,6 @@ from chieftech.tenure.models import Tenure
 
 DENIED = "只有本机关持有津贴经办权限的人社局经办人可以编制津贴发放表。"
 TAKEN = "{period}的津贴发放表已由其他经办人编制，请在发放表列表中查看，不能重复编制。"
-
-
-def month_zh(month: date) -> str:
-    return f"{month.year}年{month.month}月"
-
-
-def period_zh(start: date, end: date) -> str:
-    return month_zh(start) if start == end else f"{month_zh(start)}至{month_zh(end)}"
 
 
 def payroll_batch_build(*, actor, authority: Authority, period_start: date, now=None) -> PayrollBatch:
@@ -428,5 +421,4 @@ def rows_insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def _month_last_day(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
+    return month_next(month) - timedelta(days=1)

@@ -20,6 +20,7 @@ import chieftech.tenure.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.roles import Role, users_holding
 from chieftech.audit.domain import audit_record, personal_data_reveal, snapshot
 from chieftech.audit.transitions import transition
+from chieftech.core.dates import month_next, month_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
@@ -89,10 +90,6 @@ def month_first(day: date) -> date:
     return day.replace(day=1)
 
 
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def bank_account_next_unpaid_month(*, tenure: Tenure) -> date:
     """The month after the latest month of the tenure in a live payroll line (pending, exported or paid), or the
     term's first month when there is none."""
@@ -102,7 +99,7 @@ def bank_account_next_unpaid_month(*, tenure: Tenure) -> date:
         .values_list("month", flat=True)
         .first()
     )
-    return next_month(latest) if latest is not None else month_first(tenure.starts_on)
+    return month_next(latest) if latest is not None else month_first(tenure.starts_on)
 
 
 def bank_account_applies_from(*, tenure: Tenure) -> date:
@@ -292,4 +289,4 @@ def bank_account_reveal(*, actor, account: BankAccount, reason: str) -> str:
 
 
 def bank_account_month_zh(month: date | None) -> str:
-    return f"{month.year}年{month.month}月" if month else ""
+    return month_zh(month) if month else ""
