@@ -379,3 +379,87 @@ def make_payroll_batch(
     PayrollBatch.objects.filter(pk=batch.pk).update(**totals)
     batch.refresh_from_db()
     return batch
+
+
+def make_annual_review(tenure, *, review_year: int = 1, state: str = "submitted", campaign=None, **fields):
+    """`tenure`'s re-review for `review_year` in `state`, with its policy and period, written directly (test
+    set-up; in the system a campaign opens it and the holder's material and the officer's decision move it)."""
+    from django.utils import timezone
+
+    from chieftech.tenure.domain.terms import review_period
+    from chieftech.tenure.models import AnnualReview
+
+    start, end = review_period(
+        starts_on=tenure.starts_on,
+        review_year=review_year,
+        interval_months=tenure.policy.review_interval_months or 12,
+    )
+    if state != "pending":
+        fields.setdefault("submitted_at", timezone.now())
+    return AnnualReview.objects.create(
+        tenure=tenure,
+        review_year=review_year,
+        state=state,
+        campaign=campaign,
+        policy=tenure.policy,
+        period_start=start,
+        period_end=end,
+        **fields,
+    )
+
+
+def make_apprentice(
+    tenure,
+    *,
+    by,
+    name: str = "张小明",
+    id_number: str | None = None,
+    occupation: str = "数控车工",
+    signed_on: date | None = None,
+    certificates: list | None = None,
+    enterprise=None,
+):
+    """An apprentice on `tenure`'s ledger with an agreement signed on `signed_on` (the term's start by default)
+    and a certificate per (level, issued_on[, number]) of `certificates`, written directly (test set-up; in the
+    system the holder or the enterprise enters them with their files)."""
+    from django.utils import timezone
+
+    from chieftech.core.pii import pii_hash
+    from chieftech.duties.models import (
+        Apprentice,
+        ApprenticeCertificate,
+        MentorshipAgreement,
+        certificate_number_key,
+    )
+
+    id_number = id_number or make_id_number(date(2000, 3, 8), serial=_next_serial())
+    now = timezone.now()
+    apprentice = Apprentice.objects.create(
+        tenure=tenure,
+        name=name,
+        id_number=id_number,
+        id_hash=pii_hash(id_number),
+        enterprise=enterprise or tenure.enterprise,
+        occupation=occupation,
+        added_by=by,
+        added_as="holder",
+        added_at=now,
+    )
+    MentorshipAgreement.objects.create(
+        apprentice=apprentice, signed_on=signed_on or tenure.starts_on, added_by=by, added_at=now
+    )
+    for item in certificates or []:
+        level, issued_on, *rest = item
+        number = rest[0] if rest else f"S{issued_on:%Y%m%d}{apprentice.pk:06d}{level}"
+        ApprenticeCertificate.objects.create(
+            apprentice=apprentice,
+            level=level,
+            occupation=occupation,
+            number=number,
+            number_key=certificate_number_key(number),
+            issuer="威海市职业技能鉴定中心",
+            issued_on=issued_on,
+            added_by=by,
+            added_at=now,
+        )
+    return apprentice

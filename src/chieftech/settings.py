@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "chieftech.certificates",
     "chieftech.tenure",
     "chieftech.subsidy",
+    "chieftech.review",
+    "chieftech.duties",
     "chieftech.portal",
     "chieftech.dashboard",
     "chieftech.core",

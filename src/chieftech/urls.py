@@ -18,6 +18,8 @@ urlpatterns = [
     path("certificates/", include("chieftech.certificates.urls")),
     path("tenure/", include("chieftech.tenure.urls")),
     path("subsidy/", include("chieftech.subsidy.urls")),
+    path("review/", include("chieftech.review.urls")),
+    path("duties/", include("chieftech.duties.urls")),
 ]
 
 handler400 = "chieftech.core.views.bad_request"

@@ -378,7 +378,13 @@ def test_the_holder_sees_their_own_history_and_nothing_of_another_holder(client,
         }
     ]
     assert client.get(reverse("tenure:holder_reviews")).context["rows"] == [
-        {"year": "管理期第1年", "state": "待报送", "state_css": "status-warn", "submitted": "", "decided": ""}
+        {
+            "year": "管理期第1年",
+            "state": "待报送材料",
+            "state_css": "status-warn",
+            "submitted": "",
+            "decided": "",
+        }
     ]
 
 

@@ -96,6 +96,14 @@ SUBSIDY_FIELDS = (
     "subsidy_tax_rate",
 )
 RATE_PLACES = Decimal("0.0001")
+# The re-review's deadlines and the employers' yearly reminder (chieftech.review, chieftech.duties). Optional in
+# `data` as the subsidy's are: a version registered without them takes the model's defaults.
+MANAGEMENT_FIELDS = {
+    "review_submission_working_days": (1, 60),
+    "review_correction_working_days": (1, 30),
+    "employer_record_reminder_month": (1, 12),
+}
+MANAGEMENT_FIELD_NAMES = tuple(MANAGEMENT_FIELDS)
 
 
 def _label(name: str) -> str:
@@ -159,6 +167,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     except DomainError as exc:
         errors["status_effects"] = exc.message
     _clean_subsidy(data, cleaned, errors)
+    _clean_management(data, cleaned, errors)
     if not errors:
         if cleaned["valid_until"] < cleaned["valid_from"]:
             errors["valid_until"] = "有效期至不能早于施行日期。"
@@ -171,6 +180,21 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def _field_default(name: str) -> Any:
     return PolicyVersion._meta.get_field(name).get_default()
+
+
+def _clean_management(data: dict[str, Any], cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    for name, (low, high) in MANAGEMENT_FIELDS.items():
+        value = data.get(name)
+        if value is None or value == "":
+            value = _field_default(name)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[name] = f"{_label(name)}应为整数。"
+            continue
+        if not low <= number <= high:
+            errors[name] = f"{_label(name)}应在{low}至{high}之间。"
+        cleaned[name] = number
 
 
 def _clean_subsidy(data: dict[str, Any], cleaned: dict[str, Any], errors: dict[str, str]) -> None:
@@ -228,7 +252,9 @@ def _clean_rate(value: Any, errors: dict[str, str]) -> Decimal | None:
 
 
 def policy_snapshot(version: PolicyVersion) -> dict[str, Any]:
-    snapshot = {name: getattr(version, name) for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS)}
+    snapshot = {
+        name: getattr(version, name) for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS, *MANAGEMENT_FIELD_NAMES)
+    }
     snapshot["status_effects"] = version.status_effects
     snapshot["predecessor"] = version.predecessor_id
     return snapshot
@@ -300,7 +326,7 @@ def policy_successor_defaults(*, authority: Authority, today: date) -> dict[str,
         return {"valid_from": today}
     initial = {
         name: getattr(latest, name)
-        for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS)
+        for name in (*PARAMETER_FIELDS, *SUBSIDY_FIELDS, *MANAGEMENT_FIELD_NAMES)
         if name not in TEXT_FIELDS
     }
     initial["issuer"] = latest.issuer

@@ -9,7 +9,7 @@ from django.forms.models import fields_for_model
 
 from chieftech.core.widgets import DateInput
 from chieftech.policy.authorities import AUTHORITY_FIELDS
-from chieftech.policy.domain import PARAMETER_FIELDS, SUBSIDY_FIELDS
+from chieftech.policy.domain import MANAGEMENT_FIELD_NAMES, PARAMETER_FIELDS, SUBSIDY_FIELDS
 from chieftech.policy.models import Authority, CalendarDay, CalendarYear, CompetitionLevel, PolicyVersion
 from chieftech.policy.status_effects import DATE_PLACEHOLDER, STATUS_NAMES, status_effects_default
 
@@ -25,7 +25,7 @@ class PolicyVersionForm(forms.Form):
         self.fields.update(
             fields_for_model(
                 PolicyVersion,
-                fields=(*PARAMETER_FIELDS, *SUBSIDY_FIELDS),
+                fields=(*PARAMETER_FIELDS, *SUBSIDY_FIELDS, *MANAGEMENT_FIELD_NAMES),
                 widgets={"valid_from": DateInput(), "valid_until": DateInput()},
                 help_texts={
                     "document_number": "例如：威环人社字〔2022〕26号",
@@ -36,6 +36,9 @@ class PolicyVersionForm(forms.Form):
                 },
             )
         )
+        for name in MANAGEMENT_FIELD_NAMES:
+            # Left empty, a version takes the default the field's help text states.
+            self.fields[name].required = False
         self._add_status_effect_fields()
 
     def _add_status_effect_fields(self) -> None:

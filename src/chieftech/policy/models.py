@@ -219,6 +219,17 @@ class PolicyVersion(models.Model):
         default=12,
         help_text="每满该月数复核一次，复核通过后方发放其后各月津贴；管理期届满时不复核；0 表示不复核",
     )
+    # The re-review (第8条, 第11条; chieftech.review): how long holders have to send the material, and to correct it.
+    review_submission_working_days = models.PositiveSmallIntegerField(
+        "复核材料报送期限（工作日）", default=15, help_text="自开启复核之日起按工作日计算"
+    )
+    review_correction_working_days = models.PositiveSmallIntegerField(
+        "退回补正期限（工作日）", default=5, help_text="自退回之日起按工作日计算"
+    )
+    # 第13条: from the 1st of this month the enterprises that have recorded nothing for the year are reminded.
+    employer_record_reminder_month = models.PositiveSmallIntegerField(
+        "用人单位履职记录提醒月份", default=12, help_text="每年该月1日起提醒尚未记录当年履职情况的用人单位"
+    )
     subsidy_taxable = models.BooleanField("津贴需代扣个人所得税", default=False)
     subsidy_income_category = models.CharField(
         "所得项目", max_length=16, choices=IncomeCategory.choices, blank=True

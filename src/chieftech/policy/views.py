@@ -149,6 +149,17 @@ def _subsidy_parameters(version: PolicyVersion) -> list[tuple[str, str, str]]:
             "第八条、第十二条",
         ),
         ("津贴个人所得税", tax, "个人所得税法"),
+        (
+            "复核材料报送",
+            f"开启复核后{version.review_submission_working_days}个工作日内报送；"
+            f"退回补正的，{version.review_correction_working_days}个工作日内补正",
+            "第十一条",
+        ),
+        (
+            "用人单位履职记录",
+            f"每年{version.employer_record_reminder_month}月1日起提醒尚未记录当年情况的用人单位",
+            "第十三条",
+        ),
     ]
 
 

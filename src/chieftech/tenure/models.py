@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 
 from chieftech.core.pii import EncryptedTextField
-from chieftech.policy.models import SkillLevel
 
 
 class TenureStatus(models.TextChoices):
@@ -262,22 +261,54 @@ class TenureStatusEvent(models.Model):
 
 
 class AnnualReview(models.Model):
-    """复核认定 (第8条, 第11条): months 13–24 are paid only after it passes."""
+    """复核认定 of one holder for one year of the term (第8条, 第11条): the material, the checks, the decision.
+    Months after the year are paid only once it passed (第12条, chieftech.subsidy). Its state changes only
+    through chieftech.review.domain.transitions."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "待报送"
+        PENDING = "pending", "待报送材料"
         SUBMITTED = "submitted", "已报送待审"
+        RETURNED = "returned", "退回补正"
         PASSED = "passed", "复核通过"
         FAILED = "failed", "复核未通过"
 
+    class SubmittedAs(models.TextChoices):
+        HOLDER = "holder", "首席技师本人"
+        ENTERPRISE = "enterprise", "用人单位"
+
     tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="reviews")
     review_year = models.PositiveSmallIntegerField("管理期第几年")
+    campaign = models.ForeignKey(
+        "review.ReviewCampaign", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    policy = models.ForeignKey(
+        "policy.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField("复核期间起", null=True, blank=True)
+    period_end = models.DateField("复核期间止", null=True, blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    deadline = models.DateField("报送截止日期", null=True, blank=True, help_text="退回补正时为补正截止日期")
+    # 复核申请表 (第11条(一)).
+    post = models.CharField("现岗位", max_length=100, blank=True)
+    performance = models.TextField("履行首席技师职责情况", blank=True)
     achievements = models.TextField("主要技术成果、奖励情况", blank=True)
-    # 第8条(一)–(五): {"1": {"verdict": "pass|fail|judge", "note": "..."}, ...}
+    mentoring_summary = models.TextField("技能培训和名师带徒情况", blank=True)
+    enterprise_opinion = models.TextField("用人单位意见", blank=True)
+    # 第8条(二)(三): the holder's declaration; the officer checks it.
+    declared_no_accident = models.BooleanField("本人声明：无直接责任的生产安全、技术责任事故", null=True)
+    declared_no_violation = models.BooleanField("本人声明：无违法违纪行为", null=True)
+    declaration_note = models.TextField("声明说明", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_as = models.CharField("报送人身份", max_length=16, choices=SubmittedAs.choices, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # 第8条(一)–(五) as decided: {"1": {"auto": "pass|fail|judge", "auto_reason": "...",
+    #  "verdict": "pass|fail", "note": "..."}, ...}; the automatic part is a snapshot taken at the decision.
     checks = models.JSONField("复核条件", default=dict)
     reason = models.TextField("结论理由", blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField("退回补正理由", blank=True)
+    returned_count = models.PositiveSmallIntegerField("退回次数", default=0)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -289,68 +320,6 @@ class AnnualReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenure} 第{self.review_year}年复核"
-
-
-class MentorshipAgreement(models.Model):
-    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="mentorships")
-    apprentice_name = models.CharField("徒弟姓名", max_length=50)
-    apprentice_enterprise = models.CharField("徒弟单位", max_length=200, blank=True)
-    signed_on = models.DateField("签订日期")
-    ends_on = models.DateField("协议期满", null=True, blank=True)
-    file = models.FileField("带徒协议", upload_to="mentorship/%Y/", blank=True)
-
-    class Meta:
-        ordering = ["signed_on"]
-        verbose_name = "带徒协议"
-
-    def __str__(self) -> str:
-        return f"{self.tenure} 带徒 {self.apprentice_name}"
-
-
-class ApprenticeCertificate(models.Model):
-    agreement = models.ForeignKey(MentorshipAgreement, on_delete=models.CASCADE, related_name="certificates")
-    level = models.PositiveSmallIntegerField("等级", choices=SkillLevel.choices)
-    number = models.CharField("证书编号", max_length=100)
-    issued_on = models.DateField("发证日期")
-    file = models.FileField(upload_to="mentorship/%Y/", blank=True)
-
-    class Meta:
-        ordering = ["issued_on"]
-        verbose_name = "徒弟技能等级证书"
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class Activity(models.Model):
-    """第15条: the technician's duties, and 第14条: the departments' and employer's support."""
-
-    class Kind(models.TextChoices):
-        MENTORING = "mentoring", "传帮带"
-        TECH_TACKLING = "tech_tackling", "技术攻关与革新"
-        EXCHANGE = "exchange", "技术交流与技能展示"
-        PUBLICITY = "publicity", "宣传"
-        STUDY = "study", "脱产学习/参观考察（第14条）"
-        PROJECT = "project", "项目咨询与科研支持（第14条）"
-        LIAISON = "liaison", "联系领导干部走访（第14条）"
-        MEDICAL = "medical", "补充医疗补助（第13条）"
-        HEALTH_CHECK = "health_check", "年度健康查体（第13条）"
-        PAID_LEAVE = "paid_leave", "带薪休假（第13条）"
-
-    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    occurred_on = models.DateField("日期")
-    title = models.CharField("事项", max_length=200)
-    description = models.TextField("说明", blank=True)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    logged_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-occurred_on"]
-        verbose_name = "履职与服务记录"
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Revocation(models.Model):

@@ -57,3 +57,10 @@ def tenure_start(*, application: Application, starts_on: date, actor=None) -> Te
             after=snapshot(tenure, TENURE_FIELDS),
         )
     return tenure
+
+
+def review_period(*, starts_on: date, review_year: int, interval_months: int) -> tuple[date, date]:
+    """The period a re-review looks at (第8条 "管理期内"): the `review_year`-th span of `interval_months`
+    from the start of the term (Huancui's year 1 of a term from 2024-12-27: 2024-12-27 to 2025-12-26)."""
+    first = months_later(starts_on, (review_year - 1) * interval_months)
+    return first, months_later(starts_on, review_year * interval_months) - timedelta(days=1)
