@@ -69,6 +69,17 @@ STAFF = [
     DemoStaff("expert6", Role.EXPERT, "吴晓燕", "13906310206"),
 ]
 
+# The city of Weihai's own staff (chieftech.publicity.demo_city creates them once the city is registered): its
+# officer, its leadership and government, and a small expert committee.
+CITY_STAFF = [
+    DemoStaff("cityofficer", Role.OFFICER, "高志远", "13906311001"),
+    DemoStaff("cityleader", Role.LEADER, "宋立新", "13906311002"),
+    DemoStaff("citygov", Role.GOVERNMENT, "孔祥瑞", "13906311003"),
+    DemoStaff("citychair", Role.CHAIR, "董建平", "13906311004"),
+    DemoStaff("cityexpert1", Role.EXPERT, "曹丽君", "13906311005"),
+    DemoStaff("cityexpert2", Role.EXPERT, "于振东", "13906311006"),
+]
+
 
 class Town:
     """Codes of the seeded district's towns (policy.Town) the demo enterprises lie in."""
@@ -151,6 +162,17 @@ def demo_accounts() -> list[dict[str, str]]:
             "enterprise": p.name,
         }
     )
+    city = {u.username for u in User.objects.filter(username__in=[s.username for s in CITY_STAFF])}
+    rows += [
+        {
+            "username": s.username,
+            "role": f"{Role(s.role).label}（威海市）",
+            "real_name": s.real_name,
+            "enterprise": "",
+        }
+        for s in CITY_STAFF
+        if s.username in city
+    ]
     # Their own logins, once the management-period demo has invited them (the tenure is the reverse side).
     for user in User.objects.filter(username__in=HOLDER_USERNAMES).select_related("tenure__enterprise"):
         tenure = getattr(user, "tenure", None)

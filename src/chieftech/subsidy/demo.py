@@ -3,7 +3,8 @@
 Each month the officer built the batch on the 3rd and submitted it, the second officer checked it on the 4th,
 the bureau's approver approved it on the 7th, the officer sent the bank file on the 8th and imported the bank's
 result on the 10th. Along the way:
-- the year-1 re-review passed in December 2025 for the four holders still paid, so months 13–24 were paid;
+- the year-1 re-review (chieftech.review.demo) passed in December 2025 for three of the four holders still paid,
+  so their months 13–24 were paid; 鞠文涛's did not pass, so nothing of 2026 was paid to him;
 - 宋建军's change (left his skill post on 16 June 2025) was reported in July, after July was paid: that month
   became an amount to recover, and he paid it back in August; nothing was paid to him after June;
 - 鞠文涛's March 2025 line failed at the bank (a dormant account) and was paid again in April's batch;
@@ -15,10 +16,9 @@ The steps are events in tenure.demo's timeline (`payroll_events`), run in time o
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from chieftech.audit.domain import audit_record
 from chieftech.core.dates import month_next
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.subsidy.domain.bank import bank_result_import, payroll_batch_export
@@ -27,7 +27,7 @@ from chieftech.subsidy.domain.build import payroll_batch_build
 from chieftech.subsidy.domain.recovery import recovery_refund
 from chieftech.subsidy.domain.workflow import payroll_batch_approve, payroll_batch_check, payroll_batch_submit
 from chieftech.subsidy.models import BankFileFormat, PayrollBatch, PayrollLine, Recovery
-from chieftech.tenure.models import AnnualReview, Tenure
+from chieftech.tenure.models import Tenure
 
 FIRST_PERIOD = date(2025, 1, 1)
 LAST_PERIOD = date(2026, 12, 1)  # built and submitted; waits for 复核
@@ -53,7 +53,6 @@ FORMAT = {
     "success_values": ["成功"],
 }
 FAILED = {"rank": 4, "period": date(2025, 3, 1), "reason": "收款账户为睡眠户，已止付"}
-REVIEW_PASSED = {0: date(2025, 12, 22), 1: date(2025, 12, 22), 3: date(2025, 12, 23), 4: date(2025, 12, 23)}
 REFUND = {"rank": 2, "on": date(2025, 8, 12), "reference": "非税收入缴款书 3710020250812001"}
 # Year → (amount, what it rests on, the day the officer entered it).
 BUDGETS = {
@@ -104,21 +103,6 @@ def payroll_events(
         events += _batch_events(
             period, authority=authority, cohort=cohort, batches=batches, people=(officer, checker, approver)
         )
-
-    def reviews() -> None:
-        for rank, day in REVIEW_PASSED.items():
-            review = AnnualReview.objects.create(
-                tenure=cohort[rank],
-                review_year=1,
-                state=AnnualReview.State.PASSED,
-                reason="第八条（一）至（五）项条件均符合，复核通过。",
-                submitted_at=_at(day - timedelta(days=14), 10),
-                decided_by=officer,
-                decided_at=_at(day, 15),
-            )
-            audit_record(action="review.decide", actor=officer, obj=review, after={"state": review.state})
-
-    events.append((_at(date(2025, 12, 23), 15), reviews))
 
     def refund() -> None:
         recovery = Recovery.objects.get(tenure=cohort[REFUND["rank"]], state=Recovery.State.OPEN)

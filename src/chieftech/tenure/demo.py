@@ -7,7 +7,9 @@ with the moment it would have happened:
 - 于海燕 moved to another enterprise of the district on 1 April 2025 (reported by her employer, confirmed);
 - 宋建军 left his skill post on 16 June 2025: benefits suspended from then, the title kept (第十六条（一）);
 - the reminders 60 and 30 days before the end of the term (26 December 2026) went out when they were due;
-- two requests wait for the officer: 于海燕's new bank account and 林晓红's own report of a secondment.
+- two requests wait for the officer: 于海燕's new bank account and 林晓红's own report of a secondment;
+- the records of the term (chieftech.duties.demo) and the year-1 re-review of December 2025
+  (chieftech.review.demo): four passed, 鞠文涛 not renewed.
 
 Idempotent: nothing is written when `tech1` exists. Steps dated after today are left for later (the scheduled
 jobs send the reminders and end the terms on their days).
@@ -26,7 +28,9 @@ from chieftech.accounts.domain.activation import account_activate, activation_li
 from chieftech.accounts.models import User
 from chieftech.certificates.domain import round_tenures_in_rank_order
 from chieftech.core.pdf import para, pdf_build, pdf_styles
+from chieftech.duties.demo import duty_events
 from chieftech.policy.calendar import DEADLINE_TZ
+from chieftech.review.demo import review_events
 from chieftech.selection.models import Round
 from chieftech.subsidy.demo import payroll_events
 from chieftech.tenure.domain.bank_accounts import bank_account_request
@@ -161,6 +165,8 @@ def load_demo(*, password: str, now: datetime | None = None) -> None:
         due = _at(cohort[0].ends_on - timedelta(days=int(days)), 8)
         events.append((due, partial(tenure_remind_due, now=due)))
     events += payroll_events(authority=round_.authority, cohort=cohort, users=users)
+    events += duty_events(cohort=cohort, users=users)
+    events += review_events(round_=round_, cohort=cohort, users=users)
     with transaction.atomic():
         for at, run in sorted(events, key=lambda event: event[0]):
             if at <= now:

@@ -16,6 +16,7 @@ LOADERS: list[str] = [
     "chieftech.evaluation.demo.load_demo",
     "chieftech.publicity.demo.load_demo",
     "chieftech.tenure.demo.load_demo",
+    "chieftech.publicity.demo_city.load_demo",
 ]
 
 
