@@ -2,7 +2,8 @@
 
 - the mentorship ledger: each holder signed agreements with apprentices early in 2025; 曲志刚, 于海燕, 宋建军
   and 林晓红 each saw at least two of them reach 高级工 within year 1 of the term (27 December 2024 to
-  26 December 2025); 鞠文涛 only one (another reached 中级工, a third 高级工 only in February 2026);
+  26 December 2025); 鞠文涛 only one (another reached 中级工; a third
+  already held 高级工 before the year began, November 2024, and is mentored towards 技师);
 - one deliberate duplicate for the officer: 于海燕, at 鞠文涛's enterprise since April 2025, also entered his
   apprentice 孙浩 with the same certificate;
 - the duties log (第15条): a few activities of each kind in 2025 and in 2026 up to today;
@@ -25,7 +26,8 @@ from chieftech.duties.domain.duty_log import duty_activity_add
 from chieftech.duties.domain.files import Upload
 from chieftech.duties.domain.ledger import agreement_add, apprentice_add, certificate_add
 from chieftech.duties.domain.liaison import liaison_assign, liaison_contact_add
-from chieftech.duties.domain.obligations import employer_record_save, employer_records_remind_due
+from chieftech.duties.domain.obligation_reminders import employer_records_remind_due
+from chieftech.duties.domain.obligations import employer_record_save
 from chieftech.duties.domain.support import support_record_add
 from chieftech.duties.models import Apprentice, DutyKind, LiaisonAssignment, LiaisonContact, SupportKind
 from chieftech.policy.calendar import DEADLINE_TZ
@@ -91,7 +93,7 @@ PUPILS = [
     Pupil(3, "毕文静", date(2001, 6, 16), 342, "水产品加工工", "ent4", date(2025, 3, 3), ((INTERMEDIATE, date(2025, 6, 27)),)),
     Pupil(4, "谷志强", date(1996, 8, 8), 351, "复合材料成型工", "ent6", date(2025, 2, 18), ((SENIOR, date(2025, 10, 17)),)),
     Pupil(4, "孙浩", date(1999, 11, 30), 371, "复合材料成型工", "ent6", date(2025, 2, 18), ((INTERMEDIATE, date(2025, 7, 25)),)),
-    Pupil(4, "隋丽", date(1998, 3, 21), 382, "复合材料成型工", "ent6", date(2025, 2, 18), ((SENIOR, date(2026, 2, 13)),)),
+    Pupil(4, "隋丽", date(1998, 3, 21), 382, "复合材料成型工", "ent6", date(2025, 2, 18), ((SENIOR, date(2024, 11, 22)),)),
     # The duplicate: 于海燕 also mentors 孙浩 at her new enterprise and entered him and his certificate.
     Pupil(1, "孙浩", date(1999, 11, 30), 371, "复合材料成型工", "ent6", date(2025, 5, 6), ((INTERMEDIATE, date(2025, 7, 25)),)),
 ]  # fmt: skip
@@ -140,6 +142,7 @@ EMPLOYER_DATA = {
 # (rank, year, the enterprise user who recorded it, the day, the health check's day).
 EMPLOYER_RECORDS = [
     (0, 2025, "ent1", date(2025, 12, 10), date(2025, 5, 16)),
+    (1, 2025, "ent2", date(2025, 12, 9), date(2025, 3, 14)),  # her employer until March
     (1, 2025, "ent6", date(2025, 12, 11), date(2025, 6, 6)),
     (2, 2025, "ent3", date(2025, 12, 12), date(2025, 4, 25)),
     (3, 2025, "ent4", date(2025, 12, 15), date(2025, 9, 19)),
