@@ -207,7 +207,8 @@ def duty_events(*, cohort: list[Tenure], users: dict) -> list[Event]:
             )
         )
         for level, issued_on in pupil.certificates:
-            recorded = _at(issued_on + timedelta(days=4), 10)
+            # Entered a few days after it was issued, or with the apprentice when it came before the agreement.
+            recorded = max(_at(issued_on + timedelta(days=4), 10), _at(pupil.signed_on, 15, 30))
             events.append(
                 (recorded, partial(_certificate, pupil=pupil, level=level, issued_on=issued_on, users=users,
                                    ledger=ledger, at=recorded))
