@@ -15,7 +15,7 @@ chieftech.publicity.demo_city's (`city_review_events`), each at the moment it ha
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from chieftech.accounts.models import User
 from chieftech.certificates.domain import round_tenures_in_rank_order
@@ -42,6 +42,7 @@ class Material:
 
     rank: int
     by: str  # username
+    opinion_by: str  # the enterprise's user, who writes the 用人单位意见 (the holder cannot)
     saved_at: datetime
     submitted_at: datetime | None
     form: dict
@@ -66,7 +67,7 @@ def _form(*, post: str, performance: str, achievements: str, mentoring: str, opi
 CAMPAIGN_OPENED = _at(date(2025, 12, 1), 9)
 MATERIAL = [
     Material(
-        0, "tech1", _at(date(2025, 12, 8), 20), _at(date(2025, 12, 10), 9, 30),
+        0, "tech1", "ent1", _at(date(2025, 12, 8), 20), _at(date(2025, 12, 10), 9, 30),
         _form(
             post="精密加工车间数控铣工",
             performance="全年在精密加工车间一线岗位工作，牵头攻克薄壁件加工变形难题，组织带徒实操训练12次。",
@@ -78,7 +79,7 @@ MATERIAL = [
           "获评2025年度威海市职工先进操作法。"),),
     ),
     Material(
-        1, "tech2", _at(date(2025, 12, 9), 19), _at(date(2025, 12, 11), 10),
+        1, "tech2", "ent6", _at(date(2025, 12, 9), 19), _at(date(2025, 12, 11), 10),
         _form(
             post="医用复合材料部件装配岗位",
             performance="4月调入威海鑫材新材料科技有限公司后仍在一线装配岗位，继续指导原单位徒弟，改进导管组装工装。",
@@ -90,7 +91,7 @@ MATERIAL = [
           "实用新型专利，第一发明人。"),),
     ),
     Material(
-        2, "ent3", _at(date(2025, 12, 10), 15), _at(date(2025, 12, 12), 11),
+        2, "ent3", "ent3", _at(date(2025, 12, 10), 15), _at(date(2025, 12, 12), 11),
         _form(
             post="生产管理部副经理（2025年6月16日起）",
             performance="6月15日前在SMT贴装车间一线岗位；此后任生产管理部副经理，仍指导车间解决电子装联技术问题。",
@@ -102,7 +103,7 @@ MATERIAL = [
           "公司2025年度技术创新一等奖。"),),
     ),
     Material(
-        3, "tech3", _at(date(2025, 12, 9), 21), _at(date(2025, 12, 15), 9),
+        3, "tech3", "ent4", _at(date(2025, 12, 9), 21), _at(date(2025, 12, 15), 9),
         _form(
             post="精深加工车间水产品加工工",
             performance="全年在精深加工车间一线岗位，牵头改进海参自动化清洗工艺，参与区职业技能竞赛技能展示。",
@@ -118,7 +119,7 @@ MATERIAL = [
         ),
     ),
     Material(
-        4, "ent6", _at(date(2025, 12, 11), 16), _at(date(2025, 12, 16), 10),
+        4, "ent6", "ent6", _at(date(2025, 12, 11), 16), _at(date(2025, 12, 16), 10),
         _form(
             post="成型车间复合材料成型工",
             performance="全年在成型车间一线岗位，牵头碳纤维复合材料快速成型工艺研究，获区科技计划项目立项。",
@@ -200,7 +201,7 @@ def review_events(*, round_: Round, cohort: list[Tenure], users: dict) -> list[E
 CITY_CAMPAIGN_OPENED = _at(date(2026, 11, 23), 9)
 CITY_MATERIAL = [
     Material(
-        0, "ent1", _at(date(2026, 12, 1), 15), _at(date(2026, 12, 2), 10),
+        0, "ent1", "ent1", _at(date(2026, 12, 1), 15), _at(date(2026, 12, 2), 10),
         _form(
             post="模具制造车间工具钳工",
             performance="全年在模具制造车间一线岗位，牵头精密级进模具修复攻关，组织带徒实操训练10次。",
@@ -213,7 +214,7 @@ CITY_MATERIAL = [
     ),
     # A draft: saved, not yet submitted.
     Material(
-        1, "ent2", _at(date(2026, 12, 3), 16), None,
+        1, "ent2", "ent2", _at(date(2026, 12, 3), 16), None,
         _form(
             post="导管生产车间医用高分子制品生产工",
             performance="全年在导管生产车间一线岗位，参与新产品试产。",
@@ -261,7 +262,10 @@ def _material_events(material: Material, *, tenure_id: int, review_year: int, us
     def save() -> None:
         actor = _user(users, material.by)
         review = _review(tenure_id, review_year)
-        review_form_save(actor=actor, review=review, data=material.form, now=material.saved_at)
+        form = material.form
+        if material.opinion_by != material.by:
+            form = {k: v for k, v in form.items() if k != "enterprise_opinion"}
+        review_form_save(actor=actor, review=review, data=form, now=material.saved_at)
         for kind, title, achieved_on, issuer, description in material.achievements:
             review_achievement_add(
                 actor=actor,
@@ -276,6 +280,20 @@ def _material_events(material: Material, *, tenure_id: int, review_year: int, us
             )
 
     events: list[Event] = [(material.saved_at, save)]
+    if material.opinion_by != material.by:
+        # The enterprise writes its opinion the next morning, on the form the holder filled.
+        opinion_at = material.saved_at.replace(hour=10, minute=0) + timedelta(days=1)
+        events.append(
+            (
+                opinion_at,
+                lambda: review_form_save(
+                    actor=_user(users, material.opinion_by),
+                    review=_review(tenure_id, review_year),
+                    data={"enterprise_opinion": material.form["enterprise_opinion"]},
+                    now=opinion_at,
+                ),
+            )
+        )
     if material.submitted_at is not None:
         events.append(
             (
