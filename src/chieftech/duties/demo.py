@@ -152,6 +152,15 @@ EMPLOYER_RECORDS = [
     (2, 2026, "ent3", date(2026, 11, 26), date(2026, 4, 24)),
 ]
 REMINDER_AT = _at(date(2026, 12, 1), 8)
+# The city's cohort (chieftech.publicity.demo_city), from 15 December 2025: 威海蓝湾海洋科技 has not recorded 2026
+# for 姜海龙 either, so the reminder of 1 December 2026 names both its holders.
+CITY_EMPLOYER_RECORDS = [
+    (0, 2025, "ent1", date(2025, 12, 29), date(2025, 10, 17)),
+    (1, 2025, "ent2", date(2025, 12, 30), date(2025, 9, 12)),
+    (2, 2025, "ent4", date(2025, 12, 30), date(2025, 9, 19)),
+    (0, 2026, "ent1", date(2026, 11, 20), date(2026, 5, 15)),
+    (1, 2026, "ent2", date(2026, 11, 24), date(2026, 9, 11)),
+]
 
 # (rank, kind, day, title, department, description)
 SUPPORT = [
@@ -222,18 +231,7 @@ def duty_events(*, cohort: list[Tenure], users: dict) -> list[Event]:
             events.append(
                 (logged, partial(_duty, rank=rank, kind=kind, occurred_on=occurred_on, tenure=tenure, users=users, at=logged))
             )  # fmt: skip
-    for rank, year, username, day, check_on in EMPLOYER_RECORDS:
-
-        def record(rank=rank, year=year, username=username, day=day, check_on=check_on) -> None:
-            employer_record_save(
-                actor=users[username],
-                tenure=tenure(rank),
-                year=year,
-                data={**EMPLOYER_DATA, "health_check_on": check_on},
-                now=_at(day, 10),
-            )
-
-        events.append((_at(day, 10), record))
+    events += employer_record_events(EMPLOYER_RECORDS, tenure=tenure, users=users)
     events.append((REMINDER_AT, partial(employer_records_remind_due, now=REMINDER_AT)))
     for rank, kind, day, title, department, description in SUPPORT:
 
@@ -284,6 +282,31 @@ def duty_events(*, cohort: list[Tenure], users: dict) -> list[Event]:
 
         events.append((_at(day + timedelta(days=1), 9), contact))
     return events
+
+
+def employer_record_events(records: list, *, tenure: Callable[[int], Tenure], users: dict) -> list[Event]:
+    """第13条: each enterprise's yearly record, (rank, year, username, day, health check's day) each."""
+    events: list[Event] = []
+    for rank, year, username, day, check_on in records:
+
+        def record(rank=rank, year=year, username=username, day=day, check_on=check_on) -> None:
+            employer_record_save(
+                actor=users[username],
+                tenure=tenure(rank),
+                year=year,
+                data={**EMPLOYER_DATA, "health_check_on": check_on},
+                now=_at(day, 10),
+            )
+
+        events.append((_at(day, 10), record))
+    return events
+
+
+def city_duty_events(*, cohort: list[Tenure], users: dict) -> list[Event]:
+    """The city's cohort's employers' records (their re-review is chieftech.review.demo's)."""
+    return employer_record_events(
+        CITY_EMPLOYER_RECORDS, tenure=lambda rank: Tenure.objects.get(pk=cohort[rank].pk), users=users
+    )
 
 
 def _apprentice(*, pupil: Pupil, tenure: Callable[[int], Tenure], users: dict, ledger: dict) -> None:

@@ -7,7 +7,11 @@
 - `2025年度威海市首席技师选拔` runs through the same steps as the district's rounds
   (chieftech.publicity.demo_steps): three chief technicians approved on 15 December 2025, certificates
   WHSJ-2025-001…003, terms to 14 December 2029, so year 1 ends on 14 December 2026;
-- their year-1 re-review, opened on 23 November 2026, is chieftech.review.demo's (`city_review_events`).
+- their year-1 re-review, opened on 23 November 2026, is chieftech.review.demo's (`city_review_events`); their
+  employers' yearly records chieftech.duties.demo's (`city_duty_events`).
+
+Loaded before the district's management period (chieftech.tenure.demo), whose reminder of 1 December 2026 to the
+employers that recorded nothing covers the city's holders too.
 
 Idempotent: nothing is written when the city's round exists. Steps dated after `now` are left out.
 """
@@ -22,7 +26,9 @@ from django.utils import timezone
 from chieftech.accounts import domain as accounts_domain
 from chieftech.accounts.demo import CITY_STAFF, demo_email
 from chieftech.accounts.models import User
+from chieftech.certificates.domain import round_tenures_in_rank_order
 from chieftech.core.pdf import para, pdf_build, pdf_styles
+from chieftech.duties.demo import city_duty_events
 from chieftech.evaluation.domain.committee import expert_create
 from chieftech.evaluation.models import Expert
 from chieftech.policy.authorities import authority_create, authority_update
@@ -108,9 +114,12 @@ def load_demo(*, password: str, now: datetime | None = None) -> None:
         city = _city(admin=admin)
         staff = _staff(admin=admin, city=city, password=password)
         round_ = _round(city=city, staff=staff)
-        events: list[tuple[datetime, Callable[[], None]]] = city_review_events(
-            round_=round_, officer=staff["cityofficer"]
-        )
+        cohort = list(round_tenures_in_rank_order(round_))
+        enterprises = {u.username: u for u in User.objects.filter(enterprise__isnull=False, is_active=True)}
+        events: list[tuple[datetime, Callable[[], None]]] = [
+            *city_review_events(round_=round_, officer=staff["cityofficer"]),
+            *city_duty_events(cohort=cohort, users=enterprises),
+        ]
         for moment, run in sorted(events, key=lambda event: event[0]):
             if moment <= now:
                 run()

@@ -15,8 +15,10 @@ LOADERS: list[str] = [
     "chieftech.selection.demo.load_demo",
     "chieftech.evaluation.demo.load_demo",
     "chieftech.publicity.demo.load_demo",
-    "chieftech.tenure.demo.load_demo",
+    # The city's cohort before the district's management period: the latter's reminders (December 2026) reach
+    # the city's employers too.
     "chieftech.publicity.demo_city.load_demo",
+    "chieftech.tenure.demo.load_demo",
 ]
 
 
