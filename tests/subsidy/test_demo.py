@@ -1,6 +1,7 @@
 """`chieftech demo`, the subsidy: the 2024 cohort paid month by month through November 2026, a suspension that
 stopped the payments after June 2025, a month recovered after a late report, a line failed at the bank and paid
-in the next batch, and the December 2026 batch waiting for 复核.
+in the next batch, a re-review not passed that stopped the payments after year 1, and the December 2026 batch
+waiting for 复核.
 
 Loaded once for the module with the clock at 5 December 2026, inside a transaction rolled back at the end.
 """
@@ -70,7 +71,7 @@ def test_the_cohort_was_paid_month_by_month_through_november_2026(demo):
         (date(2026, 12, 1), "submitted")
     ]
     people = cohort()
-    for name in ("曲志刚", "于海燕", "林晓红", "鞠文涛"):
+    for name in ("曲志刚", "于海燕", "林晓红"):
         assert paid_months(people[name]) == months(date(2025, 1, 1), date(2026, 11, 1)), name
     assert PayrollLine.objects.filter(tenure=people["曲志刚"], state="paid").aggregate(s=Sum("gross"))[
         "s"
@@ -95,6 +96,16 @@ def test_the_payments_of_the_suspended_holder_stop_after_june_2025_and_july_was_
     )
 
 
+def test_the_holder_whose_re_review_did_not_pass_is_paid_year_1_only(demo):
+    # 第十二条: months 13–24 are paid only after the re-review passed; 鞠文涛's failed on 23 December 2025.
+    ju = cohort()["鞠文涛"]
+    assert paid_months(ju) == months(date(2025, 1, 1), date(2025, 12, 1))
+    assert not PayrollMonth.objects.filter(tenure=ju, month__gte=date(2026, 1, 1)).exists()
+    assert PayrollLine.objects.filter(tenure=ju, state="paid").aggregate(s=Sum("gross"))["s"] == Decimal(
+        "6000.00"
+    )
+
+
 def test_a_line_failed_at_the_bank_and_was_paid_in_the_next_batch(demo):
     ju = cohort()["鞠文涛"]
     failed = PayrollLine.objects.get(tenure=ju, state=PayrollLine.State.FAILED)
@@ -115,10 +126,11 @@ def test_the_december_2026_batch_waits_for_the_check_with_one_line_held(demo):
     batch = PayrollBatch.objects.get(period_start=date(2026, 12, 1))
     assert batch.state == PayrollBatch.State.SUBMITTED
     lines = {line.tenure.application.name: line for line in batch.lines.select_related("tenure__application")}
-    assert sorted(lines) == ["于海燕", "曲志刚", "林晓红", "鞠文涛"]
+    # 鞠文涛's term was not renewed: nothing of 2026 is owed to him, so he has no line at all.
+    assert sorted(lines) == ["于海燕", "曲志刚", "林晓红"]
     assert lines["林晓红"].state == PayrollLine.State.HELD
     assert lines["林晓红"].hold_code == "status_pending"
-    assert (batch.line_count, batch.held_count, batch.gross_total) == (3, 1, Decimal("1500.00"))
+    assert (batch.line_count, batch.held_count, batch.gross_total) == (2, 1, Decimal("1000.00"))
 
 
 def test_the_audit_chain_holds(demo):

@@ -1,5 +1,6 @@
-"""`chieftech demo`, the management period: the 2024 cohort's two years — a transfer, a suspension, three holders
-with their own logins, the end-of-term reminders sent, and a report and a bank account waiting for the officer.
+"""`chieftech demo`, the management period: the 2024 cohort's two years — a transfer, a suspension, a term not
+renewed after the year-1 re-review, three holders with their own logins, the end-of-term reminders sent, and a
+report and a bank account waiting for the officer.
 
 Loaded once for the module, with the clock at 5 December 2026 (three weeks before the end of the term), inside
 a transaction rolled back at the end.
@@ -57,7 +58,8 @@ def test_the_cohort_lived_its_two_years(demo):
         "于海燕": ("active", date(2024, 12, 27), "威海鑫材新材料科技有限公司", "tech2"),
         "宋建军": ("suspended", date(2025, 6, 16), "威海嵩海电子科技有限公司", ""),
         "林晓红": ("active", date(2024, 12, 27), "威海蓝湾海洋科技有限公司", "tech3"),
-        "鞠文涛": ("active", date(2024, 12, 27), "威海鑫材新材料科技有限公司", ""),
+        # Not renewed by the officer's decision on the year-1 re-review (chieftech.review.demo).
+        "鞠文涛": ("not_renewed", date(2025, 12, 23), "威海鑫材新材料科技有限公司", ""),
     }
     assert {t.ends_on for t in people.values()} == {date(2026, 12, 26)}
     assert list(people["于海燕"].employments.values_list("enterprise__name", "starts_on", "ends_on")) == [
@@ -76,16 +78,16 @@ def test_the_cohort_lived_its_two_years(demo):
 
 
 def test_both_end_of_term_reminders_went_out_on_their_days(demo, client):
-    for tenure in cohort().values():
-        assert list(
+    people = cohort()
+    for name, tenure in people.items():
+        reminders = list(
             tenure.term_end_reminders.order_by("-days_before").values_list("days_before", "outcome")
-        ) == [
-            (60, "sent"),
-            (30, "sent"),
-        ]
+        )
+        # 鞠文涛's term ended a year early (not renewed): no end of term to announce.
+        assert reminders == ([] if name == "鞠文涛" else [(60, "sent"), (30, "sent")]), name
     assert Notification.objects.filter(user__username="tech1", subject__contains="届满").count() == 2
     assert (
-        Notification.objects.filter(user__username="officer", subject="5名首席技师的管理期即将届满").count()
+        Notification.objects.filter(user__username="officer", subject="4名首席技师的管理期即将届满").count()
         == 2
     )
 
