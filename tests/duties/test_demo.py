@@ -8,6 +8,7 @@ Loaded once for the module, as `chieftech demo` loads it, inside a transaction r
 from collections import Counter
 from datetime import date, datetime
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 from stdnum.cn import ric
@@ -25,8 +26,10 @@ from chieftech.duties.models import (
 )
 from chieftech.policy.models import SkillLevel
 from chieftech.tenure.models import Tenure
-from tests.demo_data import demo  # noqa: F401 (the module's fixture)
+from tests.demo_data import demo  # noqa: F401 (the module's fixture, by name)
 from tests.factories import SHANGHAI
+
+pytestmark = pytest.mark.usefixtures("demo")
 
 YEAR_1 = (date(2024, 12, 27), date(2025, 12, 26))
 
@@ -43,7 +46,7 @@ def senior_in_year_1(name: str) -> list[str]:
     )
 
 
-def test_every_holder_has_a_ledger_and_only_ju_wentao_lacks_a_second_senior_apprentice(demo):
+def test_every_holder_has_a_ledger_and_only_ju_wentao_lacks_a_second_senior_apprentice():
     assert {name: senior_in_year_1(name) for name in ("曲志刚", "于海燕", "宋建军", "林晓红", "鞠文涛")} == {
         "曲志刚": ["张浩然", "李明辉"],
         "于海燕": ["孙晓东", "赵雪"],
@@ -77,7 +80,7 @@ def test_every_holder_has_a_ledger_and_only_ju_wentao_lacks_a_second_senior_appr
         assert apprentice.id_number not in stored
 
 
-def test_the_officer_sees_the_one_apprentice_and_certificate_claimed_by_two_holders(demo, client):
+def test_the_officer_sees_the_one_apprentice_and_certificate_claimed_by_two_holders(client):
     client.force_login(User.objects.get(username="officer"))
     response = client.get(reverse("duties:duplicates"))
     assert response.status_code == 200
@@ -92,7 +95,7 @@ def test_the_officer_sees_the_one_apprentice_and_certificate_claimed_by_two_hold
     assert client.get(reverse("duties:duplicates")).context["rows"] == []
 
 
-def test_the_duties_log_counts_per_year(demo):
+def test_the_duties_log_counts_per_year():
     counts = Counter(
         (a.tenure.application.name, a.occurred_on.year)
         for a in DutyActivity.objects.filter(tenure__application__round__year=2024).select_related(
@@ -108,7 +111,7 @@ def test_the_duties_log_counts_per_year(demo):
     assert not DutyActivity.objects.filter(file="").exists()
 
 
-def test_the_employers_recorded_and_the_one_that_did_not_was_reminded(demo):
+def test_the_employers_recorded_and_the_one_that_did_not_was_reminded():
     recorded = set(
         EmployerDutyRecord.objects.filter(tenure__application__round__year=2024).values_list(
             "tenure__application__name", "enterprise__name", "year"
@@ -139,7 +142,7 @@ def test_the_employers_recorded_and_the_one_that_did_not_was_reminded(demo):
     ) == [("ent4", "请登记2名首席技师的用人单位履职情况")]
 
 
-def test_support_and_a_liaison_cadre_for_every_holder(demo, client):
+def test_support_and_a_liaison_cadre_for_every_holder(client):
     liaisons = {
         a.tenure.application.name: (a.cadre_post, a.cadre_phone_masked, a.contacts.count())
         for a in LiaisonAssignment.objects.filter(ended_on__isnull=True).select_related("tenure__application")

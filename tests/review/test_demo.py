@@ -7,6 +7,7 @@ Loaded once for the module, as `chieftech demo` loads it, inside a transaction r
 
 from datetime import date, datetime
 
+import pytest
 from django.urls import reverse
 
 from chieftech.accounts.models import User
@@ -19,8 +20,10 @@ from chieftech.review.models import ReviewCampaign
 from chieftech.selection.models import Round
 from chieftech.subsidy.models import PayrollLine, PayrollMonth
 from chieftech.tenure.models import AnnualReview, Tenure
-from tests.demo_data import demo, demo_load  # noqa: F401 (the module's fixture)
+from tests.demo_data import demo, demo_load  # noqa: F401 (the module's fixture, by name)
 from tests.factories import SHANGHAI
+
+pytestmark = pytest.mark.usefixtures("demo")
 
 DISTRICT_ROUND = "2024年度环翠区首席技师选拔"
 CITY_ROUND = "2025年度威海市首席技师选拔"
@@ -35,7 +38,7 @@ def reviews_of(title: str) -> dict[str, AnnualReview]:
     }
 
 
-def test_the_district_opened_year_1_on_1_december_2025_with_its_deadline_on_the_calendar(demo):
+def test_the_district_opened_year_1_on_1_december_2025_with_its_deadline_on_the_calendar():
     campaign = ReviewCampaign.objects.get(round__title=DISTRICT_ROUND)
     # 15 working days counted from the day after Monday 1 December 2025 (4 + 5 + 5 + 1): Monday 22 December.
     assert (campaign.review_year, campaign.period_start, campaign.period_end, campaign.deadline) == (
@@ -48,7 +51,7 @@ def test_the_district_opened_year_1_on_1_december_2025_with_its_deadline_on_the_
     assert campaign.opened_at == datetime(2025, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
 
-def test_four_passed_and_one_was_not_renewed(demo):
+def test_four_passed_and_one_was_not_renewed():
     reviews = reviews_of(DISTRICT_ROUND)
     assert {
         name: (r.state, r.submitted_by.username, r.submitted_as, r.decided_by.username, r.decided_at.date())
@@ -77,14 +80,14 @@ def test_four_passed_and_one_was_not_renewed(demo):
     }
 
 
-def test_the_suspended_holder_passed_with_the_officers_word_on_condition_1(demo):
+def test_the_suspended_holder_passed_with_the_officers_word_on_condition_1():
     song = reviews_of(DISTRICT_ROUND)["宋建军"]
     assert (song.checks["1"]["auto"], song.checks["1"]["verdict"]) == ("judge", "pass")
     assert "第十六条（一）保留资格、不享受待遇" in song.checks["1"]["note"]
     assert song.checks["5"]["auto"] == "pass"
 
 
-def test_ju_wentao_was_not_renewed_for_condition_5(demo):
+def test_ju_wentao_was_not_renewed_for_condition_5():
     ju = reviews_of(DISTRICT_ROUND)["鞠文涛"]
     assert (ju.checks["5"]["auto"], ju.checks["5"]["verdict"]) == ("fail", "fail")
     assert ju.checks["5"]["auto_reason"] == (
@@ -108,13 +111,13 @@ def test_ju_wentao_was_not_renewed_for_condition_5(demo):
     )
 
 
-def test_his_certificate_tells_the_public_the_review_did_not_pass(demo, client):
+def test_his_certificate_tells_the_public_the_review_did_not_pass(client):
     ju = Tenure.objects.select_related("certificate").get(application__name="鞠文涛")
     page = client.get(reverse("verify:verify", args=[ju.certificate.verification_code])).content.decode()
     assert "复核认定未通过，资格于2025年12月23日终止。" in page
 
 
-def test_none_of_2026_is_paid_to_him(demo):
+def test_none_of_2026_is_paid_to_him():
     ju = Tenure.objects.get(application__name="鞠文涛")
     assert not PayrollMonth.objects.filter(tenure=ju, month__year=2026).exists()
     assert not PayrollLine.objects.filter(tenure=ju, batch__period_start__year=2026).exists()
@@ -122,7 +125,7 @@ def test_none_of_2026_is_paid_to_him(demo):
     assert PayrollMonth.objects.filter(tenure=ju, live=True, line__state="paid").count() == 12
 
 
-def test_the_city_and_its_cohort(demo):
+def test_the_city_and_its_cohort():
     city = Authority.objects.get(code="weihai")
     assert (city.name, city.level, city.title_name, city.certificate_prefix) == (
         "威海市",
@@ -151,7 +154,7 @@ def test_the_city_and_its_cohort(demo):
     ]
 
 
-def test_the_citys_year_1_re_review_is_open_with_one_sent_one_draft_and_one_not_started(demo, client):
+def test_the_citys_year_1_re_review_is_open_with_one_sent_one_draft_and_one_not_started(client):
     campaign = ReviewCampaign.objects.get(round__title=CITY_ROUND)
     # 15 working days counted from the day after Monday 23 November 2026: Monday 14 December, year 1's last day.
     assert (campaign.state, campaign.opened_by.username, campaign.deadline) == (
@@ -178,7 +181,7 @@ def test_the_citys_year_1_re_review_is_open_with_one_sent_one_draft_and_one_not_
     assert client.get(reverse("review:campaign_detail", args=[campaign.pk])).status_code == 404
 
 
-def test_the_audit_chains_hold_and_a_second_run_writes_nothing(demo):
+def test_the_audit_chains_hold_and_a_second_run_writes_nothing():
     assert audit_verify().ok
     hashes = list(AuditRecord.objects.order_by("pk").values_list("hash", flat=True))
     demo_load()
