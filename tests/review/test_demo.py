@@ -104,11 +104,10 @@ def test_ju_wentao_was_not_renewed_for_condition_5():
         "judge",
     ]
     # The enterprise (he has no login of his own) was told.
-    assert (
-        Notification.objects.filter(user__username="ent6", body__contains="鞠文涛")
-        .filter(body__contains="未通过")
-        .exists()
+    [told] = Notification.objects.filter(
+        user__username="ent6", subject__startswith="鞠文涛管理期第1年复核认定"
     )
+    assert told.body.startswith("管理期第1年复核认定未通过，理由：第八条（五）")
 
 
 def test_his_certificate_tells_the_public_the_review_did_not_pass(client):
