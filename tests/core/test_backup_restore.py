@@ -186,7 +186,8 @@ def test_restore_drill_brings_back_every_row_every_file_and_an_intact_audit_log(
         # The restore itself is the one record added, on the system chain.
         assert layout.tables() == {**tables, AUDIT_TABLE: tables[AUDIT_TABLE] + 1}
         verified = ok(chieftech(env, "audit", "verify"))
-        assert f"2条链共{tables[AUDIT_TABLE] + 1}条记录校验通过，链头与1个锚点文件相符。" in verified
+        # The system chain, the district's and the city's (chieftech.publicity.demo_city).
+        assert f"3条链共{tables[AUDIT_TABLE] + 1}条记录校验通过，链头与1个锚点文件相符。" in verified
     finally:
         layout.close()
 
