@@ -80,6 +80,15 @@ CITY_STAFF = [
     DemoStaff("cityexpert2", Role.EXPERT, "于振东", "13906311006"),
 ]
 
+# The roles' names as the city calls them (the roles' own labels name the district's bodies).
+CITY_ROLE_LABELS = {
+    Role.OFFICER: "市人社局经办人（威海市）",
+    Role.LEADER: "市委人才工作领导小组（威海市）",
+    Role.GOVERNMENT: "市政府经办人（威海市）",
+    Role.CHAIR: "评审委员会主任（威海市）",
+    Role.EXPERT: "评审专家（威海市）",
+}
+
 
 class Town:
     """Codes of the seeded district's towns (policy.Town) the demo enterprises lie in."""
