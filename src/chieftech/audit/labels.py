@@ -145,6 +145,12 @@ ACTION_LABELS: dict[str, str] = {
     "review.pass": "复核认定通过",
     "review.fail": "复核认定未通过",
     "review.transition": "变更复核认定状态",
+    # Campaigns and the holders' material (chieftech.review.domain.campaigns, .material)
+    "review.campaign_open": "开启复核认定工作",
+    "review.campaign_close": "结束复核认定工作",
+    "review.material_edit": "修改复核申请表",
+    "review.achievement_add": "登记复核期间技术成果或奖励",
+    "review.achievement_remove": "删除复核期间技术成果或奖励",
     "tenure.bank_account_return": "退回银行账户变更申请",
     "tenure.bank_account_supersede": "银行账户被新账户替换",
     "tenure.showcase_consent": "同意在门户公开展示",
