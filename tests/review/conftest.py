@@ -52,7 +52,7 @@ def tina(alice, gina, olivia):
     """A holder of another cohort (a second round) with her own login."""
     from tests.factories import make_round
 
-    round_ = make_round(olivia, title="2025年度环翠区首席技师选拔", year=2025)
+    round_ = make_round(olivia, title="2025年度环翠区首席技师选拔", year=2025, confirmed=True)
     tenure = make_tenure(alice, gina, round_=round_, name="田晓梅", starts_on=TERM_START)
     user = make_user("tina", Role.TECHNICIAN, real_name="田晓梅")
     tenure.user = user

@@ -257,7 +257,10 @@ def review_submit(*, actor, review: AnnualReview, now: datetime | None = None) -
             raise DomainError.fields({NON_FIELD: "复核申请表尚未填写完整，不能报送。", **errors})
 
     with transaction.atomic():
-        resubmitted = review.state == S.RETURNED
+        # Checked on the locked row first, so a second click reads "already sent", not the table's wording.
+        current = _locked(review)
+        _open_check(current, now, doing="报送")
+        resubmitted = current.state == S.RETURNED
         changed = annual_review_transition(
             actor=actor,
             review=review,
