@@ -24,11 +24,13 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0, second:
     return datetime(year, month, day, hour, minute, second, tzinfo=DEADLINE_TZ)
 
 
-def cohort_of(alice, gina, olivia, n: int, *, names=NAMES) -> list:
-    first = make_tenure(alice, gina, officer=olivia, name=names[0], starts_on=TERM_START)
+def cohort_of(alice, gina, olivia, n: int, *, names=NAMES, starts_on: date = TERM_START) -> list:
+    first = make_tenure(alice, gina, officer=olivia, name=names[0], starts_on=starts_on)
     tenures = [first]
     for name in names[1:n]:
-        tenures.append(make_tenure(alice, gina, round_=first.application.round, name=name, starts_on=TERM_START))
+        tenures.append(
+            make_tenure(alice, gina, round_=first.application.round, name=name, starts_on=starts_on)
+        )
     return tenures
 
 
@@ -73,9 +75,7 @@ def walter(weihai):
 @pytest.fixture
 def review(cohort, harry):
     """王建国's year-1 review, waiting for material, its deadline ten days from today."""
-    return make_annual_review(
-        cohort[0], state="pending", deadline=timezone.localdate() + timedelta(days=10)
-    )
+    return make_annual_review(cohort[0], state="pending", deadline=timezone.localdate() + timedelta(days=10))
 
 
 def filled(review, **overrides):

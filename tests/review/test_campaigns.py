@@ -35,9 +35,17 @@ def test_opening_counts_the_deadline_on_the_calendar_across_national_day(round_,
     )
     reviews = AnnualReview.objects.filter(campaign=campaign).order_by("tenure__application__name")
     assert [
-        (r.tenure.application.name, r.state, r.deadline, r.period_start, r.period_end, r.policy_id) for r in reviews
+        (r.tenure.application.name, r.state, r.deadline, r.period_start, r.period_end, r.policy_id)
+        for r in reviews
     ] == [
-        (t.application.name, "pending", date(2025, 10, 23), date(2024, 12, 27), date(2025, 12, 26), round_.policy_id)
+        (
+            t.application.name,
+            "pending",
+            date(2025, 10, 23),
+            date(2024, 12, 27),
+            date(2025, 12, 26),
+            round_.policy_id,
+        )
         for t in sorted(cohort, key=lambda t: t.application.name)
     ]
     record = AuditRecord.objects.get(action="review.campaign_open")
@@ -62,7 +70,10 @@ def test_the_holder_and_the_enterprise_are_told_the_deadline(round_, olivia, coh
     review = campaign.reviews.get(tenure=cohort[0])
 
     assert [(n.subject, n.url) for n in Notification.objects.filter(user=harry)] == [
-        (f"请报送复核认定材料：王建国（截止{campaign.deadline.year}年12月22日）", f"/review/reviews/{review.pk}/material/")
+        (
+            f"请报送复核认定材料：王建国（截止{campaign.deadline.year}年12月22日）",
+            f"/review/reviews/{review.pk}/material/",
+        )
     ]
     assert Notification.objects.filter(user=alice).count() == 3
     assert Notification.objects.filter(user=bob).count() == 0
@@ -112,9 +123,9 @@ def test_a_year_without_calendar_data_tells_the_admin_to_enter_it(round_, olivia
     assert ReviewCampaign.objects.count() == 0
     CalendarYear.objects.create(year=2029, source="测试用：周一至周五", complete=True)
     CalendarYear.objects.create(year=2030, source="测试用：周一至周五", complete=True)
-    assert review_campaign_open(actor=olivia, round_=round_, review_year=1, now=at(2029, 12, 20)).deadline == date(
-        2030, 1, 10
-    )
+    assert review_campaign_open(
+        actor=olivia, round_=round_, review_year=1, now=at(2029, 12, 20)
+    ).deadline == date(2030, 1, 10)
 
 
 @pytest.mark.parametrize("who", ["walter", "alice", "harry", "gina"])

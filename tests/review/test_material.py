@@ -86,7 +86,9 @@ def test_the_enterprise_opinion_is_the_enterprises(pending, harry, alice):
         )
     assert refused.value.field == "enterprise_opinion"
 
-    review_form_save(actor=alice, review=pending, data={"enterprise_opinion": "同意报送。"}, now=at(2025, 12, 10))
+    review_form_save(
+        actor=alice, review=pending, data={"enterprise_opinion": "同意报送。"}, now=at(2025, 12, 10)
+    )
     pending.refresh_from_db()
     assert pending.enterprise_opinion == "同意报送。"
 
@@ -94,7 +96,9 @@ def test_the_enterprise_opinion_is_the_enterprises(pending, harry, alice):
 def test_an_achievement_must_lie_in_the_period_and_carry_its_evidence(pending, harry):
     with pytest.raises(DomainError) as refused:
         _add(harry, pending, achieved_on=date(2024, 12, 26))
-    assert refused.value.message_dict == {"achieved_on": ["取得日期应在本次复核期间（2024年12月27日至2025年12月26日）内。"]}
+    assert refused.value.message_dict == {
+        "achieved_on": ["取得日期应在本次复核期间（2024年12月27日至2025年12月26日）内。"]
+    }
 
     with pytest.raises(DomainError) as refused:
         _add(harry, pending, upload=Upload(name="证书.exe", content=b"MZ\x90\x00"))
@@ -184,12 +188,17 @@ def test_once_submitted_nothing_changes_and_a_second_submit_is_refused(pending, 
     with pytest.raises(DomainError):
         _add(harry, pending)
     pending.refresh_from_db()
-    assert (pending.post, AuditRecord.objects.filter(action="review.submit").count()) == ("数控车间主操作手", 1)
+    assert (pending.post, AuditRecord.objects.filter(action="review.submit").count()) == (
+        "数控车间主操作手",
+        1,
+    )
 
 
 def test_a_returned_review_is_corrected_before_its_correction_deadline(cohort, harry):
     review = filled(
-        make_annual_review(cohort[0], state="returned", deadline=date(2025, 12, 30), return_reason="补充获奖证书。")
+        make_annual_review(
+            cohort[0], state="returned", deadline=date(2025, 12, 30), return_reason="补充获奖证书。"
+        )
     )
 
     with pytest.raises(DomainError) as refused:

@@ -12,7 +12,8 @@ from tests.review.conftest import at
 
 def _summary(items):
     return [
-        (i.round.title, i.review_year, i.period_start, i.period_end, i.terms, i.campaign is not None) for i in items
+        (i.round.title, i.review_year, i.period_start, i.period_end, i.terms, i.campaign is not None)
+        for i in items
     ]
 
 
