@@ -48,6 +48,7 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.review import world as review_world
 
 WEIHAI = {
     "code": "weihai",
@@ -468,6 +469,15 @@ STAFF_URLS = {
     "subsidy:batch_import": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
     "subsidy:tenure_statement_pdf": (Role.OFFICER, lambda w: [w.tenure.pk, 2025]),
     "subsidy:recovery_refund": (Role.OFFICER, lambda w: [Recovery.objects.get(tenure=w.tenure).pk]),
+    # The re-review's campaigns and the officer's copies of the holders' material (tests/review/world.py).
+    "review:campaign_detail": (Role.OFFICER, lambda w: [review_world.campaign_of(w).pk]),
+    "review:campaign_close": (Role.OFFICER, lambda w: [review_world.campaign_of(w).pk]),
+    "review:form_pdf": (Role.OFFICER, lambda w: [review_world.review_of(w).pk]),
+    "review:form_docx": (Role.OFFICER, lambda w: [review_world.review_of(w).pk]),
+    "review:achievement_file": (
+        Role.OFFICER,
+        lambda w: [review_world.achievement_of(w).pk],
+    ),
 }
 
 
@@ -522,6 +532,11 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "subsidy:holder_statement_pdf",
         "subsidy:bank_format_edit",
         "subsidy:withholding_xlsx",
+        # The holder's and the enterprise's side of a re-review: their own terms, whichever authority's.
+        "review:material",
+        "review:material_submit",
+        "review:achievement_add",
+        "review:achievement_remove",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")
