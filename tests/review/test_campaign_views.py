@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from chieftech.core.dates import date_zh
 from chieftech.review.domain.campaigns import review_campaign_open
 from chieftech.review.models import ReviewCampaign
+from chieftech.tenure.domain.terms import review_period
 from chieftech.tenure.models import AnnualReview
 from tests.publicity.test_notice import calendar_known_from_today
 from tests.review.conftest import at, cohort_of
@@ -38,12 +40,13 @@ def _rows(response, table_id: str) -> list[list[str]]:
 
 def test_the_officer_opens_a_due_review_after_confirming(client, olivia, due_cohort):
     round_ = due_cohort[0].application.round
+    start, end = review_period(starts_on=due_cohort[0].starts_on, review_year=1, interval_months=12)
     client.force_login(olivia)
 
     assert _rows(client.get(LIST), "campaign-list")[0][:4] == [
         round_.title,
         "管理期第1年",
-        f"{_zh(due_cohort[0].starts_on)}至{_zh(due_cohort[0].starts_on.replace(year=due_cohort[0].starts_on.year + 1) - timedelta(days=1))}",
+        f"{date_zh(start)}至{date_zh(end)}",
         "3",
     ]
     response = client.post(OPEN, {"round": round_.pk, "review_year": 1})
@@ -58,10 +61,6 @@ def test_the_officer_opens_a_due_review_after_confirming(client, olivia, due_coh
     # The same confirmation sent again opens nothing more.
     client.post(OPEN, {"round": round_.pk, "review_year": 1, "confirmed": "yes"})
     assert (ReviewCampaign.objects.count(), AnnualReview.objects.count()) == (1, 3)
-
-
-def _zh(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def test_another_authoritys_officer_cannot_open_or_see_it(client, walter, olivia, cohort):

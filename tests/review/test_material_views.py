@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.dates import date_zh
 from chieftech.review.models import ReviewAchievement
 from chieftech.tenure.models import AnnualReview
 from tests.factories import PDF_BYTES, make_annual_review, make_apprentice
@@ -45,7 +46,9 @@ def _text(response, element_id: str) -> str:
 def test_the_holder_fills_adds_evidence_and_submits_after_confirming(client, review, harry, olivia):
     client.force_login(harry)
     page = client.get(_url(review))
-    assert _text(page, "review-deadline") == f"材料报送截止时间：{_zh(review.deadline)}24时，逾期不能报送。"
+    assert (
+        _text(page, "review-deadline") == f"材料报送截止时间：{date_zh(review.deadline)}24时，逾期不能报送。"
+    )
 
     assert client.post(_url(review), _form())["Location"] == _url(review)
     response = client.post(
@@ -75,10 +78,6 @@ def test_the_holder_fills_adds_evidence_and_submits_after_confirming(client, rev
     # Repeating the confirmed POST does not send it twice.
     client.post(_url(review, "review:material_submit"), {"confirmed": "yes"})
     assert AuditRecord.objects.filter(action="review.submit").count() == 1
-
-
-def _zh(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def test_an_incomplete_form_is_refused_at_its_fields(client, review, harry):
@@ -124,12 +123,13 @@ def test_after_the_deadline_the_page_is_read_only_and_says_so(client, cohort, ha
 
     assert (
         _text(page, "review-deadline")
-        == f"材料报送截止时间：{_zh(review.deadline)}24时，已过截止时间，不能再报送或修改。"
+        == f"材料报送截止时间：{date_zh(review.deadline)}24时，已过截止时间，不能再报送或修改。"
     )
     filled(review)
     response = client.post(_url(review, "review:material_submit"), {"confirmed": "yes"})
     assert (
-        f"材料报送截止时间为{_zh(review.deadline)}24时，已过截止时间，不能报送。" in response.content.decode()
+        f"材料报送截止时间为{date_zh(review.deadline)}24时，已过截止时间，不能报送。"
+        in response.content.decode()
     )
     review.refresh_from_db()
     assert review.state == "pending"
@@ -267,6 +267,6 @@ def test_a_returned_review_shows_its_correction_deadline_and_reason(client, coho
     page = client.get(_url(review))
 
     assert (_text(page, "review-deadline"), _text(page, "return-reason")) == (
-        f"补正材料报送截止时间：{_zh(review.deadline)}24时，逾期不能报送。",
+        f"补正材料报送截止时间：{date_zh(review.deadline)}24时，逾期不能报送。",
         "退回补正理由：请补充获奖证书。",
     )
