@@ -22,6 +22,7 @@ from tests.factories import make_user
                 "银行账户变更",
                 "津贴发放",
                 "津贴预算",
+                "复核认定",
                 "企业管理",
                 "注册审核",
                 "企业账号",
