@@ -35,6 +35,9 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("审计日志", "audit:record_list", "audit.view_auditlog"),
     # The chief technician's own pages.
     ("银行账户", "tenure:holder_bank", "tenure.log_activity"),
+    # The employer's obligations and the liaison cadre (第13条, 第14条).
+    ("用人单位履职", "duties:obligations", "tenure.manage_tenure"),
+    ("联系服务", "duties:liaison_list", "tenure.manage_tenure"),
 ]
 
 
