@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from tests/duties/support_fixtures.py are the tests' parameters)
 """The employer's yearly record (第13条): who records which year, what each field accepts, and who has recorded
 nothing."""
 
@@ -12,7 +13,7 @@ from chieftech.core.errors import DomainError
 from chieftech.duties.domain.obligations import employer_record_save, employer_records_missing
 from chieftech.duties.models import EmployerDutyRecord
 from chieftech.tenure.models import Tenure, TenureStatus
-from tests.duties.support_fixtures import RECORD, at, tech1, walter, wang, weihai, yu  # noqa: F401
+from tests.duties.support_fixtures import RECORD, at, tech1, walter, wang, weihai, yu  # noqa: F401  (fixtures)
 from tests.factories import huancui, make_tenure, make_user
 
 NOW = at(date(2025, 12, 10))
