@@ -66,3 +66,46 @@ def yu(alice, gina, wang, enterprise_b):
     tenure = make_tenure(alice, gina, round_=wang.application.round, name="于海燕")
     move(tenure, enterprise_b, date(2025, 7, 1))
     return tenure
+
+
+def make_support_record(tenure, *, by, file: bool = True):
+    """A support record of `tenure` recorded by `by` (test set-up of what support_record_add writes)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from chieftech.duties.models import RecordedAs, SupportKind, SupportRecord
+    from tests.factories import PDF_BYTES
+
+    record = SupportRecord(
+        tenure=tenure,
+        kind=SupportKind.TRAINING,
+        occurred_on=tenure.starts_on,
+        title="高技能人才研修班",
+        department="区人力资源和社会保障局",
+        recorded_by=by,
+        recorded_as=RecordedAs.OFFICER,
+        recorded_at=timezone.now(),
+    )
+    if file:
+        record.file.save("notice.pdf", ContentFile(PDF_BYTES), save=False)
+        record.file_name, record.file_size, record.file_type = "研修通知.pdf", len(PDF_BYTES), "application/pdf"
+    record.save()
+    return record
+
+
+def make_liaison(tenure, *, by):
+    """The current liaison cadre of `tenure` (test set-up of what liaison_assign writes)."""
+    from django.utils import timezone
+
+    from chieftech.duties.models import LiaisonAssignment
+
+    return LiaisonAssignment.objects.create(
+        tenure=tenure,
+        cadre_name="刘建军",
+        cadre_post="区人社局副局长",
+        cadre_unit="环翠区人力资源和社会保障局",
+        cadre_phone="13963112345",
+        assigned_on=tenure.starts_on,
+        assigned_by=by,
+        assigned_at=timezone.now(),
+    )
