@@ -88,7 +88,11 @@ def make_support_record(tenure, *, by, file: bool = True):
     )
     if file:
         record.file.save("notice.pdf", ContentFile(PDF_BYTES), save=False)
-        record.file_name, record.file_size, record.file_type = "研修通知.pdf", len(PDF_BYTES), "application/pdf"
+        record.file_name, record.file_size, record.file_type = (
+            "研修通知.pdf",
+            len(PDF_BYTES),
+            "application/pdf",
+        )
     record.save()
     return record
 

@@ -10,12 +10,14 @@ from django.db import connection
 from django.urls import reverse
 
 from chieftech.audit.models import AuditRecord
+from chieftech.core.confirm import IRREVERSIBLE
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
 from chieftech.duties.domain.liaison import liaison_assign, liaison_contact_add
 from chieftech.duties.models import LiaisonAssignment, LiaisonContact
 from tests.duties.support_fixtures import at, tech1, walter, wang, weihai  # noqa: F401  (fixtures)
 from tests.factories import grant, huancui, make_tenure
+from tests.test_irreversible_actions import asked, confirm
 
 NOW = at(date(2025, 12, 10))
 CADRE = {
@@ -262,3 +264,25 @@ def test_weihais_officer_lists_none_of_huancuis_terms(client, walter, wang):
     client.force_login(walter)
 
     assert client.get(reverse("duties:liaison_list")).context["rows"] == []
+
+
+def test_replacing_the_cadre_asks_first_and_then_ends_the_current_one(client, olivia, wang):
+    first = assign(olivia, wang)
+    client.force_login(olivia)
+
+    question = client.post(
+        reverse("duties:liaison_assign", args=[wang.pk]),
+        {**CADRE, "cadre_name": "张明", "assigned_on": "2026-01-10"},
+    )
+
+    assert asked(question)[:2] == (
+        "即将由张明接替刘建军联系王建国，刘建军的联系至2026年1月9日结束。",
+        IRREVERSIBLE,
+    )
+    assert LiaisonAssignment.objects.count() == 1
+    assert confirm(client, question)["Location"] == reverse("duties:liaison", args=[wang.pk])
+    first.refresh_from_db()
+    assert (first.ended_on, LiaisonAssignment.objects.get(ended_on__isnull=True).cadre_name) == (
+        date(2026, 1, 9),
+        "张明",
+    )

@@ -7,6 +7,8 @@ what it is given to them for (to reach the cadre), sent with Cache-Control no-st
 personal data.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from chieftech.accounts.roles import authority_ids_for
+from chieftech.core.confirm import confirmation_page, confirmation_require
 from chieftech.core.dates import date_zh
-from chieftech.core.errors import DomainError, add_domain_error
+from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, require
 from chieftech.duties.domain.liaison import liaison_assign, liaison_contact_add
 from chieftech.duties.forms_support import LiaisonAssignForm, LiaisonContactForm
@@ -95,8 +98,24 @@ def liaison_assign_view(request, pk: int):
     form = LiaisonAssignForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        current = LiaisonAssignment.objects.filter(tenure=tenure, ended_on__isnull=True).first()
         try:
+            if current is not None:
+                # The current cadre's contacts end for good: there is no undoing a replacement.
+                confirmation_require(
+                    request,
+                    f"即将由{data['cadre_name'].strip()}接替{current.cadre_name}联系{tenure.application.name}，"
+                    f"{current.cadre_name}的联系至{date_zh(data['assigned_on'] - timedelta(days=1))}结束。",
+                )
             liaison_assign(actor=request.user, tenure=tenure, **data)
+        except NeedsConfirmation as exc:
+            return confirmation_page(
+                request,
+                exc,
+                title="更换联系领导干部",
+                button="确认更换",
+                back_url=reverse("duties:liaison", args=[tenure.pk]),
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
