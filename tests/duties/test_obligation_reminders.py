@@ -2,7 +2,7 @@
 """The yearly reminder to the enterprises that have recorded nothing (第13条): from the policy's month, once per
 holder, enterprise and year, caught up in the next January, never twice."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -101,3 +101,9 @@ def test_the_database_holds_one_reminder_per_holder_enterprise_and_year(alice, w
 
 def test_the_job_says_what_it_sent(wang):
     assert employer_records_remind_job(now=at(date(2025, 12, 1), 8)) == "发送1条用人单位履职登记提醒"
+
+
+def test_the_month_begins_in_shanghai_time(wang):
+    # 16:30 UTC on 30 November is 00:30 on 1 December in Shanghai.
+    assert employer_records_remind_due(now=datetime(2025, 11, 30, 16, 29, tzinfo=UTC)) == 0
+    assert employer_records_remind_due(now=datetime(2025, 11, 30, 16, 30, tzinfo=UTC)) == 1
