@@ -104,6 +104,6 @@ def test_the_job_says_what_it_sent(wang):
 
 
 def test_the_month_begins_in_shanghai_time(wang):
-    # 16:30 UTC on 30 November is 00:30 on 1 December in Shanghai.
-    assert employer_records_remind_due(now=datetime(2025, 11, 30, 16, 29, tzinfo=UTC)) == 0
-    assert employer_records_remind_due(now=datetime(2025, 11, 30, 16, 30, tzinfo=UTC)) == 1
+    # 16:00 UTC on 30 November is midnight of 1 December in Shanghai.
+    assert employer_records_remind_due(now=datetime(2025, 11, 30, 15, 59, tzinfo=UTC)) == 0
+    assert employer_records_remind_due(now=datetime(2025, 11, 30, 16, 0, tzinfo=UTC)) == 1
