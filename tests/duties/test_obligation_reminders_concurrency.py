@@ -10,8 +10,7 @@ from django.db import connection
 from chieftech.core.models import Notification
 from chieftech.duties.domain.obligation_reminders import employer_records_remind_due
 from chieftech.duties.models import ObligationReminder
-from tests.duties.support_fixtures import at
-from tests.duties.support_fixtures import wang, yu  # noqa: F401  (fixtures)
+from tests.duties.support_fixtures import at, wang, yu  # noqa: F401  (fixtures)
 
 
 @pytest.mark.django_db(transaction=True)
