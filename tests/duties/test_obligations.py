@@ -206,3 +206,13 @@ def test_the_missing_list_costs_one_query_however_many_terms(alice, gina, wang, 
 
     with django_assert_num_queries(1):
         assert len(employer_records_missing(authority_ids=authority_ids, year=2025)) == 3
+
+
+def test_a_year_after_the_term_ended_owes_no_record(alice, wang):
+    Tenure.objects.filter(pk=wang.pk).update(status=TenureStatus.NOT_RENEWED, status_since=date(2026, 1, 1))
+    wang.refresh_from_db()
+
+    with pytest.raises(DomainError) as caught:
+        save(alice, wang, year=2026, now=at(date(2026, 6, 1)), health_check_on=date(2026, 3, 1))
+
+    assert caught.value.message_dict == {"year": ["管理期已于2025年12月31日结束，2026年无需登记。"]}

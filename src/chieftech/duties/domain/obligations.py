@@ -7,7 +7,7 @@ nothing, and the enterprises are reminded once per holder and year (`employer_re
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.duties.models import EmployerDutyRecord, ObligationReminder
@@ -39,11 +40,24 @@ def _year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def term_last_day(tenure: Tenure) -> date:
+    """The term's last day: its end, or the day before a term not renewed, expired or revoked changed status."""
+    if tenure.status in ENDED:
+        return min(tenure.ends_on, tenure.status_since - timedelta(days=1))
+    return tenure.ends_on
+
+
 def employer_years(*, tenure: Tenure, enterprise_id: int, today: date) -> list[int]:
-    """The years of the term, up to this one, in which `enterprise_id` employed the holder on some day."""
+    """The years of the term, up to this one and up to its end (a term not renewed or revoked ends on the day
+    before its status changed), in which `enterprise_id` employed the holder on some day."""
     years = set()
+    term_last = (
+        min(tenure.ends_on, tenure.status_since - timedelta(days=1))
+        if tenure.status in ENDED
+        else tenure.ends_on
+    )
     for span in tenure.employments.filter(enterprise_id=enterprise_id):
-        last = min(span.ends_on or today, tenure.ends_on, today)
+        last = min(span.ends_on or today, term_last, today)
         first = max(span.starts_on, tenure.starts_on)
         years.update(range(first.year, last.year + 1))
     return sorted(years)
@@ -137,6 +151,11 @@ def employer_record_save(*, actor, tenure: Tenure, year: int, data: dict, now=No
             f"{year}年不在管理期（{tenure.starts_on.year}年至{tenure.ends_on.year}年）内。",
             field="year",
             code="outside_term",
+        )
+    last_day = term_last_day(tenure)
+    if year > last_day.year:
+        raise DomainError(
+            f"管理期已于{date_zh(last_day)}结束，{year}年无需登记。", field="year", code="term_ended"
         )
     if year not in employer_years(tenure=tenure, enterprise_id=actor.enterprise_id, today=today):
         raise DomainError(
