@@ -227,3 +227,11 @@ def test_another_term_of_the_round_is_not_shown(client, olivia, alice, gina, wan
     client.force_login(olivia)
 
     assert client.get(support_url(wang)).context["years"] == []
+
+
+def test_a_holder_cannot_download_another_holders_file(client, olivia, alice, gina, tech1, wang):
+    other = make_tenure(alice, gina, round_=wang.application.round, name="李秀英")
+    record = add(olivia, other, upload=Upload(name="考察通知.pdf", content=PDF_BYTES))
+    client.force_login(tech1)
+
+    assert client.get(reverse("duties:support_file", args=[record.pk])).status_code == 404
