@@ -35,6 +35,7 @@ from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
 from chieftech.tenure.domain.status_changes import status_change_report
 from chieftech.tenure.models import StatusChange
 from tests.certificates.factories import SIGNED, make_approved_round
+from tests.duties.support_fixtures import make_liaison, make_support_record
 from tests.evaluation.factories import make_committee, make_expert
 from tests.factories import (
     PDF_BYTES,
@@ -478,6 +479,22 @@ STAFF_URLS = {
         Role.OFFICER,
         lambda w: [review_world.achievement_of(w).pk],
     ),
+    # The departments' support and the liaison cadre (第14条).
+    "duties:support": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:support_file": (
+        Role.OFFICER,
+        lambda w: [make_support_record(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
+    "duties:support_remove": (
+        Role.OFFICER,
+        lambda w: [make_support_record(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
+    "duties:liaison": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:liaison_assign": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:liaison_contact_add": (
+        Role.OFFICER,
+        lambda w: [make_liaison(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
 }
 
 
@@ -537,6 +554,8 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "review:material_submit",
         "review:achievement_add",
         "review:achievement_remove",
+        # The enterprise's own yearly record of its obligations to its holders (第13条).
+        "duties:employer_record",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")

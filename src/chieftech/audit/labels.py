@@ -170,6 +170,14 @@ ACTION_LABELS: dict[str, str] = {
     # The log itself
     "audit.export": "导出审计日志",
     "audit.chain_keyed": "审计链启用签名密钥",
+    # The employer's obligations, the departments' support and the liaison cadre (第13条, 第14条).
+    "duties.employer_record_save": "登记用人单位年度履职情况",
+    "duties.employer_record_change": "修改用人单位年度履职情况",
+    "duties.support_record_add": "登记部门支持情况",
+    "duties.support_record_remove": "删除部门支持情况",
+    "duties.liaison_assign": "确定联系领导干部",
+    "duties.liaison_end": "结束联系领导干部的联系",
+    "duties.liaison_contact_add": "登记联系服务记录",
 }
 
 # Keys of a record's before/after that are no column of the object's model.
