@@ -20,9 +20,14 @@ def shared_ledgers(hannah, harry, tenure, other_tenure):
     make_apprentice(tenure, by=hannah, id_number=APPRENTICE_ID, name="张小明")
     make_apprentice(other_tenure, by=harry, id_number=APPRENTICE_ID, name="张晓明")
     # Two different apprentices, one certificate number (typed differently).
-    make_apprentice(tenure, by=hannah, name="刘洋", certificates=[(SkillLevel.SENIOR, date(2025, 6, 1), SHARED_NUMBER)])
     make_apprentice(
-        other_tenure, by=harry, name="陈晨", certificates=[(SkillLevel.TECHNICIAN, date(2025, 7, 1), "s2025 3710 0042")]
+        tenure, by=hannah, name="刘洋", certificates=[(SkillLevel.SENIOR, date(2025, 6, 1), SHARED_NUMBER)]
+    )
+    make_apprentice(
+        other_tenure,
+        by=harry,
+        name="陈晨",
+        certificates=[(SkillLevel.TECHNICIAN, date(2025, 7, 1), "s2025 3710 0042")],
     )
     # Not shared: one apprentice on one ledger.
     make_apprentice(tenure, by=hannah, name="独自")
@@ -39,7 +44,9 @@ def test_the_same_apprentice_and_certificate_on_two_ledgers_are_flagged(hannah, 
     ]
 
 
-def test_a_duplicate_across_authorities_is_shown_to_neither_officer(hannah, harry, tenure, other_tenure, weihai):
+def test_a_duplicate_across_authorities_is_shown_to_neither_officer(
+    hannah, harry, tenure, other_tenure, weihai
+):
     from chieftech.tenure.models import Tenure
     from tests.factories import make_apprentice
 
@@ -69,14 +76,18 @@ def test_the_officer_sees_the_duplicates_page_masked_and_the_flags_on_the_ledger
         ("徒弟", MASKED, 2),
         ("技能等级证书", SHARED_NUMBER, 2),
     ]
-    assert [(r["name"], r["shared"], [c["shared"] for c in r["certificates"]]) for r in ledger.context["rows"]] == [
+    assert [
+        (r["name"], r["shared"], [c["shared"] for c in r["certificates"]]) for r in ledger.context["rows"]
+    ] == [
         ("张小明", True, []),
         ("刘洋", False, [True]),
         ("独自", False, []),
     ]
 
 
-def test_the_holders_see_no_flags_and_cannot_open_the_duplicates(client, hannah, harry, alice, tenure, other_tenure):
+def test_the_holders_see_no_flags_and_cannot_open_the_duplicates(
+    client, hannah, harry, alice, tenure, other_tenure
+):
     shared_ledgers(hannah, harry, tenure, other_tenure)
 
     for user in (hannah, alice):
@@ -87,7 +98,9 @@ def test_the_holders_see_no_flags_and_cannot_open_the_duplicates(client, hannah,
         assert client.get(reverse("duties:duplicates")).status_code == 403
 
 
-def test_weihais_officer_sees_none_of_huancuis_duplicates(client, walter, hannah, harry, tenure, other_tenure):
+def test_weihais_officer_sees_none_of_huancuis_duplicates(
+    client, walter, hannah, harry, tenure, other_tenure
+):
     shared_ledgers(hannah, harry, tenure, other_tenure)
     client.force_login(walter)
 

@@ -74,7 +74,10 @@ def test_a_fake_image_is_refused_and_nothing_saved(hannah, tenure):
         log(hannah, tenure, Upload(name="照片.png", content=b"%PDF-1.4 pretending"))
 
     assert excinfo.value.message_dict == {"file": ["“照片.png”的内容与扩展名不符，不是真正的PNG文件。"]}
-    assert (DutyActivity.objects.count(), AuditRecord.objects.filter(action="duties.activity_add").count()) == (0, 0)
+    assert (
+        DutyActivity.objects.count(),
+        AuditRecord.objects.filter(action="duties.activity_add").count(),
+    ) == (0, 0)
 
 
 def test_outsiders_and_the_officer_cannot_log(tenure, harry, bob, olivia, walter, pdf):
@@ -102,7 +105,9 @@ def test_the_enterprise_edits_its_own_entry_and_a_new_file_replaces_the_evidence
     assert (record.before["kind"], record.after["kind"]) == ("mentoring", "innovation")
 
 
-def test_the_holder_cannot_edit_the_enterprises_entry_nor_the_enterprise_the_holders(hannah, alice, tenure, pdf):
+def test_the_holder_cannot_edit_the_enterprises_entry_nor_the_enterprise_the_holders(
+    hannah, alice, tenure, pdf
+):
     by_enterprise = log(alice, tenure, pdf)
     by_holder = log(hannah, tenure, pdf, title="技能交流")
 
@@ -157,7 +162,9 @@ def test_removing_twice_removes_once(hannah, tenure, pdf):
     assert AuditRecord.objects.filter(action="duties.activity_remove").count() == 1
 
 
-def test_counts_per_calendar_year_and_kind_in_one_query(hannah, tenure, other_tenure, harry, pdf, django_assert_num_queries):
+def test_counts_per_calendar_year_and_kind_in_one_query(
+    hannah, tenure, other_tenure, harry, pdf, django_assert_num_queries
+):
     log(hannah, tenure, pdf, occurred_on=date(2024, 12, 30))
     log(hannah, tenure, pdf, occurred_on=date(2025, 3, 1))
     log(hannah, tenure, pdf, occurred_on=date(2025, 4, 1), kind=DutyKind.PUBLICITY)
@@ -170,7 +177,9 @@ def test_counts_per_calendar_year_and_kind_in_one_query(hannah, tenure, other_te
         tenure.pk: {2024: {"mentoring": 1}, 2025: {"mentoring": 1, "publicity": 1}},
         other_tenure.pk: {2025: {"exchange": 1}},
     }
-    assert duty_counts(tenure_ids=[tenure.pk], year=2025) == {tenure.pk: {2025: {"mentoring": 1, "publicity": 1}}}
+    assert duty_counts(tenure_ids=[tenure.pk], year=2025) == {
+        tenure.pk: {2025: {"mentoring": 1, "publicity": 1}}
+    }
     assert duty_counts_in_period(tenure_ids=[tenure.pk], start=date(2024, 12, 27), end=date(2025, 3, 31)) == {
         tenure.pk: {"mentoring": 2}
     }

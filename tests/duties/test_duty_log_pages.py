@@ -108,7 +108,9 @@ def test_the_enterprise_adds_an_entry_and_a_repeat_adds_nothing(client, alice, t
 
     assert (first.status_code, first["Location"]) == (302, reverse("duties:log", args=[tenure.pk]))
     assert again.status_code == 302
-    assert list(DutyActivity.objects.values_list("title", "logged_as")) == [("全市技能大赛现场展示", "enterprise")]
+    assert list(DutyActivity.objects.values_list("title", "logged_as")) == [
+        ("全市技能大赛现场展示", "enterprise")
+    ]
 
 
 def test_an_entry_without_evidence_is_refused_at_the_field(client, hannah, tenure):

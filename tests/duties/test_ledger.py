@@ -28,7 +28,12 @@ TODAY = timezone.localdate()
 
 
 def add(actor, tenure, **overrides):
-    data = {"name": "张小明", "id_number": APPRENTICE_ID, "occupation": "数控车工", "enterprise": tenure.enterprise}
+    data = {
+        "name": "张小明",
+        "id_number": APPRENTICE_ID,
+        "occupation": "数控车工",
+        "enterprise": tenure.enterprise,
+    }
     return apprentice_add(actor=actor, tenure=tenure, **{**data, **overrides})
 
 
@@ -102,7 +107,9 @@ def test_the_same_person_twice_on_one_ledger_is_refused_naming_the_entry(hannah,
         add(alice, tenure, name="张晓明", id_number=full_width)
 
     assert errors_of(excinfo) == {
-        "id_number": [f"该身份证号码的徒弟已在台账中（张小明，{TODAY.year}年{TODAY.month}月{TODAY.day}日登记），不能重复登记。"]
+        "id_number": [
+            f"该身份证号码的徒弟已在台账中（张小明，{TODAY.year}年{TODAY.month}月{TODAY.day}日登记），不能重复登记。"
+        ]
     }
     assert Apprentice.objects.count() == 1
 
@@ -159,7 +166,11 @@ def test_an_agreement_needs_its_file_and_dates_in_order(hannah, tenure):
 
     with pytest.raises(DomainError) as excinfo:
         agreement_add(
-            actor=hannah, apprentice=apprentice, signed_on=date(2025, 3, 1), ends_on=date(2025, 2, 1), upload=None
+            actor=hannah,
+            apprentice=apprentice,
+            signed_on=date(2025, 3, 1),
+            ends_on=date(2025, 2, 1),
+            upload=None,
         )
 
     assert errors_of(excinfo) == {
@@ -194,7 +205,10 @@ def test_a_fake_pdf_is_refused_and_nothing_is_saved(hannah, tenure):
         agreement_add(actor=hannah, apprentice=apprentice, signed_on=date(2025, 1, 5), upload=fake)
 
     assert errors_of(excinfo) == {"file": ["“协议.pdf”的内容与扩展名不符，不是真正的PDF文件。"]}
-    assert (MentorshipAgreement.objects.count(), AuditRecord.objects.filter(action="duties.agreement_add").count()) == (
+    assert (
+        MentorshipAgreement.objects.count(),
+        AuditRecord.objects.filter(action="duties.agreement_add").count(),
+    ) == (
         0,
         0,
     )
@@ -220,7 +234,12 @@ def test_a_certificate_is_kept_with_its_number_key(hannah, tenure):
 
     certificate = certify(hannah, apprentice, upload=Upload(name="证书.pdf", content=PDF_BYTES))
 
-    assert (certificate.number, certificate.number_key, certificate.get_level_display(), certificate.file_name) == (
+    assert (
+        certificate.number,
+        certificate.number_key,
+        certificate.get_level_display(),
+        certificate.file_name,
+    ) == (
         "S2025-3710-0042",
         "S202537100042",
         "高级工（三级）",
@@ -236,7 +255,9 @@ def test_the_same_certificate_number_twice_on_one_apprentice_is_refused(hannah, 
         certify(hannah, apprentice, number="s2025 3710 0042")
 
     assert errors_of(excinfo) == {
-        "number": ["证书编号S2025-3710-0042已登记在张小明名下：高级工（三级），2025年6月20日发证，不能重复登记。"]
+        "number": [
+            "证书编号S2025-3710-0042已登记在张小明名下：高级工（三级），2025年6月20日发证，不能重复登记。"
+        ]
     }
     assert ApprenticeCertificate.objects.count() == 1
 
@@ -268,13 +289,19 @@ def test_entries_are_removed_while_no_review_holds_them(hannah, tenure, pdf):
     agreement_remove(actor=hannah, agreement=agreement)
     apprentice_remove(actor=hannah, apprentice=apprentice)
 
-    assert (Apprentice.objects.count(), MentorshipAgreement.objects.count(), ApprenticeCertificate.objects.count()) == (
+    assert (
+        Apprentice.objects.count(),
+        MentorshipAgreement.objects.count(),
+        ApprenticeCertificate.objects.count(),
+    ) == (
         0,
         0,
         0,
     )
     assert list(
-        AuditRecord.objects.filter(action__startswith="duties.").order_by("pk").values_list("action", flat=True)
+        AuditRecord.objects.filter(action__startswith="duties.")
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == [
         "duties.apprentice_add",
         "duties.agreement_add",

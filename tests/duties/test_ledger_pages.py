@@ -19,7 +19,9 @@ def ledger_of(tenure) -> str:
 
 
 def test_the_holder_reads_their_own_ledger_masked_and_never_cached(client, hannah, tenure):
-    make_apprentice(tenure, by=hannah, id_number=APPRENTICE_ID, certificates=[(SkillLevel.SENIOR, date(2025, 6, 20))])
+    make_apprentice(
+        tenure, by=hannah, id_number=APPRENTICE_ID, certificates=[(SkillLevel.SENIOR, date(2025, 6, 20))]
+    )
     client.force_login(hannah)
 
     response = client.get(reverse("duties:my_ledger"))
@@ -59,8 +61,12 @@ def test_outsiders_get_404_for_the_ledger_and_its_forms(client, request, hannah,
         client.get(ledger_of(tenure)).status_code,
         client.get(reverse("duties:apprentice_add", args=[tenure.pk])).status_code,
         client.get(reverse("duties:agreement_add", args=[apprentice.pk])).status_code,
-        client.post(reverse("duties:apprentice_remove", args=[apprentice.pk]), {"confirmed": "yes"}).status_code,
-        client.post(reverse("duties:agreement_remove", args=[agreement.pk]), {"confirmed": "yes"}).status_code,
+        client.post(
+            reverse("duties:apprentice_remove", args=[apprentice.pk]), {"confirmed": "yes"}
+        ).status_code,
+        client.post(
+            reverse("duties:agreement_remove", args=[agreement.pk]), {"confirmed": "yes"}
+        ).status_code,
     ]
 
     # Weihai's officer has no enterprise or holder capability for the forms: refused before the lookup.
@@ -69,7 +75,9 @@ def test_outsiders_get_404_for_the_ledger_and_its_forms(client, request, hannah,
     assert (Apprentice.objects.count(), MentorshipAgreement.objects.count()) == (1, 1)
 
 
-def test_the_holder_on_their_own_page_cannot_reach_another_holders_ledger(client, hannah, harry, other_tenure):
+def test_the_holder_on_their_own_page_cannot_reach_another_holders_ledger(
+    client, hannah, harry, other_tenure
+):
     client.force_login(hannah)
 
     assert client.get(ledger_of(other_tenure)).status_code == 404
@@ -104,7 +112,12 @@ def test_a_bad_check_digit_is_shown_at_the_field_and_listed_at_the_top(client, h
 
     response = client.post(
         reverse("duties:apprentice_add", args=[tenure.pk]),
-        {"name": "张小明", "id_number": BAD_CHECK_DIGIT, "occupation": "数控车工", "enterprise": tenure.enterprise_id},
+        {
+            "name": "张小明",
+            "id_number": BAD_CHECK_DIGIT,
+            "occupation": "数控车工",
+            "enterprise": tenure.enterprise_id,
+        },
     )
 
     assert response.status_code == 200
@@ -112,7 +125,9 @@ def test_a_bad_check_digit_is_shown_at_the_field_and_listed_at_the_top(client, h
     assert Apprentice.objects.count() == 0
 
 
-def test_an_agreement_uploaded_and_downloaded_by_those_who_read_the_ledger(client, hannah, olivia, bob, tenure):
+def test_an_agreement_uploaded_and_downloaded_by_those_who_read_the_ledger(
+    client, hannah, olivia, bob, tenure
+):
     apprentice = make_apprentice(tenure, by=hannah)
     apprentice.agreements.all().delete()
     client.force_login(hannah)
@@ -151,7 +166,9 @@ def test_a_fake_pdf_is_refused_at_the_field_and_nothing_saved(client, hannah, te
 
 
 def test_removing_a_certificate_asks_first_then_removes_once(client, hannah, tenure):
-    apprentice = make_apprentice(tenure, by=hannah, certificates=[(SkillLevel.SENIOR, date(2026, 1, 10), "C-1")])
+    apprentice = make_apprentice(
+        tenure, by=hannah, certificates=[(SkillLevel.SENIOR, date(2026, 1, 10), "C-1")]
+    )
     certificate = apprentice.certificates.get()
     client.force_login(hannah)
     url = reverse("duties:certificate_remove", args=[certificate.pk])
@@ -176,9 +193,14 @@ def test_a_submitted_review_hides_the_remove_buttons_and_refuses_a_forced_remova
     client.force_login(hannah)
 
     page = client.get(reverse("duties:my_ledger"))
-    forced = client.post(reverse("duties:apprentice_remove", args=[apprentice.pk]), {"confirmed": "yes"}, follow=True)
+    forced = client.post(
+        reverse("duties:apprentice_remove", args=[apprentice.pk]), {"confirmed": "yes"}, follow=True
+    )
 
-    assert (page.context["rows"][0]["remove_url"], page.context["rows"][0]["agreements"][0]["remove_url"]) == ("", "")
+    assert (
+        page.context["rows"][0]["remove_url"],
+        page.context["rows"][0]["agreements"][0]["remove_url"],
+    ) == ("", "")
     assert [str(m) for m in forced.context["messages"]] == [
         "与张小明的带徒协议属于第1年度复核认定的材料（复核期间2024年12月27日至2025年12月26日，已报送待审），"
         "材料已报送人社局，不能删除。"
@@ -192,7 +214,9 @@ def test_the_ledger_page_reads_the_same_queries_for_one_and_three_apprentices(
 ):
     def add(n):
         for i in range(n):
-            make_apprentice(tenure, by=hannah, name=f"徒弟{i}", certificates=[(SkillLevel.SENIOR, date(2025, 6, 1 + i))])
+            make_apprentice(
+                tenure, by=hannah, name=f"徒弟{i}", certificates=[(SkillLevel.SENIOR, date(2025, 6, 1 + i))]
+            )
 
     client.force_login(request.getfixturevalue(viewer))
     url = ledger_of(tenure)
