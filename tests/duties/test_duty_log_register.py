@@ -24,7 +24,9 @@ def tenure(alice, gina, olivia):
 
 @pytest.fixture
 def other_tenure(alice, gina, tenure):
-    return make_tenure(alice, gina, round_=tenure.application.round, name="李秀英", starts_on=date(YEAR - 1, 1, 1))
+    return make_tenure(
+        alice, gina, round_=tenure.application.round, name="李秀英", starts_on=date(YEAR - 1, 1, 1)
+    )
 
 
 def log(actor, tenure, pdf, on, kind=DutyKind.MENTORING):

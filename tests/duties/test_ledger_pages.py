@@ -228,3 +228,36 @@ def test_the_ledger_page_reads_the_same_queries_for_one_and_three_apprentices(
     add(2)
     with django_assert_num_queries(queries):
         assert len(client.get(url).context["rows"]) == 3
+
+
+def test_the_holders_home_and_the_enterprises_tenure_page_link_to_the_ledger_and_log(
+    client, hannah, alice, tenure
+):
+    client.force_login(hannah)
+    home = client.get(reverse("tenure:holder_home")).content.decode()
+    client.force_login(alice)
+    enterprise = client.get(reverse("tenure:enterprise_tenure", args=[tenure.pk])).content.decode()
+
+    assert (
+        f'href="{reverse("duties:my_ledger")}"' in home,
+        f'href="{reverse("duties:my_log")}"' in home,
+    ) == (
+        True,
+        True,
+    )
+    assert (
+        f'href="{reverse("duties:ledger", args=[tenure.pk])}"' in enterprise,
+        f'href="{reverse("duties:log", args=[tenure.pk])}"' in enterprise,
+    ) == (True, True)
+
+
+def test_the_enterprise_loses_the_ledger_once_the_holder_moved_away(client, alice, hannah, tenure):
+    from chieftech.tenure.models import Tenure
+    from tests.factories import make_enterprise
+
+    make_apprentice(tenure, by=hannah)
+    Tenure.objects.filter(pk=tenure.pk).update(enterprise=make_enterprise("威海丙船舶有限公司"))
+    client.force_login(alice)
+
+    assert client.get(ledger_of(tenure)).status_code == 404
+    assert client.get(reverse("duties:apprentice_add", args=[tenure.pk])).status_code == 404
