@@ -128,3 +128,11 @@ def test_the_duplicates_page_reads_the_same_queries_for_one_and_three_duplicates
     share(2, 1)
     with django_assert_num_queries(11):
         assert len(client.get(url).context["rows"]) == 3
+
+
+def test_the_register_leads_the_officer_to_the_duplicates(client, olivia):
+    client.force_login(olivia)
+
+    page = client.get(reverse("tenure:tenure_list")).content.decode()
+
+    assert f'href="{reverse("duties:duplicates")}" id="ledger-duplicates"' in page

@@ -261,3 +261,46 @@ def test_the_enterprise_loses_the_ledger_once_the_holder_moved_away(client, alic
 
     assert client.get(ledger_of(tenure)).status_code == 404
     assert client.get(reverse("duties:apprentice_add", args=[tenure.pk])).status_code == 404
+
+
+def test_the_full_id_number_is_in_no_page_and_no_audit_record(
+    client, hannah, harry, olivia, alice, tenure, other_tenure
+):
+    from django.core import serializers
+
+    client.force_login(alice)
+    entered = client.post(
+        reverse("duties:apprentice_add", args=[tenure.pk]),
+        {
+            "name": "张小明",
+            "id_number": APPRENTICE_ID,
+            "occupation": "数控车工",
+            "enterprise": tenure.enterprise_id,
+        },
+    )
+    # The same person on a second ledger, so the duplicates page has something to show.
+    make_apprentice(other_tenure, by=harry, id_number=APPRENTICE_ID)
+    pages = []
+    for user, url in [
+        (alice, ledger_of(tenure)),
+        (hannah, reverse("duties:my_ledger")),
+        (hannah, reverse("duties:my_log")),
+        (olivia, ledger_of(tenure)),
+        (olivia, reverse("duties:duplicates")),
+        (olivia, reverse("tenure:tenure_detail", args=[tenure.pk])),
+        (olivia, reverse("tenure:tenure_list")),
+    ]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+
+    assert entered.status_code == 302
+    assert [APPRENTICE_ID in page for page in pages] == [False] * 7
+    masked = APPRENTICE_ID[:4] + "*" * 10 + APPRENTICE_ID[-4:]
+    assert [masked in page for page in pages] == [True, True, False, True, True, False, False]
+    audit = serializers.serialize("json", AuditRecord.objects.all())
+    assert (APPRENTICE_ID in audit, AuditRecord.objects.filter(action="duties.apprentice_add").count()) == (
+        False,
+        1,
+    )
