@@ -57,6 +57,18 @@ def duty_counts_text(counts: dict[str, int]) -> tuple[int, str]:
     return total, text or "无履职记录"
 
 
+def duty_count_rows(years: dict[int, dict[str, int]]) -> list[dict]:
+    """One term's counts (a value of `duty_counts`) as table rows, newest year first: each kind, then the total."""
+    return [
+        {
+            "year": f"{year}年",
+            "cells": [years[year].get(kind.value, 0) for kind in DutyKind],
+            "total": sum(years[year].values()),
+        }
+        for year in sorted(years, reverse=True)
+    ]
+
+
 # --- Duplicates ------------------------------------------------------------------------------------------
 
 

@@ -103,11 +103,11 @@ def _apprentice(user, pk: int) -> Apprentice:
         ).defer(*(f"tenure__{name}" for name in TENURE_DEFERRED)),
         pk=pk,
     )
-    tenure_readable_obj(user, apprentice.tenure)
+    readable_or_404(user, apprentice.tenure)
     return apprentice
 
 
-def tenure_readable_obj(user, tenure: Tenure) -> None:
+def readable_or_404(user, tenure: Tenure) -> None:
     if not user.has_perm("duties.ledger_view", tenure):
         raise Http404("没有找到该记录。")
 
@@ -217,7 +217,7 @@ def ledger_view(request, pk: int):
 # --- Adding ------------------------------------------------------------------------------------------------
 
 
-def _form_page(request, *, form, title: str, tenure: Tenure, back_url: str, lead: str = "", files: bool):
+def form_page(request, *, form, title: str, tenure: Tenure, back_url: str, lead: str = "", files: bool):
     context = {
         "form": form,
         "title": title,
@@ -243,7 +243,7 @@ def apprentice_add(request, pk: int):
         else:
             messages.success(request, f"徒弟{apprentice.name}已登记，请上传带徒协议。")
             return redirect(back)
-    return _form_page(request, form=form, title="登记徒弟", tenure=tenure, back_url=back, files=False)
+    return form_page(request, form=form, title="登记徒弟", tenure=tenure, back_url=back, files=False)
 
 
 @capability_required(HOLDER, ENTERPRISE)
@@ -267,7 +267,7 @@ def agreement_add(request, pk: int):
         else:
             messages.success(request, f"与{apprentice.name}的带徒协议已登记。")
             return redirect(back)
-    return _form_page(
+    return form_page(
         request, form=form, title=f"登记带徒协议：{apprentice.name}", tenure=tenure, back_url=back, files=True
     )
 
@@ -299,7 +299,7 @@ def certificate_add(request, pk: int):
         else:
             messages.success(request, f"{apprentice.name}的技能等级证书已登记。")
             return redirect(back)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=f"登记技能等级证书：{apprentice.name}",
@@ -312,7 +312,7 @@ def certificate_add(request, pk: int):
 # --- Removing ----------------------------------------------------------------------------------------------
 
 
-def _remove(request, *, back: str, question: str, title: str, done: str, remove):
+def remove_confirmed(request, *, back: str, question: str, title: str, done: str, remove):
     try:
         confirmation_require(request, question)
         remove()
@@ -330,7 +330,7 @@ def _remove(request, *, back: str, question: str, title: str, done: str, remove)
 def apprentice_remove(request, pk: int):
     apprentice = _apprentice(request.user, pk)
     tenure = editable(request.user, apprentice.tenure)
-    return _remove(
+    return remove_confirmed(
         request,
         back=ledger_url(request.user, tenure),
         question=f"即将从{tenure.application.name}的带徒台账中删除徒弟{apprentice.name}，"
@@ -348,7 +348,7 @@ def agreement_remove(request, pk: int):
     apprentice = _apprentice(request.user, agreement.apprentice_id)
     agreement.apprentice = apprentice
     tenure = editable(request.user, apprentice.tenure)
-    return _remove(
+    return remove_confirmed(
         request,
         back=ledger_url(request.user, tenure),
         question=f"即将删除与{apprentice.name}于{date_zh(agreement.signed_on)}签订的带徒协议。",
@@ -365,7 +365,7 @@ def certificate_remove(request, pk: int):
     apprentice = _apprentice(request.user, certificate.apprentice_id)
     certificate.apprentice = apprentice
     tenure = editable(request.user, apprentice.tenure)
-    return _remove(
+    return remove_confirmed(
         request,
         back=ledger_url(request.user, tenure),
         question=f"即将删除{apprentice.name}的{certificate.get_level_display()}证书（编号{certificate.number}）。",
@@ -393,7 +393,7 @@ def evidence_file(request, kind: str, pk: int):
     model, tenure_path = _FILE_KINDS[kind]
     record = get_object_or_404(model.objects.select_related(f"{tenure_path}__authority"), pk=pk)
     tenure = record.tenure if kind == "activity" else record.apprentice.tenure
-    tenure_readable_obj(request.user, tenure)
+    readable_or_404(request.user, tenure)
     if not record.file:
         raise Http404("该记录没有上传文件。")
     return upload_download(

@@ -15,17 +15,17 @@ from chieftech.core.permissions import capability_required, require
 from chieftech.duties.domain import duty_log
 from chieftech.duties.forms_ledger import ActivityForm, LogFilterForm, upload_of
 from chieftech.duties.models import DutyActivity, DutyKind
-from chieftech.duties.selectors import duty_counts, duty_counts_text
+from chieftech.duties.selectors import duty_count_rows, duty_counts
 from chieftech.duties.views_ledger import (
     ENTERPRISE,
     HOLDER,
     MANAGE_TENURE,
     TENURE_DEFERRED,
-    _form_page,
-    _remove,
     editable,
+    form_page,
     is_locked,
     own_tenure,
+    remove_confirmed,
     sent_periods,
     tenure_readable,
 )
@@ -36,18 +36,6 @@ def log_url(user, tenure: Tenure) -> str:
     if tenure.user_id == user.pk:
         return reverse("duties:my_log")
     return reverse("duties:log", args=[tenure.pk])
-
-
-def _count_table(counts: dict[int, dict[str, int]]) -> list[dict]:
-    """One row per calendar year, newest first: the count of each kind and the total."""
-    return [
-        {
-            "year": f"{year}年",
-            "cells": [counts[year].get(kind.value, 0) for kind in DutyKind],
-            "total": duty_counts_text(counts[year])[0],
-        }
-        for year in sorted(counts, reverse=True)
-    ]
 
 
 def _log_page(request, tenure: Tenure):
@@ -98,7 +86,7 @@ def _log_page(request, tenure: Tenure):
         "enterprise": tenure.enterprise.name,
         "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
         "kinds": [kind.label for kind in DutyKind],
-        "count_rows": _count_table(counts),
+        "count_rows": duty_count_rows(counts),
         "form": form,
         "rows": rows,
         "is_holder": tenure.user_id == user.pk,
@@ -162,7 +150,7 @@ def activity_add(request, pk: int):
         else:
             messages.success(request, f"履职记录“{activity.title}”已保存。")
             return redirect(back)
-    return _form_page(request, form=form, title="登记履职记录", tenure=tenure, back_url=back, files=True)
+    return form_page(request, form=form, title="登记履职记录", tenure=tenure, back_url=back, files=True)
 
 
 @capability_required(HOLDER, ENTERPRISE)
@@ -185,7 +173,7 @@ def activity_edit(request, pk: int):
     lead = (
         f"已上传的证明材料：{activity.file_name}。上传新文件将替换它，不上传则保留。" if activity.file else ""
     )
-    return _form_page(
+    return form_page(
         request, form=form, title="修改履职记录", tenure=tenure, back_url=back, lead=lead, files=True
     )
 
@@ -196,7 +184,7 @@ def activity_remove(request, pk: int):
     activity = _activity(request.user, pk)
     tenure = activity.tenure
     require(request.user.has_perm("duties.activity_edit", activity), duty_log.NOT_AUTHOR)
-    return _remove(
+    return remove_confirmed(
         request,
         back=log_url(request.user, tenure),
         question=f"即将删除{date_zh(activity.occurred_on)}的履职记录“{activity.title}”及其证明材料。",

@@ -18,7 +18,7 @@ from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
 from chieftech.duties.models import DutyKind
-from chieftech.duties.selectors import duty_counts, duty_counts_text
+from chieftech.duties.selectors import duty_count_rows, duty_counts, duty_counts_text
 from chieftech.policy.territory import town_filter_choices
 from chieftech.tenure.domain.bank_accounts import bank_accounts_current
 from chieftech.tenure.domain.holders import holder_account_state
@@ -210,14 +210,7 @@ def _duties_context(tenure: Tenure) -> dict:
     counts = duty_counts(tenure_ids=[tenure.pk]).get(tenure.pk, {})
     return {
         "duty_kinds": DutyKind.labels,
-        "duty_rows": [
-            {
-                "year": f"{year}年",
-                "cells": [counts[year].get(kind.value, 0) for kind in DutyKind],
-                "total": sum(counts[year].values()),
-            }
-            for year in sorted(counts, reverse=True)
-        ],
+        "duty_rows": duty_count_rows(counts),
         "ledger_url": reverse("duties:ledger", args=[tenure.pk]),
         "log_url": reverse("duties:log", args=[tenure.pk]),
     }

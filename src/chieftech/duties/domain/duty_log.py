@@ -19,10 +19,10 @@ from chieftech.duties.domain.files import Upload, evidence_attach, uploads_check
 from chieftech.duties.domain.ledger import (
     LONG_TEXT_MAX_CHARS,
     NOT_KEEPER,
-    _files_delete_on_commit,
-    _locked_tenure,
+    files_delete_on_commit,
     recorded_as,
     removal_refuse_if_sent,
+    tenure_lock,
     text_clean,
 )
 from chieftech.duties.models import DutyActivity, DutyKind
@@ -98,7 +98,7 @@ def duty_activity_add(
     if errors:
         raise DomainError.fields(errors)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         activity = DutyActivity(
             tenure=tenure, logged_by=actor, logged_as=recorded_as(actor, tenure), logged_at=now, **values
         )
@@ -143,7 +143,7 @@ def duty_activity_edit(
     if errors:
         raise DomainError.fields(errors)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         activity = DutyActivity.objects.select_related("tenure__application").get(pk=activity.pk)
         removal_refuse_if_sent(tenure.pk, activity.occurred_on, activity.occurred_on, what="这条履职记录")
         removal_refuse_if_sent(
@@ -169,7 +169,7 @@ def duty_activity_edit(
             authority=tenure.authority_id,
         )
         if old_file is not None:
-            _files_delete_on_commit([old_file])
+            files_delete_on_commit([old_file])
     return activity
 
 
@@ -177,7 +177,7 @@ def duty_activity_remove(*, actor, activity: DutyActivity) -> None:
     require_perm(actor, "duties.activity_edit", activity, NOT_AUTHOR)
     tenure = activity.tenure
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         activity = DutyActivity.objects.filter(pk=activity.pk).first()
         if activity is None:
             raise DomainError("这条履职记录已删除。", code="gone")
@@ -192,4 +192,4 @@ def duty_activity_remove(*, actor, activity: DutyActivity) -> None:
         )
         files = [activity.file] if activity.file else []
         activity.delete()
-        _files_delete_on_commit(files)
+        files_delete_on_commit(files)

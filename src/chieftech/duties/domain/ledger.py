@@ -88,7 +88,7 @@ def removal_refuse_if_sent(tenure_id: int, start: date, end: date | None, *, wha
         )
 
 
-def _locked_tenure(tenure: Tenure) -> Tenure:
+def tenure_lock(tenure: Tenure) -> Tenure:
     # The term's row serialises the writes of its ledger (a double click, the holder and the enterprise at once).
     return Tenure.objects.select_for_update().get(pk=tenure.pk)
 
@@ -136,7 +136,7 @@ def apprentice_add(
         raise DomainError.fields(errors)
     id_hash = pii_hash(number)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         existing = Apprentice.objects.filter(tenure=tenure, id_hash=id_hash).first()
         if existing is not None:
             raise DomainError(
@@ -174,7 +174,7 @@ def apprentice_remove(*, actor, apprentice: Apprentice) -> None:
     tenure = apprentice.tenure
     require_perm(actor, "duties.ledger_edit", tenure, NOT_KEEPER)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         apprentice = Apprentice.objects.filter(pk=apprentice.pk).first()
         if apprentice is None:
             raise DomainError("该徒弟已从台账中删除。", code="gone")
@@ -204,10 +204,10 @@ def apprentice_remove(*, actor, apprentice: Apprentice) -> None:
             authority=tenure.authority_id,
         )
         apprentice.delete()
-        _files_delete_on_commit(files)
+        files_delete_on_commit(files)
 
 
-def _files_delete_on_commit(files) -> None:
+def files_delete_on_commit(files) -> None:
     names = [(f.storage, f.name) for f in files]
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
@@ -244,7 +244,7 @@ def agreement_add(
     if errors:
         raise DomainError.fields(errors)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         agreement = MentorshipAgreement(
             apprentice=apprentice, signed_on=signed_on, ends_on=ends_on, added_by=actor, added_at=now
         )
@@ -266,7 +266,7 @@ def agreement_remove(*, actor, agreement: MentorshipAgreement) -> None:
     tenure = apprentice.tenure
     require_perm(actor, "duties.ledger_edit", tenure, NOT_KEEPER)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         agreement = MentorshipAgreement.objects.filter(pk=agreement.pk).first()
         if agreement is None:
             raise DomainError("该带徒协议已删除。", code="gone")
@@ -283,7 +283,7 @@ def agreement_remove(*, actor, agreement: MentorshipAgreement) -> None:
         )
         files = [agreement.file] if agreement.file else []
         agreement.delete()
-        _files_delete_on_commit(files)
+        files_delete_on_commit(files)
 
 
 # --- Certificates ----------------------------------------------------------------------------------------
@@ -329,7 +329,7 @@ def certificate_add(
     if errors:
         raise DomainError.fields(errors)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         existing = ApprenticeCertificate.objects.filter(apprentice=apprentice, number_key=key).first()
         if existing is not None:
             raise DomainError(
@@ -368,7 +368,7 @@ def certificate_remove(*, actor, certificate: ApprenticeCertificate) -> None:
     tenure = apprentice.tenure
     require_perm(actor, "duties.ledger_edit", tenure, NOT_KEEPER)
     with transaction.atomic():
-        _locked_tenure(tenure)
+        tenure_lock(tenure)
         certificate = ApprenticeCertificate.objects.filter(pk=certificate.pk).first()
         if certificate is None:
             raise DomainError("该证书已删除。", code="gone")
@@ -385,4 +385,4 @@ def certificate_remove(*, actor, certificate: ApprenticeCertificate) -> None:
         )
         files = [certificate.file] if certificate.file else []
         certificate.delete()
-        _files_delete_on_commit(files)
+        files_delete_on_commit(files)
