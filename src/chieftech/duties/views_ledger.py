@@ -115,6 +115,15 @@ def readable_or_404(user, tenure: Tenure) -> None:
 # --- The ledger ----------------------------------------------------------------------------------------------
 
 
+def back_url(user, tenure: Tenure, *, is_officer: bool) -> str:
+    """The term's page the user came from: the officer's register entry or the enterprise's tenure page."""
+    if is_officer:
+        return reverse("tenure:tenure_detail", args=[tenure.pk])
+    if tenure.user_id != user.pk:
+        return reverse("tenure:enterprise_tenure", args=[tenure.pk])
+    return ""
+
+
 def _file_url(kind: str, record) -> str:
     return reverse("duties:file", args=[kind, record.pk]) if record.file else ""
 
@@ -192,6 +201,7 @@ def _ledger_page(request, tenure: Tenure):
         "can_edit": can_edit,
         "is_officer": is_officer,
         "is_holder": tenure.user_id == user.pk,
+        "back_url": back_url(user, tenure, is_officer=is_officer),
         "add_url": reverse("duties:apprentice_add", args=[tenure.pk]) if can_edit else "",
         "log_url": reverse("duties:my_log")
         if tenure.user_id == user.pk

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
@@ -21,6 +22,7 @@ from chieftech.duties.views_ledger import (
     HOLDER,
     MANAGE_TENURE,
     TENURE_DEFERRED,
+    back_url,
     editable,
     form_page,
     is_locked,
@@ -90,6 +92,9 @@ def _log_page(request, tenure: Tenure):
         "form": form,
         "rows": rows,
         "is_holder": tenure.user_id == user.pk,
+        "back_url": back_url(
+            user, tenure, is_officer=tenure.authority_id in authority_ids_for(user, MANAGE_TENURE)
+        ),
         "filtered": bool(request.GET.get("year") or request.GET.get("kind")),
         "add_url": reverse("duties:activity_add", args=[tenure.pk]) if can_add else "",
         "ledger_url": reverse("duties:my_ledger")
