@@ -498,6 +498,35 @@ STAFF_URLS = {
 }
 
 
+# The mentorship ledger and the duties log: the officer reads a term's, and its evidence files.
+def _logged_activity(world) -> int:
+    """An entry of the log with its evidence, written directly (the world's term starts after today)."""
+    from chieftech.duties.models import DutyActivity
+
+    return DutyActivity.objects.create(
+        tenure=world.tenure,
+        kind="mentoring",
+        occurred_on=world.tenure.starts_on,
+        title="带教",
+        description="带教徒弟。",
+        file=ContentFile(PDF_BYTES, name="evidence.pdf"),
+        file_name="照片.pdf",
+        file_type="application/pdf",
+        logged_by=world.enterprise_user,
+        logged_as="enterprise",
+        logged_at=timezone.now(),
+    ).pk
+
+
+STAFF_URLS.update(
+    {
+        "duties:ledger": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "duties:log": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "duties:file": (Role.OFFICER, lambda w: ["activity", _logged_activity(w)]),
+    }
+)
+
+
 def _open(client, user, url):
     """GET, or POST where the view takes only POST."""
     client.force_login(user)
@@ -556,6 +585,17 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "review:achievement_remove",
         # The enterprise's own yearly record of its obligations to its holders (第13条).
         "duties:employer_record",
+        # The holder's and the current enterprise's side of the ledger and the log: their own terms, whichever
+        # authority's (the officer only reads them: duties:ledger, duties:log).
+        "duties:apprentice_add",
+        "duties:agreement_add",
+        "duties:certificate_add",
+        "duties:apprentice_remove",
+        "duties:agreement_remove",
+        "duties:certificate_remove",
+        "duties:activity_add",
+        "duties:activity_edit",
+        "duties:activity_remove",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")
