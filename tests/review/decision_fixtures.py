@@ -1,0 +1,78 @@
+"""The people and terms of the decision's tests (import the fixtures by name in each test module).
+
+olivia decides (Huancui's officer, tests/conftest.py); walter is Weihai's officer, who must reach nothing of
+Huancui's; alice is the user of the holder's enterprise, bob of another. The 2024 cohort's terms start on
+2024-12-27, so year 1 under review runs from 2024-12-27 to 2025-12-26 and is decided on 2025-12-23.
+"""
+
+from datetime import date, datetime
+
+import pytest
+
+from chieftech.accounts.roles import Role
+from chieftech.duties.models import ApprenticeCertificate
+from chieftech.policy.models import SkillLevel
+from tests.factories import SHANGHAI, make_annual_review, make_apprentice, make_tenure, make_user, make_weihai
+
+DECIDED_AT = datetime(2025, 12, 23, 10, 0, tzinfo=SHANGHAI)
+SENIOR, TECHNICIAN, INTERMEDIATE = SkillLevel.SENIOR, SkillLevel.TECHNICIAN, SkillLevel.INTERMEDIATE
+IN_PERIOD = date(2025, 6, 18)
+NAMES = ["张海峰", "李秀英", "赵立新"]
+
+
+def scanned(apprentice):
+    """The apprentice's certificates with their scans on file (the factory leaves them without)."""
+    ApprenticeCertificate.objects.filter(apprentice=apprentice).update(
+        file="duties/2025/scan.pdf", file_name="证书.pdf", file_size=1024, file_type="application/pdf"
+    )
+    return apprentice
+
+
+def apprentice(tenure, by, name: str, *certificates, **fields):
+    return scanned(make_apprentice(tenure, by=by, name=name, certificates=list(certificates), **fields))
+
+
+def two_apprentices(tenure, by, *, second: date = date(2025, 9, 1)) -> list:
+    """The ledger of a holder who meets 第八条（五）: two apprentices reached 高级工 or above in year 1."""
+    return [
+        apprentice(tenure, by, "孙小明", (SENIOR, IN_PERIOD)),
+        apprentice(tenure, by, "周晓红", (TECHNICIAN, second)),
+    ]
+
+
+def submitted_review(tenure, **fields):
+    fields.setdefault("declared_no_accident", True)
+    fields.setdefault("declared_no_violation", True)
+    fields.setdefault("post", "数控车间机床操作")
+    fields.setdefault("performance", "带领班组完成关键零件加工攻关。")
+    return make_annual_review(tenure, review_year=1, state="submitted", **fields)
+
+
+@pytest.fixture
+def weihai(db):
+    return make_weihai()
+
+
+@pytest.fixture
+def walter(weihai):
+    return make_user("walter", Role.OFFICER, authority=weihai, real_name="沃尔特")
+
+
+@pytest.fixture
+def henry(db):
+    """The holder's own login."""
+    return make_user("henry", Role.TECHNICIAN, real_name="张海峰")
+
+
+@pytest.fixture
+def tenure(alice, gina, olivia, henry):
+    tenure = make_tenure(alice, gina, officer=olivia, name=NAMES[0])
+    tenure.user = henry
+    tenure.save(update_fields=["user"])
+    return tenure
+
+
+@pytest.fixture
+def review(tenure, alice):
+    two_apprentices(tenure, alice)
+    return submitted_review(tenure)
