@@ -76,3 +76,25 @@ def tenure(alice, gina, olivia, henry):
 def review(tenure, alice):
     two_apprentices(tenure, alice)
     return submitted_review(tenure)
+
+
+@pytest.fixture
+def campaign(tenure, olivia):
+    """The 2024 cohort's year-1 re-review (test set-up; in the system the officer opens it)."""
+    from django.utils import timezone
+
+    from chieftech.review.models import ReviewCampaign
+
+    return ReviewCampaign.objects.create(
+        authority=tenure.authority,
+        round=tenure.application.round,
+        policy=tenure.policy,
+        review_year=1,
+        title="2024年度首席技师管理期第1年复核认定",
+        period_start=date(2024, 12, 27),
+        period_end=date(2025, 12, 26),
+        working_days=15,
+        deadline=date(2025, 12, 19),
+        opened_by=olivia,
+        opened_at=timezone.now(),
+    )

@@ -9,20 +9,23 @@ from chieftech.review.domain.checks import review_certificates, review_checks_co
 from chieftech.tenure.domain.transitions import tenure_transition
 from chieftech.tenure.models import StatusChange, TenureStatus
 from tests.factories import make_apprentice, make_tenure
-from tests.review.decision_fixtures import (  # noqa: F401
-    INTERMEDIATE,
+from tests.review import decision_fixtures as fixtures
+from tests.review.decision_fixtures import (
     IN_PERIOD,
+    INTERMEDIATE,
     SENIOR,
     TECHNICIAN,
     apprentice,
-    henry,
-    review,
     submitted_review,
-    tenure,
     two_apprentices,
-    walter,
-    weihai,
 )
+
+# The fixtures the tests below ask for by name (tests/review/conftest.py is the campaign part's).
+henry = fixtures.henry
+review = fixtures.review
+tenure = fixtures.tenure
+walter = fixtures.walter
+weihai = fixtures.weihai
 
 
 def checks(review) -> list[tuple[str, str]]:
@@ -283,6 +286,7 @@ def test_the_number_and_the_level_come_from_the_policy(tenure, alice):
 def test_the_checks_read_as_many_queries_for_three_reviews_as_for_one(
     django_assert_num_queries, tenure, alice, gina
 ):
+
     reviews = [submitted_review(tenure)]
     two_apprentices(tenure, alice)
     for name in ["李秀英", "赵立新"]:
@@ -294,4 +298,6 @@ def test_the_checks_read_as_many_queries_for_three_reviews_as_for_one(
         review_checks_compute(reviews=reviews[:1])
     with django_assert_num_queries(10):
         results = review_checks_compute(reviews=reviews)
-    assert [[r.verdict for r in results[rv.pk]] for rv in reviews] == [["pass", "judge", "judge", "judge", "pass"]] * 3
+    assert [[r.verdict for r in results[rv.pk]] for rv in reviews] == [
+        ["pass", "judge", "judge", "judge", "pass"]
+    ] * 3

@@ -14,18 +14,22 @@ from chieftech.review.domain.decision import review_decide
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
 from chieftech.tenure.models import AnnualReview, Tenure, TenureStatus
 from tests.factories import grant, make_bank_account
-from tests.review.decision_fixtures import (  # noqa: F401
+from tests.review import decision_fixtures as fixtures
+from tests.review.decision_fixtures import (
     DECIDED_AT,
     IN_PERIOD,
     SENIOR,
     apprentice,
-    henry,
-    review,
     submitted_review,
-    tenure,
-    walter,
-    weihai,
 )
+
+# The fixtures the tests below ask for by name (tests/review/conftest.py is the campaign part's).
+henry = fixtures.henry
+review = fixtures.review
+tenure = fixtures.tenure
+walter = fixtures.walter
+weihai = fixtures.weihai
+
 
 MET = {n: {"verdict": "pass"} for n in (2, 3, 4)}
 
@@ -121,7 +125,13 @@ def test_overturning_an_automatic_result_needs_a_note(olivia, review):
 
     assert refused.value.message_dict == {"note_1": ["改变第八条（一）的自动核查结果，须说明理由。"]}
 
-    decide(olivia, review, "failed", verdicts={**MET, 1: {"verdict": "fail", "note": "实为管理岗"}}, reason="已调离一线。")
+    decide(
+        olivia,
+        review,
+        "failed",
+        verdicts={**MET, 1: {"verdict": "fail", "note": "实为管理岗"}},
+        reason="已调离一线。",
+    )
     review.refresh_from_db()
     assert (review.state, review.checks["1"]["note"]) == ("failed", "实为管理岗")
 

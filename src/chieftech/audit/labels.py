@@ -164,6 +164,8 @@ ACTION_LABELS: dict[str, str] = {
     # The log itself
     "audit.export": "导出审计日志",
     "audit.chain_keyed": "审计链启用签名密钥",
+    # The re-review's results (chieftech.review.documents.results_xlsx).
+    "review.results_export": "导出复核认定结果",
 }
 
 # Keys of a record's before/after that are no column of the object's model.

@@ -159,13 +159,17 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
 
     ledgers: dict[int, _Ledger] = defaultdict(_Ledger)
     apprentice_tenure = {}
-    for row in Apprentice.objects.filter(tenure_id__in=tenure_ids).values("pk", "tenure_id", "name", "id_hash"):
+    for row in Apprentice.objects.filter(tenure_id__in=tenure_ids).values(
+        "pk", "tenure_id", "name", "id_hash"
+    ):
         ledgers[row["tenure_id"]].apprentices[row["pk"]] = row
         apprentice_tenure[row["pk"]] = row["tenure_id"]
     for row in MentorshipAgreement.objects.filter(apprentice__tenure_id__in=tenure_ids).values(
         "apprentice_id", "signed_on"
     ):
-        ledgers[apprentice_tenure[row["apprentice_id"]]].agreements[row["apprentice_id"]].append(row["signed_on"])
+        ledgers[apprentice_tenure[row["apprentice_id"]]].agreements[row["apprentice_id"]].append(
+            row["signed_on"]
+        )
     for row in ApprenticeCertificate.objects.filter(apprentice__tenure_id__in=tenure_ids).values(
         "pk", "apprentice_id", "level", "number", "number_key", "issuer", "issued_on", "file"
     ):
@@ -348,7 +352,9 @@ def _certificate_rows(review: AnnualReview, facts: _Facts) -> list[CertificateRo
         counted = (
             cert["level"] >= policy.apprentice_min_level
             and review.period_start <= cert["issued_on"] <= review.period_end
-            and any(signed <= cert["issued_on"] for signed in ledger.agreements.get(cert["apprentice_id"], []))
+            and any(
+                signed <= cert["issued_on"] for signed in ledger.agreements.get(cert["apprentice_id"], [])
+            )
         )
         rows.append(
             CertificateRow(

@@ -9,7 +9,8 @@ are told. The checks and verdicts are kept on the review as they stood when the 
 """
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -21,8 +22,17 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
+from chieftech.core.pii import mask_id_number
 from chieftech.policy.calendar import CalendarDataMissing, nth_working_day
-from chieftech.review.domain.checks import ARTICLES, FAIL, JUDGE, PASS, CheckResult, review_checks_compute
+from chieftech.review.domain.checks import (
+    ARTICLES,
+    FAIL,
+    JUDGE,
+    PASS,
+    VERDICT_LABELS,
+    CheckResult,
+    review_checks_compute,
+)
 from chieftech.review.domain.transitions import annual_review_transition
 from chieftech.tenure.domain.transitions import tenure_transition
 from chieftech.tenure.models import AnnualReview, Tenure, TenureStatus
@@ -118,7 +128,8 @@ def _return(*, actor, review, results, reason: str, now: datetime, today) -> Ann
 
 def _automatic(results: list[CheckResult]) -> dict:
     return {
-        str(r.number): {"auto": r.verdict, "auto_reason": r.reason, "verdict": "", "note": ""} for r in results
+        str(r.number): {"auto": r.verdict, "auto_reason": r.reason, "verdict": "", "note": ""}
+        for r in results
     }
 
 
@@ -167,3 +178,57 @@ def _notify(review: AnnualReview, *, tenure: Tenure, body: str) -> None:
         body=body,
         url=reverse("tenure:enterprise_tenure", args=[tenure.pk]),
     )
+
+
+# --- The results of a campaign ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    review_id: int
+    name: str
+    id_number_masked: str
+    enterprise: str
+    occupation: str
+    period: str
+    verdicts: tuple[str, ...]  # (一)…(五): the decided verdicts, or the automatic ones while undecided
+    state: str
+    state_label: str
+    reason: str
+    decided_on: date | None
+
+
+def campaign_results(*, campaign) -> list[ResultRow]:
+    """One row per review of `campaign`, by name; undecided reviews show their automatic checks."""
+    reviews = list(
+        AnnualReview.objects.filter(campaign=campaign)
+        .select_related("tenure__application", "tenure__enterprise")
+        .order_by("tenure__application__name", "pk")
+    )
+    open_ = [r for r in reviews if r.state not in (S.PASSED, S.FAILED)]
+    live = review_checks_compute(reviews=open_)
+    rows = []
+    for review in reviews:
+        if review.pk in live:
+            verdicts = tuple(VERDICT_LABELS[r.verdict] for r in live[review.pk])
+        else:
+            verdicts = tuple(
+                VERDICT_LABELS.get(review.checks.get(str(n), {}).get("verdict", ""), "") for n in range(1, 6)
+            )
+        application = review.tenure.application
+        rows.append(
+            ResultRow(
+                review_id=review.pk,
+                name=application.name,
+                id_number_masked=mask_id_number(application.id_number),
+                enterprise=review.tenure.enterprise.name,
+                occupation=application.occupation,
+                period=f"{date_zh(review.period_start)}至{date_zh(review.period_end)}",
+                verdicts=verdicts,
+                state=review.state,
+                state_label=review.get_state_display(),
+                reason=review.reason if review.state in (S.PASSED, S.FAILED) else review.return_reason,
+                decided_on=timezone.localdate(review.decided_at) if review.decided_at else None,
+            )
+        )
+    return rows
