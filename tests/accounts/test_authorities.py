@@ -48,6 +48,7 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.review.decision_fixtures import world_certificate, world_review
 
 WEIHAI = {
     "code": "weihai",
@@ -468,6 +469,15 @@ STAFF_URLS = {
     "subsidy:batch_import": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
     "subsidy:tenure_statement_pdf": (Role.OFFICER, lambda w: [w.tenure.pk, 2025]),
     "subsidy:recovery_refund": (Role.OFFICER, lambda w: [Recovery.objects.get(tenure=w.tenure).pk]),
+    # The re-review's decision and results (tests/review/decision_fixtures.py makes the review once).
+    "review:review_detail": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_decide": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_file": (
+        Role.OFFICER,
+        lambda w: [world_review(w.tenure).pk, "certificate", world_certificate(w.tenure).pk],
+    ),
+    "review:results": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
+    "review:results_xlsx": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
 }
 
 

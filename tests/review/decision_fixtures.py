@@ -8,11 +8,20 @@ Huancui's; alice is the user of the holder's enterprise, bob of another. The 202
 from datetime import date, datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
 from chieftech.accounts.roles import Role
 from chieftech.duties.models import ApprenticeCertificate
 from chieftech.policy.models import SkillLevel
-from tests.factories import SHANGHAI, make_annual_review, make_apprentice, make_tenure, make_user, make_weihai
+from tests.factories import (
+    PDF_BYTES,
+    SHANGHAI,
+    make_annual_review,
+    make_apprentice,
+    make_tenure,
+    make_user,
+    make_weihai,
+)
 
 DECIDED_AT = datetime(2025, 12, 23, 10, 0, tzinfo=SHANGHAI)
 SENIOR, TECHNICIAN, INTERMEDIATE = SkillLevel.SENIOR, SkillLevel.TECHNICIAN, SkillLevel.INTERMEDIATE
@@ -98,3 +107,41 @@ def campaign(tenure, olivia):
         opened_by=olivia,
         opened_at=timezone.now(),
     )
+
+
+# --- For the walks over every staff URL (tests/accounts/test_authorities.py) -----------------------------------
+
+
+def world_review(tenure):
+    """`tenure`'s year-1 review, submitted, in a campaign of its round, with a scanned certificate on the
+    ledger; made once, found again on later calls."""
+    from django.utils import timezone
+
+    from chieftech.review.models import ReviewCampaign
+    from chieftech.tenure.models import AnnualReview
+
+    found = AnnualReview.objects.filter(tenure=tenure, review_year=1).first()
+    if found is not None:
+        return found
+    campaign = ReviewCampaign.objects.create(
+        authority=tenure.authority,
+        round=tenure.application.round,
+        policy=tenure.policy,
+        review_year=1,
+        title="管理期第1年复核认定",
+        period_start=tenure.starts_on,
+        period_end=tenure.starts_on.replace(year=tenure.starts_on.year + 1),
+        working_days=15,
+        deadline=tenure.starts_on.replace(year=tenure.starts_on.year + 1),
+        opened_by=tenure.application.round.created_by,
+        opened_at=timezone.now(),
+    )
+    make_apprentice(tenure, by=campaign.opened_by, name="孙小明", certificates=[(SENIOR, tenure.starts_on)])
+    certificate = ApprenticeCertificate.objects.get(apprentice__tenure=tenure)
+    certificate.file_name, certificate.file_type = "证书.pdf", "application/pdf"
+    certificate.file.save("scan.pdf", ContentFile(PDF_BYTES))
+    return submitted_review(tenure, campaign=campaign)
+
+
+def world_certificate(tenure):
+    return ApprenticeCertificate.objects.filter(apprentice__tenure=world_review(tenure).tenure).first()
