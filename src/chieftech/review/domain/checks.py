@@ -87,9 +87,10 @@ class CertificateRow:
 
 @dataclass
 class _Ledger:
-    apprentices: dict[int, dict] = field(default_factory=dict)
+    apprentices: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk -> (name, id_hash)
     agreements: dict[int, list[date]] = field(default_factory=lambda: defaultdict(list))
-    certificates: list[dict] = field(default_factory=list)
+    # (pk, apprentice_id, level, number, number_key, issuer, issued_on, file)
+    certificates: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -159,21 +160,19 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
 
     ledgers: dict[int, _Ledger] = defaultdict(_Ledger)
     apprentice_tenure = {}
-    for row in Apprentice.objects.filter(tenure_id__in=tenure_ids).values(
+    for pk, tenure_id, name, id_hash in Apprentice.objects.filter(tenure_id__in=tenure_ids).values_list(
         "pk", "tenure_id", "name", "id_hash"
     ):
-        ledgers[row["tenure_id"]].apprentices[row["pk"]] = row
-        apprentice_tenure[row["pk"]] = row["tenure_id"]
-    for row in MentorshipAgreement.objects.filter(apprentice__tenure_id__in=tenure_ids).values(
-        "apprentice_id", "signed_on"
-    ):
-        ledgers[apprentice_tenure[row["apprentice_id"]]].agreements[row["apprentice_id"]].append(
-            row["signed_on"]
-        )
-    for row in ApprenticeCertificate.objects.filter(apprentice__tenure_id__in=tenure_ids).values(
+        ledgers[tenure_id].apprentices[pk] = (name, id_hash)
+        apprentice_tenure[pk] = tenure_id
+    for apprentice_id, signed_on in MentorshipAgreement.objects.filter(
+        apprentice__tenure_id__in=tenure_ids
+    ).values_list("apprentice_id", "signed_on"):
+        ledgers[apprentice_tenure[apprentice_id]].agreements[apprentice_id].append(signed_on)
+    for row in ApprenticeCertificate.objects.filter(apprentice__tenure_id__in=tenure_ids).values_list(
         "pk", "apprentice_id", "level", "number", "number_key", "issuer", "issued_on", "file"
     ):
-        ledgers[apprentice_tenure[row["apprentice_id"]]].certificates.append(row)
+        ledgers[apprentice_tenure[row[1]]].certificates.append(row)
 
     duties: dict[int, list] = defaultdict(list)
     for tenure_id, kind, day in DutyActivity.objects.filter(
@@ -338,43 +337,48 @@ def _duties(review: AnnualReview, facts: _Facts) -> CheckResult:
     )
 
 
-def _certificate_rows(review: AnnualReview, facts: _Facts) -> list[CertificateRow]:
+def _certificate_rows(
+    review: AnnualReview, facts: _Facts, *, counted_only: bool = False
+) -> list[CertificateRow]:
     tenure = facts.tenures[review.tenure_id]
     policy = facts.policies[review.policy_id or tenure.policy_id]
     ledger = facts.ledgers.get(review.tenure_id, _Ledger())
+    start, end, level = review.period_start, review.period_end, policy.apprentice_min_level
     rows = []
-    for cert in ledger.certificates:
-        apprentice = ledger.apprentices[cert["apprentice_id"]]
-        others = {
-            **_others(facts.shared_apprentices.get(apprentice["id_hash"], {}), review.tenure_id),
-            **_others(facts.shared_numbers.get(cert["number_key"], {}), review.tenure_id),
-        }
+    for pk, apprentice_id, cert_level, number, number_key, issuer, issued_on, file in ledger.certificates:
         counted = (
-            cert["level"] >= policy.apprentice_min_level
-            and review.period_start <= cert["issued_on"] <= review.period_end
-            and any(
-                signed <= cert["issued_on"] for signed in ledger.agreements.get(cert["apprentice_id"], [])
-            )
+            cert_level >= level
+            and start <= issued_on <= end
+            and any(signed <= issued_on for signed in ledger.agreements.get(apprentice_id, ()))
         )
+        if counted_only and not counted:
+            continue
+        name, id_hash = ledger.apprentices[apprentice_id]
+        others = set()
+        # Most certificates are claimed once: look up the shared claims only when there are any.
+        if id_hash in facts.shared_apprentices:
+            others |= _others(facts.shared_apprentices[id_hash], review.tenure_id)
+        if number_key in facts.shared_numbers:
+            others |= _others(facts.shared_numbers[number_key], review.tenure_id)
         rows.append(
             CertificateRow(
-                pk=cert["pk"],
-                apprentice_id=cert["apprentice_id"],
-                apprentice=apprentice["name"],
-                level=cert["level"],
-                number=cert["number"],
-                issuer=cert["issuer"],
-                issued_on=cert["issued_on"],
-                has_file=bool(cert["file"]),
+                pk=pk,
+                apprentice_id=apprentice_id,
+                apprentice=name,
+                level=cert_level,
+                number=number,
+                issuer=issuer,
+                issued_on=issued_on,
+                has_file=bool(file),
                 counted=counted,
-                duplicate_of=tuple(sorted(set(others.values()))),
+                duplicate_of=tuple(sorted(others)),
             )
         )
     return rows
 
 
-def _others(claims: dict[int, str], tenure_id: int) -> dict[int, str]:
-    return {pk: name for pk, name in claims.items() if pk != tenure_id}
+def _others(claims: dict[int, str], tenure_id: int) -> set[str]:
+    return {name for pk, name in claims.items() if pk != tenure_id}
 
 
 def _apprentices(review: AnnualReview, policy: PolicyVersion, facts: _Facts) -> CheckResult:
@@ -383,8 +387,8 @@ def _apprentices(review: AnnualReview, policy: PolicyVersion, facts: _Facts) -> 
     required = policy.apprentices_per_year
     level = SkillLevel(policy.apprentice_min_level).label
     best: dict[int, CertificateRow] = {}
-    for row in _certificate_rows(review, facts):
-        if row.counted and (row.apprentice_id not in best or _doubt(best[row.apprentice_id]) > _doubt(row)):
+    for row in _certificate_rows(review, facts, counted_only=True):
+        if row.apprentice_id not in best or _doubt(best[row.apprentice_id]) > _doubt(row):
             best[row.apprentice_id] = row
     clean = [row for row in best.values() if not _doubt(row)]
     doubtful = [row for row in best.values() if _doubt(row)]
