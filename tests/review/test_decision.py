@@ -255,3 +255,23 @@ def test_the_subsidy_stops_after_a_failed_review_and_pays_after_a_passed_one(oli
     assert months_13_to_24(other) == {MonthState.HELD}
     decide(olivia, submitted_review(other), "passed")
     assert months_13_to_24(other) == {MonthState.PAYABLE}
+
+
+def test_a_return_in_a_year_without_calendar_data_is_refused_in_plain_words(olivia, review):
+    from datetime import datetime
+
+    from tests.factories import SHANGHAI
+
+    with pytest.raises(DomainError) as refused:
+        review_decide(
+            actor=olivia,
+            review=review,
+            outcome="returned",
+            verdicts=None,
+            reason="补正",
+            now=datetime(2035, 12, 28, 10, tzinfo=SHANGHAI),
+        )
+
+    assert refused.value.message == "缺少2035年的节假日安排：请系统管理员先录入2035年的放假和调休安排。"
+    review.refresh_from_db()
+    assert (review.state, review.returned_count) == ("submitted", 0)

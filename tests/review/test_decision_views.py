@@ -202,3 +202,45 @@ def test_the_certificate_scan_downloads_for_the_officer_of_the_term_only(olivia,
     assert logged_in(walter).get(url).status_code == 404
     assert logged_in(olivia).get(crossed).status_code == 404
     assert logged_in(olivia).get(url.replace("certificate", "secret")).status_code == 404
+
+
+def test_the_page_flags_a_shared_apprentice_and_lists_the_duties_of_the_period(olivia, review, alice, gina):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from chieftech.duties.models import DutyActivity, DutyKind
+    from tests.factories import make_apprentice, make_tenure
+
+    sun = review.tenure.apprentices.get(name="孙小明")
+    other = make_tenure(alice, gina, round_=review.tenure.application.round, name="李秀英")
+    make_apprentice(other, by=alice, name="孙小明", id_number=sun.id_number)
+    for kind, day, title in [
+        (DutyKind.MENTORING, date(2025, 3, 8), "车间带徒讲座"),
+        (DutyKind.INNOVATION, date(2024, 11, 1), "上一管理期的攻关"),
+    ]:
+        DutyActivity.objects.create(
+            tenure=review.tenure,
+            kind=kind,
+            occurred_on=day,
+            title=title,
+            description="内容",
+            logged_by=alice,
+            logged_as="enterprise",
+            logged_at=timezone.now(),
+        )
+
+    response = logged_in(olivia).get(reverse("review:review_detail", args=[review.pk]))
+
+    doc = lxml.html.fromstring(response.content.decode())
+    assert [td.text_content().strip() for td in doc.xpath('//table[@id="certificates"]/tbody/tr/td[7]')] == [
+        "同时登记在李秀英的带徒台账上",
+        "",
+    ]
+    assert (
+        text(response, "duty-counts")
+        == "复核期间：传帮带1次、技术攻关与革新0次、技术交流与技能展示0次、宣传0次"
+    )
+    assert [td.text_content() for td in doc.xpath('//section[@id="duties"]//tbody/tr/td[3]')] == [
+        "车间带徒讲座"
+    ]
