@@ -116,7 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.start": "开始管理期",
     "tenure.suspend": "暂停管理期",
     "tenure.reinstate": "恢复管理期",
-    "tenure.not_renew": "期满不再续任",
+    "tenure.not_renew": "复核未通过，不再保留称号",
     "tenure.expire": "管理期届满",
     "tenure.revoke": "撤销首席技师称号",
     "tenure.transition": "变更管理期状态",

@@ -24,6 +24,5 @@ def is_party_of_term(user, review) -> bool:
 
 
 is_review_officer = holds_role(Role.OFFICER)
-rules.add_perm("review.review_view", is_review_officer)
 rules.add_perm("review.decide", is_review_officer & is_submitted & ~is_party_of_term)
 # --- end of the officer's decision
