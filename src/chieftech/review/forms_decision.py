@@ -36,7 +36,9 @@ class DecisionForm(forms.Form):
                 choices=VERDICT_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text="" if needed else "已自动核查；改变结果须说明理由。",
+                help_text="" if needed else "已按自动核查结果选定；改变结果须说明理由。",
+                # The automatic result stands unless the officer changes it; a judge one is asked afresh.
+                initial=None if needed else result.verdict,
             )
             self.fields[f"note_{result.number}"] = forms.CharField(
                 label=f"{result.article}说明", required=False, max_length=1000

@@ -107,6 +107,7 @@ def _page(request, review: AnnualReview, *, form: DecisionForm | None = None, st
     context = {
         "review": review,
         "state": _state(review),
+        "tenure_status": {"label": tenure.get_status_display(), "css": badge_css("tenure", tenure.status)},
         "name": application.name,
         "id_number": mask_id_number(application.id_number),
         "occupation": application.occupation,
