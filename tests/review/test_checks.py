@@ -301,3 +301,14 @@ def test_the_checks_read_as_many_queries_for_three_reviews_as_for_one(
     assert [[r.verdict for r in results[rv.pk]] for rv in reviews] == [
         ["pass", "judge", "judge", "judge", "pass"]
     ] * 3
+
+
+def test_a_review_written_without_its_period_is_checked_over_the_terms_year(tenure, alice):
+    from chieftech.tenure.models import AnnualReview
+
+    two_apprentices(tenure, alice)
+    review = submitted_review(tenure)
+    AnnualReview.objects.filter(pk=review.pk).update(period_start=None, period_end=None)
+    review.refresh_from_db()
+
+    assert check(review, 5)[0] == "pass"

@@ -28,7 +28,12 @@ from chieftech.core.permissions import capability_required, require
 from chieftech.core.pii import mask_id_number
 from chieftech.duties.models import ApprenticeCertificate, DutyActivity, MentorshipAgreement
 from chieftech.review.documents.results_xlsx import results_workbook
-from chieftech.review.domain.checks import VERDICT_LABELS, duty_counts_text, review_certificates
+from chieftech.review.domain.checks import (
+    VERDICT_LABELS,
+    duty_counts_text,
+    review_certificates,
+    review_period_get,
+)
 from chieftech.review.domain.checks import review_checks_compute as checks_compute
 from chieftech.review.domain.decision import OUTCOMES, campaign_results, review_decide
 from chieftech.review.forms_decision import DecisionForm
@@ -98,10 +103,11 @@ def _page(request, review: AnnualReview, *, form: DecisionForm | None = None, st
     agreements = MentorshipAgreement.objects.filter(apprentice__tenure_id=tenure.pk).select_related(
         "apprentice"
     )
+    start, end = review_period_get(review=review)
     duties = list(
-        DutyActivity.objects.filter(
-            tenure_id=tenure.pk, occurred_on__range=(review.period_start, review.period_end)
-        ).order_by("occurred_on", "pk")
+        DutyActivity.objects.filter(tenure_id=tenure.pk, occurred_on__range=(start, end)).order_by(
+            "occurred_on", "pk"
+        )
     )
     can_decide = request.user.has_perm("review.decide", review)
     context = {
@@ -113,7 +119,7 @@ def _page(request, review: AnnualReview, *, form: DecisionForm | None = None, st
         "occupation": application.occupation,
         "enterprise": tenure.enterprise.name,
         "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
-        "period": f"{date_zh(review.period_start)}至{date_zh(review.period_end)}",
+        "period": f"{date_zh(start)}至{date_zh(end)}",
         "declarations": [
             ("无直接责任的生产安全、技术责任事故", review.declared_no_accident),
             ("无违法违纪行为", review.declared_no_violation),

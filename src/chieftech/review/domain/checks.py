@@ -27,6 +27,7 @@ from chieftech.duties.models import (
     MentorshipAgreement,
 )
 from chieftech.policy.models import PolicyVersion, SkillLevel
+from chieftech.tenure.domain.terms import review_period
 from chieftech.tenure.models import (
     AnnualReview,
     StatusChange,
@@ -97,6 +98,7 @@ class _Ledger:
 class _Facts:
     """Everything the checks of several reviews read, loaded at once."""
 
+    periods: dict[int, tuple[date, date]]  # review pk -> the period under review
     tenures: dict[int, Tenure]
     policies: dict[int, PolicyVersion]
     events: dict[int, list[TenureStatusEvent]]
@@ -122,6 +124,12 @@ def review_certificates(*, review: AnnualReview) -> list[CertificateRow]:
     return _certificate_rows(review, facts)
 
 
+def review_period_get(*, review: AnnualReview) -> tuple[date, date]:
+    """The period of one review whose term (and its policy) is loaded."""
+    tenure = review.tenure
+    return _period(review, {tenure.pk: tenure}, {tenure.policy_id: review.policy or tenure.policy})
+
+
 def duty_counts_text(counts: Counter) -> str:
     return "、".join(f"{kind.label}{counts.get(kind.value, 0)}次" for kind in DutyKind)
 
@@ -141,11 +149,12 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
     policies = {
         p.pk: p
         for p in PolicyVersion.objects.filter(pk__in=policy_ids).only(
-            "pk", "apprentices_per_year", "apprentice_min_level"
+            "pk", "apprentices_per_year", "apprentice_min_level", "review_interval_months"
         )
     }
-    until = max(review.period_end for review in reviews)
-    since = min(review.period_start for review in reviews)
+    periods = {review.pk: _period(review, tenures, policies) for review in reviews}
+    until = max(end for _, end in periods.values())
+    since = min(start for start, _ in periods.values())
 
     events: dict[int, list] = defaultdict(list)
     for event in TenureStatusEvent.objects.filter(tenure_id__in=tenure_ids, effective_on__lte=until).only(
@@ -181,6 +190,7 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
         duties[tenure_id].append((kind, day))
 
     return _Facts(
+        periods=periods,
         tenures=tenures,
         policies=policies,
         events=events,
@@ -189,6 +199,20 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
         duties=duties,
         shared_apprentices=_shared_apprentices(tenure_ids),
         shared_numbers=_shared_numbers(tenure_ids),
+    )
+
+
+def _period(review: AnnualReview, tenures: dict, policies: dict) -> tuple[date, date]:
+    """The review's period as its campaign set it, or as the term and the policy give it for a review
+    written before its campaign set one."""
+    if review.period_start and review.period_end:
+        return review.period_start, review.period_end
+    tenure = tenures[review.tenure_id]
+    policy = policies[review.policy_id or tenure.policy_id]
+    return review_period(
+        starts_on=tenure.starts_on,
+        review_year=review.review_year,
+        interval_months=policy.review_interval_months or 12,
     )
 
 
@@ -256,7 +280,7 @@ def _result(number: int, verdict: str, reason: str, *, officer_needed: bool) -> 
 
 def _frontline(review: AnnualReview, facts: _Facts) -> CheckResult:
     """(一): the term's confirmed status through the period; an open report leaves it to the officer."""
-    start, end = review.period_start, review.period_end
+    start, end = facts.periods[review.pk]
     status, since = TenureStatus.ACTIVE, None
     during: list[tuple[str, date]] = []
     for event in facts.events.get(review.tenure_id, []):
@@ -327,7 +351,7 @@ def _duties(review: AnnualReview, facts: _Facts) -> CheckResult:
     counts = Counter(
         kind
         for kind, day in facts.duties.get(review.tenure_id, [])
-        if review.period_start <= day <= review.period_end
+        if facts.periods[review.pk][0] <= day <= facts.periods[review.pk][1]
     )
     return _result(
         4,
@@ -343,7 +367,7 @@ def _certificate_rows(
     tenure = facts.tenures[review.tenure_id]
     policy = facts.policies[review.policy_id or tenure.policy_id]
     ledger = facts.ledgers.get(review.tenure_id, _Ledger())
-    start, end, level = review.period_start, review.period_end, policy.apprentice_min_level
+    (start, end), level = facts.periods[review.pk], policy.apprentice_min_level
     rows = []
     for pk, apprentice_id, cert_level, number, number_key, issuer, issued_on, file in ledger.certificates:
         counted = (
