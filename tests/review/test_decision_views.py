@@ -244,3 +244,38 @@ def test_the_page_flags_a_shared_apprentice_and_lists_the_duties_of_the_period(o
     assert [td.text_content() for td in doc.xpath('//section[@id="duties"]//tbody/tr/td[3]')] == [
         "车间带徒讲座"
     ]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_review_page_reads_the_same_queries_for_one_or_three_apprentices(
+    django_assert_num_queries, olivia, tenure, alice, n
+):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from chieftech.duties.models import DutyActivity, DutyKind
+
+    for i in range(n):
+        apprentice(tenure, alice, f"徒弟{i}", (SENIOR, IN_PERIOD))
+        DutyActivity.objects.create(
+            tenure=tenure,
+            kind=DutyKind.MENTORING,
+            occurred_on=date(2025, 3, 8 + i),
+            title="带徒",
+            description="内容",
+            logged_by=alice,
+            logged_as="enterprise",
+            logged_at=timezone.now(),
+        )
+    review = submitted_review(tenure)
+    client = logged_in(olivia)
+    url = reverse("review:review_detail", args=[review.pk])
+    client.get(url)  # the session and the user's roles, read once per request
+
+    with django_assert_num_queries(24):
+        response = client.get(url)
+
+    doc = lxml.html.fromstring(response.content.decode())
+    assert len(doc.xpath('//table[@id="certificates"]/tbody/tr')) == n
+    assert len(doc.xpath('//table[@id="agreements"]/tbody/tr')) == n

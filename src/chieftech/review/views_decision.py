@@ -31,7 +31,7 @@ from chieftech.review.documents.results_xlsx import results_workbook
 from chieftech.review.domain.checks import (
     VERDICT_LABELS,
     duty_counts_text,
-    review_certificates,
+    review_checks_with_certificates,
     review_period_get,
 )
 from chieftech.review.domain.checks import review_checks_compute as checks_compute
@@ -97,9 +97,8 @@ def _file_url(review: AnnualReview, kind: str, record) -> str:
 
 
 def _page(request, review: AnnualReview, *, form: DecisionForm | None = None, status: int = 200):
-    results = checks_compute(reviews=[review])[review.pk]
+    results, certificates = review_checks_with_certificates(review=review)
     tenure, application = review.tenure, review.tenure.application
-    certificates = review_certificates(review=review)
     agreements = MentorshipAgreement.objects.filter(apprentice__tenure_id=tenure.pk).select_related(
         "apprentice"
     )

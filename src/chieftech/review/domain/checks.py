@@ -120,8 +120,15 @@ def review_checks_compute(*, reviews: list[AnnualReview]) -> dict[int, list[Chec
 
 def review_certificates(*, review: AnnualReview) -> list[CertificateRow]:
     """The certificates on the holder's ledger for the review page: counted ones marked, duplicates named."""
+    return review_checks_with_certificates(review=review)[1]
+
+
+def review_checks_with_certificates(
+    *, review: AnnualReview
+) -> tuple[list[CheckResult], list[CertificateRow]]:
+    """One review's five results and its ledger's certificates, from one reading of the records."""
     facts = _facts_load([review])
-    return _certificate_rows(review, facts)
+    return _review_checks(review, facts), _certificate_rows(review, facts)
 
 
 def review_period_get(*, review: AnnualReview) -> tuple[date, date]:
