@@ -50,6 +50,7 @@ from tests.factories import (
     make_user,
 )
 from tests.review import world as review_world
+from tests.review.decision_fixtures import world_certificate, world_review
 
 WEIHAI = {
     "code": "weihai",
@@ -495,6 +496,15 @@ STAFF_URLS = {
         Role.OFFICER,
         lambda w: [make_liaison(w.tenure, by=w.staff[Role.OFFICER]).pk],
     ),
+    # The re-review's decision and results (tests/review/decision_fixtures.py makes the review once).
+    "review:review_detail": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_decide": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_file": (
+        Role.OFFICER,
+        lambda w: [world_review(w.tenure).pk, "certificate", world_certificate(w.tenure).pk],
+    ),
+    "review:results": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
+    "review:results_xlsx": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
 }
 
 

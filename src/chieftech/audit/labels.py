@@ -116,7 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.start": "开始管理期",
     "tenure.suspend": "暂停管理期",
     "tenure.reinstate": "恢复管理期",
-    "tenure.not_renew": "期满不再续任",
+    "tenure.not_renew": "复核未通过，不再保留称号",
     "tenure.expire": "管理期届满",
     "tenure.revoke": "撤销首席技师称号",
     "tenure.transition": "变更管理期状态",
@@ -187,6 +187,8 @@ ACTION_LABELS: dict[str, str] = {
     "duties.liaison_assign": "确定联系领导干部",
     "duties.liaison_end": "结束联系领导干部的联系",
     "duties.liaison_contact_add": "登记联系服务记录",
+    # The re-review's results (chieftech.review.documents.results_xlsx).
+    "review.results_export": "导出复核认定结果",
 }
 
 # Keys of a record's before/after that are no column of the object's model.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from chieftech.accounts.roles import Role, holds_role
 from chieftech.policy.calendar import end_of_day
 from chieftech.tenure.models import AnnualReview
-from chieftech.tenure.rules import is_current_enterprise_user, is_the_holder
+from chieftech.tenure.rules import is_current_enterprise_user, is_tenure_holder, is_the_holder
 
 # --- Campaigns and material (review/domain/campaigns.py, material.py) ---------------------------------------
 MATERIAL_OPEN_STATES = (AnnualReview.State.PENDING, AnnualReview.State.RETURNED)
@@ -52,3 +52,26 @@ rules.add_perm("review.material_edit", is_material_party & awaits_material & bef
 rules.add_perm("review.enterprise_opinion_edit", is_review_enterprise_user)
 rules.add_perm("review.form_download", is_material_party | holds_role(Role.OFFICER))
 # --- end of campaigns and material
+
+
+# --- The officer's decision (review.domain.decision) --------------------------------------------------------
+# The officer of the term's authority decides a submitted review. Officers never submit material, and the
+# holder's login or an enterprise's user holds no officer role (accounts.roles COMPATIBLE_ROLES); the rule
+# still refuses them by name, so a future change of roles cannot let anyone decide their own title.
+
+
+@rules.predicate
+def is_submitted(user, review) -> bool:
+    return review is not None and review.state == "submitted"
+
+
+@rules.predicate
+def is_party_of_term(user, review) -> bool:
+    return review is not None and (
+        is_tenure_holder(user, review.tenure) or is_current_enterprise_user(user, review.tenure)
+    )
+
+
+is_review_officer = holds_role(Role.OFFICER)
+rules.add_perm("review.decide", is_review_officer & is_submitted & ~is_party_of_term)
+# --- end of the officer's decision
