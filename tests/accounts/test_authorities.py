@@ -35,6 +35,7 @@ from chieftech.tenure.domain.status_change_checks import EvidenceUpload, Report
 from chieftech.tenure.domain.status_changes import status_change_report
 from chieftech.tenure.models import StatusChange
 from tests.certificates.factories import SIGNED, make_approved_round
+from tests.duties.support_fixtures import make_liaison, make_support_record
 from tests.evaluation.factories import make_committee, make_expert
 from tests.factories import (
     PDF_BYTES,
@@ -48,6 +49,8 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.review import world as review_world
+from tests.review.decision_fixtures import world_certificate, world_review
 
 WEIHAI = {
     "code": "weihai",
@@ -468,7 +471,70 @@ STAFF_URLS = {
     "subsidy:batch_import": (Role.OFFICER, lambda w: [w.payroll_batch.pk]),
     "subsidy:tenure_statement_pdf": (Role.OFFICER, lambda w: [w.tenure.pk, 2025]),
     "subsidy:recovery_refund": (Role.OFFICER, lambda w: [Recovery.objects.get(tenure=w.tenure).pk]),
+    # The re-review's campaigns and the officer's copies of the holders' material (tests/review/world.py).
+    "review:campaign_detail": (Role.OFFICER, lambda w: [review_world.campaign_of(w).pk]),
+    "review:campaign_close": (Role.OFFICER, lambda w: [review_world.campaign_of(w).pk]),
+    "review:form_pdf": (Role.OFFICER, lambda w: [review_world.review_of(w).pk]),
+    "review:form_docx": (Role.OFFICER, lambda w: [review_world.review_of(w).pk]),
+    "review:achievement_file": (
+        Role.OFFICER,
+        lambda w: [review_world.achievement_of(w).pk],
+    ),
+    # The departments' support and the liaison cadre (第14条).
+    "duties:support": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:support_file": (
+        Role.OFFICER,
+        lambda w: [make_support_record(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
+    "duties:support_remove": (
+        Role.OFFICER,
+        lambda w: [make_support_record(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
+    "duties:liaison": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:liaison_assign": (Role.OFFICER, lambda w: [w.tenure.pk]),
+    "duties:liaison_contact_add": (
+        Role.OFFICER,
+        lambda w: [make_liaison(w.tenure, by=w.staff[Role.OFFICER]).pk],
+    ),
+    # The re-review's decision and results (tests/review/decision_fixtures.py makes the review once).
+    "review:review_detail": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_decide": (Role.OFFICER, lambda w: [world_review(w.tenure).pk]),
+    "review:review_file": (
+        Role.OFFICER,
+        lambda w: [world_review(w.tenure).pk, "certificate", world_certificate(w.tenure).pk],
+    ),
+    "review:results": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
+    "review:results_xlsx": (Role.OFFICER, lambda w: [world_review(w.tenure).campaign_id]),
 }
+
+
+# The mentorship ledger and the duties log: the officer reads a term's, and its evidence files.
+def _logged_activity(world) -> int:
+    """An entry of the log with its evidence, written directly (the world's term starts after today)."""
+    from chieftech.duties.models import DutyActivity
+
+    return DutyActivity.objects.create(
+        tenure=world.tenure,
+        kind="mentoring",
+        occurred_on=world.tenure.starts_on,
+        title="带教",
+        description="带教徒弟。",
+        file=ContentFile(PDF_BYTES, name="evidence.pdf"),
+        file_name="照片.pdf",
+        file_type="application/pdf",
+        logged_by=world.enterprise_user,
+        logged_as="enterprise",
+        logged_at=timezone.now(),
+    ).pk
+
+
+STAFF_URLS.update(
+    {
+        "duties:ledger": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "duties:log": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "duties:file": (Role.OFFICER, lambda w: ["activity", _logged_activity(w)]),
+    }
+)
 
 
 def _open(client, user, url):
@@ -522,6 +588,24 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "subsidy:holder_statement_pdf",
         "subsidy:bank_format_edit",
         "subsidy:withholding_xlsx",
+        # The holder's and the enterprise's side of a re-review: their own terms, whichever authority's.
+        "review:material",
+        "review:material_submit",
+        "review:achievement_add",
+        "review:achievement_remove",
+        # The enterprise's own yearly record of its obligations to its holders (第13条).
+        "duties:employer_record",
+        # The holder's and the current enterprise's side of the ledger and the log: their own terms, whichever
+        # authority's (the officer only reads them: duties:ledger, duties:log).
+        "duties:apprentice_add",
+        "duties:agreement_add",
+        "duties:certificate_add",
+        "duties:apprentice_remove",
+        "duties:agreement_remove",
+        "duties:certificate_remove",
+        "duties:activity_add",
+        "duties:activity_edit",
+        "duties:activity_remove",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")

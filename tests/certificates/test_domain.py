@@ -173,9 +173,9 @@ def test_a_failed_re_review_ends_the_title(certificate):
 
     assert status_of(certificate, date(2028, 1, 10)) == (
         "expired",
-        "已期满",
+        "复核未通过",
         "status-bad",
-        "复核认定未通过，资格于2027年12月31日终止。",
+        "该同志未通过管理期年度复核认定，自2027年12月31日起不再保留首席技师称号，不再享受政府津贴。",
     )
 
 

@@ -207,6 +207,7 @@ def test_the_schedule_command_lists_the_jobs(capsys):
         "audit.anchor\t每天00:20\t校验审计链并写入当天的锚点文件\t尚未运行",
         "tenure.expire\t每天00:05\t管理期届满的首席技师自动转为已期满\t尚未运行",
         "tenure.remind\t每天08:00\t管理期届满前提醒\t尚未运行",
+        "duties.employer_remind\t每天08:30\t提醒用人单位登记首席技师年度履职情况\t尚未运行",
     ]
 
 

@@ -24,7 +24,7 @@ def test_the_2022_measures_keep_the_title_and_stop_the_benefits_only_while_suspe
     assert {key: (row["title_kept"], row["benefits_paid"], row["label"]) for key, row in effects.items()} == {
         "active": (True, True, "有效"),
         "suspended": (True, False, "保留资格、停止待遇"),
-        "not_renewed": (False, False, "已期满"),
+        "not_renewed": (False, False, "复核未通过"),
         "expired": (False, False, "已期满"),
         "revoked": (False, False, "已取消资格"),
     }
@@ -41,7 +41,7 @@ def test_the_table_has_a_row_for_every_status_of_a_term():
     [
         (TenureStatus.ACTIVE, (True, True, "有效")),
         (TenureStatus.SUSPENDED, (True, False, "保留资格、停止待遇")),
-        (TenureStatus.NOT_RENEWED, (False, False, "已期满")),
+        (TenureStatus.NOT_RENEWED, (False, False, "复核未通过")),
         (TenureStatus.EXPIRED, (False, False, "已期满")),
         (TenureStatus.REVOKED, (False, False, "已取消资格")),
     ],

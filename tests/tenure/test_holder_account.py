@@ -384,6 +384,8 @@ def test_the_holder_sees_their_own_history_and_nothing_of_another_holder(client,
             "state_css": "status-warn",
             "submitted": "",
             "decided": "",
+            "material_url": reverse("review:material", args=[li.tenure.reviews.get().pk]),
+            "deadline": "",
         }
     ]
 

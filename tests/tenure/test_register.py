@@ -250,7 +250,7 @@ def test_the_register_costs_the_same_queries_for_one_or_three_rows(
     make_chief(olivia, alice, round_, name="技师一")
     client.force_login(olivia)
     # Session, user, permissions (2), authorities, rounds, enterprises, policies, counts, page count, rows,
-    # the rows' bank accounts, the menu's roles, unread count, session save (2).
+    # the rows' bank accounts, the rows' duties log of the year, the menu's roles, unread count, session save (2).
     with django_assert_num_queries(QUERIES):
         assert len(client.get(REGISTER).context["rows"]) == 1
     with django_assert_num_queries(QUERIES):
@@ -267,7 +267,7 @@ def test_the_register_costs_the_same_queries_for_one_or_three_rows(
         assert len(client.get(REGISTER, {"q": "技师", "status": "active"}).context["rows"]) == 3
 
 
-QUERIES = 16
+QUERIES = 17
 
 
 # --- The person's page -------------------------------------------------------------------------------
@@ -351,6 +351,8 @@ def test_the_export_holds_the_filtered_register_masked_with_a_title_and_the_filt
         "状态生效日期",
         "手机号码",
         "门户展示",
+        f"履职记录（{timezone.localdate().year}年）",
+        f"履职记录分类（{timezone.localdate().year}年）",
     ]
     bing = register["bing"]
     phone = bing.application.phone
@@ -370,6 +372,8 @@ def test_the_export_holds_the_filtered_register_masked_with_a_title_and_the_filt
             "2027-02-01",
             phone[:3] + "****" + phone[-4:],
             "同意",
+            0,
+            None,
         ]
     ]
     assert sheet.freeze_panes == "A4"

@@ -116,7 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "tenure.start": "开始管理期",
     "tenure.suspend": "暂停管理期",
     "tenure.reinstate": "恢复管理期",
-    "tenure.not_renew": "期满不再续任",
+    "tenure.not_renew": "复核未通过，不再保留称号",
     "tenure.expire": "管理期届满",
     "tenure.revoke": "撤销首席技师称号",
     "tenure.transition": "变更管理期状态",
@@ -145,6 +145,21 @@ ACTION_LABELS: dict[str, str] = {
     "review.pass": "复核认定通过",
     "review.fail": "复核认定未通过",
     "review.transition": "变更复核认定状态",
+    # Campaigns and the holders' material (chieftech.review.domain.campaigns, .material)
+    "review.campaign_open": "开启复核认定工作",
+    "review.campaign_close": "结束复核认定工作",
+    "review.material_edit": "修改复核申请表",
+    "review.achievement_add": "登记复核期间技术成果或奖励",
+    "review.achievement_remove": "删除复核期间技术成果或奖励",
+    "duties.apprentice_add": "登记徒弟",
+    "duties.apprentice_remove": "从带徒台账删除徒弟",
+    "duties.agreement_add": "登记带徒协议",
+    "duties.agreement_remove": "删除带徒协议",
+    "duties.certificate_add": "登记徒弟技能等级证书",
+    "duties.certificate_remove": "删除徒弟技能等级证书",
+    "duties.activity_add": "登记履职记录",
+    "duties.activity_edit": "修改履职记录",
+    "duties.activity_remove": "删除履职记录",
     "tenure.bank_account_return": "退回银行账户变更申请",
     "tenure.bank_account_supersede": "银行账户被新账户替换",
     "tenure.showcase_consent": "同意在门户公开展示",
@@ -164,6 +179,16 @@ ACTION_LABELS: dict[str, str] = {
     # The log itself
     "audit.export": "导出审计日志",
     "audit.chain_keyed": "审计链启用签名密钥",
+    # The employer's obligations, the departments' support and the liaison cadre (第13条, 第14条).
+    "duties.employer_record_save": "登记用人单位年度履职情况",
+    "duties.employer_record_change": "修改用人单位年度履职情况",
+    "duties.support_record_add": "登记部门支持情况",
+    "duties.support_record_remove": "删除部门支持情况",
+    "duties.liaison_assign": "确定联系领导干部",
+    "duties.liaison_end": "结束联系领导干部的联系",
+    "duties.liaison_contact_add": "登记联系服务记录",
+    # The re-review's results (chieftech.review.documents.results_xlsx).
+    "review.results_export": "导出复核认定结果",
 }
 
 # Keys of a record's before/after that are no column of the object's model.

@@ -110,6 +110,13 @@ SCHEDULE: tuple[Job, ...] = (
         cadence=Daily(at=time(8, 0)),
         label="管理期届满前提醒",
     ),
+    # 第13条: the enterprises that have recorded nothing of the year are reminded once per holder and year.
+    Job(
+        name="duties.employer_remind",
+        function="chieftech.duties.domain.obligation_reminders.employer_records_remind_job",
+        cadence=Daily(at=time(8, 30)),
+        label="提醒用人单位登记首席技师年度履职情况",
+    ),
 )
 
 

@@ -18,12 +18,17 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     # The chief technician's own account: only it holds tenure.log_activity.
     ("我的管理期", "tenure:holder_home", "tenure.log_activity"),
     ("银行账户变更", "tenure:bank_queue", "tenure.manage_tenure"),
+    # The employer's obligations and the liaison cadre (第13条, 第14条).
+    ("用人单位履职", "duties:obligations", "tenure.manage_tenure"),
+    ("联系服务", "duties:liaison_list", "tenure.manage_tenure"),
     # The subsidy batches: the officers build and check them, the role the authority names approves them.
     ("津贴发放", "subsidy:batch_list", "subsidy.view_payroll"),
     ("津贴发放", "subsidy:batch_list", "subsidy.approve_payroll"),
     # --- views: the subsidy's budget (officers and payroll approvers) and the enterprise's payments
     ("津贴预算", "subsidy:budget", "subsidy.view_payroll"),
     ("本单位津贴发放", "subsidy:enterprise_payments", "tenure.report_status_change"),
+    # --- the re-review (复核认定): the officer opens each cohort's and follows its material
+    ("复核认定", "review:campaign_list", "tenure.manage_tenure"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

@@ -36,11 +36,13 @@ HUANCUI_STATUS_EFFECTS: dict[str, dict[str, Any]] = {
         "label": "保留资格、停止待遇",
         "note": "自{日期}起保留首席技师资格，不再享受有关待遇。",
     },
+    # 第十二条: a failed re-review ends the title and the allowance. Said so a citizen reading the
+    # verification page understands it, without the reasons (policy migration 0011 rewords the seeded one).
     "not_renewed": {
         "title_kept": False,
         "benefits_paid": False,
-        "label": "已期满",
-        "note": "复核认定未通过，资格于{日期}终止。",
+        "label": "复核未通过",
+        "note": "该同志未通过管理期年度复核认定，自{日期}起不再保留首席技师称号，不再享受政府津贴。",
     },
     "expired": {
         "title_kept": False,

@@ -8,9 +8,10 @@ part of the register away is audited, in the chain of each authority whose terms
 
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import IO
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from chieftech.accounts.models import Industry
 from chieftech.audit.domain import audit_record
 from chieftech.core.dates import date_zh
 from chieftech.core.pii import mask_phone
+from chieftech.duties.selectors import duty_counts, duty_counts_text
 from chieftech.policy.models import Authority
 from chieftech.policy.territory import town_label
 from chieftech.tenure.domain.register import (
@@ -59,10 +61,14 @@ COLUMNS: list[tuple[str, int]] = [
     ("状态生效日期", 13),
     ("手机号码", 14),
     ("门户展示", 10),
+    # The duties log of the calendar year of the export (第15条): the total, then by kind.
+    ("履职记录（{year}年）", 14),
+    ("履职记录分类（{year}年）", 36),
 ]
 
 # Exactly the columns the sheet needs, as tuples: no model instances, no ID number, no long texts.
 FIELDS = (
+    "pk",
     "authority_id",
     "application__name",
     "application__round__title",
@@ -101,6 +107,13 @@ def _day(value: date | None) -> str | None:
     return value.strftime(DATE_FORMAT) if value else None
 
 
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    chunk = list(islice(rows, size))
+    while chunk:
+        yield chunk
+        chunk = list(islice(rows, size))
+
+
 def _title_rows(sheet, *, title: str, filters: list[tuple[str, str]]) -> None:
     cell = WriteOnlyCell(sheet, value=title)
     cell.font = Font(bold=True, size=14)
@@ -109,12 +122,12 @@ def _title_rows(sheet, *, title: str, filters: list[tuple[str, str]]) -> None:
     sheet.append([_text(sheet, f"筛选条件：{text}")])
 
 
-def _header(sheet) -> list:
+def _header(sheet, *, year: int) -> list:
     bold = Font(bold=True)
     centred = Alignment(horizontal="center", vertical="center")
     header = []
     for title, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = WriteOnlyCell(sheet, value=title.format(year=year))
         cell.font, cell.alignment = bold, centred
         header.append(cell)
     return header
@@ -143,32 +156,52 @@ def register_workbook(
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     _title_rows(sheet, title=title, filters=register_filter_labels(params=params, choices=choices))
-    sheet.append(_header(sheet))
+    year = timezone.localdate().year
+    sheet.append(_header(sheet, year=year))
     tenures = register_filter(register_tenures(authority_ids=authority_ids), params=params, window=window)
     rows = tenures.order_by("-starts_on", "application__name", "pk").values_list(*FIELDS)
     per_authority: Counter = Counter()
-    for number, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
-        authority_id, name, round_title, enterprise, town, industry, occupation, certificate, *rest = row
-        starts_on, ends_on, status, status_since, phone, consent = rest
-        per_authority[authority_id] += 1
-        sheet.append(
-            [
-                number,
-                _text(sheet, name),
-                _text(sheet, round_title),
-                _text(sheet, enterprise),
-                town_label(town),
-                _INDUSTRIES.get(industry),
-                _text(sheet, occupation),
-                certificate or "未颁发",
-                _day(starts_on),
-                _day(ends_on),
-                _STATUSES.get(status, status),
-                _day(status_since),
-                mask_phone(phone) or None,
-                "同意" if consent else "未同意",
-            ]
-        )
+    number = 0
+    for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        # One query per chunk for the duties counts, never one per row.
+        duties = duty_counts(tenure_ids=[row[0] for row in chunk], year=year)
+        for row in chunk:
+            number += 1
+            (
+                pk,
+                authority_id,
+                name,
+                round_title,
+                enterprise,
+                town,
+                industry,
+                occupation,
+                certificate,
+                *rest,
+            ) = row
+            starts_on, ends_on, status, status_since, phone, consent = rest
+            per_authority[authority_id] += 1
+            duties_total, duties_text = duty_counts_text(duties.get(pk, {}).get(year, {}))
+            sheet.append(
+                [
+                    number,
+                    _text(sheet, name),
+                    _text(sheet, round_title),
+                    _text(sheet, enterprise),
+                    town_label(town),
+                    _INDUSTRIES.get(industry),
+                    _text(sheet, occupation),
+                    certificate or "未颁发",
+                    _day(starts_on),
+                    _day(ends_on),
+                    _STATUSES.get(status, status),
+                    _day(status_since),
+                    mask_phone(phone) or None,
+                    "同意" if consent else "未同意",
+                    duties_total,
+                    duties_text if duties_total else None,
+                ]
+            )
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(output)
     output.seek(0)

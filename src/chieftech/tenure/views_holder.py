@@ -236,6 +236,9 @@ def holder_reviews(request):
             "state_css": REVIEW_BADGES.get(review.state, WARN),
             "submitted": date_zh(review.submitted_at.date()) if review.submitted_at else "",
             "decided": date_zh(review.decided_at.date()) if review.decided_at else "",
+            # The re-review's material and its 复核申请表 (chieftech.review.views_material).
+            "material_url": reverse("review:material", args=[review.pk]),
+            "deadline": date_zh(review.deadline),
         }
         for review in AnnualReview.objects.filter(tenure=tenure).order_by("review_year")
     ]

@@ -17,6 +17,8 @@ from chieftech.core.dates import date_zh
 from chieftech.core.downloads import document_download
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_bank_account, mask_phone
+from chieftech.duties.models import DutyKind
+from chieftech.duties.selectors import duty_count_rows, duty_counts, duty_counts_text
 from chieftech.policy.territory import town_filter_choices
 from chieftech.tenure.domain.bank_accounts import bank_accounts_current
 from chieftech.tenure.domain.holders import holder_account_state
@@ -99,7 +101,8 @@ def _status_tallies(params, counts: dict, list_url: str) -> list[dict]:
     return tallies
 
 
-def _row(tenure: Tenure, account) -> dict:
+def _row(tenure: Tenure, account, duties: dict[str, int]) -> dict:
+    duties_total, duties_text = duty_counts_text(duties)
     return {
         "name": tenure.application.name,
         "url": reverse("tenure:tenure_detail", args=[tenure.pk]),
@@ -118,6 +121,8 @@ def _row(tenure: Tenure, account) -> dict:
         "on_portal": showcase_visible(tenure),
         "portal_state": _portal_state(tenure),
         "showcase_url": reverse("tenure:tenure_showcase", args=[tenure.pk]),
+        "duties": duties_total,
+        "duties_text": duties_text,
     }
 
 
@@ -135,13 +140,19 @@ def tenure_list(request):
         register_rows(register_filter(tenures, params=params, window=window)), PAGE_SIZE
     ).get_page(params.get("page"))
     accounts = bank_accounts_current(tenures=list(page))
+    # The duties log of the calendar year so far (第15条), one query for the page.
+    year = timezone.localdate().year
+    duties = duty_counts(tenure_ids=[tenure.pk for tenure in page], year=year)
     base = _query(params)[1:]
     page.base_query = f"{base}&" if base else ""
     list_url = reverse("tenure:tenure_list")
     context = {
         "form": RegisterFilterForm(params or None, choices=choices),
         "page": page,
-        "rows": [_row(tenure, accounts.get(tenure.pk)) for tenure in page],
+        "rows": [
+            _row(tenure, accounts.get(tenure.pk), duties.get(tenure.pk, {}).get(year, {})) for tenure in page
+        ],
+        "duties_year": year,
         "tallies": _status_tallies(params, counts, list_url),
         "export_url": reverse("tenure:register_export") + _query(params),
         "filtered": any(params.get(name) for name in RegisterFilterForm.base_fields),
@@ -189,8 +200,20 @@ def tenure_detail(request, pk: int):
             {"on": date_zh(event.on), "title": event.title, "detail": event.detail, "actor": event.actor}
             for event in tenure_timeline(tenure)
         ],
+        **_duties_context(tenure),
     }
     return render(request, "tenure/tenure_detail.html", context)
+
+
+def _duties_context(tenure: Tenure) -> dict:
+    """The duties log counted by calendar year and kind (第15条), and the ledger's and the log's pages."""
+    counts = duty_counts(tenure_ids=[tenure.pk]).get(tenure.pk, {})
+    return {
+        "duty_kinds": DutyKind.labels,
+        "duty_rows": duty_count_rows(counts),
+        "ledger_url": reverse("duties:ledger", args=[tenure.pk]),
+        "log_url": reverse("duties:log", args=[tenure.pk]),
+    }
 
 
 @capability_required(MANAGE_TENURE)

@@ -124,6 +124,18 @@ def enterprise_tenure(request, pk: int):
         "report_url": reverse("tenure:status_report", args=[tenure.pk])
         if request.user.has_perm("tenure.status_report", tenure)
         else "",
+        # The re-reviews' material is kept by the enterprise the holder works for now (chieftech.review).
+        "reviews": [
+            {
+                "year": f"管理期第{r.review_year}年",
+                "state": r.get_state_display(),
+                "deadline": date_zh(r.deadline),
+                "url": reverse("review:material", args=[r.pk]),
+            }
+            for r in tenure.reviews.order_by("review_year")
+        ]
+        if until is None
+        else [],
     }
     return render(request, "tenure/status/enterprise_tenure.html", context)
 
