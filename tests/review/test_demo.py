@@ -113,7 +113,10 @@ def test_ju_wentao_was_not_renewed_for_condition_5():
 def test_his_certificate_tells_the_public_the_review_did_not_pass(client):
     ju = Tenure.objects.select_related("certificate").get(application__name="鞠文涛")
     page = client.get(reverse("verify:verify", args=[ju.certificate.verification_code])).content.decode()
-    assert "复核认定未通过，资格于2025年12月23日终止。" in page
+    assert "复核未通过" in page
+    assert (
+        "该同志未通过管理期年度复核认定，自2025年12月23日起不再保留首席技师称号，不再享受政府津贴。" in page
+    )
 
 
 def test_none_of_2026_is_paid_to_him():
