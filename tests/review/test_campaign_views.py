@@ -93,7 +93,7 @@ def test_the_campaign_page_lists_each_review(client, olivia, cohort, harry):
     response = client.get(reverse("review:campaign_detail", args=[campaign.pk]))
 
     assert _rows(response, "campaign-reviews") == [
-        [name, occupation, "威海甲精密机械有限公司", "待报送材料", "2025年12月22日", "—", "—", ""]
+        [name, occupation, "威海甲精密机械有限公司", "待报送材料", "2025年12月22日", "—", "—", "查看"]
         for name, occupation in sorted((t.application.name, t.application.occupation) for t in cohort)
     ]
 

@@ -21,7 +21,7 @@ from chieftech.selection.models import Application, ApplicationState, Round, Rou
 from chieftech.subsidy.domain.workflow import payroll_batches_awaiting
 from chieftech.subsidy.models import PayrollBatchState
 from chieftech.tenure.domain.register import ENDING_SOON, ending_window, register_counts, register_tenures
-from chieftech.tenure.models import TenureStatus
+from chieftech.tenure.models import AnnualReview, TenureStatus
 
 
 def _section(
@@ -145,6 +145,11 @@ def _officer(user) -> dict:
         elif round_.state == RoundState.APPROVAL and _has(round_, "government_approval"):
             items.append(_round_item("区政府已批准，待发文公布名单", "publicity:approval", round_))
     items += _payroll_items(user, PayrollBatchState.SUBMITTED)
+    reviews_waiting = AnnualReview.objects.filter(
+        state=AnnualReview.State.SUBMITTED, tenure__authority_id__in=ids
+    ).count()
+    if reviews_waiting:
+        items.append(_item("待审核的复核认定材料", "review:campaign_list", reviews_waiting))
     for round_id, title, n in open_objections:
         items.append(
             {
@@ -205,7 +210,15 @@ def _enterprise(user, holds_role: bool) -> dict | None:
             drafts=Count("pk", filter=Q(state=ApplicationState.DRAFT, round__state=RoundState.OPEN)),
         )
         open_rounds = Round.objects.filter(state=RoundState.OPEN).count()
+        # The re-reviews of its chief technicians still waiting for material before their deadline (第十一条).
+        reviews_due = AnnualReview.objects.filter(
+            tenure__enterprise=enterprise,
+            state__in=[AnnualReview.State.PENDING, AnnualReview.State.RETURNED],
+            deadline__gte=localdate(),
+        ).count()
         items = []
+        if reviews_due:
+            items.append(_item("待报送的复核认定材料", "tenure:enterprise_tenures", reviews_due))
         if counts["returned"]:
             items.append(_item("被退回补正的申报", "selection:my_applications", counts["returned"]))
         if counts["drafts"]:

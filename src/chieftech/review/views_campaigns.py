@@ -138,6 +138,8 @@ def campaign_detail(request, pk: int):
             "deadline": date_zh(review.deadline),
             "submitted_at": datetime_zh(review.submitted_at),
             "submitted_as": review.get_submitted_as_display(),
+            "detail_url": reverse("review:review_detail", args=[review.pk]),
+            "detail_label": "审核" if review.state == AnnualReview.State.SUBMITTED else "查看",
         }
         for review in reviews
     ]
@@ -149,6 +151,7 @@ def campaign_detail(request, pk: int):
         "deadline": date_zh(campaign.deadline),
         "opened_at": datetime_zh(campaign.opened_at),
         "rows": rows,
+        "results_url": reverse("review:results", args=[campaign.pk]),
         "counts": [(label, n) for label, n in counts.items() if n],
         "close_url": reverse("review:campaign_close", args=[campaign.pk])
         if campaign.state == CampaignState.OPEN and not campaign.undecided and rows

@@ -162,6 +162,8 @@ def _page(request, review: AnnualReview, *, form: DecisionForm | None = None, st
         "can_decide": can_decide,
         "form": form or DecisionForm(results=results),
         "back_url": reverse("review:results", args=[review.campaign_id]) if review.campaign_id else "",
+        "ledger_url": reverse("duties:ledger", args=[tenure.pk]),
+        "log_url": reverse("duties:log", args=[tenure.pk]),
     }
     return render(request, "review/decision_review.html", context, status=status)
 

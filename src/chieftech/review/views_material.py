@@ -93,6 +93,10 @@ def _material_page(request, review: AnnualReview, *, form=None, achievement_form
     returned = review.state == AnnualReview.State.RETURNED
     context = {
         "review": review,
+        # The holder keeps the ledger under their own menu; the enterprise reaches it by the term.
+        "ledger_url": reverse("duties:ledger", args=[review.tenure_id])
+        if enterprise
+        else reverse("duties:my_ledger"),
         "name": review.tenure.application.name,
         "enterprise_name": review.tenure.enterprise.name,
         "year": f"管理期第{review.review_year}年",

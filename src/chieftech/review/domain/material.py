@@ -26,6 +26,7 @@ from chieftech.duties.domain.files import Upload, evidence_attach, uploads_check
 from chieftech.duties.models import ApprenticeCertificate, MentorshipAgreement
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.models import SkillLevel
+from chieftech.review.domain.checks import review_certificates
 from chieftech.review.domain.transitions import annual_review_transition
 from chieftech.review.models import AchievementKind, ReviewAchievement
 from chieftech.review.rules import MATERIAL_OPEN_STATES
@@ -275,7 +276,7 @@ def review_submit(*, actor, review: AnnualReview, now: datetime | None = None) -
             subject=f"复核认定材料{'已补正' if resubmitted else '已报送'}待审：{tenure.application.name}"
             f"（管理期第{changed.review_year}年）",
             body=f"报送人：{changed.get_submitted_as_display()}，报送时间：{date_zh(now)}。",
-            url=reverse("review:campaign_detail", args=[changed.campaign_id]) if changed.campaign_id else "",
+            url=reverse("review:review_detail", args=[changed.pk]),
         )
     return changed
 
@@ -309,5 +310,6 @@ def review_ledger_extract(review: AnnualReview) -> LedgerExtract:
     )
     policy = review.policy
     min_level = policy.apprentice_min_level if policy else SkillLevel.SENIOR
-    qualifying = len({c.apprentice_id for c in certificates if c.level >= min_level})
+    # Counted as 第八条（五） counts them (the level, the period, an agreement signed first): one rule.
+    qualifying = len({row.apprentice_id for row in review_certificates(review=review) if row.counted})
     return LedgerExtract(agreements, certificates, qualifying, SkillLevel(min_level).label)
