@@ -10,9 +10,6 @@ import pytest
 
 from chieftech.accounts.roles import Role
 from chieftech.tenure.models import Tenure
-
-# The browser fixtures, for the ledger's browser test (test_ledger_browser.py); started only when asked for.
-from tests.browser.conftest import browser, live_server, page, playwright_instance  # noqa: F401
 from tests.factories import PDF_BYTES, make_id_number, make_tenure, make_user, make_weihai
 
 # A valid number (GB 11643 check digit) and the same with a wrong check digit.

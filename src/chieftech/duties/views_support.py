@@ -64,7 +64,9 @@ def _record_row(record: EmployerDutyRecord) -> dict:
 
 @capability_required(ENTERPRISE)
 def employer_record(request, pk: int, year: int):
-    tenure = get_object_or_404(tenures_of_enterprise(request.user).select_related("application"), pk=pk)
+    tenure = get_object_or_404(
+        tenures_of_enterprise(request.user).select_related("application", "policy"), pk=pk
+    )
     today = timezone.localdate()
     years = employer_years(tenure=tenure, enterprise_id=request.user.enterprise_id, today=today)
     if year not in years:
@@ -99,6 +101,7 @@ def employer_record(request, pk: int, year: int):
         form = EmployerRecordForm()
     context = {
         "name": tenure.application.name,
+        "measures": tenure.policy.title,
         "year": year,
         "form": form,
         "recorded": datetime_zh(record.updated_at) if record is not None else "",
@@ -194,7 +197,7 @@ def _upload(form) -> Upload | None:
 
 @capability_required(MANAGE, ENTERPRISE)
 def support(request, pk: int):
-    tenure = get_object_or_404(_support_tenures(request.user).select_related("application"), pk=pk)
+    tenure = get_object_or_404(_support_tenures(request.user).select_related("application", "policy"), pk=pk)
     require(request.user.has_perm("duties.support_view", tenure))
     may_add = request.user.has_perm("duties.support_record_add", tenure)
     form = SupportRecordForm()
@@ -221,6 +224,7 @@ def support(request, pk: int):
                 return redirect("duties:support", pk=tenure.pk)
     records = SupportRecord.objects.filter(tenure=tenure).order_by("-occurred_on", "-pk")
     context = {
+        "measures": tenure.policy.title,
         "name": tenure.application.name,
         "years": support_rows(records, user=request.user, may_add=may_add),
         "form": form if may_add else None,

@@ -43,7 +43,7 @@ def _message(items: list[Missing]) -> tuple[str, str, str]:
         lines.append(f"……等{len(items)}名。")
     subject = f"请登记{len(items)}名首席技师的用人单位履职情况"
     body = (
-        "根据《环翠区首席技师选拔管理办法》第十三条，请登记本单位为以下首席技师提供的医疗费用补助、"
+        f"根据《{items[0].measures}》第十三条，请登记本单位为以下首席技师提供的医疗费用补助、"
         "健康查体和带薪休假情况：\n" + "\n".join(lines) + "\n请在“本单位首席技师”页面逐人登记。"
     )
     url = reverse("duties:employer_record", args=[items[0].tenure_id, year]) if len(items) == 1 else ""

@@ -208,6 +208,7 @@ class Missing:
     year: int
     reminder_month: int
     reminded_at: datetime | None
+    measures: str = ""  # the title of the term's policy, cited by the reminder
 
 
 def _owed(*, year: int) -> Q:
@@ -245,15 +246,18 @@ def employer_records_missing(*, authority_ids, year: int) -> list[Missing]:
             "enterprise__name",
             "tenure__policy__employer_record_reminder_month",
             "reminded_at",
+            "tenure__policy__title",
         )
     )
     missing, seen = [], set()
-    for tenure_id, name, enterprise_id, enterprise_name, month, reminded_at in rows:
+    for tenure_id, name, enterprise_id, enterprise_name, month, reminded_at, measures in rows:
         # Two spans of one enterprise in a year (left and came back) owe one record.
         if (tenure_id, enterprise_id) in seen:
             continue
         seen.add((tenure_id, enterprise_id))
-        missing.append(Missing(tenure_id, name, enterprise_id, enterprise_name, year, month, reminded_at))
+        missing.append(
+            Missing(tenure_id, name, enterprise_id, enterprise_name, year, month, reminded_at, measures)
+        )
     return missing
 
 
