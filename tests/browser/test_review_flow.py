@@ -140,7 +140,10 @@ def _officer_opens_the_review(page, base) -> date:
 
 def _holder_sends_the_material(page, base, deadline: date, tmp_path) -> None:
     log_in(page, base, "harry")
-    page.locator("main").get_by_role("link", name="年度复核").click()
+    todo = page.locator("main .todo li")
+    expect(todo).to_have_text("待报送的复核认定材料 1")
+    shot(page, "review-3b-holder-home")
+    todo.get_by_role("link").click()
     page.locator("#reviews").get_by_role("link", name="复核认定材料").click()
     expect(page.locator("#review-deadline")).to_contain_text(f"材料报送截止时间：{date_zh(deadline)}24时")
     # Sent empty, the material is refused with the form's fields named where they are.
@@ -202,6 +205,8 @@ def _holder_sends_the_material(page, base, deadline: date, tmp_path) -> None:
     expect(row.locator("td").nth(1)).to_have_text("已报送待审")
     expect(row.locator("td").nth(2)).to_have_text(date_zh(TODAY))
     shot(page, "review-8b-holder-reviews")
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="工作台").click()
+    expect(page.locator("main .todo")).to_have_count(0)
 
 
 def _apprentice_enter(page, name, id_number, number, issued_on, tmp_path) -> None:
