@@ -283,6 +283,9 @@ def _officer_decides(page, base) -> None:
         "复核未通过"
     )
     shot(page, "review-14-officer-results-decided")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "review-14b-officer-results-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def _verdicts_and_outcome(page, outcome: str, *, reason: str = "") -> None:
@@ -303,3 +306,5 @@ def _citizen_verifies(page, base, number: str) -> None:
     content = page.content()
     assert [leak for leak in (FAILED_REASON, "徒弟", "孙小明") if leak in content] == []
     shot(page, "review-15-public-verify")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "review-15b-public-verify-phone")
