@@ -189,6 +189,9 @@ def _holder_sends_the_material(page, base, deadline: date, tmp_path) -> None:
     expect(page.locator("#review-state")).to_have_text("已报送待审")
     expect(page.get_by_role("button", name="报送复核认定材料")).to_have_count(0)
     shot(page, "review-8-holder-submitted")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "review-8c-holder-submitted-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     with page.expect_download() as download:
         page.locator("#form-pdf").click()
