@@ -361,9 +361,16 @@ def _payroll_approver(user) -> dict:
     )
 
 
-def _technician() -> dict:
+def _technician(user) -> dict:
+    # The holder's own re-review still waiting for material before its deadline (第十一条), as the enterprise's.
+    reviews_due = AnnualReview.objects.filter(
+        tenure__user=user,
+        state__in=[AnnualReview.State.PENDING, AnnualReview.State.RETURNED],
+        deadline__gte=localdate(),
+    ).count()
     return _section(
         Role.TECHNICIAN,
+        items=[_item("待报送的复核认定材料", "tenure:holder_reviews", reviews_due)] if reviews_due else [],
         links=[
             _item("我的管理期", "tenure:holder_home"),
             _item("津贴发放记录", "tenure:holder_payments"),
@@ -404,5 +411,5 @@ def home_context(user) -> dict:
         elif role == Role.PAYROLL_APPROVER:
             sections.append(_payroll_approver(user))
         elif role == Role.TECHNICIAN:
-            sections.append(_technician())
+            sections.append(_technician(user))
     return {"sections": sections}

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -154,7 +155,7 @@ def _ledger_page(request, tenure: Tenure):
                 "id_number": a.id_number_masked,
                 "occupation": a.occupation,
                 "enterprise": a.enterprise.name if a.enterprise_id else a.enterprise_name,
-                "added": f"{date_zh(a.added_at.date())}（{a.get_added_as_display()}）",
+                "added": f"{date_zh(timezone.localdate(a.added_at))}（{a.get_added_as_display()}）",
                 "shared": a.id_hash in hashes,
                 "agreements": [
                     {

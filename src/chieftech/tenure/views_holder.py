@@ -234,8 +234,8 @@ def holder_reviews(request):
             "year": f"管理期第{review.review_year}年",
             "state": review.get_state_display(),
             "state_css": REVIEW_BADGES.get(review.state, WARN),
-            "submitted": date_zh(review.submitted_at.date()) if review.submitted_at else "",
-            "decided": date_zh(review.decided_at.date()) if review.decided_at else "",
+            "submitted": date_zh(timezone.localdate(review.submitted_at)) if review.submitted_at else "",
+            "decided": date_zh(timezone.localdate(review.decided_at)) if review.decided_at else "",
             # The re-review's material and its 复核申请表 (chieftech.review.views_material).
             "material_url": reverse("review:material", args=[review.pk]),
             "deadline": date_zh(review.deadline),
