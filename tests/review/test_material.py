@@ -128,8 +128,8 @@ def test_submitting_needs_the_form_and_both_declarations(pending, harry):
         "post": ["请填写现岗位。"],
         "performance": ["请填写履行首席技师职责情况。"],
         "mentoring_summary": ["请填写技能培训和名师带徒情况。"],
-        "declared_no_accident": ["请声明管理期内是否发生本人负直接责任的生产安全事故或技术责任事故。"],
-        "declared_no_violation": ["请声明管理期内是否有违法违纪行为。"],
+        "declared_no_accident": ["请声明复核期间是否发生本人负直接责任的生产安全事故或技术责任事故。"],
+        "declared_no_violation": ["请声明复核期间是否有违法违纪行为。"],
     }
     pending.refresh_from_db()
     assert pending.state == "pending"

@@ -44,8 +44,8 @@ REQUIRED_TO_SUBMIT = {
     "mentoring_summary": "请填写技能培训和名师带徒情况。",
 }
 DECLARATION_UNANSWERED = {
-    "declared_no_accident": "请声明管理期内是否发生本人负直接责任的生产安全事故或技术责任事故。",
-    "declared_no_violation": "请声明管理期内是否有违法违纪行为。",
+    "declared_no_accident": "请声明复核期间是否发生本人负直接责任的生产安全事故或技术责任事故。",
+    "declared_no_violation": "请声明复核期间是否有违法违纪行为。",
 }
 POST_MAX = 100
 
