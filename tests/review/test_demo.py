@@ -49,6 +49,12 @@ def test_the_district_opened_year_1_on_1_december_2025_with_its_deadline_on_the_
     )
     assert campaign.opened_by.username == "officer"
     assert campaign.opened_at == datetime(2025, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    # Every review decided by 23 December, the officer closed it the next morning.
+    assert (campaign.state, campaign.closed_by.username, campaign.closed_at) == (
+        "closed",
+        "officer",
+        datetime(2025, 12, 24, 9, 0, tzinfo=SHANGHAI),
+    )
 
 
 def test_four_passed_and_one_was_not_renewed():

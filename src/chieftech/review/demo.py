@@ -22,10 +22,10 @@ from chieftech.certificates.domain import round_tenures_in_rank_order
 from chieftech.duties.demo import demo_pdf
 from chieftech.duties.domain.files import Upload
 from chieftech.policy.calendar import DEADLINE_TZ
-from chieftech.review.domain.campaigns import review_campaign_open
+from chieftech.review.domain.campaigns import review_campaign_close, review_campaign_open
 from chieftech.review.domain.decision import review_decide
 from chieftech.review.domain.material import review_achievement_add, review_form_save, review_submit
-from chieftech.review.models import AchievementKind
+from chieftech.review.models import AchievementKind, ReviewCampaign
 from chieftech.selection.models import Round
 from chieftech.tenure.models import AnnualReview, Tenure
 
@@ -65,6 +65,7 @@ def _form(*, post: str, performance: str, achievements: str, mentoring: str, opi
 
 
 CAMPAIGN_OPENED = _at(date(2025, 12, 1), 9)
+CAMPAIGN_CLOSED = _at(date(2025, 12, 24), 9)
 MATERIAL = [
     Material(
         0, "tech1", "ent1", _at(date(2025, 12, 8), 20), _at(date(2025, 12, 10), 9, 30),
@@ -193,6 +194,13 @@ def review_events(*, round_: Round, cohort: list[Tenure], users: dict) -> list[E
             )
 
         events.append((decision.at, decide))
+
+    def close() -> None:
+        campaign = ReviewCampaign.objects.get(round=round_, review_year=1)
+        review_campaign_close(actor=officer, campaign=campaign, now=CAMPAIGN_CLOSED)
+
+    # Every review decided: the officer closes the campaign the next morning.
+    events.append((CAMPAIGN_CLOSED, close))
     return events
 
 
