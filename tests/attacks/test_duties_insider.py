@@ -1,0 +1,273 @@
+"""Insiders on the management period's records, each attempt kept as a test that fails to get through: another
+enterprise, the former employer after a transfer, a suspended enterprise, another holder and another
+authority's officer at every ledger, log, obligation, support and liaison URL of our holder; the holder and the
+enterprise at the officer's pages; entries a sent review counts, dates in the future, tampered amounts and
+dates. The free texts and the personal data are in test_duties_insider_texts.py."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from chieftech.accounts.domain.enterprises import enterprise_suspend
+from chieftech.accounts.roles import Role
+from chieftech.audit.models import AuditRecord
+from chieftech.duties.domain import ledger
+from chieftech.duties.domain.duty_log import duty_activity_add
+from chieftech.duties.domain.files import Upload
+from chieftech.duties.domain.liaison import liaison_assign
+from chieftech.duties.domain.obligations import employer_record_save
+from chieftech.duties.models import (
+    Apprentice,
+    ApprenticeCertificate,
+    DutyActivity,
+    DutyKind,
+    EmployerDutyRecord,
+    LiaisonAssignment,
+    LiaisonContact,
+    MentorshipAgreement,
+    SupportRecord,
+)
+from chieftech.policy.models import SkillLevel
+from chieftech.tenure.models import Tenure
+from tests.duties import support_fixtures as fixtures
+from tests.duties.support_fixtures import RECORD, make_liaison, make_support_record, move
+from tests.factories import PDF_BYTES, make_apprentice, make_tenure, make_user
+
+tech1 = fixtures.tech1
+walter = fixtures.walter
+wang = fixtures.wang
+weihai = fixtures.weihai
+
+PDF = Upload(name="证明.pdf", content=PDF_BYTES)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def records(wang, tech1, alice, olivia):
+    """王建国's records: an apprentice with agreement and certificate (scanned), a log entry, a support record,
+    the liaison cadre, the enterprise's 2025 record."""
+    apprentice = make_apprentice(
+        wang, by=tech1, name="孙小明", certificates=[(SkillLevel.SENIOR, date(2025, 6, 18))]
+    )
+    certificate = ApprenticeCertificate.objects.get(apprentice=apprentice)
+    agreement = MentorshipAgreement.objects.get(apprentice=apprentice)
+    for record in (certificate, agreement):
+        record.file_name, record.file_size, record.file_type = "扫描件.pdf", len(PDF_BYTES), "application/pdf"
+        record.file.save("scan.pdf", ContentFile(PDF_BYTES))
+    activity = duty_activity_add(
+        actor=tech1,
+        tenure=wang,
+        kind=DutyKind.values[0],
+        occurred_on=date(2025, 5, 1),
+        title="带徒授课",
+        description="数控编程",
+        upload=PDF,
+    )
+    return {
+        "apprentice": apprentice,
+        "agreement": agreement,
+        "certificate": certificate,
+        "activity": activity,
+        "support": make_support_record(wang, by=olivia),
+        "liaison": make_liaison(wang, by=olivia),
+        "employer": employer_record_save(actor=alice, tenure=wang, year=2025, data=RECORD),
+    }
+
+
+def urls(tenure, records) -> dict[str, tuple[str, str]]:
+    r = records
+    return {
+        "ledger": ("get", reverse("duties:ledger", args=[tenure.pk])),
+        "apprentice_add": ("post", reverse("duties:apprentice_add", args=[tenure.pk])),
+        "agreement_add": ("post", reverse("duties:agreement_add", args=[r["apprentice"].pk])),
+        "certificate_add": ("post", reverse("duties:certificate_add", args=[r["apprentice"].pk])),
+        "apprentice_remove": ("post", reverse("duties:apprentice_remove", args=[r["apprentice"].pk])),
+        "agreement_remove": ("post", reverse("duties:agreement_remove", args=[r["agreement"].pk])),
+        "certificate_remove": ("post", reverse("duties:certificate_remove", args=[r["certificate"].pk])),
+        "log": ("get", reverse("duties:log", args=[tenure.pk])),
+        "activity_add": ("post", reverse("duties:activity_add", args=[tenure.pk])),
+        "activity_edit": ("post", reverse("duties:activity_edit", args=[r["activity"].pk])),
+        "activity_remove": ("post", reverse("duties:activity_remove", args=[r["activity"].pk])),
+        "file_agreement": ("get", reverse("duties:file", args=["agreement", r["agreement"].pk])),
+        "file_certificate": ("get", reverse("duties:file", args=["certificate", r["certificate"].pk])),
+        "file_activity": ("get", reverse("duties:file", args=["activity", r["activity"].pk])),
+        "employer_record": ("post", reverse("duties:employer_record", args=[tenure.pk, 2025])),
+        "support": ("post", reverse("duties:support", args=[tenure.pk])),
+        "support_remove": ("post", reverse("duties:support_remove", args=[r["support"].pk])),
+        "support_file": ("get", reverse("duties:support_file", args=[r["support"].pk])),
+        "liaison": ("get", reverse("duties:liaison", args=[tenure.pk])),
+        "liaison_assign": ("post", reverse("duties:liaison_assign", args=[tenure.pk])),
+        "liaison_contact_add": ("post", reverse("duties:liaison_contact_add", args=[r["liaison"].pk])),
+    }
+
+
+POSTED = {
+    "name": "冒名徒弟",
+    "id_number": "",
+    "occupation": "钳工",
+    "signed_on": "2025-01-02",
+    "level": SkillLevel.SENIOR,
+    "number": "X1",
+    "issued_on": "2025-03-01",
+    "kind": DutyKind.values[0],
+    "occurred_on": "2025-03-01",
+    "title": "篡改",
+    "description": "篡改",
+    "department": "篡改",
+    "medical_subsidy": "99999.00",
+    "paid_leave_days": "99",
+    "cadre_name": "冒名",
+    "cadre_post": "局长",
+    "cadre_unit": "区政府",
+    "cadre_phone": "13900000000",
+    "assigned_on": "2025-03-01",
+    "contacted_on": "2025-03-01",
+    "mode": "visit",
+    "difficulties": "篡改",
+    "confirmed": "yes",
+}
+
+
+def state() -> tuple:
+    """Everything an attempt might change."""
+    return (
+        Apprentice.objects.count(),
+        MentorshipAgreement.objects.count(),
+        ApprenticeCertificate.objects.count(),
+        sorted(DutyActivity.objects.values_list("title", flat=True)),
+        sorted(EmployerDutyRecord.objects.values_list("medical_subsidy", flat=True)),
+        SupportRecord.objects.count(),
+        LiaisonAssignment.objects.count(),
+        LiaisonContact.objects.count(),
+        AuditRecord.objects.count(),
+    )
+
+
+def statuses(client, table: dict) -> dict[str, int]:
+    return {
+        name: (client.get(url) if method == "get" else client.post(url, POSTED)).status_code
+        for name, (method, url) in table.items()
+    }
+
+
+@pytest.fixture
+def hugo(alice, gina, wang):
+    """Another holder of the same round and enterprise, with his own login."""
+    other = make_tenure(alice, gina, round_=wang.application.round, name="胡志强")
+    user = make_user("hugo", Role.TECHNICIAN, real_name="胡志强")
+    Tenure.objects.filter(pk=other.pk).update(user=user)
+    return user
+
+
+# The officer's pages (liaison) are refused by capability to anyone who is not an officer (403); the rest is
+# looked up among what the user may know (404).
+OFFICER_ONLY = {"liaison", "liaison_assign", "liaison_contact_add"}
+
+
+# A holder keeps no employer's record and records no support (the holder's own page shows it): 403.
+NOT_A_HOLDERS = OFFICER_ONLY | {"employer_record", "support", "support_remove"}
+
+
+@pytest.mark.parametrize(("who", "refused"), [("bob", OFFICER_ONLY), ("hugo", NOT_A_HOLDERS)])
+def test_another_enterprise_or_holder_finds_nothing_of_the_holders_records(
+    request, wang, records, who, refused
+):
+    client = logged_in(request.getfixturevalue(who))
+    before = state()
+
+    found = statuses(client, urls(wang, records))
+
+    assert found == {name: 403 if name in refused else 404 for name in found}
+    assert state() == before
+
+
+def test_weihais_officer_finds_nothing_of_huancuis_records(wang, records, walter):
+    client = logged_in(walter)
+    before = state()
+
+    found = statuses(client, urls(wang, records))
+    lists = {
+        name: client.get(reverse(name)).content.decode()
+        for name in ("duties:duplicates", "duties:obligations", "duties:liaison_list")
+    }
+
+    keeper_only = {
+        name for name in found if name.endswith(("_add", "_remove", "_edit")) or name == "employer_record"
+    }
+    assert {n: s for n, s in found.items() if n not in keeper_only} == dict.fromkeys(
+        [n for n in found if n not in keeper_only], 404
+    )
+    assert set(found[n] for n in keeper_only) <= {403, 404}
+    assert [name for name, page in lists.items() if "王建国" in page or "刘建军" in page] == []
+    assert state() == before
+
+
+def test_the_former_employer_after_a_transfer_finds_nothing_but_its_own_years(
+    wang, records, alice, enterprise_b
+):
+    move(wang, enterprise_b, date(2026, 1, 1))
+    client = logged_in(alice)
+    table = urls(wang, records)
+    # Its own 2025 record stays its to keep (第13条: each employer records the years it employed the holder).
+    del table["employer_record"]
+    before = state()
+
+    found = statuses(client, table)
+
+    assert found == {name: 403 if name in OFFICER_ONLY else 404 for name in found}
+    assert state() == before
+
+
+def test_a_suspended_enterprises_user_may_keep_nothing(wang, records, alice, olivia):
+    enterprise_suspend(actor=olivia, enterprise=wang.enterprise, reason="已注销")
+    alice.refresh_from_db()
+    client = logged_in(alice)
+    before = state()
+
+    found = statuses(client, urls(wang, records))
+
+    # The ledger and the log are looked up by what the user may read (404); the support and the employer's
+    # record by the enterprise, then refused as closed for business (403).
+    closed = OFFICER_ONLY | {"employer_record", "support", "support_remove", "support_file"}
+    assert found == {name: 403 if name in closed else 404 for name in found}
+    assert state() == before
+    with pytest.raises(PermissionDenied):
+        ledger.apprentice_add(actor=alice, tenure=wang, name="冒名", id_number="", occupation="钳工")
+    with pytest.raises(PermissionDenied):
+        employer_record_save(actor=alice, tenure=wang, year=2025, data=RECORD)
+
+
+@pytest.mark.parametrize("who", ["tech1", "alice"])
+def test_the_holder_and_the_enterprise_reach_no_officers_page(request, wang, records, who):
+    user = request.getfixturevalue(who)
+    client = logged_in(user)
+    before = state()
+
+    found = {
+        name: client.get(reverse(name)).status_code
+        for name in ("duties:duplicates", "duties:obligations", "duties:liaison_list")
+    }
+    posted = statuses(client, {n: v for n, v in urls(wang, records).items() if n in OFFICER_ONLY})
+
+    assert found == dict.fromkeys(found, 403)
+    assert posted == dict.fromkeys(posted, 403)
+    with pytest.raises(PermissionDenied):
+        liaison_assign(
+            actor=user,
+            tenure=wang,
+            cadre_name="冒名",
+            cadre_post="局长",
+            cadre_unit="区政府",
+            cadre_phone="13900000000",
+            assigned_on=date(2025, 3, 1),
+        )
+    assert state() == before
