@@ -4,17 +4,19 @@ authority's officer at every ledger, log, obligation, support and liaison URL of
 enterprise at the officer's pages; entries a sent review counts, dates in the future, tampered amounts and
 dates. The free texts and the personal data are in test_duties_insider_texts.py."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chieftech.accounts.domain.enterprises import enterprise_suspend
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
+from chieftech.core.errors import DomainError
 from chieftech.duties.domain import ledger
 from chieftech.duties.domain.duty_log import duty_activity_add
 from chieftech.duties.domain.files import Upload
@@ -35,7 +37,7 @@ from chieftech.policy.models import SkillLevel
 from chieftech.tenure.models import Tenure
 from tests.duties import support_fixtures as fixtures
 from tests.duties.support_fixtures import RECORD, make_liaison, make_support_record, move
-from tests.factories import PDF_BYTES, make_apprentice, make_tenure, make_user
+from tests.factories import PDF_BYTES, make_annual_review, make_apprentice, make_tenure, make_user
 
 tech1 = fixtures.tech1
 walter = fixtures.walter
@@ -270,4 +272,177 @@ def test_the_holder_and_the_enterprise_reach_no_officers_page(request, wang, rec
             cadre_phone="13900000000",
             assigned_on=date(2025, 3, 1),
         )
+    assert state() == before
+
+
+# --- Steps skipped or repeated, and tampered values ---------------------------------------------------------
+
+
+def test_an_entry_a_sent_review_counts_can_be_neither_removed_nor_added_behind_it(wang, records, tech1):
+    make_annual_review(wang, review_year=1, state="submitted")
+    before = state()
+    refused = []
+
+    for attempt in (
+        lambda: ledger.certificate_remove(actor=tech1, certificate=records["certificate"]),
+        lambda: ledger.agreement_remove(actor=tech1, agreement=records["agreement"]),
+        lambda: ledger.apprentice_remove(actor=tech1, apprentice=records["apprentice"]),
+        lambda: ledger.certificate_add(
+            actor=tech1,
+            apprentice=records["apprentice"],
+            level=SkillLevel.TECHNICIAN,
+            occupation="数控车工",
+            number="3706002025000999",
+            issuer="威海市职业技能鉴定中心",
+            issued_on=date(2025, 11, 30),
+            upload=None,
+        ),
+        lambda: duty_activity_add(
+            actor=tech1,
+            tenure=wang,
+            kind=DutyKind.values[0],
+            occurred_on=date(2025, 11, 30),
+            title="补登",
+            description="补登",
+            upload=PDF,
+        ),
+    ):
+        with pytest.raises(DomainError) as exc:
+            attempt()
+        refused.append(exc.value.code)
+
+    assert refused == ["review_sent"] * 5
+    assert state() == before
+
+
+def test_a_certificate_added_behind_a_sent_review_is_refused_in_plain_words(wang, records, tech1):
+    make_annual_review(wang, review_year=1, state="submitted")
+
+    with pytest.raises(DomainError) as refused:
+        ledger.certificate_add(
+            actor=tech1,
+            apprentice=records["apprentice"],
+            level=SkillLevel.TECHNICIAN,
+            occupation="数控车工",
+            number="3706002025000999",
+            issuer="威海市职业技能鉴定中心",
+            issued_on=date(2025, 11, 30),
+            upload=None,
+        )
+
+    assert refused.value.message == (
+        "发证日期（2025年11月30日）在第1年度复核认定的复核期间（2024年12月27日至2025年12月26日）内，"
+        "该次复核已报送待审，材料已报送人社局，不能补登；如需补正，请联系区人社局退回补正。"
+    )
+
+
+def test_a_returned_review_lets_the_holder_add_the_missing_certificate(wang, records, tech1):
+    make_annual_review(wang, review_year=1, state="returned")
+
+    added = ledger.certificate_add(
+        actor=tech1,
+        apprentice=records["apprentice"],
+        level=SkillLevel.TECHNICIAN,
+        occupation="数控车工",
+        number="3706002025000999",
+        issuer="威海市职业技能鉴定中心",
+        issued_on=date(2025, 11, 30),
+        upload=None,
+    )
+
+    assert added.issued_on == date(2025, 11, 30)
+
+
+def test_a_certificate_dated_in_the_future_is_refused(wang, records, tech1):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    before = state()
+
+    with pytest.raises(DomainError) as refused:
+        ledger.certificate_add(
+            actor=tech1,
+            apprentice=records["apprentice"],
+            level=SkillLevel.SENIOR,
+            occupation="数控车工",
+            number="3706002099000001",
+            issuer="威海市职业技能鉴定中心",
+            issued_on=tomorrow,
+            upload=None,
+        )
+
+    assert refused.value.message_dict == {
+        "issued_on": [f"发证日期（{tomorrow.year}年{tomorrow.month}月{tomorrow.day}日）不能晚于今天。"]
+    }
+    assert state() == before
+
+
+def test_the_same_apprentice_posted_twice_is_kept_once(wang, tech1):
+    from tests.duties.conftest import APPRENTICE_ID
+
+    client = logged_in(tech1)
+    url = reverse("duties:apprentice_add", args=[wang.pk])
+    data = {
+        "name": "孙小明",
+        "id_number": APPRENTICE_ID,
+        "occupation": "数控车工",
+        "enterprise": wang.enterprise_id,
+    }
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert (first.status_code, second.status_code) == (302, 200)
+    assert Apprentice.objects.filter(tenure=wang).count() == 1
+    assert "已在" in second.content.decode() or "重复" in second.content.decode()
+
+
+def test_an_old_log_form_sent_twice_logs_once(wang, tech1):
+    from tests.factories import form_token_of
+
+    client = logged_in(tech1)
+    url = reverse("duties:activity_add", args=[wang.pk])
+    token = form_token_of(client.get(url))
+    data = {
+        "form_token": token,
+        "kind": DutyKind.values[0],
+        "occurred_on": "2025-05-01",
+        "title": "带徒授课",
+        "description": "数控编程",
+    }
+
+    for _ in range(2):
+        client.post(url, {**data, "file": ContentFile(PDF_BYTES, name="证明.pdf")})
+
+    assert DutyActivity.objects.filter(tenure=wang).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("medical_subsidy", "-100.00", "补助金额不能为负数。"),
+        ("medical_subsidy", "12.345", "补助金额精确到分（最多两位小数）。"),
+        ("health_check_on", "2025-13-01", None),
+        ("paid_leave_days", "-3", None),
+    ],
+)
+def test_a_tampered_employer_record_is_refused_at_its_field(wang, alice, field, value, message):
+    before = state()
+    data = {**RECORD, "health_check_on": "2025-05-20", field: value}
+
+    response = logged_in(alice).post(reverse("duties:employer_record", args=[wang.pk, 2025]), data)
+
+    assert response.status_code in (200, 400)
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    if message:
+        assert errors[field] == [message]
+    assert state() == before
+
+
+@pytest.mark.parametrize("year", [2023, 2099, 13])
+def test_a_year_outside_the_term_is_refused(wang, alice, year):
+    before = state()
+
+    response = logged_in(alice).post(reverse("duties:employer_record", args=[wang.pk, year]), RECORD)
+
+    assert response.status_code in (302, 404)
     assert state() == before
