@@ -222,3 +222,16 @@ def test_each_state_change_writes_one_audit_record_with_its_actor_and_the_chain_
         ("review.fail", "olivia"),
     ]
     assert audit_verify().ok
+
+
+def test_a_reason_written_as_a_formula_stays_text_in_the_results_excel(tenure, campaign, alice, olivia):
+    fixtures.two_apprentices(tenure, alice)
+    review = fixtures.submitted_review(tenure, campaign=campaign)
+    formula = '=HYPERLINK("http://example.com/x","点击查看")'
+    review_decide(actor=olivia, review=review, outcome="returned", verdicts={}, reason=formula)
+
+    xlsx = logged_in(olivia).get(reverse("review:results_xlsx", args=[campaign.pk]))
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == formula]
+
+    assert [(cell.value, cell.data_type) for cell in cells] == [(formula, "s")]
