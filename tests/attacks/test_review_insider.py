@@ -20,7 +20,12 @@ from chieftech.audit.models import AuditRecord
 from chieftech.core.errors import DomainError
 from chieftech.review.domain.campaigns import review_campaign_close, review_campaign_open
 from chieftech.review.domain.decision import review_decide
-from chieftech.review.domain.material import review_achievement_add, review_form_save, review_submit
+from chieftech.review.domain.material import (
+    review_achievement_add,
+    review_achievement_remove,
+    review_form_save,
+    review_submit,
+)
 from chieftech.review.models import AchievementKind, CampaignState, ReviewAchievement, ReviewCampaign
 from chieftech.tenure.models import AnnualReview, Tenure
 from tests.duties.support_fixtures import move
@@ -385,8 +390,9 @@ def test_a_campaign_with_undecided_reviews_cannot_be_closed(tenure, campaign, ol
     assert campaign.state == CampaignState.OPEN
 
 
-def test_sent_material_cannot_be_edited_or_added_to(tenure, henry, alice):
+def test_sent_material_cannot_be_edited_added_to_or_taken_from(tenure, henry, alice):
     review = submitted_review(tenure)
+    achievement = with_achievement(review, alice)
     before = snapshot(review)
     client = logged_in(henry)
 
@@ -403,10 +409,14 @@ def test_sent_material_cannot_be_edited_or_added_to(tenure, henry, alice):
             description="",
             upload=fixtures_upload(),
         )
+    with pytest.raises(DomainError):
+        review_achievement_remove(actor=henry, achievement=achievement)
+    removed = client.post(reverse("review:achievement_remove", args=[achievement.pk]), follow=True)
     page = client.post(reverse("review:material", args=[review.pk]), {"post": "篡改", "performance": "篡改"})
 
     assert refused.value.message == "复核材料当前为“已报送待审”，不能修改（被退回补正的除外）。"
     assert "不能修改" in page.content.decode()
+    assert "不能修改" in removed.content.decode()
     assert snapshot(review) == before
 
 
@@ -538,3 +548,27 @@ def test_another_holders_review_ids_guessed_in_a_row_find_nothing(tenure, hugo, 
 
     assert [pk for pk, status in found.items() if status == 200] == [reviews[1].pk]
     assert set(found.values()) == {200, 404}
+
+
+def test_an_officer_switched_to_an_authority_where_they_are_only_an_expert_reaches_nothing_there(
+    material_review, tenure, walter
+):
+    from tests.factories import grant
+
+    grant(walter, Role.EXPERT, authority=tenure.authority)
+    AnnualReview.objects.filter(pk=material_review.pk).update(state="submitted")
+    client = logged_in(walter)
+    switched = client.post(reverse("accounts:acting_authority_switch"), {"authority": tenure.authority_id})
+    before = snapshot(material_review)
+
+    found = statuses(client, officer_urls(material_review))
+    found["campaign_open"] = client.post(
+        reverse("review:campaign_open"),
+        {"round": tenure.application.round_id, "review_year": 1, "confirmed": "yes"},
+    ).status_code
+    found["ledger"] = client.get(reverse("duties:ledger", args=[tenure.pk])).status_code
+    found["liaison"] = client.get(reverse("duties:liaison", args=[tenure.pk])).status_code
+
+    assert switched.status_code == 302
+    assert found == dict.fromkeys(found, 404)
+    assert snapshot(material_review) == before
