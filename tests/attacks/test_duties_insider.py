@@ -31,6 +31,7 @@ from chieftech.duties.models import (
     LiaisonAssignment,
     LiaisonContact,
     MentorshipAgreement,
+    SupportKind,
     SupportRecord,
 )
 from chieftech.policy.models import SkillLevel
@@ -445,4 +446,68 @@ def test_a_year_outside_the_term_is_refused(wang, alice, year):
     response = logged_in(alice).post(reverse("duties:employer_record", args=[wang.pk, year]), RECORD)
 
     assert response.status_code in (302, 404)
+    assert state() == before
+
+
+@pytest.fixture
+def not_renewed(wang, olivia):
+    """王建国's term ended by a failed re-review on 2025-12-23 (第十二条)."""
+    from chieftech.tenure.domain.transitions import tenure_transition
+    from chieftech.tenure.models import TenureStatus
+
+    tenure_transition(
+        actor=olivia,
+        tenure=wang,
+        to_status=TenureStatus.NOT_RENEWED,
+        effective_on=date(2025, 12, 23),
+        reason="管理期第1年复核认定未通过",
+    )
+    return Tenure.objects.get(pk=wang.pk)
+
+
+def test_a_term_not_renewed_gets_no_new_cadre_and_no_support_or_contact_after_it_ended(
+    not_renewed, olivia, alice
+):
+    from chieftech.duties.domain.liaison import liaison_contact_add
+    from chieftech.duties.domain.support import support_record_add
+
+    assignment = make_liaison(not_renewed, by=olivia)
+    before = state()
+    refused = {}
+
+    for name, attempt in {
+        "liaison_assign": lambda: liaison_assign(
+            actor=olivia,
+            tenure=not_renewed,
+            cadre_name="刘建国",
+            cadre_post="区人社局局长",
+            cadre_unit="环翠区人力资源和社会保障局",
+            cadre_phone="13963100000",
+            assigned_on=date(2026, 1, 5),
+        ),
+        "liaison_contact_add": lambda: liaison_contact_add(
+            actor=olivia,
+            assignment=assignment,
+            contacted_on=date(2026, 1, 5),
+            mode=LiaisonContact.Mode.values[0],
+            difficulties="走访",
+        ),
+        "support_record_add": lambda: support_record_add(
+            actor=olivia,
+            tenure=not_renewed,
+            kind=SupportKind.values[0],
+            occurred_on=date(2026, 1, 5),
+            title="研修班",
+            department="区人社局",
+        ),
+    }.items():
+        with pytest.raises(DomainError) as exc:
+            attempt()
+        refused[name] = exc.value.messages
+
+    assert refused == {
+        "liaison_assign": ["该首席技师的管理期已于2025年12月22日结束（复核未通过），不再确定联系领导干部。"],
+        "liaison_contact_add": ["管理期已于2025年12月22日结束，联系日期不能晚于该日。"],
+        "support_record_add": ["管理期已于2025年12月22日结束，日期不能晚于该日。"],
+    }
     assert state() == before
