@@ -5,7 +5,7 @@ pending review, submit after the deadline with an old page, submit or decide twi
 open a campaign twice, close it undecided, edit after sending); tampered posts. The free texts and the
 personal data are in test_review_insider_texts.py."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -572,3 +572,25 @@ def test_an_officer_switched_to_an_authority_where_they_are_only_an_expert_reach
     assert switched.status_code == 302
     assert found == dict.fromkeys(found, 404)
     assert snapshot(material_review) == before
+
+
+def test_the_review_page_flags_an_apprentice_claimed_in_another_authority_without_naming_its_holder(
+    tenure, alice, gina, olivia, weihai
+):
+    from tests.factories import make_apprentice, make_id_number
+    from tests.review.decision_fixtures import IN_PERIOD, SENIOR
+
+    shared_id = make_id_number(date(2001, 4, 12), serial=515)
+    make_apprentice(tenure, by=alice, name="孙小明", id_number=shared_id, certificates=[(SENIOR, IN_PERIOD)])
+    elsewhere = make_tenure(alice, gina, round_=tenure.application.round, name="魏海涛")
+    # Test set-up: a term of Weihai's (its own rounds and policy are beside the point here).
+    Tenure.objects.filter(pk=elsewhere.pk).update(authority=weihai)
+    make_apprentice(
+        elsewhere, by=alice, name="孙小明", id_number=shared_id, certificates=[(SENIOR, IN_PERIOD)]
+    )
+    review = submitted_review(tenure)
+
+    page = logged_in(olivia).get(reverse("review:review_detail", args=[review.pk])).content.decode()
+
+    assert "魏海涛" not in page
+    assert "其他机关" in page
