@@ -1,6 +1,6 @@
 # ruff: noqa: F811  (the fixtures imported from tests/duties/support_fixtures.py are the tests' parameters)
 """The liaison cadre (第14条(五)): one at a time per holder, assigned by the officer, with the contacts logged;
-the phone encrypted and masked, shown in full to the holder alone."""
+the phone encrypted and masked on every page."""
 
 from datetime import date
 
@@ -205,13 +205,14 @@ def test_outsiders_cannot_open_the_page_assign_or_log(client, request, olivia, w
     assert (LiaisonAssignment.objects.count(), LiaisonContact.objects.count()) == (1, 0)
 
 
-def test_the_holder_sees_the_cadre_with_the_phone_in_full_on_a_page_not_stored(client, olivia, tech1, wang):
+def test_the_holder_sees_the_cadre_with_the_phone_masked_on_a_page_not_stored(client, olivia, tech1, wang):
     assign(olivia, wang)
     client.force_login(tech1)
 
     page = client.get(reverse("duties:my_support"))
 
-    assert (page.context["cadre"]["name"], page.context["cadre"]["phone"]) == ("刘建军", "13963112345")
+    assert (page.context["cadre"]["name"], page.context["cadre"]["phone"]) == ("刘建军", "139****2345")
+    assert "13963112345" not in page.content.decode()
     assert page["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
 

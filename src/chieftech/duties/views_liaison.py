@@ -2,9 +2,8 @@
 contacts with the forms to assign a cadre and log a contact, and the holder's own page of the support they
 were given and the cadre who looks after them.
 
-The cadre's phone is masked on the officer's pages; the holder sees it in full on their own page, which is
-what it is given to them for (to reach the cadre), sent with Cache-Control no-store like every page with
-personal data.
+The cadre's phone is masked on every page, the holder's own included (personal data is never shown in full);
+the pages are sent with Cache-Control no-store like every page with personal data.
 """
 
 from datetime import timedelta
@@ -42,13 +41,14 @@ def _contact_row(contact: LiaisonContact) -> dict:
     }
 
 
-def _assignment_row(assignment: LiaisonAssignment, *, full_phone: bool = False) -> dict:
+def _assignment_row(assignment: LiaisonAssignment) -> dict:
     return {
         "pk": assignment.pk,
         "name": assignment.cadre_name,
         "post": assignment.cadre_post,
         "unit": assignment.cadre_unit,
-        "phone": assignment.cadre_phone if full_phone else assignment.cadre_phone_masked,
+        # Masked on every page, the holder's own included: the phone is the cadre's personal data.
+        "phone": assignment.cadre_phone_masked,
         "assigned_on": date_zh(assignment.assigned_on),
         "ended_on": date_zh(assignment.ended_on) if assignment.ended_on else "",
         "contacts": [_contact_row(c) for c in assignment.contacts.all()],
@@ -207,7 +207,7 @@ def my_support(request):
     records = SupportRecord.objects.filter(tenure=tenure).order_by("-occurred_on", "-pk")
     context = {
         "name": tenure.application.name,
-        "cadre": _assignment_row(current, full_phone=True) if current is not None else None,
+        "cadre": _assignment_row(current) if current is not None else None,
         "years": support_rows(records, user=request.user, may_add=False),
         "today": date_zh(timezone.localdate()),
     }

@@ -248,8 +248,14 @@ def material_submit(request, pk: int):
 @require_GET
 def achievement_file(request, pk: int):
     achievement = get_object_or_404(
-        ReviewAchievement.objects.filter(review__in=_readable_reviews(request.user)), pk=pk
+        ReviewAchievement.objects.filter(review__in=_readable_reviews(request.user)).select_related(
+            "review__tenure"
+        ),
+        pk=pk,
     )
+    # The query finds the review by the user's enterprise alone; a suspended enterprise's user is closed for
+    # business like at the form's PDF and Word.
+    require(request.user.has_perm("review.form_download", achievement.review))
     upload = SimpleNamespace(
         file=achievement.file, original_name=achievement.file_name, content_type=achievement.file_type
     )

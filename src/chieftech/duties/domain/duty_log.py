@@ -19,6 +19,7 @@ from chieftech.duties.domain.files import Upload, evidence_attach, uploads_check
 from chieftech.duties.domain.ledger import (
     LONG_TEXT_MAX_CHARS,
     NOT_KEEPER,
+    addition_refuse_if_sent,
     files_delete_on_commit,
     recorded_as,
     removal_refuse_if_sent,
@@ -99,6 +100,7 @@ def duty_activity_add(
         raise DomainError.fields(errors)
     with transaction.atomic():
         tenure_lock(tenure)
+        addition_refuse_if_sent(tenure.pk, values["occurred_on"], what="履职日期")
         activity = DutyActivity(
             tenure=tenure, logged_by=actor, logged_as=recorded_as(actor, tenure), logged_at=now, **values
         )

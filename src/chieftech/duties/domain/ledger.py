@@ -88,6 +88,19 @@ def removal_refuse_if_sent(tenure_id: int, start: date, end: date | None, *, wha
         )
 
 
+def addition_refuse_if_sent(tenure_id: int, day: date, *, what: str) -> None:
+    """An entry dated in the period of a sent or decided re-review would change the material the officer reads
+    (the checks read the ledger as it stands): it comes through a return for correction, not behind it."""
+    review = sent_review_covering(tenure_id, day, day)
+    if review is not None:
+        raise DomainError(
+            f"{what}（{date_zh(day)}）在第{review.review_year}年度复核认定的复核期间"
+            f"（{date_zh(review.period_start)}至{date_zh(review.period_end)}）内，该次复核"
+            f"{review.get_state_display()}，材料已报送人社局，不能补登；如需补正，请联系区人社局退回补正。",
+            code="review_sent",
+        )
+
+
 def tenure_lock(tenure: Tenure) -> Tenure:
     # The term's row serialises the writes of its ledger (a double click, the holder and the enterprise at once).
     return Tenure.objects.select_for_update().get(pk=tenure.pk)
@@ -330,6 +343,7 @@ def certificate_add(
         raise DomainError.fields(errors)
     with transaction.atomic():
         tenure_lock(tenure)
+        addition_refuse_if_sent(tenure.pk, issued_on, what="发证日期")
         existing = ApprenticeCertificate.objects.filter(apprentice=apprentice, number_key=key).first()
         if existing is not None:
             raise DomainError(

@@ -14,6 +14,7 @@ from chieftech.core.errors import DomainError
 from chieftech.core.notify import notify
 from chieftech.core.permissions import require_perm
 from chieftech.core.pii import normalize_phone, validate_phone
+from chieftech.duties.domain.obligations import ENDED, term_last_day
 from chieftech.duties.models import LiaisonAssignment, LiaisonContact
 from chieftech.tenure.models import Tenure
 
@@ -63,6 +64,13 @@ def liaison_assign(
         errors["assigned_on"] = "确定联系日期应在管理期内。"
     elif assigned_on > today:
         errors["assigned_on"] = "确定联系日期不能晚于今天。"
+    if tenure.status in ENDED:
+        # A term that ended (not renewed, expired, revoked) has no one left to look after.
+        raise DomainError(
+            f"该首席技师的管理期已于{date_zh(term_last_day(tenure))}结束（{tenure.get_status_display()}），"
+            "不再确定联系领导干部。",
+            code="term_ended",
+        )
     if errors:
         raise DomainError.fields(errors)
     with transaction.atomic():
@@ -137,6 +145,7 @@ def liaison_contact_add(
     today = timezone.localdate(now)
     errors: dict[str, str] = {}
     last = min(assignment.ended_on or today, today)
+    term_last = term_last_day(assignment.tenure)
     if not isinstance(contacted_on, date):
         errors["contacted_on"] = "请填写有效的联系日期。"
     elif contacted_on < assignment.assigned_on:
@@ -147,6 +156,8 @@ def liaison_contact_add(
             if assignment.ended_on is not None and assignment.ended_on < today
             else "联系日期不能晚于今天。"
         )
+    elif contacted_on > term_last:
+        errors["contacted_on"] = f"管理期已于{date_zh(term_last)}结束，联系日期不能晚于该日。"
     if mode not in LiaisonContact.Mode.values:
         errors["mode"] = "请选择联系方式。"
     difficulties, resolution = (difficulties or "").strip(), (resolution or "").strip()

@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from chieftech.accounts.roles import Role, authority_of, has_role_in
 from chieftech.audit.domain import audit_record, snapshot
+from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError
 from chieftech.core.permissions import require_perm
 from chieftech.duties.domain.files import Upload, evidence_attach, uploads_check
+from chieftech.duties.domain.obligations import term_last_day
 from chieftech.duties.models import RecordedAs, SupportKind, SupportRecord
 from chieftech.tenure.models import Tenure
 
@@ -57,6 +59,9 @@ def support_record_add(
         errors["occurred_on"] = f"日期不能早于管理期起始日（{tenure.starts_on:%Y年%-m月%-d日}）。"
     elif occurred_on > min(today, tenure.ends_on):
         errors["occurred_on"] = "日期不能晚于今天，也不能晚于管理期结束日。"
+    elif occurred_on > term_last_day(tenure):
+        # A term not renewed or revoked ended before its planned end: nothing is supported after that day.
+        errors["occurred_on"] = f"管理期已于{date_zh(term_last_day(tenure))}结束，日期不能晚于该日。"
     cleaned = {}
     for field, label, value, required, max_length in (
         ("title", "事项", title, True, 200),

@@ -68,6 +68,10 @@ def results_workbook(*, actor, campaign, rows: list[ResultRow]) -> bytes:
                 date_zh(row.decided_on),
             ]
         )
+        for cell in sheet[sheet.max_row]:
+            # openpyxl stores "=..." as a formula: what users typed is text, never something to run.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"

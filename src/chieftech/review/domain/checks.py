@@ -105,9 +105,9 @@ class _Facts:
     changes: dict[int, list[StatusChange]]
     ledgers: dict[int, _Ledger]
     duties: dict[int, list[tuple[str, date]]]
-    # id_hash / number_key -> {tenure_id: holder name} for those claimed under more than one term.
-    shared_apprentices: dict[str, dict[int, str]]
-    shared_numbers: dict[str, dict[int, str]]
+    # id_hash / number_key -> {tenure_id: (holder name, authority id)} for those claimed under more than one term.
+    shared_apprentices: dict[str, dict[int, tuple[str, int]]]
+    shared_numbers: dict[str, dict[int, tuple[str, int]]]
 
 
 def review_checks_compute(*, reviews: list[AnnualReview]) -> dict[int, list[CheckResult]]:
@@ -149,7 +149,7 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
     tenures = {
         t.pk: t
         for t in Tenure.objects.filter(pk__in=tenure_ids).only(
-            "pk", "policy_id", "starts_on", "status", "status_since"
+            "pk", "policy_id", "starts_on", "status", "status_since", "authority_id"
         )
     }
     policy_ids = {review.policy_id or tenures[review.tenure_id].policy_id for review in reviews}
@@ -223,7 +223,7 @@ def _period(review: AnnualReview, tenures: dict, policies: dict) -> tuple[date, 
     )
 
 
-def _shared_apprentices(tenure_ids: Iterable[int]) -> dict[str, dict[int, str]]:
+def _shared_apprentices(tenure_ids: Iterable[int]) -> dict[str, dict[int, tuple[str, int]]]:
     """The apprentices of these ledgers also on another term's ledger, with every term claiming them."""
     own = Apprentice.objects.filter(tenure_id__in=tenure_ids).values("id_hash")
     shared = (
@@ -233,15 +233,15 @@ def _shared_apprentices(tenure_ids: Iterable[int]) -> dict[str, dict[int, str]]:
         .filter(terms__gt=1)
         .values("id_hash")
     )
-    claims: dict[str, dict[int, str]] = defaultdict(dict)
-    for key, tenure_id, name in Apprentice.objects.filter(id_hash__in=shared).values_list(
-        "id_hash", "tenure_id", "tenure__application__name"
+    claims: dict[str, dict[int, tuple[str, int]]] = defaultdict(dict)
+    for key, tenure_id, name, authority_id in Apprentice.objects.filter(id_hash__in=shared).values_list(
+        "id_hash", "tenure_id", "tenure__application__name", "tenure__authority_id"
     ):
-        claims[key][tenure_id] = name
+        claims[key][tenure_id] = (name, authority_id)
     return claims
 
 
-def _shared_numbers(tenure_ids: Iterable[int]) -> dict[str, dict[int, str]]:
+def _shared_numbers(tenure_ids: Iterable[int]) -> dict[str, dict[int, tuple[str, int]]]:
     """The certificate numbers of these ledgers also claimed on another term's ledger."""
     own = ApprenticeCertificate.objects.filter(apprentice__tenure_id__in=tenure_ids).values("number_key")
     shared = (
@@ -251,11 +251,16 @@ def _shared_numbers(tenure_ids: Iterable[int]) -> dict[str, dict[int, str]]:
         .filter(terms__gt=1)
         .values("number_key")
     )
-    claims: dict[str, dict[int, str]] = defaultdict(dict)
-    for key, tenure_id, name in ApprenticeCertificate.objects.filter(number_key__in=shared).values_list(
-        "number_key", "apprentice__tenure_id", "apprentice__tenure__application__name"
+    claims: dict[str, dict[int, tuple[str, int]]] = defaultdict(dict)
+    for key, tenure_id, name, authority_id in ApprenticeCertificate.objects.filter(
+        number_key__in=shared
+    ).values_list(
+        "number_key",
+        "apprentice__tenure_id",
+        "apprentice__tenure__application__name",
+        "apprentice__tenure__authority_id",
     ):
-        claims[key][tenure_id] = name
+        claims[key][tenure_id] = (name, authority_id)
     return claims
 
 
@@ -388,9 +393,9 @@ def _certificate_rows(
         others = set()
         # Most certificates are claimed once: look up the shared claims only when there are any.
         if id_hash in facts.shared_apprentices:
-            others |= _others(facts.shared_apprentices[id_hash], review.tenure_id)
+            others |= _others(facts.shared_apprentices[id_hash], tenure)
         if number_key in facts.shared_numbers:
-            others |= _others(facts.shared_numbers[number_key], review.tenure_id)
+            others |= _others(facts.shared_numbers[number_key], tenure)
         rows.append(
             CertificateRow(
                 pk=pk,
@@ -408,8 +413,16 @@ def _certificate_rows(
     return rows
 
 
-def _others(claims: dict[int, str], tenure_id: int) -> set[str]:
-    return {name for pk, name in claims.items() if pk != tenure_id}
+# Another authority's ledgers are not this officer's to read: the claim is flagged, its holder not named.
+OTHER_AUTHORITY_HOLDER = "其他机关的首席技师"
+
+
+def _others(claims: dict[int, tuple[str, int]], tenure: Tenure) -> set[str]:
+    return {
+        name if authority_id == tenure.authority_id else OTHER_AUTHORITY_HOLDER
+        for pk, (name, authority_id) in claims.items()
+        if pk != tenure.pk
+    }
 
 
 def _apprentices(review: AnnualReview, policy: PolicyVersion, facts: _Facts) -> CheckResult:
