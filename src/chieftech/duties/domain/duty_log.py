@@ -20,6 +20,7 @@ from chieftech.duties.domain.ledger import (
     LONG_TEXT_MAX_CHARS,
     NOT_KEEPER,
     addition_refuse_if_sent,
+    evidence_entry_remove,
     files_delete_on_commit,
     recorded_as,
     removal_refuse_if_sent,
@@ -178,20 +179,17 @@ def duty_activity_edit(
 def duty_activity_remove(*, actor, activity: DutyActivity) -> None:
     require_perm(actor, "duties.activity_edit", activity, NOT_AUTHOR)
     tenure = activity.tenure
-    with transaction.atomic():
-        tenure_lock(tenure)
-        activity = DutyActivity.objects.filter(pk=activity.pk).first()
-        if activity is None:
-            raise DomainError("这条履职记录已删除。", code="gone")
-        removal_refuse_if_sent(tenure.pk, activity.occurred_on, activity.occurred_on, what="这条履职记录")
-        audit_record(
-            action="duties.activity_remove",
-            actor=actor,
-            obj=activity,
-            object_repr=f"{tenure.application.name}的履职记录：{activity.title}",
-            before=snapshot(activity, ACTIVITY_FIELDS),
-            authority=tenure.authority_id,
-        )
-        files = [activity.file] if activity.file else []
-        activity.delete()
-        files_delete_on_commit(files)
+    evidence_entry_remove(
+        actor=actor,
+        tenure=tenure,
+        entry=activity,
+        action="duties.activity_remove",
+        gone="这条履职记录已删除。",
+        describe=lambda a: (
+            "这条履职记录",
+            a.occurred_on,
+            a.occurred_on,
+            f"{tenure.application.name}的履职记录：{a.title}",
+        ),
+        fields=ACTIVITY_FIELDS,
+    )

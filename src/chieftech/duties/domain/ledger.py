@@ -7,7 +7,9 @@ ever written masked to the audit log. An entry that the material of a sent or de
 be removed: the officer must decide on what was sent.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -225,6 +227,39 @@ def files_delete_on_commit(files) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
+def evidence_entry_remove(
+    *,
+    actor,
+    tenure: Tenure,
+    entry,
+    action: str,
+    gone: str,
+    describe: Callable[[Any], tuple[str, date, date | None, str]],
+    fields: list[str],
+) -> None:
+    """Remove an entry that carries a file (an agreement, a certificate, a duties-log entry): re-read under the
+    term's lock, refused while a sent re-review covers it, audited with what it said, its file deleted once the
+    removal commits. `describe(entry)` gives (what it is, the first and last day it covers, its audit name)."""
+    with transaction.atomic():
+        tenure_lock(tenure)
+        entry = type(entry).objects.filter(pk=entry.pk).first()
+        if entry is None:
+            raise DomainError(gone, code="gone")
+        what, start, end, object_repr = describe(entry)
+        removal_refuse_if_sent(tenure.pk, start, end, what=what)
+        audit_record(
+            action=action,
+            actor=actor,
+            obj=entry,
+            object_repr=object_repr,
+            before=snapshot(entry, fields),
+            authority=tenure.authority_id,
+        )
+        files = [entry.file] if entry.file else []
+        entry.delete()
+        files_delete_on_commit(files)
+
+
 # --- Agreements ------------------------------------------------------------------------------------------
 
 
@@ -278,25 +313,20 @@ def agreement_remove(*, actor, agreement: MentorshipAgreement) -> None:
     apprentice = agreement.apprentice
     tenure = apprentice.tenure
     require_perm(actor, "duties.ledger_edit", tenure, NOT_KEEPER)
-    with transaction.atomic():
-        tenure_lock(tenure)
-        agreement = MentorshipAgreement.objects.filter(pk=agreement.pk).first()
-        if agreement is None:
-            raise DomainError("该带徒协议已删除。", code="gone")
-        removal_refuse_if_sent(
-            tenure.pk, agreement.signed_on, agreement.ends_on, what=f"与{apprentice.name}的带徒协议"
-        )
-        audit_record(
-            action="duties.agreement_remove",
-            actor=actor,
-            obj=agreement,
-            object_repr=f"{tenure.application.name}与{apprentice.name}的带徒协议",
-            before=snapshot(agreement, AGREEMENT_FIELDS),
-            authority=tenure.authority_id,
-        )
-        files = [agreement.file] if agreement.file else []
-        agreement.delete()
-        files_delete_on_commit(files)
+    evidence_entry_remove(
+        actor=actor,
+        tenure=tenure,
+        entry=agreement,
+        action="duties.agreement_remove",
+        gone="该带徒协议已删除。",
+        describe=lambda a: (
+            f"与{apprentice.name}的带徒协议",
+            a.signed_on,
+            a.ends_on,
+            f"{tenure.application.name}与{apprentice.name}的带徒协议",
+        ),
+        fields=AGREEMENT_FIELDS,
+    )
 
 
 # --- Certificates ----------------------------------------------------------------------------------------
@@ -381,22 +411,17 @@ def certificate_remove(*, actor, certificate: ApprenticeCertificate) -> None:
     apprentice = certificate.apprentice
     tenure = apprentice.tenure
     require_perm(actor, "duties.ledger_edit", tenure, NOT_KEEPER)
-    with transaction.atomic():
-        tenure_lock(tenure)
-        certificate = ApprenticeCertificate.objects.filter(pk=certificate.pk).first()
-        if certificate is None:
-            raise DomainError("该证书已删除。", code="gone")
-        removal_refuse_if_sent(
-            tenure.pk, certificate.issued_on, certificate.issued_on, what=f"{apprentice.name}的技能等级证书"
-        )
-        audit_record(
-            action="duties.certificate_remove",
-            actor=actor,
-            obj=certificate,
-            object_repr=f"{tenure.application.name}的徒弟{apprentice.name}的{certificate.get_level_display()}证书",
-            before=snapshot(certificate, CERTIFICATE_FIELDS),
-            authority=tenure.authority_id,
-        )
-        files = [certificate.file] if certificate.file else []
-        certificate.delete()
-        files_delete_on_commit(files)
+    evidence_entry_remove(
+        actor=actor,
+        tenure=tenure,
+        entry=certificate,
+        action="duties.certificate_remove",
+        gone="该证书已删除。",
+        describe=lambda c: (
+            f"{apprentice.name}的技能等级证书",
+            c.issued_on,
+            c.issued_on,
+            f"{tenure.application.name}的徒弟{apprentice.name}的{c.get_level_display()}证书",
+        ),
+        fields=CERTIFICATE_FIELDS,
+    )
