@@ -45,7 +45,8 @@ def logged_in(user) -> Client:
 @pytest.fixture
 def decided(tenure, campaign, henry, alice, olivia):
     """A review whose every free text carries markup, sent, returned, sent again and not passed."""
-    apprentice(tenure, alice, SCRIPT + "甲", (SENIOR, IN_PERIOD), id_number=APPRENTICE_IDS[0])
+    # A name holds 50 characters (PostgreSQL enforces it): the script tag alone.
+    apprentice(tenure, alice, SCRIPT[:27] + "甲", (SENIOR, IN_PERIOD), id_number=APPRENTICE_IDS[0])
     apprentice(tenure, alice, "周晓红", (TECHNICIAN, date(2025, 9, 1)), id_number=APPRENTICE_IDS[1])
     review = make_annual_review(
         tenure, state="pending", campaign=campaign, deadline=timezone.localdate() + date.resolution * 10

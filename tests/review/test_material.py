@@ -236,3 +236,23 @@ def test_the_former_enterprise_keeps_no_material(pending, alice, enterprise_b):
     with pytest.raises(PermissionDenied):
         review_submit(actor=alice, review=pending, now=at(2025, 12, 10))
     review_submit(actor=new_employer, review=pending, now=at(2025, 12, 10))
+
+
+def test_an_achievements_title_or_issuer_longer_than_the_record_holds_is_refused_at_its_field(pending, harry):
+    with pytest.raises(DomainError) as refused:
+        review_achievement_add(
+            actor=harry,
+            review=pending,
+            kind="award",
+            title="奖" * 201,
+            achieved_on=date(2025, 6, 18),
+            issuer="局" * 201,
+            description="",
+            upload=Upload(name="获奖证书.pdf", content=PDF_BYTES),
+            now=at(2025, 12, 10),
+        )
+    assert refused.value.message_dict == {
+        "title": ["名称不能超过200个字。"],
+        "issuer": ["颁发或认定单位不能超过200个字。"],
+    }
+    assert ReviewAchievement.objects.count() == 0

@@ -48,6 +48,7 @@ DECLARATION_UNANSWERED = {
     "declared_no_violation": "请声明复核期间是否有违法违纪行为。",
 }
 POST_MAX = 100
+TITLE_MAX = 200  # ReviewAchievement.title and .issuer
 
 
 def _deadline_check(review: AnnualReview, now: datetime, *, doing: str) -> None:
@@ -162,6 +163,9 @@ def review_achievement_add(
         errors["kind"] = "请选择类别。"
     if not (title or "").strip():
         errors["title"] = "请填写成果或奖励的名称。"
+    for field, label, value in (("title", "名称", title), ("issuer", "颁发或认定单位", issuer)):
+        if len((value or "").strip()) > TITLE_MAX:
+            errors[field] = f"{label}不能超过{TITLE_MAX}个字。"
     if achieved_on is None:
         errors["achieved_on"] = "请填写取得日期。"
     elif not review.period_start <= achieved_on <= review.period_end:
