@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "chieftech.subsidy",
     "chieftech.review",
     "chieftech.duties",
+    "chieftech.revocation",
     "chieftech.portal",
     "chieftech.dashboard",
     "chieftech.core",

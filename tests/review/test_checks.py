@@ -74,9 +74,9 @@ def test_a_suspension_in_the_period_is_the_officers_to_judge(review, olivia):
     )
 
 
-def test_a_term_revoked_in_the_period_fails_the_first_condition(review, olivia):
+def test_a_term_revoked_in_the_period_fails_the_first_condition(review, gina):
     tenure_transition(
-        actor=olivia, tenure=review.tenure, to_status=TenureStatus.REVOKED, effective_on=date(2025, 10, 9)
+        actor=gina, tenure=review.tenure, to_status=TenureStatus.REVOKED, effective_on=date(2025, 10, 9)
     )
 
     assert check(review, 1) == (

@@ -146,7 +146,7 @@ def test_another_rounds_roster_keeps_its_cached_copy(
 
 
 def test_the_portal_shows_the_change_at_once(
-    client, cached, published, olivia, django_capture_on_commit_callbacks
+    client, cached, published, gina, django_capture_on_commit_callbacks
 ):
     certificate = published[1][0]
     Tenure.objects.filter(pk=certificate.tenure_id).update(
@@ -157,7 +157,7 @@ def test_the_portal_shows_the_change_at_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         tenure_transition(
-            actor=olivia,
+            actor=gina,
             tenure=certificate.tenure,
             to_status=TenureStatus.REVOKED,
             effective_on=date(2027, 5, 20),

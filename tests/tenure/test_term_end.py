@@ -293,10 +293,10 @@ def test_the_cohort_expires_in_one_run_each_with_its_record_and_the_chain_holds(
     assert audit_verify().ok
 
 
-def test_a_term_ended_by_another_run_meanwhile_is_skipped_and_the_rest_expire(cohort, olivia):
+def test_a_term_ended_by_another_run_meanwhile_is_skipped_and_the_rest_expire(cohort, gina):
     # The other run's work, between this run's listing and its locking: one of the three is revoked.
     tenure_transition(
-        actor=olivia, tenure=cohort[1], to_status=TenureStatus.REVOKED, effective_on=date(2028, 12, 1)
+        actor=gina, tenure=cohort[1], to_status=TenureStatus.REVOKED, effective_on=date(2028, 12, 1)
     )
     batch = [Tenure(pk=tenure.pk) for tenure in cohort]
     with pytest.raises(DomainError, match="不能变更为“管理期满”"):

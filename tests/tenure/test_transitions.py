@@ -5,6 +5,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from chieftech.core.errors import DomainError
@@ -43,10 +44,12 @@ def _own_records(tenure):
 
 
 @pytest.mark.parametrize(("current", "to"), ALLOWED)
-def test_an_allowed_move_is_saved_and_audited_once(tenure, olivia, current, to):
+def test_an_allowed_move_is_saved_and_audited_once(tenure, olivia, gina, current, to):
     _in_status(tenure, current)
+    # The government records a revocation's approval (第十七条); the officer every other move.
+    actor = gina if to == TenureStatus.REVOKED else olivia
 
-    tenure_transition(actor=olivia, tenure=tenure, to_status=to, effective_on=EFFECTIVE, reason="说明")
+    tenure_transition(actor=actor, tenure=tenure, to_status=to, effective_on=EFFECTIVE, reason="说明")
 
     saved = Tenure.objects.get(pk=tenure.pk)
     assert (saved.status, saved.status_since) == (to, EFFECTIVE)
@@ -56,12 +59,17 @@ def test_an_allowed_move_is_saved_and_audited_once(tenure, olivia, current, to):
 
 
 @pytest.mark.parametrize(("current", "to"), REFUSED)
-def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(tenure, olivia, current, to):
+def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(tenure, olivia, gina, current, to):
     _in_status(tenure, current)
     before = row(tenure)
 
     with pytest.raises(DomainError) as refused:
-        tenure_transition(actor=olivia, tenure=tenure, to_status=to, effective_on=EFFECTIVE)
+        tenure_transition(
+            actor=gina if to == TenureStatus.REVOKED else olivia,
+            tenure=tenure,
+            to_status=to,
+            effective_on=EFFECTIVE,
+        )
 
     assert refused.value.code == "invalid_transition"
     assert refused.value.message == (
@@ -143,3 +151,16 @@ def test_only_the_officer_of_the_terms_authority_changes_its_status(tenure, requ
 
     tenure.refresh_from_db()
     assert tenure.status == TenureStatus.ACTIVE
+
+
+def test_the_office_alone_cannot_revoke_the_title(tenure, olivia):
+    before = row(tenure)
+
+    with pytest.raises(PermissionDenied) as refused:
+        tenure_transition(actor=olivia, tenure=tenure, to_status=TenureStatus.REVOKED, effective_on=EFFECTIVE)
+
+    assert (
+        str(refused.value)
+        == "取消首席技师资格须经初步认定、领导小组审定，由本机关的政府经办人登记批准后生效。"
+    )
+    assert row(tenure) == before

@@ -145,6 +145,16 @@ ACTION_LABELS: dict[str, str] = {
     "review.pass": "复核认定通过",
     "review.fail": "复核认定未通过",
     "review.transition": "变更复核认定状态",
+    # Revocation (第十七条; chieftech.revocation).
+    "revocation.open": "取消资格立案",
+    "revocation.statement": "提交陈述申辩",
+    "revocation.finding": "取消资格初步认定",
+    "revocation.dropped": "初步认定不予取消，结案",
+    "revocation.endorsed": "领导小组审定同意取消资格",
+    "revocation.leadership_rejected": "领导小组审定不同意取消资格",
+    "revocation.approved": "政府批准取消资格",
+    "revocation.government_rejected": "政府不予批准取消资格",
+    "revocation.certificate_returned": "登记收回首席技师证书",
     # Campaigns and the holders' material (chieftech.review.domain.campaigns, .material)
     "review.campaign_open": "开启复核认定工作",
     "review.campaign_close": "结束复核认定工作",

@@ -102,6 +102,7 @@ MANAGEMENT_FIELDS = {
     "review_submission_working_days": (1, 60),
     "review_correction_working_days": (1, 30),
     "employer_record_reminder_month": (1, 12),
+    "revocation_statement_working_days": (1, 30),
 }
 MANAGEMENT_FIELD_NAMES = tuple(MANAGEMENT_FIELDS)
 

@@ -230,6 +230,10 @@ class PolicyVersion(models.Model):
     employer_record_reminder_month = models.PositiveSmallIntegerField(
         "用人单位履职记录提醒月份", default=12, help_text="每年该月1日起提醒尚未记录当年履职情况的用人单位"
     )
+    # Revocation (第17条; chieftech.revocation): how long the holder has to state their case.
+    revocation_statement_working_days = models.PositiveSmallIntegerField(
+        "陈述申辩期限（工作日）", default=5, help_text="自告知之日起按工作日计算"
+    )
     subsidy_taxable = models.BooleanField("津贴需代扣个人所得税", default=False)
     subsidy_income_category = models.CharField(
         "所得项目", max_length=16, choices=IncomeCategory.choices, blank=True

@@ -160,6 +160,11 @@ def _subsidy_parameters(version: PolicyVersion) -> list[tuple[str, str, str]]:
             f"每年{version.employer_record_reminder_month}月1日起提醒尚未记录当年情况的用人单位",
             "第十三条",
         ),
+        (
+            "取消资格前的陈述申辩",
+            f"告知后{version.revocation_statement_working_days}个工作日内",
+            "第十七条",
+        ),
     ]
 
 

@@ -322,41 +322,6 @@ class AnnualReview(models.Model):
         return f"{self.tenure} 第{self.review_year}年复核"
 
 
-class Revocation(models.Model):
-    """第17条: the office's initial finding, the leadership's 审定, the government's approval."""
-
-    class Ground(models.TextChoices):
-        MISCONDUCT = "1", "（一）管理期内有违法违纪行为或者重大过失"
-        REFUSED_DUTIES = "2", "（二）无正当理由拒不承担规定的职责和义务"
-        FRAUD = "3", "（三）弄虚作假、谎报成果等不正当手段骗取资格"
-        OTHER = "4", "（四）其他应当取消资格的行为"
-
-    class State(models.TextChoices):
-        PROPOSED = "proposed", "初步认定"
-        ENDORSED = "endorsed", "领导小组审定同意"
-        DISMISSED = "dismissed", "不予取消"
-        APPROVED = "approved", "区政府批准取消"
-
-    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="revocations")
-    ground = models.CharField("取消情形", max_length=2, choices=Ground.choices)
-    facts = models.TextField("事实与依据")
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField()
-    leadership_meeting_date = models.DateField(null=True, blank=True)
-    leadership_reference = models.CharField(max_length=200, blank=True)
-    government_document_number = models.CharField(max_length=100, blank=True)
-    government_approved_on = models.DateField(null=True, blank=True)
-    effective_on = models.DateField("取消生效日期", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-proposed_at"]
-        verbose_name = "取消资格"
-
-    def __str__(self) -> str:
-        return f"{self.tenure} {self.get_state_display()}"
-
-
 class TermEndReminder(models.Model):
     """A reminder before the end of a term (第十六条(二)), once per term and threshold: sent, or skipped
     because a later one was due when the job ran."""

@@ -12,6 +12,9 @@ from chieftech.accounts.roles import Role, authority_of, has_role_in, holds_role
 rules.add_perm("tenure.tenure_start", holds_role(Role.GOVERNMENT))
 rules.add_perm("tenure.showcase_manage", holds_role(Role.OFFICER))
 rules.add_perm("tenure.tenure_move", holds_role(Role.OFFICER))
+# 第十七条: the title is withdrawn only once the government approves the revocation (chieftech.revocation),
+# never by the office alone.
+rules.add_perm("tenure.tenure_revoke", holds_role(Role.GOVERNMENT))
 
 
 # --- Status changes (第16条(一)) -------------------------------------------------------------------------

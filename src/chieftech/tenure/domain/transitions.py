@@ -69,9 +69,17 @@ def tenures_transition(
             raise DomainError("只有管理期届满可以由系统自动变更状态。", code="system_not_allowed")
     else:
         for tenure in tenures:
-            require_perm(
-                actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。"
-            )
+            if to_status == TenureStatus.REVOKED:
+                require_perm(
+                    actor,
+                    "tenure.tenure_revoke",
+                    tenure,
+                    "取消首席技师资格须经初步认定、领导小组审定，由本机关的政府经办人登记批准后生效。",
+                )
+            else:
+                require_perm(
+                    actor, "tenure.tenure_move", tenure, "只有本机关的人社局经办人可以确认管理期状态变更。"
+                )
 
     def effective(locked: Tenure) -> date:
         return effective_on(locked) if callable(effective_on) else effective_on
