@@ -314,3 +314,44 @@ def test_the_paper_certificates_return_is_recorded_once_after_approval(tenure, o
             note="",
             now=datetime(2026, 3, 26, 9, 0, tzinfo=SHANGHAI),
         )
+
+
+def test_verification_says_valid_until_the_approval_and_revoked_on_the_next_request_after_it(
+    client, olivia, leo, gina, alice, bob, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.certificates.factories import make_approved_round
+
+    _, proposed = make_approved_round(olivia, leo, gina, [alice, bob], n=3)
+    certificate = Certificate.objects.get(tenure__application=proposed[0])
+    # The case's dates are in March 2026: the term is put back to the 2024 cohort's start.
+    Tenure.objects.filter(pk=certificate.tenure_id).update(
+        starts_on=date(2024, 12, 27), ends_on=date(2026, 12, 26), status_since=date(2024, 12, 27)
+    )
+    url = reverse("verify:verify", args=[certificate.verification_code])
+    case = _endorsed(certificate.tenure, olivia, leo)
+    response = client.get(url)
+    # An initial finding and the leadership's 审定 change nothing public.
+    assert response.status_code == 200
+    assert response.context["status"].label == "有效"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revocation_government_decide(
+            actor=gina,
+            case=case,
+            approve=True,
+            document_number="威环政字〔2026〕15号",
+            approved_on=date(2026, 3, 18),
+            reason="",
+            files=EVIDENCE,
+            now=datetime(2026, 3, 20, 10, 0, tzinfo=SHANGHAI),
+        )
+
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.context["status"].label == "已取消资格"
+    assert "自2026年3月18日起取消资格，证书已收回。" in page
+    # No grounds, facts or finding on a public page.
+    for private in ("弄虚作假", "伪造", "证据确凿", "第十七条"):
+        assert private not in page
