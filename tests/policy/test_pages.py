@@ -98,6 +98,7 @@ def test_the_detail_page_shows_every_parameter(client, olivia):
         ("复核材料报送", "开启复核后15个工作日内报送；退回补正的，5个工作日内补正", "第十一条"),
         ("用人单位履职记录", "每年12月1日起提醒尚未记录当年情况的用人单位", "第十三条"),
         ("取消资格前的陈述申辩", "告知后5个工作日内", "第十七条"),
+        ("弄虚作假被取消资格者", "永久不得申报", "第十七条（三）"),
     ]
 
 
@@ -264,7 +265,7 @@ def test_the_form_saves_the_subsidy_rules(client, sam):
         True,
     ]
     detail = client.get(reverse("policy:policy_detail", kwargs={"pk": version.pk})).context["parameters"]
-    assert detail[-8:-3] == [
+    assert detail[-9:-4] == [
         ("津贴发放周期", "按年发放", "第十二条"),
         ("津贴起计月份", "管理期起始当月起计发", "第十二条"),
         ("首年津贴", "管理期起始当年的津贴于次年一并发放", "第十二条"),

@@ -103,6 +103,7 @@ MANAGEMENT_FIELDS = {
     "review_correction_working_days": (1, 30),
     "employer_record_reminder_month": (1, 12),
     "revocation_statement_working_days": (1, 30),
+    "fraud_bar_years": (0, 50),
 }
 MANAGEMENT_FIELD_NAMES = tuple(MANAGEMENT_FIELDS)
 

@@ -234,6 +234,11 @@ class PolicyVersion(models.Model):
     revocation_statement_working_days = models.PositiveSmallIntegerField(
         "陈述申辩期限（工作日）", default=5, help_text="自告知之日起按工作日计算"
     )
+    fraud_bar_years = models.PositiveSmallIntegerField(
+        "弄虚作假被取消资格者不得申报年限",
+        default=0,
+        help_text="依第十七条（三）被取消资格的，自取消之日起该年限内不得申报；0表示永久不得申报",
+    )
     subsidy_taxable = models.BooleanField("津贴需代扣个人所得税", default=False)
     subsidy_income_category = models.CharField(
         "所得项目", max_length=16, choices=IncomeCategory.choices, blank=True

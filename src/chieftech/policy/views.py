@@ -165,6 +165,13 @@ def _subsidy_parameters(version: PolicyVersion) -> list[tuple[str, str, str]]:
             f"告知后{version.revocation_statement_working_days}个工作日内",
             "第十七条",
         ),
+        (
+            "弄虚作假被取消资格者",
+            f"自取消之日起{version.fraud_bar_years}年内不得申报"
+            if version.fraud_bar_years
+            else "永久不得申报",
+            "第十七条（三）",
+        ),
     ]
 
 

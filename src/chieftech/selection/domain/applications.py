@@ -23,6 +23,7 @@ from chieftech.core.permissions import require_perm
 from chieftech.core.pii import parse_resident_id, pii_hash, validate_phone
 from chieftech.policy.calendar import end_of_day
 from chieftech.policy.selectors import town_within
+from chieftech.revocation.domain.bar import fraud_bar_check
 from chieftech.selection.domain.eligibility import age_in_full_years
 from chieftech.selection.domain.rounds import application_deadline_at
 from chieftech.selection.models import (
@@ -496,6 +497,8 @@ def _prepare_submission(application: Application, *, now: datetime) -> list[str]
         deadline = resubmission_deadline_at(round_)
         if round_.state not in (RoundState.OPEN, RoundState.REVIEW) or now > deadline:
             raise DomainError(f"补正材料须在{date_zh(round_.review_ends_on)}24时前提交，已逾期。")
+    # 第十七条（三）: a person whose title was revoked for fraud may not apply again while barred.
+    fraud_bar_check(id_hash=application.id_hash, authority_id=round_.authority_id, on=timezone.localdate(now))
     missing = application_missing(application, today=timezone.localdate(now))
     if missing:
         raise DomainError("尚不能提交：" + "".join(missing))
