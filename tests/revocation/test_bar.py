@@ -94,3 +94,26 @@ def test_the_bar_is_the_revoking_authoritys_and_an_annulled_revocation_bars_nobo
         opened_at=APPROVED_AT,
     )
     assert fraud_bars(id_hash=id_hash, authority_id=tenure.authority_id, on=on) == []
+
+
+def test_the_officer_reviewing_a_later_application_sees_the_earlier_revocation(
+    client, tenure, olivia, leo, gina, alice
+):
+    from django.urls import reverse
+
+    case = _approved(tenure, olivia, leo, gina)
+    PolicyVersion.objects.filter(pk=case.policy_id).update(fraud_bar_years=1)
+    RevocationCase.objects.filter(pk=case.pk).update(effective_on=date(2025, 3, 18))
+    application = _apply_again(alice, olivia, tenure)
+
+    client.force_login(olivia)
+    response = client.get(reverse("selection:review_detail", args=[application.pk]))
+
+    assert response.context["revocations"] == [
+        {
+            "document": "威环政字〔2026〕15号",
+            "effective_on": date(2025, 3, 18),
+            "grounds": "（三）采取弄虚作假、谎报成果等不正当手段骗取资格",
+        }
+    ]
+    assert "该身份证号码曾被取消首席技师资格" in response.content.decode()

@@ -65,3 +65,17 @@ def fraud_bar_check(*, id_hash: str, authority_id: int, on: date) -> None:
     bars = fraud_bars(id_hash=id_hash, authority_id=authority_id, on=on)
     if bars:
         raise DomainError(f"申报人{bars[-1].text}", code="fraud_barred")
+
+
+def revocations_of_person(*, id_hash: str, authority_id: int) -> list[RevocationCase]:
+    """Every approved revocation of the authority on the person, for the officer reviewing a new application."""
+    return list(
+        RevocationCase.objects.filter(
+            state=CaseState.APPROVED,
+            kind=CaseKind.REVOKE,
+            authority_id=authority_id,
+            tenure__application__id_hash=id_hash,
+        )
+        .exclude(annulment__state=CaseState.APPROVED)
+        .order_by("-effective_on", "-pk")
+    )

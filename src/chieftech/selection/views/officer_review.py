@@ -18,6 +18,8 @@ from chieftech.core.badges import badge_css
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.policy.models import SkillLevel
+from chieftech.revocation.domain.bar import revocations_of_person
+from chieftech.revocation.models import Ground
 from chieftech.selection.domain import review as review_domain
 from chieftech.selection.domain.applications import applications_visible_to, deeds_char_count, deeds_note
 from chieftech.selection.domain.eligibility import application_checks
@@ -261,6 +263,17 @@ def _review_page(request, application: Application, *, form=None, revealed=None,
         "checklist": _checklist_rows(application, form if can_decide else None),
         "history": _history(application),
         "same_person": _same_person(application),
+        # 第十七条: the person's earlier revocations by this authority (a fraud bar refuses the submission itself).
+        "revocations": [
+            {
+                "document": case.government_document_number,
+                "effective_on": case.effective_on,
+                "grounds": "；".join(Ground(g).label for g in case.grounds),
+            }
+            for case in revocations_of_person(
+                id_hash=application.id_hash, authority_id=application.round.authority_id
+            )
+        ],
         "holder_flags": _holder_badges(
             applications_holder_flags(round_=application.round, applications=[application])[application.pk]
         ),
