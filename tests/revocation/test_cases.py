@@ -351,6 +351,14 @@ def test_verification_says_valid_until_the_approval_and_revoked_on_the_next_requ
     response = client.get(url)
     page = response.content.decode()
     assert response.context["status"].label == "已取消资格"
+    # The roster marks the person revoked, naming the government's document; the others stay as they were.
+    roster = client.get(reverse("verify:roster")).context["rows"]
+    assert [(row["name"], row["status"], row["revoked_by"]) for row in roster][0] == (
+        certificate.tenure.application.name,
+        "已取消资格",
+        "威环政字〔2026〕15号",
+    )
+    assert {row["revoked_by"] for row in roster[1:]} == {""}
     assert "自2026年3月18日起取消资格，证书已收回。" in page
     # No grounds, facts or finding on a public page.
     for private in ("弄虚作假", "伪造", "证据确凿", "第十七条"):

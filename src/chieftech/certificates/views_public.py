@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,10 @@ from chieftech.core.middleware import client_ip
 from chieftech.core.permissions import public, public_cached
 from chieftech.core.ratelimit import RateLimit, rate_limit_hit
 from chieftech.policy.wording import authority_values, wording_render
+from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
 from chieftech.selection.models import Round, RoundState
 from chieftech.tenure.domain.public_pages import ROSTER_LATEST_TAG, roster_page_tag, verify_page_tag
+from chieftech.tenure.models import TenureStatus
 
 NOT_FOUND = "未找到该证书，请核对查验码或证书编号。"
 BLANK = "请输入证书查验码或证书编号。"
@@ -111,7 +114,20 @@ def roster(request):
     verify_prefix = reverse("verify:lookup")
     if current is not None:
         today = timezone.localdate()
-        certificates = public_certificates().filter(tenure__application__round=current).order_by("number")
+        # The government's document that revoked a title (第十七条), named beside the status on the roster.
+        revoked_by = (
+            RevocationCase.objects.filter(
+                tenure=OuterRef("tenure"), state=CaseState.APPROVED, kind=CaseKind.REVOKE
+            )
+            .exclude(annulment__state=CaseState.APPROVED)
+            .values("government_document_number")[:1]
+        )
+        certificates = (
+            public_certificates()
+            .filter(tenure__application__round=current)
+            .annotate(revoked_by=Subquery(revoked_by))
+            .order_by("number")
+        )
         for certificate in certificates:
             tenure = certificate.tenure
             application = tenure.application
@@ -126,6 +142,7 @@ def roster(request):
                     "term": f"{date_zh(tenure.starts_on)}至{date_zh(tenure.ends_on)}",
                     "status": status.label,
                     "status_css": status.css,
+                    "revoked_by": certificate.revoked_by if tenure.status == TenureStatus.REVOKED else "",
                 }
             )
     # With several authorities' rosters, each round says whose it is.
