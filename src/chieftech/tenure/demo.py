@@ -31,6 +31,7 @@ from chieftech.core.pdf import para, pdf_build, pdf_styles
 from chieftech.duties.demo import duty_events
 from chieftech.policy.calendar import DEADLINE_TZ
 from chieftech.review.demo import review_events
+from chieftech.revocation.demo import revocation_events
 from chieftech.selection.models import Round
 from chieftech.subsidy.demo import payroll_events
 from chieftech.tenure.domain.bank_accounts import bank_account_request
@@ -167,6 +168,7 @@ def load_demo(*, password: str, now: datetime | None = None) -> None:
     events += payroll_events(authority=round_.authority, cohort=cohort, users=users)
     events += duty_events(cohort=cohort, users=users)
     events += review_events(round_=round_, cohort=cohort, users=users)
+    events += revocation_events(cohort=cohort, users=users)
     with transaction.atomic():
         for at, run in sorted(events, key=lambda event: event[0]):
             if at <= now:
