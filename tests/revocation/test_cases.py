@@ -353,7 +353,7 @@ def test_verification_says_valid_until_the_approval_and_revoked_on_the_next_requ
     assert response.context["status"].label == "已取消资格"
     # The roster marks the person revoked, naming the government's document; the others stay as they were.
     roster = client.get(reverse("verify:roster")).context["rows"]
-    assert [(row["name"], row["status"], row["revoked_by"]) for row in roster][0] == (
+    assert (roster[0]["name"], roster[0]["status"], roster[0]["revoked_by"]) == (
         certificate.tenure.application.name,
         "已取消资格",
         "威环政字〔2026〕15号",
