@@ -102,7 +102,11 @@ def revocation_case_open(
     except CalendarDataMissing as exc:
         raise DomainError(str(exc), code="calendar_missing") from exc
     with transaction.atomic():
-        locked = Tenure.objects.select_for_update().select_related("application", "user").get(pk=tenure.pk)
+        locked = (
+            Tenure.objects.select_for_update(of=("self",))
+            .select_related("application", "user")
+            .get(pk=tenure.pk)
+        )
         if locked.status == TenureStatus.REVOKED:
             raise DomainError("该首席技师资格已被取消，不能再立案。", code="already_revoked")
         if RevocationCase.objects.filter(tenure=locked, state__in=[S.OPEN, S.FOUND, S.ENDORSED]).exists():
