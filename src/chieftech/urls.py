@@ -20,6 +20,7 @@ urlpatterns = [
     path("subsidy/", include("chieftech.subsidy.urls")),
     path("review/", include("chieftech.review.urls")),
     path("duties/", include("chieftech.duties.urls")),
+    path("revocation/", include("chieftech.revocation.urls")),
 ]
 
 handler400 = "chieftech.core.views.bad_request"

@@ -2,33 +2,18 @@
 """第十七条（三）: a title obtained by fraud and revoked bars the same ID number from applying again, for the years
 the revoking authority's policy sets or for good; the refusal comes when the application is submitted."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from chieftech.core.errors import DomainError
 from chieftech.policy.models import PolicyVersion
 from chieftech.revocation.domain.bar import fraud_bars
-from chieftech.revocation.domain.cases import revocation_government_decide
 from chieftech.revocation.models import RevocationCase
 from chieftech.selection.models import Application
-from tests.factories import SHANGHAI, make_application, make_round, make_weihai
-from tests.revocation.test_cases import EVIDENCE, _endorsed, tenure  # noqa: F401  (fixture)
-
-APPROVED_AT = datetime(2026, 3, 20, 10, 0, tzinfo=SHANGHAI)
-
-
-def _approved(tenure, olivia, leo, gina) -> RevocationCase:
-    return revocation_government_decide(
-        actor=gina,
-        case=_endorsed(tenure, olivia, leo),
-        approve=True,
-        document_number="威环政字〔2026〕15号",
-        approved_on=date(2026, 3, 18),
-        reason="",
-        files=EVIDENCE,
-        now=APPROVED_AT,
-    )
+from tests.factories import make_application, make_round, make_weihai
+from tests.revocation.factories import APPROVED_AT, case_approved
+from tests.revocation.test_cases import tenure  # noqa: F401  (fixture)
 
 
 def _apply_again(enterprise_user, officer, tenure, *, year: int = 2028):
@@ -41,7 +26,7 @@ def _apply_again(enterprise_user, officer, tenure, *, year: int = 2028):
 def test_an_application_of_a_person_revoked_for_fraud_is_refused_at_submission_with_the_reason(
     tenure, olivia, leo, gina, alice
 ):
-    _approved(tenure, olivia, leo, gina)
+    case_approved(tenure, olivia, leo, gina)
 
     with pytest.raises(DomainError) as refused:
         _apply_again(alice, olivia, tenure)
@@ -55,7 +40,7 @@ def test_an_application_of_a_person_revoked_for_fraud_is_refused_at_submission_w
 
 
 def test_the_bar_lasts_the_years_the_policy_sets(tenure, olivia, leo, gina, alice):
-    case = _approved(tenure, olivia, leo, gina)
+    case = case_approved(tenure, olivia, leo, gina)
     PolicyVersion.objects.filter(pk=case.policy_id).update(fraud_bar_years=5)
     with pytest.raises(DomainError, match="2031年3月17日前不得申报"):
         _apply_again(alice, olivia, tenure)
@@ -67,14 +52,14 @@ def test_the_bar_lasts_the_years_the_policy_sets(tenure, olivia, leo, gina, alic
 
 
 def test_a_revocation_on_other_grounds_bars_nobody(tenure, olivia, leo, gina, alice):
-    case = _approved(tenure, olivia, leo, gina)
+    case = case_approved(tenure, olivia, leo, gina)
     RevocationCase.objects.filter(pk=case.pk).update(grounds=["1"])
 
     assert _apply_again(alice, olivia, tenure).state == "submitted"
 
 
 def test_the_bar_is_the_revoking_authoritys_and_an_annulled_revocation_bars_nobody(tenure, olivia, leo, gina):
-    case = _approved(tenure, olivia, leo, gina)
+    case = case_approved(tenure, olivia, leo, gina)
     id_hash, on = tenure.application.id_hash, date(2026, 12, 1)
 
     assert [bar.case for bar in fraud_bars(id_hash=id_hash, authority_id=tenure.authority_id, on=on)] == [
@@ -101,7 +86,7 @@ def test_the_officer_reviewing_a_later_application_sees_the_earlier_revocation(
 ):
     from django.urls import reverse
 
-    case = _approved(tenure, olivia, leo, gina)
+    case = case_approved(tenure, olivia, leo, gina)
     PolicyVersion.objects.filter(pk=case.policy_id).update(fraud_bar_years=1)
     RevocationCase.objects.filter(pk=case.pk).update(effective_on=date(2025, 3, 18))
     application = _apply_again(alice, olivia, tenure)

@@ -12,9 +12,7 @@ from chieftech.certificates.domain import certificate_issue
 from chieftech.certificates.models import Certificate
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
-from chieftech.duties.domain.files import Upload
 from chieftech.revocation.domain.cases import (
-    revocation_case_open,
     revocation_certificate_returned,
     revocation_finding_record,
     revocation_government_decide,
@@ -23,11 +21,15 @@ from chieftech.revocation.domain.cases import (
 )
 from chieftech.revocation.models import CaseDocument, RevocationCase
 from chieftech.tenure.models import Tenure
-from tests.factories import PDF_BYTES, SHANGHAI, grant, make_tenure, make_user, make_weihai
-
-EVIDENCE = [Upload(name="核查报告.pdf", content=PDF_BYTES)]
-OPENED = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # Monday: 5 working days → Monday 9 March
-AFTER_DEADLINE = datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI)
+from tests.factories import SHANGHAI, grant, make_tenure, make_user, make_weihai
+from tests.revocation.factories import (
+    AFTER_DEADLINE,
+    EVIDENCE,
+    OPENED,
+    case_endorsed,
+    case_found,
+    case_opened,
+)
 
 
 @pytest.fixture
@@ -40,40 +42,8 @@ def tenure(alice, gina, olivia):
     return tenure
 
 
-def _open(tenure, olivia, **overrides):
-    values = {
-        "grounds": ["3"],
-        "facts": "申报所附市级技能大赛获奖证书经核查系伪造。",
-        "files": EVIDENCE,
-        "now": OPENED,
-    }
-    values.update(overrides)
-    return revocation_case_open(actor=olivia, tenure=tenure, **values)
-
-
-def _found(tenure, olivia):
-    case = _open(tenure, olivia)
-    return revocation_finding_record(
-        actor=olivia, case=case, revoke=True, finding="证据确凿，拟取消资格。", files=[], now=AFTER_DEADLINE
-    )
-
-
-def _endorsed(tenure, olivia, leo):
-    case = _found(tenure, olivia)
-    return revocation_leadership_decide(
-        actor=leo,
-        case=case,
-        approve=True,
-        meeting_on=date(2026, 3, 12),
-        minutes="区委人才工作领导小组2026年第2次会议纪要",
-        reason="",
-        files=[],
-        now=datetime(2026, 3, 13, 10, 0, tzinfo=SHANGHAI),
-    )
-
-
 def test_opening_a_case_sets_the_statement_deadline_on_the_calendar_and_tells_the_holder(tenure, olivia):
-    case = _open(tenure, olivia)
+    case = case_opened(tenure, olivia)
 
     assert (case.state, case.grounds, case.statement_deadline) == ("open", ["3"], date(2026, 3, 9))
     assert CaseDocument.objects.filter(case=case, step="open").count() == 1
@@ -95,7 +65,7 @@ def test_opening_a_case_sets_the_statement_deadline_on_the_calendar_and_tells_th
 )
 def test_a_case_without_grounds_facts_or_evidence_is_refused_at_the_field(tenure, olivia, overrides, errors):
     with pytest.raises(DomainError) as refused:
-        _open(tenure, olivia, **overrides)
+        case_opened(tenure, olivia, **overrides)
     assert refused.value.message_dict == errors
     assert not RevocationCase.objects.exists()
 
@@ -107,14 +77,14 @@ def test_only_the_officer_of_the_terms_authority_opens_a_case_and_only_one_at_a_
     grant(walter, Role.OFFICER, authority=make_weihai())
     for outsider in (alice, leo, walter):
         with pytest.raises(PermissionDenied):
-            _open(tenure, outsider)
-    _open(tenure, olivia)
+            case_opened(tenure, outsider)
+    case_opened(tenure, olivia)
     with pytest.raises(DomainError, match="已有正在办理的取消资格案件"):
-        _open(tenure, olivia)
+        case_opened(tenure, olivia)
 
 
 def test_the_holder_states_their_case_once_before_the_deadline(tenure, olivia):
-    case = _open(tenure, olivia)
+    case = case_opened(tenure, olivia)
     holder = tenure.user
 
     with pytest.raises(DomainError, match="已过截止时间"):
@@ -131,13 +101,13 @@ def test_the_holder_states_their_case_once_before_the_deadline(tenure, olivia):
 
 
 def test_another_user_cannot_state_the_holders_case(tenure, olivia, alice):
-    case = _open(tenure, olivia)
+    case = case_opened(tenure, olivia)
     with pytest.raises(PermissionDenied):
         revocation_statement_submit(actor=alice, case=case, statement="代为申辩。", files=[], now=OPENED)
 
 
 def test_the_finding_waits_for_the_holder_to_be_heard(tenure, olivia):
-    case = _open(tenure, olivia)
+    case = case_opened(tenure, olivia)
 
     with pytest.raises(DomainError, match="本人提交陈述申辩或期限届满后方可初步认定"):
         revocation_finding_record(
@@ -153,7 +123,7 @@ def test_the_finding_waits_for_the_holder_to_be_heard(tenure, olivia):
 
 
 def test_the_leadership_decides_the_case_not_the_office(tenure, olivia, leo):
-    case = _found(tenure, olivia)
+    case = case_found(tenure, olivia)
     with pytest.raises(PermissionDenied):
         revocation_leadership_decide(
             actor=olivia,
@@ -188,7 +158,7 @@ def test_a_case_rejected_at_any_step_closes_and_leaves_the_term_untouched(tenure
     if step == "finding":
         case = revocation_finding_record(
             actor=olivia,
-            case=_open(tenure, olivia),
+            case=case_opened(tenure, olivia),
             revoke=False,
             finding="证据不足。",
             files=[],
@@ -197,7 +167,7 @@ def test_a_case_rejected_at_any_step_closes_and_leaves_the_term_untouched(tenure
     elif step == "leadership":
         case = revocation_leadership_decide(
             actor=leo,
-            case=_found(tenure, olivia),
+            case=case_found(tenure, olivia),
             approve=False,
             meeting_on=date(2026, 3, 12),
             minutes="纪要",
@@ -208,7 +178,7 @@ def test_a_case_rejected_at_any_step_closes_and_leaves_the_term_untouched(tenure
     else:
         case = revocation_government_decide(
             actor=gina,
-            case=_endorsed(tenure, olivia, leo),
+            case=case_endorsed(tenure, olivia, leo),
             approve=False,
             document_number="",
             approved_on=None,
@@ -225,7 +195,7 @@ def test_a_case_rejected_at_any_step_closes_and_leaves_the_term_untouched(tenure
 def test_the_governments_approval_revokes_the_title_withdraws_the_certificate_and_tells_them(
     tenure, olivia, leo, gina
 ):
-    case = _endorsed(tenure, olivia, leo)
+    case = case_endorsed(tenure, olivia, leo)
 
     approved = revocation_government_decide(
         actor=gina,
@@ -269,7 +239,7 @@ def test_the_governments_approval_revokes_the_title_withdraws_the_certificate_an
 def test_a_wrong_document_number_is_refused_at_its_field(
     tenure, olivia, leo, gina, number, approved_on, error
 ):
-    case = _endorsed(tenure, olivia, leo)
+    case = case_endorsed(tenure, olivia, leo)
     with pytest.raises(DomainError) as refused:
         revocation_government_decide(
             actor=gina,
@@ -286,7 +256,7 @@ def test_a_wrong_document_number_is_refused_at_its_field(
 
 
 def test_the_paper_certificates_return_is_recorded_once_after_approval(tenure, olivia, leo, gina):
-    case = _endorsed(tenure, olivia, leo)
+    case = case_endorsed(tenure, olivia, leo)
     with pytest.raises(DomainError, match="经政府批准后方可登记证书收回"):
         revocation_certificate_returned(actor=olivia, case=case, returned_on=date(2026, 3, 19), note="")
     revocation_government_decide(
@@ -330,7 +300,7 @@ def test_verification_says_valid_until_the_approval_and_revoked_on_the_next_requ
         starts_on=date(2024, 12, 27), ends_on=date(2026, 12, 26), status_since=date(2024, 12, 27)
     )
     url = reverse("verify:verify", args=[certificate.verification_code])
-    case = _endorsed(certificate.tenure, olivia, leo)
+    case = case_endorsed(certificate.tenure, olivia, leo)
     response = client.get(url)
     # An initial finding and the leadership's 审定 change nothing public.
     assert response.status_code == 200
