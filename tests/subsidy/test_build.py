@@ -318,11 +318,12 @@ def test_the_query_count_does_not_grow_with_tenures(olivia, gina, alice, django_
     first = make_tenure(alice, gina, round_=round_, name="张一")
     make_bank_account(first, number="6222021603001234567")
     olivia.has_perm("subsidy.run_payroll")  # the role's permissions are read once per request, not per batch
-    with django_assert_num_queries(30):
+    # 31: one query looks for terms whose revocation was annulled (their recovered months are owed again).
+    with django_assert_num_queries(31):
         build(olivia, date(2025, 1, 1), now=at(2025, 1))
     for name in ("张二", "张三"):
         make_bank_account(make_tenure(alice, gina, round_=round_, name=name), number="6222021603001234567")
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(31):
         build(olivia, date(2025, 2, 1), now=at(2025, 2))
 
 

@@ -119,7 +119,7 @@ def roster(request):
             RevocationCase.objects.filter(
                 tenure=OuterRef("tenure"), state=CaseState.APPROVED, kind=CaseKind.REVOKE
             )
-            .exclude(annulment__state=CaseState.APPROVED)
+            .exclude(annulments__state=CaseState.APPROVED)
             .values("government_document_number")[:1]
         )
         certificates = (

@@ -38,12 +38,14 @@ class RevocationCase(models.Model):
     tenure = models.ForeignKey("tenure.Tenure", on_delete=models.PROTECT, related_name="revocation_cases")
     policy = models.ForeignKey("policy.PolicyVersion", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=8, choices=CaseKind.choices, default=CaseKind.REVOKE)
-    annuls = models.OneToOneField(
+    # An annul case names the approved revocation it undoes; a refused attempt closes and another may follow
+    # (a court's judgment after a reconsideration refused), but one at a time and one approved at most.
+    annuls = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="annulment",
+        related_name="annulments",
         verbose_name="撤销的决定",
     )
     state = models.CharField("状态", max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
@@ -94,6 +96,12 @@ class RevocationCase(models.Model):
                 fields=["government_document_number"],
                 condition=~models.Q(government_document_number=""),
                 name="revocation_unique_document_number",
+            ),
+            # A revocation is annulled once: no second annulment beside a live or approved one.
+            models.UniqueConstraint(
+                fields=["annuls"],
+                condition=~models.Q(state="closed"),
+                name="one_annulment_per_revocation",
             ),
             # One live case per term at a time.
             models.UniqueConstraint(

@@ -27,3 +27,4 @@ rules.add_perm("revocation.leadership", holds_role(Role.LEADER) & is_not_the_cas
 rules.add_perm("revocation.government", holds_role(Role.GOVERNMENT) & is_not_the_cases_holder)
 rules.add_perm("revocation.statement", is_case_holder)
 rules.add_perm("revocation.certificate_return", holds_role(Role.OFFICER) & is_not_the_cases_holder)
+rules.add_perm("revocation.annulment_open", holds_role(Role.OFFICER) & is_not_the_cases_holder)

@@ -10,7 +10,9 @@ urlpatterns = [
     path("open/<id:tenure_pk>/", views_office.case_open_view, name="case_open"),
     path("cases/<id:pk>/", views_office.case_detail, name="case_detail"),
     path("cases/<id:pk>/finding/", views_office.finding_view, name="finding"),
-    path("cases/<id:pk>/certificate-return/", views_office.certificate_return_view, name="certificate_return"),
+    path(
+        "cases/<id:pk>/certificate-return/", views_office.certificate_return_view, name="certificate_return"
+    ),
     path("cases/<id:pk>/annul/", views_office.annulment_open_view, name="annulment_open"),
     path("cases/<id:pk>/documents/<id:document_pk>/", views_office.document, name="document"),
     # The leadership's and the government's queue and decisions, and the holder's statement (views_decide).

@@ -238,6 +238,8 @@ class RecoveryState(models.TextChoices):
     OPEN = "open", "待追回"
     OFFSET = "offset", "已抵扣"
     REFUNDED = "refunded", "已退回"
+    # The stop behind it was annulled (a revocation undone) before anything was taken back: the payment stands.
+    CANCELLED = "cancelled", "已撤销"
 
 
 class Recovery(models.Model):

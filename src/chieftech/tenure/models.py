@@ -251,6 +251,10 @@ class TenureStatusEvent(models.Model):
     effective_on = models.DateField("生效日期")
     recorded_at = models.DateTimeField("确认时间")
     reason = models.TextField("理由", blank=True)
+    # A revocation annulled after reconsideration (第十七条, chieftech.revocation) is void from the start: the
+    # subsidy and the re-review read the history without it, and the page shows it struck through.
+    annulled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    annulled_reason = models.TextField("撤销依据", blank=True)
 
     class Meta:
         ordering = ["effective_on", "recorded_at", "pk"]

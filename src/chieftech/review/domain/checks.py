@@ -164,9 +164,9 @@ def _facts_load(reviews: list[AnnualReview]) -> _Facts:
     since = min(start for start, _ in periods.values())
 
     events: dict[int, list] = defaultdict(list)
-    for event in TenureStatusEvent.objects.filter(tenure_id__in=tenure_ids, effective_on__lte=until).only(
-        "tenure_id", "status", "effective_on"
-    ):
+    for event in TenureStatusEvent.objects.filter(
+        tenure_id__in=tenure_ids, effective_on__lte=until, annulled_at__isnull=True
+    ).only("tenure_id", "status", "effective_on"):
         events[event.tenure_id].append(event)
     changes: dict[int, list] = defaultdict(list)
     for change in StatusChange.objects.filter(

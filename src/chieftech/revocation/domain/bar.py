@@ -45,7 +45,7 @@ def fraud_bars(*, id_hash: str, authority_id: int, on: date) -> list[FraudBar]:
             authority_id=authority_id,
             tenure__application__id_hash=id_hash,
         )
-        .exclude(annulment__state=CaseState.APPROVED)
+        .exclude(annulments__state=CaseState.APPROVED)
         .select_related("policy")
         .order_by("effective_on", "pk")
     )
@@ -76,6 +76,6 @@ def revocations_of_person(*, id_hash: str, authority_id: int) -> list[Revocation
             authority_id=authority_id,
             tenure__application__id_hash=id_hash,
         )
-        .exclude(annulment__state=CaseState.APPROVED)
+        .exclude(annulments__state=CaseState.APPROVED)
         .order_by("-effective_on", "-pk")
     )

@@ -8,7 +8,7 @@ transition), the certificate is marked withdrawn, and the holder and the enterpr
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from chieftech.policy.calendar import CalendarDataMissing, end_of_day, nth_worki
 from chieftech.publicity.domain.approval import DOCUMENT_NUMBER, document_number_normalise
 from chieftech.revocation.domain.transitions import revocation_case_transition
 from chieftech.revocation.models import CaseDocument, CaseKind, CaseState, CaseStep, Ground, RevocationCase
-from chieftech.tenure.domain.transitions import tenure_transition
+from chieftech.tenure.domain.transitions import tenure_revocation_annul, tenure_transition
 from chieftech.tenure.models import Tenure, TenureStatus
 
 S = CaseState
@@ -48,11 +48,13 @@ def _files_check(files: list[Upload], *, required: str = "") -> None:
         raise DomainError(exc.message, field="files", code=exc.code) from None
 
 
-def _tell(case: RevocationCase, *, subject: str, body: str) -> None:
+def _tell(case: RevocationCase, *, subject: str, body: str, holder_url: str = "") -> None:
     """The holder (their own login) and the users of the enterprise the holder works for now."""
     tenure = case.tenure
     if tenure.user_id is not None:
-        notify(users=[tenure.user], subject=subject, body=body, url=reverse("tenure:holder_home"))
+        notify(
+            users=[tenure.user], subject=subject, body=body, url=holder_url or reverse("tenure:holder_home")
+        )
     notify(
         users=users_holding(Role.ENTERPRISE, tenure.authority_id).filter(enterprise_id=tenure.enterprise_id),
         subject=subject,
@@ -63,6 +65,20 @@ def _tell(case: RevocationCase, *, subject: str, body: str) -> None:
 
 def _grounds_label(grounds: list[str]) -> str:
     return "；".join(Ground(g).label for g in grounds)
+
+
+def _tell_staff(case: RevocationCase, role: str, *, subject: str, body: str, url_name: str) -> None:
+    """The users of the case's authority holding `role`: the next step is theirs."""
+    notify(
+        users=users_holding(role, case.authority_id),
+        subject=subject,
+        body=body,
+        url=reverse(url_name, args=[case.pk]),
+    )
+
+
+def _what(case: RevocationCase) -> str:
+    return "撤销取消资格决定" if case.kind == CaseKind.ANNUL else "取消首席技师资格"
 
 
 # --- 立案 --------------------------------------------------------------------------------------------------
@@ -135,8 +151,58 @@ def revocation_case_open(
             subject=f"关于{locked.application.name}首席技师资格的调查告知",
             body=f"区人社局依第十七条{_grounds_label(chosen)}对首席技师资格立案调查。"
             f"本人可于{date_zh(deadline)}24时前在系统中提交陈述申辩意见及证据。",
+            holder_url=reverse("revocation:statement", args=[case.pk]),
         )
     return case
+
+
+# --- 撤销取消资格决定 ---------------------------------------------------------------------------------------
+
+
+def revocation_annulment_open(
+    *, actor, case: RevocationCase, facts: str, files: list[Upload], now: datetime | None = None
+) -> RevocationCase:
+    """The office opens the undoing of an approved revocation after administrative reconsideration or a court's
+    judgment (facts, and the decision or judgment as evidence). It then goes through the same three steps, without
+    a statement (it restores the holder): the office's finding, the leadership, the government's approval."""
+    require_perm(
+        actor, "revocation.annulment_open", case, "只有本机关的人社局经办人可以发起撤销取消资格决定。"
+    )
+    now = now or timezone.now()
+    facts = (facts or "").strip()
+    if not facts:
+        raise DomainError("请写明撤销的事实与依据（行政复议决定或判决）。", field="facts")
+    _files_check(files, required="请上传行政复议决定书或判决书（PDF、JPG或PNG）。")
+    with transaction.atomic():
+        revoked = RevocationCase.objects.select_for_update().get(pk=case.pk)
+        if revoked.kind != CaseKind.REVOKE or revoked.state != S.APPROVED:
+            raise DomainError("只有经政府批准的取消资格决定可以撤销。", code="not_approved")
+        if revoked.annulments.filter(state=S.APPROVED).exists():
+            raise DomainError("该取消资格决定已经撤销。", code="already_annulled")
+        if RevocationCase.objects.filter(
+            tenure_id=revoked.tenure_id, state__in=[S.OPEN, S.FOUND, S.ENDORSED]
+        ).exists():
+            raise DomainError("该首席技师已有正在办理的案件。", code="case_open")
+        annulment = RevocationCase.objects.create(
+            authority_id=revoked.authority_id,
+            tenure_id=revoked.tenure_id,
+            policy_id=revoked.policy_id,
+            kind=CaseKind.ANNUL,
+            annuls=revoked,
+            grounds=revoked.grounds,
+            facts=facts,
+            opened_by=actor,
+            opened_at=now,
+        )
+        _documents_save(annulment, CaseStep.OPEN, files, actor=actor, now=now)
+        audit_record(
+            action="revocation.annulment_open",
+            actor=actor,
+            obj=annulment,
+            after={"annuls": revoked.government_document_number, "files": len(files)},
+            authority=annulment.authority_id,
+        )
+    return annulment
 
 
 # --- 陈述申辩 ----------------------------------------------------------------------------------------------
@@ -173,10 +239,12 @@ def revocation_statement_submit(
             after={"files": len(files)},
             authority=locked.authority_id,
         )
-        notify(
-            users=users_holding(Role.OFFICER, locked.authority_id),
+        _tell_staff(
+            locked,
+            Role.OFFICER,
             subject=f"{case.tenure.application.name}已提交陈述申辩",
             body="请在初步认定时一并审查。",
+            url_name="revocation:case_detail",
         )
     return locked
 
@@ -203,6 +271,9 @@ def revocation_finding_record(
     _files_check(files)
 
     def heard(locked: RevocationCase) -> None:
+        # An annulment restores the holder: there is no statement to wait for.
+        if locked.kind == CaseKind.ANNUL:
+            return
         if locked.statement_at is None and now <= end_of_day(locked.statement_deadline):
             raise DomainError(
                 f"陈述申辩期至{date_zh(locked.statement_deadline)}24时，本人提交陈述申辩或期限届满后方可初步认定。",
@@ -222,8 +293,21 @@ def revocation_finding_record(
             changes=fields,
         )
         _documents_save(moved, CaseStep.FINDING, files, actor=actor, now=now)
-        if not revoke:
-            _tell(moved, subject="取消资格调查已结案", body="经初步认定，不予取消首席技师资格，案件已结案。")
+        name = moved.tenure.application.name
+        if revoke:
+            _tell_staff(
+                moved,
+                Role.LEADER,
+                subject=f"{name}{_what(moved)}案件待审定",
+                body="区人社局已作出初步认定，请领导小组审定。",
+                url_name="revocation:leadership",
+            )
+        else:
+            _tell(
+                moved,
+                subject=f"{_what(moved)}案件已结案",
+                body=f"经初步认定，不予{_what(moved)}，案件已结案。",
+            )
     return moved
 
 
@@ -283,9 +367,19 @@ def revocation_leadership_decide(
             changes=fields,
         )
         _documents_save(moved, CaseStep.LEADERSHIP, files, actor=actor, now=now)
-        if not approve:
+        if approve:
+            _tell_staff(
+                moved,
+                Role.GOVERNMENT,
+                subject=f"{moved.tenure.application.name}{_what(moved)}案件待批准",
+                body="领导小组已审定同意，请登记政府批准意见。",
+                url_name="revocation:government",
+            )
+        else:
             _tell(
-                moved, subject="取消资格案件已结案", body=f"领导小组审定不予取消首席技师资格。理由：{reason}"
+                moved,
+                subject=f"{_what(moved)}案件已结案",
+                body=f"领导小组审定不予{_what(moved)}。理由：{reason}",
             )
     return moved
 
@@ -334,6 +428,26 @@ def revocation_government_decide(
         if approve and approved_on < locked.leadership_meeting_on:
             raise DomainError("批准日期不能早于领导小组会议日期。", field="approved_on")
 
+    try:
+        return _government_record(
+            actor=actor,
+            case=case,
+            approve=approve,
+            number=number,
+            approved_on=approved_on,
+            reason=reason,
+            files=files,
+            check=after_leadership,
+            now=now,
+        )
+    except IntegrityError as clash:
+        # Another case took the same number between the check above and this commit.
+        raise DomainError(
+            f"文号{number}已用于另一案件，请核对。", field="document_number", code="number_taken"
+        ) from clash
+
+
+def _government_record(*, actor, case, approve, number, approved_on, reason, files, check, now):
     with transaction.atomic():
         if not approve:
             moved = revocation_case_transition(
@@ -341,7 +455,7 @@ def revocation_government_decide(
                 case=case,
                 to=S.CLOSED,
                 reason=reason,
-                check=after_leadership,
+                check=check,
                 changes={
                     "government_by": actor,
                     "government_at": now,
@@ -350,13 +464,15 @@ def revocation_government_decide(
                 },
             )
             _documents_save(moved, CaseStep.GOVERNMENT, files, actor=actor, now=now)
-            _tell(moved, subject="取消资格案件已结案", body=f"政府不予批准取消首席技师资格。理由：{reason}")
+            _tell(
+                moved, subject=f"{_what(moved)}案件已结案", body=f"政府不予批准{_what(moved)}。理由：{reason}"
+            )
             return moved
         moved = revocation_case_transition(
             actor=actor,
             case=case,
             to=S.APPROVED,
-            check=after_leadership,
+            check=check,
             changes={
                 "government_document_number": number,
                 "government_approved_on": approved_on,
@@ -366,7 +482,10 @@ def revocation_government_decide(
             },
         )
         _documents_save(moved, CaseStep.GOVERNMENT, files, actor=actor, now=now)
-        _revoke(actor=actor, case=moved, now=now)
+        if moved.kind == CaseKind.ANNUL:
+            _annul(actor=actor, case=moved, now=now)
+        else:
+            _revoke(actor=actor, case=moved, now=now)
     return moved
 
 
@@ -390,6 +509,37 @@ def _revoke(*, actor, case: RevocationCase, now: datetime) -> None:
         body=f"经初步认定、领导小组审定，{case.government_document_number}批准，自{date_zh(case.effective_on)}起"
         "取消首席技师资格，收回证书，停止相应待遇；此后已发放的津贴将予追回。请将纸质证书交回区人社局。",
     )
+    _tell_staff(
+        case,
+        Role.OFFICER,
+        subject=f"{tenure.application.name}的首席技师资格已取消，待登记证书收回",
+        body=f"{case.government_document_number}已批准。纸质证书交回后请登记收回。",
+        url_name="revocation:case_detail",
+    )
+
+
+def _annul(*, actor, case: RevocationCase, now: datetime) -> None:
+    """The effects of an approved annulment, in the approval's transaction: the term back to the status it had,
+    the months the revocation stopped owed again (paid as 补发 by the next batch), the certificate valid again."""
+    revoked = case.annuls
+    tenure = Tenure.objects.select_related("application", "user").get(pk=case.tenure_id)
+    tenure_revocation_annul(
+        actor=actor,
+        tenure=tenure,
+        reason=f"依{case.government_document_number}撤销{revoked.government_document_number}取消资格决定",
+        now=now,
+    )
+    Certificate.objects.filter(
+        tenure=tenure, withdrawn_reason__startswith=f"依{revoked.government_document_number}"
+    ).update(withdrawn_at=None, withdrawn_reason="")
+    case.tenure = tenure
+    _tell(
+        case,
+        subject=f"{tenure.application.name}的首席技师资格已恢复",
+        body=f"经初步认定、领导小组审定，{case.government_document_number}批准，撤销"
+        f"{revoked.government_document_number}取消首席技师资格的决定，恢复首席技师资格及相应待遇；"
+        "此前停发的津贴将在下一批次中补发。",
+    )
 
 
 # --- 证书收回 ----------------------------------------------------------------------------------------------
@@ -407,7 +557,7 @@ def revocation_certificate_returned(
         raise DomainError("收回日期不能晚于今天。", field="returned_on")
     with transaction.atomic():
         locked = RevocationCase.objects.select_for_update().get(pk=case.pk)
-        if locked.state != S.APPROVED:
+        if locked.state != S.APPROVED or locked.kind != CaseKind.REVOKE:
             raise DomainError("取消资格经政府批准后方可登记证书收回。", code="not_approved")
         if locked.certificate_returned_on is not None:
             raise DomainError(

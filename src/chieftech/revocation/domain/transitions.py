@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chieftech.audit.transitions import transition
-from chieftech.revocation.models import CaseState, RevocationCase
+from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
 
 S = CaseState
 
@@ -28,6 +28,15 @@ REVOCATION_ACTIONS: dict[tuple[str, str], str] = {
     (S.FOUND, S.CLOSED): "revocation.leadership_rejected",
     (S.ENDORSED, S.APPROVED): "revocation.approved",
     (S.ENDORSED, S.CLOSED): "revocation.government_rejected",
+}
+# The same steps undoing an approved revocation (a case of kind annul) are recorded under their own names.
+ANNULMENT_ACTIONS: dict[tuple[str, str], str] = {
+    (S.OPEN, S.FOUND): "revocation.annulment_finding",
+    (S.OPEN, S.CLOSED): "revocation.annulment_dropped",
+    (S.FOUND, S.ENDORSED): "revocation.annulment_endorsed",
+    (S.FOUND, S.CLOSED): "revocation.annulment_leadership_rejected",
+    (S.ENDORSED, S.APPROVED): "revocation.annulment_approved",
+    (S.ENDORSED, S.CLOSED): "revocation.annulment_government_rejected",
 }
 AUDIT_FIELDS = ["kind", "grounds", "effective_on", "government_document_number"]
 
@@ -49,7 +58,7 @@ def revocation_case_transition(
         table=REVOCATION_TRANSITIONS,
         what="取消资格案件",
         actor=actor,
-        action=REVOCATION_ACTIONS,
+        action=ANNULMENT_ACTIONS if case.kind == CaseKind.ANNUL else REVOCATION_ACTIONS,
         reason=reason,
         check=check,
         changes=changes,

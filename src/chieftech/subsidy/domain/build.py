@@ -32,7 +32,7 @@ from chieftech.subsidy.domain.entitlement import (
     month_index,
 )
 from chieftech.subsidy.domain.periods import period_containing
-from chieftech.subsidy.domain.recovery import recoveries_detect
+from chieftech.subsidy.domain.recovery import recoveries_detect, recoveries_reconcile
 from chieftech.subsidy.domain.tax import ZERO, tax_withhold
 from chieftech.subsidy.domain.transitions import payroll_batch_step
 from chieftech.subsidy.models import (
@@ -229,6 +229,8 @@ def _lines_write(batch: PayrollBatch, *, now) -> dict:
     start, end = batch.period_start, batch.period_end
     terms = _terms(batch)
     recoveries_detect(tenures=terms, now=now, authority_id=batch.authority_id)
+    # A recovery whose stop was annulled since: its month is paid again (补发) or the recovery cancelled.
+    recoveries_reconcile(tenures=terms, now=now, authority_id=batch.authority_id)
     entitlements = entitlements_compute(tenures=terms, through=end, authority_id=batch.authority_id)
     runs, live = _live_months(batch, terms)
     failed = set(

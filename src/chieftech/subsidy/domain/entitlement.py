@@ -148,7 +148,9 @@ def _facts(tenure_ids: list[int], authority_id: int | None = None) -> _Facts:
         {"tenure__authority_id": authority_id} if authority_id is not None else {"tenure_id__in": tenure_ids}
     )
     events: dict[int, list] = defaultdict(list)
-    for event in TenureStatusEvent.objects.filter(**scope).only("tenure_id", "status", "effective_on"):
+    for event in TenureStatusEvent.objects.filter(**scope, annulled_at__isnull=True).only(
+        "tenure_id", "status", "effective_on"
+    ):
         events[event.tenure_id].append(event)
     pending: dict[int, list[date]] = defaultdict(list)
     for tenure_id, effective_on in StatusChange.objects.filter(

@@ -35,7 +35,11 @@ def recoveries_detect(
     scope = {"tenure__authority_id": authority_id} if authority_id is not None else {"tenure_id__in": given}
     # Only a confirmed status or a failed re-review stops a month: the other terms need no computing.
     ids = given & (
-        set(TenureStatusEvent.objects.filter(**scope).values_list("tenure_id", flat=True))
+        set(
+            TenureStatusEvent.objects.filter(**scope, annulled_at__isnull=True).values_list(
+                "tenure_id", flat=True
+            )
+        )
         | set(
             AnnualReview.objects.filter(**scope, state=AnnualReview.State.FAILED).values_list(
                 "tenure_id", flat=True
@@ -148,3 +152,60 @@ def recoveries_settle_for_lines(*, lines: Iterable[PayrollLine], paid: bool, now
     if paid:
         return rows.update(state=RecoveryState.OFFSET, settled_at=now)
     return rows.update(offset_line=None)
+
+
+def recoveries_reconcile(
+    *, tenures: Iterable[Tenure], now=None, authority_id: int | None = None
+) -> tuple[int, int]:
+    """Undo the recoveries of months the entitlement pays again: only an annulled stop (a revocation undone
+    after reconsideration, 第十七条) makes a stopped month payable again. A recovery nothing was taken back for
+    yet (open, not carried by a line) is cancelled: the payment stands. One already taken back (offset against
+    a later payment, or refunded) releases the month it recovered (`live` off), so the next batch pays the month
+    again as 补发. One carried by a line waits for the bank's result and is settled at a later batch. Returns
+    (cancelled, months owed again). A fixed number of queries whatever the number of tenures."""
+    now = now or timezone.now()
+    given = {t.pk for t in tenures}
+    if not given:
+        return 0, 0
+    scope = {"tenure__authority_id": authority_id} if authority_id is not None else {"tenure_id__in": given}
+    ids = given & set(
+        TenureStatusEvent.objects.filter(**scope, annulled_at__isnull=False).values_list(
+            "tenure_id", flat=True
+        )
+    )
+    if not ids:
+        return 0, 0
+    candidates = list(
+        Recovery.objects.filter(tenure_id__in=ids)
+        .filter(
+            Q(state=RecoveryState.OPEN, offset_line__isnull=True)
+            | Q(state__in=(RecoveryState.OFFSET, RecoveryState.REFUNDED), paid_month__live=True)
+        )
+        .values_list("pk", "tenure_id", "month", "state", "paid_month_id")
+    )
+    if not candidates:
+        return 0, 0
+    entitlements = entitlements_compute(
+        tenures=Tenure.objects.select_related("policy")
+        .only("pk", "starts_on", "policy")
+        .filter(pk__in={row[1] for row in candidates})
+    )
+    stopped = {
+        (tenure_id, m.month)
+        for tenure_id, entitlement in entitlements.items()
+        for m in entitlement.months
+        if m.state == MonthState.STOPPED
+    }
+    cancel, release = [], []
+    for pk, tenure_id, month, state, paid_month_id in candidates:
+        if (tenure_id, month) in stopped:
+            continue
+        if state == RecoveryState.OPEN:
+            cancel.append(pk)
+        else:
+            release.append(paid_month_id)
+    if cancel:
+        Recovery.objects.filter(pk__in=cancel).update(state=RecoveryState.CANCELLED, settled_at=now)
+    if release:
+        PayrollMonth.objects.filter(pk__in=release).update(live=False)
+    return len(cancel), len(release)

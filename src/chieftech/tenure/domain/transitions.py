@@ -136,6 +136,15 @@ def tenures_transition(
     return moved
 
 
+def _locked_rows():
+    """The term as a transition locks it: the record names the person (Tenure.__str__), so the row is read with
+    the name, without the long or encrypted texts."""
+    return Tenure.objects.select_related("application").only(
+        *[f.name for f in Tenure._meta.concrete_fields if f.name not in ("bank_account", "showcase_summary")],
+        "application__name",
+    )
+
+
 def _move(tenures, to_status, actor, reason, check, effective) -> list[Tenure]:
     return transition_many(
         tenures,
@@ -146,17 +155,70 @@ def _move(tenures, to_status, actor, reason, check, effective) -> list[Tenure]:
         actor=actor,
         action=TENURE_ACTIONS.get(to_status, "tenure.transition"),
         reason=reason,
-        # The record names the person (Tenure.__str__): read with the row, without the long or encrypted texts.
-        queryset=Tenure.objects.select_related("application").only(
-            *[
-                f.name
-                for f in Tenure._meta.concrete_fields
-                if f.name not in ("bank_account", "showcase_summary")
-            ],
-            "application__name",
-        ),
+        queryset=_locked_rows(),
         check=check,
         changes=lambda locked: {"status_since": effective(locked)},
         before=lambda locked: {"status_since": locked.status_since},
         after=lambda locked: {"status_since": effective(locked)},
     )
+
+
+# 第十七条: an approved revocation annulled (after administrative reconsideration or a court's judgment, by the
+# same three steps: chieftech.revocation) puts the term back to the status it had, as if never revoked.
+ANNUL_TRANSITIONS: dict[str, frozenset[str]] = {
+    TenureStatus.REVOKED: frozenset(
+        {TenureStatus.ACTIVE, TenureStatus.SUSPENDED, TenureStatus.NOT_RENEWED, TenureStatus.EXPIRED}
+    ),
+}
+
+
+def tenure_revocation_annul(*, actor, tenure: Tenure, reason: str, now=None) -> Tenure:
+    """The revocation of `tenure` is void: its status event is marked annulled (the subsidy and the re-review
+    read the history without it), the term returns to the status and date it had before, and the recoveries of
+    the months it stopped are undone (chieftech.subsidy: months taken back are owed again, as 补发). Only the
+    government of the term's authority records it, on approving the annulment."""
+    require_perm(
+        actor,
+        "tenure.tenure_revoke",
+        tenure,
+        "撤销取消资格决定须经初步认定、领导小组审定，由本机关的政府经办人登记批准后生效。",
+    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        revoked = (
+            TenureStatusEvent.objects.select_for_update()
+            .filter(tenure_id=tenure.pk, status=TenureStatus.REVOKED, annulled_at__isnull=True)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .first()
+        )
+        if revoked is None:
+            raise DomainError("该首席技师的资格未被取消，无需撤销。", code="not_revoked")
+        earlier = (
+            TenureStatusEvent.objects.filter(tenure_id=tenure.pk, annulled_at__isnull=True)
+            .exclude(pk=revoked.pk)
+            .order_by("-effective_on", "-recorded_at", "-pk")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
+        restored_since = earlier or tenure.starts_on
+        [moved] = transition_many(
+            [tenure],
+            to=revoked.from_status,
+            table=ANNUL_TRANSITIONS,
+            what="首席技师资格",
+            field="status",
+            actor=actor,
+            action="tenure.revocation_annulled",
+            reason=reason,
+            queryset=_locked_rows(),
+            changes={"status_since": restored_since},
+            before=lambda locked: {"status_since": locked.status_since},
+            after={"status_since": restored_since},
+        )
+        revoked.annulled_at, revoked.annulled_reason = now, reason
+        revoked.save(update_fields=["annulled_at", "annulled_reason"])
+        from chieftech.subsidy.domain.recovery import recoveries_reconcile
+
+        recoveries_reconcile(tenures=[moved], now=now)
+    public_pages_purge_for_tenures([moved])
+    return moved
