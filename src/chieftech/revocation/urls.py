@@ -1,11 +1,11 @@
 from django.urls import path
 
-from chieftech.revocation import views_decide, views_office
+from chieftech.revocation import views_annulment, views_decide, views_office
 
 app_name = "revocation"
 urlpatterns = [
-    # The office: its cases, opening one, the case page with the finding and the certificate's return, the
-    # annulment after reconsideration, and the documents behind the page (views_office).
+    # The office: its cases, opening one, the case page with the finding and the certificate's return, and the
+    # documents behind the page (views_office); the annulment after reconsideration (views_annulment).
     path("", views_office.case_list, name="case_list"),
     path("open/<id:tenure_pk>/", views_office.case_open_view, name="case_open"),
     path("cases/<id:pk>/", views_office.case_detail, name="case_detail"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path(
         "cases/<id:pk>/certificate-return/", views_office.certificate_return_view, name="certificate_return"
     ),
-    path("cases/<id:pk>/annul/", views_office.annulment_open_view, name="annulment_open"),
+    path("cases/<id:pk>/annul/", views_annulment.annulment_open_view, name="annulment_open"),
     path("cases/<id:pk>/documents/<id:document_pk>/", views_office.document, name="document"),
     # The leadership's and the government's queue and decisions, and the holder's statement (views_decide).
     path("decisions/", views_decide.decision_list, name="decision_list"),

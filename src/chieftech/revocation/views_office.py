@@ -8,4 +8,4 @@ def _todo(*args, **kwargs):
 
 
 case_list = case_open_view = case_detail = finding_view = certificate_return_view = _todo
-annulment_open_view = document = _todo
+document = _todo
