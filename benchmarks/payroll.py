@@ -6,7 +6,9 @@
 
 n terms start on 2024-12-27 (the 2024 cohort: 24 paid months, January 2025 to December 2026), each with a
 confirmed account and its first re-review passed; every 50th holder was suspended on 16 June 2025 (the
-months from July 2025 already paid become recoveries when it is confirmed). The 23 batches from January 2025 to November 2026 are
+months from July 2025 already paid become recoveries when it is confirmed); every 100th other holder was
+revoked from 18 March 2026 and the revocation annulled in June (April–November 2026 recovered: open for half
+of them, refunded for the others). The 23 batches from January 2025 to November 2026 are
 written as paid (n × 23 PayrollMonth rows). Then, with the clock in December 2026:
 - `entitlements_compute` of all n terms through December 2026;
 - `payroll_batch_build` of December 2026 (the last month of the term; the recoveries found and offset first);
@@ -145,6 +147,30 @@ def history(ids: list[int], officer) -> None:
     from chieftech.subsidy.domain.recovery import recoveries_detect
 
     recoveries_detect(tenures=suspended)
+    # Every 100th holder (none of them suspended) was revoked from 18 March 2026 and the revocation annulled on
+    # 9 June 2026 (第十七条, as tenure_revocation_annul leaves it): April to November 2026, paid, had become
+    # recoveries; every other such holder had refunded them. The December build cancels the open ones and pays
+    # the refunded months again as 补发.
+    from chieftech.subsidy.models import Recovery, RecoveryState
+
+    annulled = tenures[25::100]
+    TenureStatusEvent.objects.bulk_create(
+        TenureStatusEvent(
+            tenure=t,
+            from_status="active",
+            status="revoked",
+            effective_on=date(2026, 3, 18),
+            recorded_at=now,
+        )
+        for t in annulled
+    )
+    recoveries_detect(tenures=annulled)
+    Recovery.objects.filter(tenure__in=annulled[::2]).update(
+        state=RecoveryState.REFUNDED, refunded_on=date(2026, 5, 20), refund_reference="bench", settled_at=now
+    )
+    TenureStatusEvent.objects.filter(tenure__in=annulled, status="revoked").update(
+        annulled_at=datetime(2026, 6, 9, 10, tzinfo=SHANGHAI), annulled_reason="复议撤销"
+    )
 
 
 def main(n: int) -> None:
@@ -195,7 +221,12 @@ def main(n: int) -> None:
     print(
         f"    → {batch.number}: {batch.line_count} lines, {batch.held_count} held, gross {batch.gross_total}, "
         f"offset {batch.offset_total}, tax {batch.tax_total}, net {batch.net_total}; "
-        f"{Recovery.objects.count()} recoveries open"
+        f"{Recovery.objects.filter(state='open').count()} recoveries open"
+    )
+    print(
+        f"    → after the annulled revocations: {Recovery.objects.filter(state='cancelled').count()} recoveries "
+        f"cancelled, {PayrollMonth.objects.filter(line__batch=batch, kind='arrears').count()} months paid again "
+        "as 补发"
     )
 
     # The figure: the build, which computes the entitlement of every term and writes the batch.

@@ -6,6 +6,7 @@ month after and months already paid after it become recoveries: chieftech.subsid
 transition), the certificate is marked withdrawn, and the holder and the enterprise are told.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -208,6 +209,28 @@ def revocation_annulment_open(
 # --- 陈述申辩 ----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StatementClosed:
+    message: str
+    code: str
+
+
+def statement_closed(case: RevocationCase, *, now: datetime) -> StatementClosed | None:
+    """Why the holder can no longer send a statement on `case` (None while they can): the page says it, the
+    submission refuses with it."""
+    if case.kind != CaseKind.REVOKE:
+        return StatementClosed("撤销取消资格决定的程序无需陈述申辩。", "not_revoke")
+    if case.statement_at is not None:
+        return StatementClosed("陈述申辩已提交，不能重复提交。", "already_stated")
+    if case.state != S.OPEN:
+        return StatementClosed("案件已进入初步认定之后的环节，不能再提交陈述申辩。", "not_open")
+    if now > end_of_day(case.statement_deadline):
+        return StatementClosed(
+            f"陈述申辩截止时间为{date_zh(case.statement_deadline)}24时，已过截止时间。", "deadline_passed"
+        )
+    return None
+
+
 def revocation_statement_submit(
     *, actor, case: RevocationCase, statement: str, files: list[Upload], now: datetime | None = None
 ) -> RevocationCase:
@@ -220,15 +243,9 @@ def revocation_statement_submit(
     _files_check(files)
     with transaction.atomic():
         locked = RevocationCase.objects.select_for_update().get(pk=case.pk)
-        if locked.state != S.OPEN:
-            raise DomainError("案件已进入初步认定之后的环节，不能再提交陈述申辩。", code="not_open")
-        if locked.statement_at is not None:
-            raise DomainError("陈述申辩已提交，不能重复提交。", code="already_stated")
-        if now > end_of_day(locked.statement_deadline):
-            raise DomainError(
-                f"陈述申辩截止时间为{date_zh(locked.statement_deadline)}24时，已过截止时间。",
-                code="deadline_passed",
-            )
+        closed = statement_closed(locked, now=now)
+        if closed:
+            raise DomainError(closed.message, code=closed.code)
         locked.statement, locked.statement_by, locked.statement_at = statement, actor, now
         locked.save(update_fields=["statement", "statement_by", "statement_at"])
         _documents_save(locked, CaseStep.STATEMENT, files, actor=actor, now=now)
@@ -339,7 +356,9 @@ def revocation_leadership_decide(
     elif len(minutes) > MINUTES_MAX:
         errors["minutes"] = f"会议纪要不能超过{MINUTES_MAX}个字。"
     if not approve and not reason:
-        errors["reason"] = "不同意取消的，请写明理由。"
+        errors["reason"] = (
+            "不同意撤销的，请写明理由。" if case.kind == CaseKind.ANNUL else "不同意取消的，请写明理由。"
+        )
     if errors:
         raise DomainError.fields(errors)
     _files_check(files)
