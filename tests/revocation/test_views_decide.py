@@ -1,7 +1,7 @@
 """The leadership's 审定 and the government's 批准 of a revocation case through their pages, and the queue they
 work from (第十七条). The holder's statement page is in test_views_decide_statement.py."""
 
-from datetime import date
+from datetime import date, datetime
 
 import lxml.html
 import pytest
@@ -12,10 +12,11 @@ from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.certificates.models import Certificate
+from chieftech.revocation.domain.cases import revocation_annulment_open, revocation_finding_record
 from chieftech.revocation.models import CaseDocument, RevocationCase
 from chieftech.tenure.models import Tenure
-from tests.factories import PDF_BYTES, make_round, make_tenure, make_user, make_weihai
-from tests.revocation.factories import case_approved, case_endorsed, case_found, case_opened
+from tests.factories import PDF_BYTES, SHANGHAI, make_round, make_tenure, make_user, make_weihai
+from tests.revocation.factories import EVIDENCE, case_approved, case_endorsed, case_found, case_opened
 
 LIST = reverse("revocation:decision_list")
 # Measured with 1 and 3 cases: the same.
@@ -310,31 +311,53 @@ def test_a_case_past_the_leadership_is_read_only_and_a_post_gets_the_refusal_at_
     ]
 
 
-def test_an_annulment_asks_the_leadership_about_undoing_the_revocation(client, tenure, olivia, leo, gina):
-    revoked = case_approved(tenure, olivia, leo, gina)
-    # Opening an annulment is the office's page (views_office); the case is written as it would leave it.
-    annul = RevocationCase.objects.create(
-        authority_id=revoked.authority_id,
-        tenure=tenure,
-        policy=revoked.policy,
-        kind="annul",
-        annuls=revoked,
-        state="found",
-        grounds=revoked.grounds,
-        facts="经行政复议，撤销原取消资格决定。",
-        opened_by=olivia,
-        opened_at=revoked.government_at,
-        finding="复议决定撤销原决定。",
-        found_by=olivia,
-        found_at=revoked.government_at,
+def _annulment_found(tenure, olivia, leo, gina) -> RevocationCase:
+    """An approved revocation of the term, its annulment opened on 1 June 2026 and found on the 2nd."""
+    annulment = revocation_annulment_open(
+        actor=olivia,
+        case=case_approved(tenure, olivia, leo, gina),
+        facts="威海市人民政府行政复议决定书（威政复决字〔2026〕8号）撤销该取消资格决定。",
+        files=EVIDENCE,
+        now=datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI),
     )
+    return revocation_finding_record(
+        actor=olivia,
+        case=annulment,
+        revoke=True,
+        finding="依复议决定，应予撤销。",
+        files=[],
+        now=datetime(2026, 6, 2, 9, 0, tzinfo=SHANGHAI),
+    )
+
+
+def test_an_annulment_through_both_pages_restores_the_term(client, tenure, olivia, leo, gina):
+    annulment = _annulment_found(tenure, olivia, leo, gina)
     client.force_login(leo)
 
-    response = client.get(reverse("revocation:leadership", args=[annul.pk]))
+    response = client.get(reverse("revocation:leadership", args=[annulment.pk]))
 
     labels = _doc(response).xpath('//input[@name="outcome"]/../text()')
     assert [label.strip() for label in labels] == ["同意撤销取消资格决定", "不同意撤销"]
     assert _text(response, "case-kind") == "撤销取消资格决定（撤销威环政字〔2026〕15号）"
+    assert _text(response, "case-statement") == "无（撤销取消资格决定不经陈述申辩）"
+    response = client.post(
+        reverse("revocation:leadership", args=[annulment.pk]),
+        _lead(meeting_on="2026-06-04", minutes="区委人才工作领导小组2026年第5次会议纪要"),
+    )
+    assert response.status_code == 302
+
+    client.force_login(gina)
+    url = reverse("revocation:government", args=[annulment.pk])
+    assert "批准后恢复其首席技师资格，此前停发的津贴将予补发。" in _text(client.get(url), "confirm-box")
+    response = client.post(
+        url, _govern(document_number="威环政字〔2026〕30号", approved_on="2026-06-09"), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "已登记政府批准，取消资格决定已撤销，已通知本人和用人单位。"
+    ]
+    assert RevocationCase.objects.get(pk=annulment.pk).state == "approved"
+    assert Tenure.objects.get(pk=tenure.pk).status == "active"
 
 
 # --- 政府批准 ----------------------------------------------------------------------------------------------

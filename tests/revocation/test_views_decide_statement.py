@@ -4,7 +4,7 @@ page and the items the case adds to the home pages of the holder, the leadership
 The cases are opened on the fixed March 2026 dates; where the page's clock matters (the deadline), the case's
 deadline is moved relative to today in the database."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import lxml.html
 import pytest
@@ -15,10 +15,11 @@ from django.utils import timezone
 from chieftech.accounts.roles import Role
 from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
+from chieftech.revocation.domain.cases import revocation_annulment_open
 from chieftech.revocation.models import CaseDocument, RevocationCase
 from chieftech.tenure.models import Tenure
-from tests.factories import PDF_BYTES, make_tenure, make_user
-from tests.revocation.factories import case_approved, case_endorsed, case_found, case_opened
+from tests.factories import PDF_BYTES, SHANGHAI, make_tenure, make_user
+from tests.revocation.factories import EVIDENCE, case_approved, case_endorsed, case_found, case_opened
 
 HOME = reverse("core:home")
 QUESTION = "陈述申辩意见和证据材料提交后不能修改，区人社局将在初步认定时一并审查。"
@@ -158,16 +159,12 @@ def test_the_statement_page_is_the_holders_alone(client, tenure, olivia, alice, 
 
 def test_an_annulment_has_no_statement_page(client, tenure, olivia, leo, gina):
     revoked = case_approved(tenure, olivia, leo, gina)
-    annul = RevocationCase.objects.create(
-        authority_id=revoked.authority_id,
-        tenure=tenure,
-        policy=revoked.policy,
-        kind="annul",
-        annuls=revoked,
-        grounds=revoked.grounds,
-        facts="经行政复议，撤销原取消资格决定。",
-        opened_by=olivia,
-        opened_at=revoked.government_at,
+    annul = revocation_annulment_open(
+        actor=olivia,
+        case=revoked,
+        facts="威海市人民政府行政复议决定书（威政复决字〔2026〕8号）撤销该取消资格决定。",
+        files=EVIDENCE,
+        now=datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI),
     )
     client.force_login(tenure.user)
 

@@ -7,7 +7,6 @@ asks for confirmation first and is one call of chieftech.revocation.domain.cases
 """
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -306,12 +305,6 @@ def government_view(request, pk: int):
                 return response
         except DomainError as exc:
             add_domain_error(form, exc)
-        except IntegrityError as exc:
-            # Two approvals with one number at the same moment: the domain's check saw neither, the unique
-            # constraint stopped the second; its transaction rolled back whole.
-            if "revocation_unique_document_number" not in str(exc):
-                raise
-            form.add_error("document_number", "该文号刚刚已用于另一案件，请核对。")
         else:
             if not approve:
                 messages.success(request, "已登记不予批准，案件已结案并通知本人和用人单位。")
