@@ -537,6 +537,25 @@ STAFF_URLS.update(
 )
 
 
+def _revocation_case(world, step: str) -> int:
+    """The world's term's revocation case, made on demand up to the leadership's (found) or the government's
+    (endorsed) step."""
+    from tests.revocation.factories import case_endorsed, case_found
+
+    officer = world.staff[Role.OFFICER]
+    if step == "found":
+        return case_found(world.tenure, officer).pk
+    return case_endorsed(world.tenure, officer, world.staff[Role.LEADER]).pk
+
+
+STAFF_URLS.update(
+    {
+        "revocation:leadership": (Role.LEADER, lambda w: [_revocation_case(w, "found")]),
+        "revocation:government": (Role.GOVERNMENT, lambda w: [_revocation_case(w, "endorsed")]),
+    }
+)
+
+
 def _open(client, user, url):
     """GET, or POST where the view takes only POST."""
     client.force_login(user)
@@ -606,6 +625,8 @@ def test_the_walk_covers_every_staff_url_that_names_an_object():
         "duties:activity_add",
         "duties:activity_edit",
         "duties:activity_remove",
+        # The holder's own statement on a revocation case: their own term only, anyone else gets 404.
+        "revocation:statement",
     }
     named = {
         r.name for r in all_routes() if "<" in r.route and access_of(r.callback) not in ("public", "login")

@@ -17,6 +17,7 @@ from chieftech.accounts.roles import Role, authority_ids_for, authority_ids_for_
 from chieftech.accounts.selectors import enterprises_visible_to
 from chieftech.core.badges import badge_css
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
+from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.subsidy.domain.workflow import payroll_batches_awaiting
 from chieftech.subsidy.models import PayrollBatchState
@@ -309,6 +310,30 @@ def _chair(user) -> dict:
     )
 
 
+def _revocation_item(label: str, state: str, authority_ids) -> list[dict]:
+    """The revocation cases of `authority_ids` waiting in `state` for the user's step; one query."""
+    waiting = RevocationCase.objects.filter(state=state, authority_id__in=authority_ids).count()
+    return [_item(label, "revocation:decision_list", waiting)] if waiting else []
+
+
+def _statement_item(user) -> list[dict]:
+    """The holder's case waiting for their statement before its deadline (第十七条); one query."""
+    pk = (
+        RevocationCase.objects.filter(
+            tenure__user=user,
+            kind=CaseKind.REVOKE,
+            state=CaseState.OPEN,
+            statement_at__isnull=True,
+            statement_deadline__gte=localdate(),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        return []
+    return [{"label": "待提交的陈述申辩", "url": reverse("revocation:statement", args=[pk]), "count": None}]
+
+
 def _leader(user) -> dict:
     decided = LeadershipDecision.objects.filter(round=OuterRef("pk"), superseded=False)
     rounds = (
@@ -322,6 +347,9 @@ def _leader(user) -> dict:
         Role.LEADER,
         items=[
             *(_round_item("待审定的建议人选名单", "publicity:approval", r) for r in rounds),
+            *_revocation_item(
+                "待审定的取消资格案件", CaseState.FOUND, authority_ids_for_roles(user, Role.LEADER)
+            ),
             *_payroll_items(user, PayrollBatchState.CHECKED),
         ],
         links=[_item("审定审批", "publicity:approval_list")],
@@ -345,6 +373,9 @@ def _government(user) -> dict:
         Role.GOVERNMENT,
         items=[
             *(_round_item("待区政府批准的首席技师人选", "publicity:approval", r) for r in rounds),
+            *_revocation_item(
+                "待批准的取消资格案件", CaseState.ENDORSED, authority_ids_for_roles(user, Role.GOVERNMENT)
+            ),
             *_payroll_items(user, PayrollBatchState.CHECKED),
         ],
         links=[_item("审定审批", "publicity:approval_list")],
@@ -370,7 +401,10 @@ def _technician(user) -> dict:
     ).count()
     return _section(
         Role.TECHNICIAN,
-        items=[_item("待报送的复核认定材料", "tenure:holder_reviews", reviews_due)] if reviews_due else [],
+        items=[
+            *_statement_item(user),
+            *([_item("待报送的复核认定材料", "tenure:holder_reviews", reviews_due)] if reviews_due else []),
+        ],
         links=[
             _item("我的管理期", "tenure:holder_home"),
             _item("津贴发放记录", "tenure:holder_payments"),

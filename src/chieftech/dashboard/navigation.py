@@ -12,6 +12,9 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("我的评审", "evaluation:my_work", "evaluation.score"),
     ("审定审批", "publicity:approval_list", "publicity.decide_leadership"),
     ("审定审批", "publicity:approval_list", "publicity.record_government_approval"),
+    # The revocation cases (第十七条) awaiting the leadership's 审定 and the government's 批准.
+    ("取消资格审定", "revocation:decision_list", "publicity.decide_leadership"),
+    ("取消资格审定", "revocation:decision_list", "publicity.record_government_approval"),
     ("首席技师", "tenure:tenure_list", "tenure.manage_tenure"),
     ("人员变动确认", "tenure:status_queue", "tenure.manage_tenure"),
     ("本单位首席技师", "tenure:enterprise_tenures", "tenure.report_status_change"),

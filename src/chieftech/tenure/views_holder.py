@@ -17,6 +17,8 @@ from chieftech.core.dates import date_zh, month_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required
 from chieftech.core.pii import mask_phone
+from chieftech.policy.calendar import end_of_day
+from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
 from chieftech.subsidy.domain.tax import ZERO
 from chieftech.subsidy.models import PayrollLine, PayrollMonth, Recovery
@@ -112,6 +114,25 @@ def _certificate(tenure: Tenure):
     return None if certificate.withdrawn_at else certificate
 
 
+def _revocation_banner(tenure: Tenure) -> dict | None:
+    """The holder's open revocation case (第十七条): where to state their case, and until when; one query."""
+    case = (
+        RevocationCase.objects.filter(tenure=tenure, kind=CaseKind.REVOKE, state=CaseState.OPEN)
+        .only("pk", "opened_at", "statement_deadline", "statement_at")
+        .first()
+    )
+    if case is None:
+        return None
+    opened = f"您有一项取消首席技师资格的调查（立案日期{date_zh(case.opened_at)}）"
+    if case.statement_at is not None:
+        text = f"{opened}，陈述申辩已提交"
+    elif timezone.now() > end_of_day(case.statement_deadline):
+        text = f"{opened}，陈述申辩期已于{date_zh(case.statement_deadline)}24时届满"
+    else:
+        text = f"{opened}，请于{date_zh(case.statement_deadline)}24时前提交陈述申辩"
+    return {"text": text, "url": reverse("revocation:statement", args=[case.pk])}
+
+
 def _term(tenure: Tenure) -> dict:
     certificate = _certificate(tenure)
     return {
@@ -157,6 +178,7 @@ def holder_home(request):
             "changes": changes,
             "has_certificate": _certificate(tenure) is not None,
             "report_url": reverse("tenure:status_report", args=[tenure.pk]),
+            "revocation": _revocation_banner(tenure),
         },
     )
 
