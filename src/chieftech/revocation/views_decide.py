@@ -22,11 +22,11 @@ from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
 from chieftech.core.permissions import capability_required, login_only, require
 from chieftech.core.pii import mask_id_number
-from chieftech.policy.calendar import end_of_day
 from chieftech.revocation.domain.cases import (
     revocation_government_decide,
     revocation_leadership_decide,
     revocation_statement_submit,
+    statement_closed,
 )
 from chieftech.revocation.forms_decide import (
     APPROVE,
@@ -324,15 +324,9 @@ def government_view(request, pk: int):
 
 
 def _statement_closed(case: RevocationCase) -> str:
-    """Why the statement can no longer be sent, in the domain's words (revocation_statement_submit); ""
-    while it can."""
-    if case.statement_at is not None:
-        return "陈述申辩已提交，不能重复提交。"
-    if case.state != S.OPEN:
-        return "案件已进入初步认定之后的环节，不能再提交陈述申辩。"
-    if timezone.now() > end_of_day(case.statement_deadline):
-        return f"陈述申辩截止时间为{date_zh(case.statement_deadline)}24时，已过截止时间。"
-    return ""
+    """Why the statement can no longer be sent, in the domain's words; "" while it can."""
+    closed = statement_closed(case, now=timezone.now())
+    return closed.message if closed else ""
 
 
 def _document_links(case: RevocationCase, step: str) -> list[dict]:
