@@ -17,6 +17,7 @@ from chieftech.accounts.roles import Role, authority_ids_for, authority_ids_for_
 from chieftech.accounts.selectors import enterprises_visible_to
 from chieftech.core.badges import badge_css
 from chieftech.publicity.models import LeadershipDecision, Notice, Objection
+from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
 from chieftech.selection.models import Application, ApplicationState, Round, RoundState
 from chieftech.subsidy.domain.workflow import payroll_batches_awaiting
 from chieftech.subsidy.models import PayrollBatchState
@@ -100,6 +101,42 @@ def _register_tallies(user) -> list[dict]:
     return tallies
 
 
+def _revocation_items(authority_ids) -> list[dict]:
+    """The revocation cases awaiting the office (第十七条): the initial finding once the holder has been heard
+    (stated, or the deadline passed), and the paper certificate of an approved revocation; one query."""
+    counts = RevocationCase.objects.filter(authority_id__in=authority_ids).aggregate(
+        finding=Count(
+            "pk",
+            filter=Q(state=CaseState.OPEN)
+            & (Q(statement_at__isnull=False) | Q(statement_deadline__lt=localdate())),
+        ),
+        returns=Count(
+            "pk",
+            filter=Q(state=CaseState.APPROVED, kind=CaseKind.REVOKE, certificate_returned_on__isnull=True)
+            & ~Q(annulment__state=CaseState.APPROVED),
+        ),
+    )
+    cases_url = reverse("revocation:case_list")
+    items = []
+    if counts["finding"]:
+        items.append(
+            {
+                "label": "待初步认定的取消资格案件",
+                "url": f"{cases_url}?{urlencode({'state': CaseState.OPEN})}",
+                "count": counts["finding"],
+            }
+        )
+    if counts["returns"]:
+        items.append(
+            {
+                "label": "待登记证书收回",
+                "url": f"{cases_url}?{urlencode({'state': CaseState.APPROVED})}",
+                "count": counts["returns"],
+            }
+        )
+    return items
+
+
 def _officer(user) -> dict:
     # Only the officer's own authorities' objects (and the enterprises of their territory).
     ids = authority_ids_for_roles(user, Role.OFFICER)
@@ -150,6 +187,7 @@ def _officer(user) -> dict:
     ).count()
     if reviews_waiting:
         items.append(_item("待审核的复核认定材料", "review:campaign_list", reviews_waiting))
+    items += _revocation_items(ids)
     for round_id, title, n in open_objections:
         items.append(
             {
