@@ -537,6 +537,34 @@ STAFF_URLS.update(
 )
 
 
+# A revocation case on the world's term (第十七条), opened on demand; the case page is also the leadership's.
+def _revocation_case(world) -> int:
+    from chieftech.revocation.models import RevocationCase
+    from tests.revocation.factories import case_opened
+
+    existing = RevocationCase.objects.filter(tenure=world.tenure).first()
+    return (existing or case_opened(world.tenure, world.staff[Role.OFFICER])).pk
+
+
+def _revocation_document(world) -> list[int]:
+    from chieftech.revocation.models import CaseDocument
+
+    case_pk = _revocation_case(world)
+    return [case_pk, CaseDocument.objects.filter(case_id=case_pk).first().pk]
+
+
+STAFF_URLS.update(
+    {
+        "revocation:case_open": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "revocation:case_detail": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:case_detail#leader": (Role.LEADER, lambda w: [_revocation_case(w)]),
+        "revocation:finding": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:certificate_return": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:document": (Role.OFFICER, _revocation_document),
+    }
+)
+
+
 def _open(client, user, url):
     """GET, or POST where the view takes only POST."""
     client.force_login(user)
