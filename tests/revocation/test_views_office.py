@@ -19,7 +19,7 @@ from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.core.confirm import IRREVERSIBLE
 from chieftech.policy.calendar import library_covers, nth_working_day
-from chieftech.policy.models import CalendarYear
+from chieftech.policy.models import CalendarDay, CalendarYear
 from chieftech.revocation.domain.cases import revocation_statement_submit
 from chieftech.revocation.models import CaseDocument, RevocationCase
 from chieftech.revocation.views_office import next_step
@@ -204,6 +204,10 @@ def test_opening_a_case_tells_the_deadline_and_leads_to_the_case_page(olivia, te
     client = logged_in(olivia)
     url = reverse("revocation:case_open", args=[tenure.pk])
     form = client.get(url)
+    assert (tenure.application.id_number in form.content.decode(), "no-store" in form["Cache-Control"]) == (
+        False,
+        True,
+    )
     assert [box.get("value") for box in page(form).xpath('//input[@name="grounds"]')] == ["1", "2", "3", "4"]
 
     response = client.post(
@@ -667,3 +671,71 @@ def test_the_officers_menu_and_home_lead_to_the_cases_awaiting_the_office(olivia
         for li in page(response).xpath('//li[a[contains(@href, "/revocation/?state=")]]')
     ]
     assert items == ["待初步认定的取消资格案件 1", "待登记证书收回 1"]
+
+
+def test_a_deadline_in_a_year_without_a_calendar_is_refused_at_the_top(olivia, tenure):
+    today = timezone.localdate()
+    if library_covers(today.year + 1):
+        pytest.skip("the calendar library already covers next year")
+    # Every day left this year a holiday: the deadline falls next year, whose schedule nobody entered.
+    year, _ = CalendarYear.objects.get_or_create(
+        year=today.year, defaults={"source": "测试", "complete": True}
+    )
+    days = (today + timedelta(days=i) for i in range(1, (date(today.year, 12, 31) - today).days + 1))
+    CalendarDay.objects.bulk_create(CalendarDay(calendar_year=year, date=d, kind="holiday") for d in days)
+
+    response = logged_in(olivia).post(
+        reverse("revocation:case_open", args=[tenure.pk]),
+        {"grounds": ["3"], "facts": "获奖证书系伪造。", "files": [pdf()], "confirmed": "yes"},
+    )
+
+    message = f"缺少{today.year + 1}年的节假日安排：请系统管理员先录入{today.year + 1}年的放假和调休安排。"
+    assert (response.status_code, response.context["form"].non_field_errors()) == (200, [message])
+    assert text(response, "error-summary-title") == "请修改以下 1 处错误"
+    assert not RevocationCase.objects.exists()
+
+
+def test_an_approved_revocation_and_its_annulment_link_to_each_other(olivia, tenure, leo, gina):
+    revoked = case_approved(tenure, olivia, leo, gina)
+    annulment = RevocationCase.objects.create(
+        authority_id=revoked.authority_id,
+        tenure=tenure,
+        policy=revoked.policy,
+        kind="annul",
+        annuls=revoked,
+        grounds=revoked.grounds,
+        facts="行政复议决定撤销原取消资格决定。",
+        opened_by=olivia,
+        opened_at=OPENED + timedelta(days=30),
+    )
+    client = logged_in(olivia)
+
+    original = client.get(reverse("revocation:case_detail", args=[revoked.pk]))
+    annul = client.get(reverse("revocation:case_detail", args=[annulment.pk]))
+
+    assert page(original).xpath('//a[@id="annulment-link"]/@href') == [
+        reverse("revocation:case_detail", args=[annulment.pk])
+    ]
+    assert page(original).xpath('//a[@id="annul-link"]') == []
+    assert page(annul).xpath('//a[@id="annuls-link"]/@href') == [
+        reverse("revocation:case_detail", args=[revoked.pk])
+    ]
+    # The holder gains from an annulment: it has no statement step and no certificate to take back.
+    assert [s.get("id") for s in page(annul).xpath('//section[contains(@class, "case-step")]')] == [
+        "step-open",
+        "step-finding",
+        "step-leadership",
+        "step-government",
+    ]
+
+
+def test_the_annulment_is_offered_to_the_officer_only(olivia, tenure, leo, gina):
+    case = case_approved(tenure, olivia, leo, gina)
+    url = reverse("revocation:case_detail", args=[case.pk])
+
+    assert page(logged_in(olivia).get(url)).xpath('//a[@id="annul-link"]/@href') == [
+        reverse("revocation:annulment_open", args=[case.pk])
+    ]
+    for user in (leo, gina):
+        own_page = page(logged_in(user).get(url))
+        assert own_page.xpath('//a[@id="annul-link"] | //form[@id="return-form"]') == []
