@@ -325,7 +325,7 @@ def test_the_case_page_shows_the_person_masked_the_grounds_and_each_step(olivia,
         "step-return",
     ]
     assert text(response, "step-open") == (
-        "立案 立案 欧丽，2026年3月2日 09:00 陈述申辩期限 2026年3月9日24时 核查报告.pdf "
+        "立案 经办 欧丽，2026年3月2日 09:00 陈述申辩期限 2026年3月9日24时 核查报告.pdf "
         + text(response, "documents-open").split(" ", 1)[1]
     )
     assert text(response, "step-statement") == "陈述申辩 未提交"

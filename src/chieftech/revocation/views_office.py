@@ -261,7 +261,7 @@ def _steps(case: RevocationCase, documents: dict[str, list[dict]], *, now) -> li
             }
         )
 
-    opened = [("立案", _who(case.opened_by, case.opened_at))]
+    opened = [("经办", _who(case.opened_by, case.opened_at))]
     if case.statement_deadline:
         opened.append(("陈述申辩期限", f"{date_zh(case.statement_deadline)}24时"))
     step(CaseStep.OPEN, opened)
@@ -278,7 +278,7 @@ def _steps(case: RevocationCase, documents: dict[str, list[dict]], *, now) -> li
             step(CaseStep.STATEMENT, [], pending="未提交")
 
     if case.found_at is not None:
-        step(CaseStep.FINDING, [("认定", _who(case.found_by, case.found_at)), ("初步认定意见", case.finding)])
+        step(CaseStep.FINDING, [("经办", _who(case.found_by, case.found_at)), ("初步认定意见", case.finding)])
     elif live:
         step(CaseStep.FINDING, [], pending="尚未作出初步认定")
 
