@@ -15,6 +15,7 @@ from tests.revocation import office_fixtures as fixtures
 from tests.revocation.factories import (
     OPENED,
     case_approved,
+    case_found,
     case_opened,
 )
 from tests.revocation.office_fixtures import another, downloaded, logged_in, page, pdf, text
@@ -250,3 +251,21 @@ def test_a_document_of_another_case_or_for_an_outsider_is_404(olivia, tenure, al
         404,
         404,
     )
+
+
+def test_a_finding_or_a_return_out_of_its_step_is_refused(olivia, tenure):
+    case = case_found(tenure, olivia)
+    client = logged_in(olivia)
+
+    finding = client.post(
+        reverse("revocation:finding", args=[case.pk]),
+        {"outcome": "keep", "finding": "不予取消。", "confirmed": "yes"},
+    )
+    returned = client.post(
+        reverse("revocation:certificate_return", args=[case.pk]),
+        {"returned_on": "2026-03-25", "confirmed": "yes"},
+    )
+
+    assert (finding.status_code, returned.status_code) == (403, 403)
+    case.refresh_from_db()
+    assert (case.state, case.certificate_returned_on) == ("found", None)

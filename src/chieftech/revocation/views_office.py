@@ -160,7 +160,7 @@ def _refusal(tenure: Tenure) -> tuple[str, RevocationCase | None]:
 def case_open_view(request, tenure_pk: int):
     tenures = Tenure.objects.filter(authority_id__in=authority_ids_for(request.user, MANAGE))
     tenure = get_object_or_404(
-        tenures.select_related("application", "enterprise", "policy").defer(
+        tenures.select_related("application", "enterprise", "policy", "certificate").defer(
             *(f"application__{f}" for f in _DEFERRED)
         ),
         pk=tenure_pk,
@@ -172,8 +172,9 @@ def case_open_view(request, tenure_pk: int):
     refusal, live = _refusal(tenure)
     form = None
     if not refusal:
-        form = CaseOpenForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = CaseOpenForm(request.POST, request.FILES) if posted else CaseOpenForm()
+        if posted and form.is_valid():
             try:
                 confirmation_require(request, CaseOpenForm.question)
                 case = revocation_case_open(
@@ -411,6 +412,7 @@ def case_detail(request, pk: int):
 def finding_view(request, pk: int):
     case = _case_lookup(request, pk)
     require(request.user.has_perm("revocation.finding", case), "只有本机关的人社局经办人可以作出初步认定。")
+    require(case.state == S.OPEN, f"该案件当前为“{case.get_state_display()}”，不能再作出初步认定。")
     form = FindingForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -443,6 +445,13 @@ def certificate_return_view(request, pk: int):
     require(
         request.user.has_perm("revocation.certificate_return", case),
         "只有本机关的人社局经办人可以登记证书收回。",
+    )
+    require(
+        case.state == S.APPROVED and case.kind == CaseKind.REVOKE and not _annulled(case),
+        "取消资格经政府批准后方可登记证书收回。",
+    )
+    require(
+        case.certificate_returned_on is None, f"证书已于{date_zh(case.certificate_returned_on)}登记收回。"
     )
     form = CertificateReturnForm(request.POST)
     back = reverse("revocation:case_detail", args=[case.pk])
