@@ -31,7 +31,7 @@ tenure = fixtures.tenure
 walter = fixtures.walter
 
 QUERIES_CASE_LIST = 10
-QUERIES_CASE_DETAIL = 12
+QUERIES_CASE_DETAIL = 13
 
 
 # --- The list ---------------------------------------------------------------------------------------------
@@ -422,7 +422,7 @@ def test_an_approved_revocation_and_its_annulment_link_to_each_other(olivia, ten
     original = client.get(reverse("revocation:case_detail", args=[revoked.pk]))
     annul = client.get(reverse("revocation:case_detail", args=[annulment.pk]))
 
-    assert page(original).xpath('//a[@id="annulment-link"]/@href') == [
+    assert page(original).xpath('//ul[@id="annulments"]//a/@href') == [
         reverse("revocation:case_detail", args=[annulment.pk])
     ]
     assert page(original).xpath('//a[@id="annul-link"]') == []
@@ -448,3 +448,38 @@ def test_the_annulment_is_offered_to_the_officer_only(olivia, tenure, leo, gina)
     for user in (leo, gina):
         own_page = page(logged_in(user).get(url))
         assert own_page.xpath('//a[@id="annul-link"] | //form[@id="return-form"]') == []
+
+
+def test_an_approved_annulment_ends_the_offices_work_on_the_revocation(olivia, tenure, leo, gina):
+    revoked = case_approved(tenure, olivia, leo, gina)
+    annulment = RevocationCase.objects.create(
+        authority_id=revoked.authority_id,
+        tenure=tenure,
+        policy=revoked.policy,
+        kind="annul",
+        annuls=revoked,
+        grounds=revoked.grounds,
+        facts="行政复议决定撤销原取消资格决定。",
+        opened_by=olivia,
+        opened_at=OPENED + timedelta(days=30),
+        state="closed",
+    )
+    client = logged_in(olivia)
+    url = reverse("revocation:case_detail", args=[revoked.pk])
+
+    # A refused annulment leaves the revocation standing: another may be opened, the certificate still returned.
+    refused = page(client.get(url))
+    RevocationCase.objects.filter(pk=annulment.pk).update(state="approved")
+    undone = client.get(url)
+
+    assert (
+        refused.xpath('//a[@id="annul-link"]') != [],
+        refused.xpath('//form[@id="return-form"]') != [],
+    ) == (
+        True,
+        True,
+    )
+    assert page(undone).xpath('//a[@id="annul-link"] | //form[@id="return-form"]') == []
+    assert "case-next" not in undone.content.decode()
+    home = client.get(reverse("core:home"))
+    assert page(home).xpath('//li[a[contains(@href, "/revocation/?state=approved")]]') == []

@@ -104,17 +104,22 @@ def _register_tallies(user) -> list[dict]:
 def _revocation_items(authority_ids) -> list[dict]:
     """The revocation cases awaiting the office (第十七条): the initial finding once the holder has been heard
     (stated, or the deadline passed), and the paper certificate of an approved revocation; one query."""
-    counts = RevocationCase.objects.filter(authority_id__in=authority_ids).aggregate(
-        finding=Count(
-            "pk",
-            filter=Q(state=CaseState.OPEN)
-            & (Q(statement_at__isnull=False) | Q(statement_deadline__lt=localdate())),
-        ),
-        returns=Count(
-            "pk",
-            filter=Q(state=CaseState.APPROVED, kind=CaseKind.REVOKE, certificate_returned_on__isnull=True)
-            & ~Q(annulment__state=CaseState.APPROVED),
-        ),
+    annulled = RevocationCase.objects.filter(annuls=OuterRef("pk"), state=CaseState.APPROVED)
+    counts = (
+        RevocationCase.objects.filter(authority_id__in=authority_ids)
+        .annotate(annulled=Exists(annulled))
+        .aggregate(
+            finding=Count(
+                "pk",
+                filter=Q(state=CaseState.OPEN)
+                & (Q(statement_at__isnull=False) | Q(statement_deadline__lt=localdate())),
+            ),
+            returns=Count(
+                "pk",
+                filter=Q(state=CaseState.APPROVED, kind=CaseKind.REVOKE, certificate_returned_on__isnull=True)
+                & Q(annulled=False),
+            ),
+        )
     )
     cases_url = reverse("revocation:case_list")
     items = []

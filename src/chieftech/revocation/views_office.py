@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,17 +62,14 @@ def _badge(case: RevocationCase) -> dict:
     return {"label": case.get_state_display(), "css": css}
 
 
-def _annulment(case: RevocationCase) -> RevocationCase | None:
-    """The annul case of an approved revocation, fetched by select_related (no query)."""
-    try:
-        return case.annulment
-    except ObjectDoesNotExist:
-        return None
+def _annulments_of(case_ref):
+    """The annul cases of an approved revocation, asked through their own `annuls` field."""
+    return RevocationCase.objects.filter(annuls=case_ref, kind=CaseKind.ANNUL)
 
 
 def _annulled(case: RevocationCase) -> bool:
-    annulment = _annulment(case)
-    return annulment is not None and annulment.state == S.APPROVED
+    """Set by the querysets below: an approved annulment undid the revocation."""
+    return getattr(case, "annulled", False)
 
 
 def next_step(case: RevocationCase, *, now) -> str:
@@ -112,7 +109,9 @@ def _with_person(cases):
 @require_safe
 @capability_required(MANAGE)
 def case_list(request):
-    cases = _with_person(_cases(request.user, MANAGE)).select_related("annulment")
+    cases = _with_person(_cases(request.user, MANAGE)).annotate(
+        annulled=Exists(_annulments_of(OuterRef("pk")).filter(state=S.APPROVED))
+    )
     state = request.GET.get("state", "")
     if state in S.values:
         cases = cases.filter(state=state)
@@ -236,9 +235,9 @@ def _case_lookup(request, pk: int) -> RevocationCase:
         "leadership_by",
         "government_by",
         "annuls",
-        "annulment",
     )
-    return get_object_or_404(cases, pk=pk)
+    annulled = Exists(_annulments_of(OuterRef("pk")).filter(state=S.APPROVED))
+    return get_object_or_404(cases.annotate(annulled=annulled), pk=pk)
 
 
 def _who(user, moment) -> str:
@@ -358,7 +357,10 @@ def _documents(case: RevocationCase) -> dict[str, list[dict]]:
 def _page(request, case: RevocationCase, *, finding_form=None, return_form=None, status: int = 200):
     user, tenure = request.user, case.tenure
     now = timezone.now()
-    annulment, annuls = _annulment(case), case.annuls
+    annuls = case.annuls
+    annulments = list(
+        _annulments_of(case).only("pk", "kind", "state", "opened_at").order_by("opened_at", "pk")
+    )
     approved_revoke = case.state == S.APPROVED and case.kind == CaseKind.REVOKE
     can_find = case.state == S.OPEN and user.has_perm("revocation.finding", case)
     can_return = (
@@ -377,16 +379,21 @@ def _page(request, case: RevocationCase, *, finding_form=None, return_form=None,
         "next": next_step(case, now=now),
         "steps": _steps(case, _documents(case), now=now),
         "annuls_url": reverse("revocation:case_detail", args=[annuls.pk]) if annuls else "",
-        "annulment": {
-            "url": reverse("revocation:case_detail", args=[annulment.pk]),
-            "state": _badge(annulment),
-        }
-        if annulment
-        else None,
+        "annulments": [
+            {
+                "url": reverse("revocation:case_detail", args=[a.pk]),
+                "opened_on": date_zh(a.opened_at),
+                "state": _badge(a),
+            }
+            for a in annulments
+        ],
         "finding_form": (finding_form or FindingForm()) if can_find else None,
         "return_form": (return_form or CertificateReturnForm()) if can_return else None,
         "annul_url": reverse("revocation:annulment_open", args=[case.pk])
-        if approved_revoke and annulment is None and user.has_perm("revocation.case_open", tenure)
+        if approved_revoke
+        # One annulment at a time, and none after one was approved; a refused one may be followed by another.
+        and all(a.state == S.CLOSED for a in annulments)
+        and user.has_perm("revocation.case_open", tenure)
         else "",
         "leadership_url": reverse("revocation:leadership", args=[case.pk])
         if case.state == S.FOUND and user.has_perm("revocation.leadership", case)
