@@ -537,21 +537,43 @@ STAFF_URLS.update(
 )
 
 
-def _revocation_case(world, step: str) -> int:
-    """The world's term's revocation case, made on demand up to the leadership's (found) or the government's
-    (endorsed) step."""
-    from tests.revocation.factories import case_endorsed, case_found
+# A revocation case on the world's term (第十七条), made on demand up to the step the URL acts on: opened (the
+# office's pages), found (the leadership's), endorsed (the government's) or approved (the annulment).
+def _revocation_case(world, step: str = "open") -> int:
+    from chieftech.revocation.models import RevocationCase
+    from tests.revocation.factories import case_approved, case_endorsed, case_found, case_opened
 
-    officer = world.staff[Role.OFFICER]
+    existing = RevocationCase.objects.filter(tenure=world.tenure).first()
+    if existing is not None:
+        return existing.pk
+    officer, leader = world.staff[Role.OFFICER], world.staff[Role.LEADER]
     if step == "found":
         return case_found(world.tenure, officer).pk
-    return case_endorsed(world.tenure, officer, world.staff[Role.LEADER]).pk
+    if step == "endorsed":
+        return case_endorsed(world.tenure, officer, leader).pk
+    if step == "approved":
+        return case_approved(world.tenure, officer, leader, world.staff[Role.GOVERNMENT]).pk
+    return case_opened(world.tenure, officer).pk
+
+
+def _revocation_document(world) -> list[int]:
+    from chieftech.revocation.models import CaseDocument
+
+    case_pk = _revocation_case(world)
+    return [case_pk, CaseDocument.objects.filter(case_id=case_pk).first().pk]
 
 
 STAFF_URLS.update(
     {
+        "revocation:case_open": (Role.OFFICER, lambda w: [w.tenure.pk]),
+        "revocation:case_detail": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:case_detail#leader": (Role.LEADER, lambda w: [_revocation_case(w)]),
+        "revocation:finding": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:certificate_return": (Role.OFFICER, lambda w: [_revocation_case(w)]),
+        "revocation:document": (Role.OFFICER, _revocation_document),
         "revocation:leadership": (Role.LEADER, lambda w: [_revocation_case(w, "found")]),
         "revocation:government": (Role.GOVERNMENT, lambda w: [_revocation_case(w, "endorsed")]),
+        "revocation:annulment_open": (Role.OFFICER, lambda w: [_revocation_case(w, "approved")]),
     }
 )
 

@@ -98,8 +98,9 @@ def test_the_counts_cost_the_same_queries_for_one_or_three_chief_technicians(
 
 
 # The officer's home as before, plus two for the chief technicians: the policies' reminder periods and the
-# counts; one for the payroll batches awaiting the officer's 复核, one for the re-review material awaiting it.
-QUERIES = 17
+# counts; one for the payroll batches awaiting the officer's 复核, one for the re-review material awaiting it,
+# one for the revocation cases awaiting the office.
+QUERIES = 18
 
 
 def test_a_user_who_is_not_an_officer_gets_no_counts(client, alice, gina, chiefs):

@@ -25,6 +25,7 @@ from tests.factories import make_user
                 "津贴发放",
                 "津贴预算",
                 "复核认定",
+                "取消资格",
                 "企业管理",
                 "注册审核",
                 "企业账号",

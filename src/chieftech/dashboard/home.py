@@ -101,6 +101,47 @@ def _register_tallies(user) -> list[dict]:
     return tallies
 
 
+def _revocation_items(authority_ids) -> list[dict]:
+    """The revocation cases awaiting the office (第十七条): the initial finding once the holder has been heard
+    (stated, or the deadline passed), and the paper certificate of an approved revocation; one query."""
+    annulled = RevocationCase.objects.filter(annuls=OuterRef("pk"), state=CaseState.APPROVED)
+    counts = (
+        RevocationCase.objects.filter(authority_id__in=authority_ids)
+        .annotate(annulled=Exists(annulled))
+        .aggregate(
+            finding=Count(
+                "pk",
+                filter=Q(state=CaseState.OPEN)
+                & (Q(statement_at__isnull=False) | Q(statement_deadline__lt=localdate())),
+            ),
+            returns=Count(
+                "pk",
+                filter=Q(state=CaseState.APPROVED, kind=CaseKind.REVOKE, certificate_returned_on__isnull=True)
+                & Q(annulled=False),
+            ),
+        )
+    )
+    cases_url = reverse("revocation:case_list")
+    items = []
+    if counts["finding"]:
+        items.append(
+            {
+                "label": "待初步认定的取消资格案件",
+                "url": f"{cases_url}?{urlencode({'state': CaseState.OPEN})}",
+                "count": counts["finding"],
+            }
+        )
+    if counts["returns"]:
+        items.append(
+            {
+                "label": "待登记证书收回",
+                "url": f"{cases_url}?{urlencode({'state': CaseState.APPROVED})}",
+                "count": counts["returns"],
+            }
+        )
+    return items
+
+
 def _officer(user) -> dict:
     # Only the officer's own authorities' objects (and the enterprises of their territory).
     ids = authority_ids_for_roles(user, Role.OFFICER)
@@ -151,6 +192,7 @@ def _officer(user) -> dict:
     ).count()
     if reviews_waiting:
         items.append(_item("待审核的复核认定材料", "review:campaign_list", reviews_waiting))
+    items += _revocation_items(ids)
     for round_id, title, n in open_objections:
         items.append(
             {

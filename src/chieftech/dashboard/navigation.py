@@ -32,6 +32,8 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("本单位津贴发放", "subsidy:enterprise_payments", "tenure.report_status_change"),
     # --- the re-review (复核认定): the officer opens each cohort's and follows its material
     ("复核认定", "review:campaign_list", "tenure.manage_tenure"),
+    # --- revocation (第十七条): the office opens the cases and follows them to the certificate's return
+    ("取消资格", "revocation:case_list", "tenure.manage_tenure"),
     ("企业管理", "accounts:enterprise_list", "accounts.manage_enterprise"),
     ("注册审核", "accounts:registration_list", "accounts.manage_enterprise"),
     ("用户管理", "accounts:user_list", "accounts.manage_staff_user"),

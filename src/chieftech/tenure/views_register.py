@@ -20,6 +20,7 @@ from chieftech.core.pii import mask_bank_account, mask_phone
 from chieftech.duties.models import DutyKind
 from chieftech.duties.selectors import duty_count_rows, duty_counts, duty_counts_text
 from chieftech.policy.territory import town_filter_choices
+from chieftech.revocation.models import CaseState, RevocationCase
 from chieftech.tenure.domain.bank_accounts import bank_accounts_current
 from chieftech.tenure.domain.holders import holder_account_state
 from chieftech.tenure.domain.register import (
@@ -201,8 +202,30 @@ def tenure_detail(request, pk: int):
             for event in tenure_timeline(tenure)
         ],
         **_duties_context(tenure),
+        **_revocation_context(request.user, tenure),
     }
     return render(request, "tenure/tenure_detail.html", context)
+
+
+def _revocation_context(user, tenure: Tenure) -> dict:
+    """The term's revocation cases (第十七条) and, while the title stands and no case runs, where to open one."""
+    cases = list(RevocationCase.objects.filter(tenure=tenure).only("pk", "kind", "state", "opened_at"))
+    live = any(c.state in (CaseState.OPEN, CaseState.FOUND, CaseState.ENDORSED) for c in cases)
+    may_open = (
+        tenure.status != TenureStatus.REVOKED and not live and user.has_perm("revocation.case_open", tenure)
+    )
+    return {
+        "revocation_cases": [
+            {
+                "kind": c.get_kind_display(),
+                "state": c.get_state_display(),
+                "opened_on": date_zh(c.opened_at),
+                "url": reverse("revocation:case_detail", args=[c.pk]),
+            }
+            for c in cases
+        ],
+        "revocation_open_url": reverse("revocation:case_open", args=[tenure.pk]) if may_open else "",
+    }
 
 
 def _duties_context(tenure: Tenure) -> dict:
