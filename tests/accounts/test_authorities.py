@@ -552,6 +552,13 @@ def _revocation_case(world, step: str = "open") -> int:
     if step == "endorsed":
         return case_endorsed(world.tenure, officer, leader).pk
     if step == "approved":
+        # The factories' approval is dated March 2026: the term is put back to the 2024 cohort's start.
+        from chieftech.tenure.models import Tenure
+
+        Tenure.objects.filter(pk=world.tenure.pk).update(
+            starts_on=date(2024, 12, 27), status_since=date(2024, 12, 27)
+        )
+        world.tenure.refresh_from_db()
         return case_approved(world.tenure, officer, leader, world.staff[Role.GOVERNMENT]).pk
     return case_opened(world.tenure, officer).pk
 

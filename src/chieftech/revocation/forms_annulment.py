@@ -2,8 +2,7 @@
 
 from django import forms
 
-from chieftech.publicity.forms_notice import MultipleFileField, MultipleFileInput
-from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB
+from chieftech.revocation.forms_files import files_field
 
 
 class AnnulmentForm(forms.Form):
@@ -13,14 +12,7 @@ class AnnulmentForm(forms.Form):
         help_text="写明行政复议决定或判决的文号、日期及结论。",
         error_messages={"required": "请写明撤销的事实与依据（行政复议决定或判决）。"},
     )
-    files = MultipleFileField(
-        label="行政复议决定书或判决书",
-        required=False,
-        widget=MultipleFileInput(
-            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
-        ),
-        help_text=f"PDF、JPG或PNG格式，可选择多个文件，单个不超过{MAX_FILE_BYTES // MB}MB。",
-    )
+    files = files_field("行政复议决定书或判决书")
     # The confirmation is asked at the form: the confirmation page could not carry the files.
     confirmed = forms.BooleanField(
         label="已核对行政复议决定或判决，确认发起撤销程序",

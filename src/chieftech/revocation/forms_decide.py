@@ -7,15 +7,10 @@ confirmation page, so each form carries the confirmation itself: a box the user 
 
 from django import forms
 
-from chieftech.core.errors import DomainError
 from chieftech.core.widgets import DateInput
-from chieftech.duties.domain.files import Upload
-from chieftech.publicity.forms_notice import MultipleFileField, MultipleFileInput
+from chieftech.revocation.forms_files import FILE_HELP, confirmed_field, files_field
 from chieftech.revocation.models import CaseKind
-from chieftech.selection.domain.evidence import MAX_FILE_BYTES, MB, upload_size_check
 
-ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-FILE_HELP = f"PDF、JPG或PNG格式，可选多个文件，单个不超过{MAX_FILE_BYTES // MB}MB。"
 APPROVE, REJECT = "approve", "reject"
 CONFIRM_LABEL = "我已知晓上述后果，确认提交"
 
@@ -31,12 +26,6 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
     )
 
 
-def _files(label: str, help_text: str = FILE_HELP) -> MultipleFileField:
-    return MultipleFileField(
-        label=label, required=False, widget=MultipleFileInput(attrs={"accept": ACCEPT}), help_text=help_text
-    )
-
-
 def _outcome(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -48,21 +37,7 @@ def _outcome(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
 
 def _confirmed() -> forms.BooleanField:
     # Ticked, the box sends chieftech.core.confirm's "confirmed=yes"; the view asks confirmation_require.
-    return forms.BooleanField(
-        label=CONFIRM_LABEL, required=False, widget=forms.CheckboxInput(attrs={"value": "yes"})
-    )
-
-
-def uploads_of(form: forms.Form) -> list[Upload]:
-    """The form's files as the domain takes them, each refused by its size before it is read into memory."""
-    uploads = []
-    for file in form.cleaned_data.get("files") or []:
-        try:
-            upload_size_check(name=file.name, size=file.size)
-        except DomainError as exc:
-            raise DomainError(exc.message, field="files", code=exc.code) from None
-        uploads.append(Upload(name=file.name, content=file.read()))
-    return uploads
+    return confirmed_field(CONFIRM_LABEL)
 
 
 class LeadershipForm(forms.Form):
@@ -78,7 +53,7 @@ class LeadershipForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="不同意的，请写明理由；理由将告知本人和用人单位。",
     )
-    files = _files("会议纪要扫描件（选填）")
+    files = files_field("会议纪要扫描件（选填）")
     confirmed = _confirmed()
 
     def __init__(self, *args, kind: str, **kwargs):
@@ -103,7 +78,7 @@ class GovernmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="不予批准时必填，将告知本人和用人单位。",
     )
-    files = _files("政府批准文件", f"批准时必须上传。{FILE_HELP}")
+    files = files_field("政府批准文件", f"批准时必须上传。{FILE_HELP}")
     confirmed = _confirmed()
 
 
@@ -115,5 +90,5 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="请写明您对调查事实和取消情形的意见及理由。",
     )
-    files = _files("证据材料（选填）")
+    files = files_field("证据材料（选填）")
     confirmed = _confirmed()

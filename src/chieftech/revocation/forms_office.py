@@ -7,47 +7,21 @@ confirmation in itself: a confirmation page could not send the chosen files agai
 
 from django import forms
 
-from chieftech.core.confirm import CONFIRM_VALUE, IRREVERSIBLE
-from chieftech.core.errors import DomainError
+from chieftech.core.confirm import IRREVERSIBLE
 from chieftech.duties.domain.files import Upload
-from chieftech.publicity.forms_notice import MultipleFileField, MultipleFileInput
+from chieftech.revocation.forms_files import confirmed_field, files_field, uploads_of
 from chieftech.revocation.models import Ground
-from chieftech.selection.domain.evidence import upload_size_check
 
-ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 REVOKE, KEEP = "revoke", "keep"
 
 
-def _files_field(label: str, *, help_text: str) -> MultipleFileField:
-    return MultipleFileField(
-        label=label,
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-        help_text=help_text,
-    )
-
-
 def _confirmed_field(question: str) -> forms.BooleanField:
-    # Sent as `confirmed=yes`, which is what chieftech.core.confirm asks of the request.
-    return forms.BooleanField(
-        label=f"我已知悉：{question}",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"value": CONFIRM_VALUE}),
-        help_text=IRREVERSIBLE,
-    )
+    return confirmed_field(f"我已知悉：{question}", IRREVERSIBLE)
 
 
 class _UploadsMixin:
     def uploads(self) -> list[Upload]:
-        files = []
-        for upload in self.cleaned_data.get("files") or []:
-            # Refused by size before the content is read into memory.
-            try:
-                upload_size_check(name=upload.name, size=upload.size)
-            except DomainError as exc:
-                raise DomainError(exc.message, field="files", code=exc.code) from None
-            files.append(Upload(name=upload.name, content=upload.read()))
-        return files
+        return uploads_of(self)
 
 
 OPEN_QUESTION = "立案后将通知本人及所在单位，并给予陈述申辩期限。"
@@ -68,7 +42,7 @@ class CaseOpenForm(_UploadsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="写明查实的事实、证据及所依据的条款，将告知本人及所在单位。",
     )
-    files = _files_field("证据材料", help_text="PDF、JPG或PNG格式，可选择多个文件，单个不超过10MB。")
+    files = files_field("证据材料")
     question = OPEN_QUESTION
     confirmed = _confirmed_field(question)
 
@@ -87,7 +61,7 @@ class FindingForm(_UploadsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="结合本人的陈述申辩写明认定的事实和理由。",
     )
-    files = _files_field("相关材料（选填）", help_text="PDF、JPG或PNG格式，可选择多个文件，单个不超过10MB。")
+    files = files_field("相关材料（选填）")
     question = "初步认定作出后不能修改：拟取消的报领导小组审定，不予取消的即行结案并通知本人及所在单位。"
     confirmed = _confirmed_field(question)
 

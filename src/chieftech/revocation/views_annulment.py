@@ -16,22 +16,12 @@ from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.dates import date_zh
 from chieftech.core.errors import DomainError, add_domain_error
 from chieftech.core.permissions import capability_required, require
-from chieftech.duties.domain.files import Upload
 from chieftech.revocation.domain.cases import revocation_annulment_open
 from chieftech.revocation.forms_annulment import AnnulmentForm
+from chieftech.revocation.forms_files import uploads_of
 from chieftech.revocation.models import CaseKind, CaseState, RevocationCase
-from chieftech.selection.domain.evidence import upload_size_check
 
 MANAGE = "tenure.manage_tenure"
-
-
-def _uploads(form) -> list[Upload]:
-    files = []
-    for upload in form.cleaned_data.get("files") or []:
-        # Refused by size before the content is read into memory.
-        upload_size_check(name=upload.name, size=upload.size)
-        files.append(Upload(name=upload.name, content=upload.read()))
-    return files
 
 
 @never_cache
@@ -52,7 +42,7 @@ def annulment_open_view(request, pk: int):
         if form.is_valid():
             try:
                 annulment = revocation_annulment_open(
-                    actor=request.user, case=case, facts=form.cleaned_data["facts"], files=_uploads(form)
+                    actor=request.user, case=case, facts=form.cleaned_data["facts"], files=uploads_of(form)
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)

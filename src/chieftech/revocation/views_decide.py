@@ -34,8 +34,8 @@ from chieftech.revocation.forms_decide import (
     GovernmentForm,
     LeadershipForm,
     StatementForm,
-    uploads_of,
 )
+from chieftech.revocation.forms_files import uploads_of
 from chieftech.revocation.models import CaseKind, CaseState, CaseStep, Ground, RevocationCase
 
 LEAD = "publicity.decide_leadership"
@@ -162,6 +162,26 @@ def decision_list(request):
     return render(request, "revocation/decision_list.html", {"awaiting": awaiting, "done": done})
 
 
+def _decision_post(request, case: RevocationCase, form, *, question, title, back_name, record, done):
+    """The POST the leadership's and the government's decisions share: the files read, the confirmation asked
+    (the box on the form), the domain's step, a message and back to the list. None when the form goes back with
+    its errors."""
+    if not form.is_valid():
+        return None
+    approve = form.cleaned_data["outcome"] == APPROVE
+    try:
+        files = uploads_of(form)
+        confirmation_require(request, question(case, approve))
+        record(approve=approve, files=files, data=form.cleaned_data)
+    except NeedsConfirmation as exc:
+        return _ask(request, form, exc, title=title, back_url=reverse(back_name, args=[case.pk]))
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, done(approve))
+    return redirect("revocation:decision_list")
+
+
 # --- 领导小组审定 ------------------------------------------------------------------------------------------
 
 
@@ -204,35 +224,31 @@ def leadership_view(request, pk: int):
     if request.method != "POST":
         return _leadership_page(request, case, None)
     form = LeadershipForm(request.POST, request.FILES, kind=case.kind)
-    if form.is_valid():
-        data = form.cleaned_data
-        approve = data["outcome"] == APPROVE
-        try:
-            files = uploads_of(form)
-            confirmation_require(request, _leadership_question(case, approve))
-            revocation_leadership_decide(
-                actor=request.user,
-                case=case,
-                approve=approve,
-                meeting_on=data["meeting_on"],
-                minutes=data["minutes"],
-                reason=data["reason"],
-                files=files,
-            )
-        except NeedsConfirmation as exc:
-            back = reverse("revocation:leadership", args=[case.pk])
-            response = _ask(request, form, exc, title="领导小组审定", back_url=back)
-            if response is not None:
-                return response
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            name = case.tenure.application.name
-            if approve:
-                messages.success(request, f"已登记领导小组审定同意（{name}），案件已报送政府批准。")
-            else:
-                messages.success(request, f"已登记领导小组不同意（{name}），案件已结案并通知本人和用人单位。")
-            return redirect("revocation:decision_list")
+    name = case.tenure.application.name
+    response = _decision_post(
+        request,
+        case,
+        form,
+        question=_leadership_question,
+        title="领导小组审定",
+        back_name="revocation:leadership",
+        record=lambda approve, files, data: revocation_leadership_decide(
+            actor=request.user,
+            case=case,
+            approve=approve,
+            meeting_on=data["meeting_on"],
+            minutes=data["minutes"],
+            reason=data["reason"],
+            files=files,
+        ),
+        done=lambda approve: (
+            f"已登记领导小组审定同意（{name}），案件已报送政府批准。"
+            if approve
+            else f"已登记领导小组不同意（{name}），案件已结案并通知本人和用人单位。"
+        ),
+    )
+    if response is not None:
+        return response
     case.refresh_from_db()
     return _leadership_page(request, case, form, status=400)
 
@@ -271,6 +287,14 @@ def _government_page(request, case: RevocationCase, form: GovernmentForm | None,
     return render(request, "revocation/government.html", context, status=status)
 
 
+def _government_done(case: RevocationCase, approve: bool) -> str:
+    if not approve:
+        return "已登记不予批准，案件已结案并通知本人和用人单位。"
+    if case.kind == CaseKind.ANNUL:
+        return "已登记政府批准，取消资格决定已撤销，已通知本人和用人单位。"
+    return "已登记政府批准，首席技师资格自批准日期起取消，证书已作废，已通知本人和用人单位。"
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @capability_required(GOV)
@@ -283,39 +307,26 @@ def government_view(request, pk: int):
     if request.method != "POST":
         return _government_page(request, case, None)
     form = GovernmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        approve = data["outcome"] == APPROVE
-        try:
-            files = uploads_of(form)
-            confirmation_require(request, _government_question(case, approve))
-            revocation_government_decide(
-                actor=request.user,
-                case=case,
-                approve=approve,
-                document_number=data["document_number"],
-                approved_on=data["approved_on"],
-                reason=data["reason"],
-                files=files,
-            )
-        except NeedsConfirmation as exc:
-            back = reverse("revocation:government", args=[case.pk])
-            response = _ask(request, form, exc, title="政府批准", back_url=back)
-            if response is not None:
-                return response
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if not approve:
-                messages.success(request, "已登记不予批准，案件已结案并通知本人和用人单位。")
-            elif case.kind == CaseKind.ANNUL:
-                messages.success(request, "已登记政府批准，取消资格决定已撤销，已通知本人和用人单位。")
-            else:
-                messages.success(
-                    request,
-                    "已登记政府批准，首席技师资格自批准日期起取消，证书已作废，已通知本人和用人单位。",
-                )
-            return redirect("revocation:decision_list")
+    response = _decision_post(
+        request,
+        case,
+        form,
+        question=_government_question,
+        title="政府批准",
+        back_name="revocation:government",
+        record=lambda approve, files, data: revocation_government_decide(
+            actor=request.user,
+            case=case,
+            approve=approve,
+            document_number=data["document_number"],
+            approved_on=data["approved_on"],
+            reason=data["reason"],
+            files=files,
+        ),
+        done=lambda approve: _government_done(case, approve),
+    )
+    if response is not None:
+        return response
     case.refresh_from_db()
     return _government_page(request, case, form, status=400)
 
