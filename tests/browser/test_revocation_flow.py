@@ -38,6 +38,7 @@ FINDING = "经核查，发证单位证明未颁发该证书，本人陈述申辩
 MINUTES = f"区委人才工作领导小组{TODAY.year}年第9次会议纪要"
 REVOKE_NUMBER = f"威环政字〔{TODAY.year}〕31号"
 ANNUL_FACTS = f"区政府行政复议决定书（威环政复决字〔{TODAY.year}〕4号）撤销该取消资格决定。"
+ANNUL_FINDING = "行政复议决定撤销原取消资格决定，拟予撤销，恢复其首席技师资格。"
 ANNUL_NUMBER = f"威环政字〔{TODAY.year}〕42号"
 # The grounds and facts of the case, which the public page must never show.
 PRIVATE = (FACTS, "弄虚作假", "第十七条", STATEMENT, FINDING)
@@ -77,7 +78,7 @@ def test_a_title_revoked_and_restored_through_the_pages(term, live_server, page,
     assert (case.statement, case.statement_by.username) == (STATEMENT, "hank")
 
     page.context.clear_cookies()
-    _officer_finds(page, base, case, "拟取消资格，报领导小组审定", FINDING, "revocation-5")
+    _officer_finds(page, base, case, FINDING, "revocation-5")
     page.context.clear_cookies()
     _leadership_approves(page, base, "同意取消资格", "revocation-6")
     page.context.clear_cookies()
@@ -99,9 +100,7 @@ def test_a_title_revoked_and_restored_through_the_pages(term, live_server, page,
     assert case.certificate_returned_on == TODAY
 
     page.context.clear_cookies()
-    _officer_finds(
-        page, base, annulment, "拟取消资格，报领导小组审定", "复议决定撤销原决定，拟予撤销。", "revocation-11"
-    )
+    _officer_finds(page, base, annulment, ANNUL_FINDING, "revocation-11")
     page.context.clear_cookies()
     _leadership_approves(page, base, "同意撤销取消资格决定", "revocation-12")
     page.context.clear_cookies()
@@ -189,9 +188,14 @@ def _holder_states(page, base, deadline) -> None:
     expect(page.locator("#closed")).to_have_text("陈述申辩已提交，不能重复提交。")
     expect(page.locator("#statement-form")).to_have_count(0)
     shot(page, "revocation-4e-holder-stated")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, "revocation-4f-holder-stated-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
 
-def _officer_finds(page, base, case, outcome: str, finding: str, prefix: str) -> None:
+def _officer_finds(page, base, case, finding: str, prefix: str) -> None:
+    """The first outcome takes the case to the leadership: 拟取消资格 on a revocation, and on an annulment (whose
+    form still words it so) the undoing of the revocation."""
     log_in(page, base, "olivia")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="取消资格").click()
     rows = page.locator("#cases tbody tr")
@@ -199,12 +203,13 @@ def _officer_finds(page, base, case, outcome: str, finding: str, prefix: str) ->
     if case.kind == CaseKind.REVOKE:
         expect(page.locator("#step-statement")).to_contain_text(STATEMENT)
     form = page.locator("#finding-form")
-    form.get_by_label(outcome).check()
+    form.locator("#field-outcome input[value=revoke]").check()
     form.get_by_label("初步认定意见").fill(finding)
     form.locator("#id_confirmed").check()
     shot(page, f"{prefix}-officer-finding")
     form.get_by_role("button", name="提交初步认定").click()
-    expect(page.locator(".messages")).to_have_text("已作出初步认定：拟取消资格，已报领导小组审定。")
+    if case.kind == CaseKind.REVOKE:
+        expect(page.locator(".messages")).to_have_text("已作出初步认定：拟取消资格，已报领导小组审定。")
     expect(page.locator("#case-state")).to_have_text("已初步认定，待领导小组审定")
     expect(page.locator("#step-finding")).to_contain_text(finding)
     shot(page, f"{prefix}b-officer-found")
@@ -216,6 +221,9 @@ def _leadership_approves(page, base, outcome: str, prefix: str) -> None:
     row = page.locator("#decision-awaiting tbody tr")
     expect(row).to_have_count(1)
     shot(page, f"{prefix}-leadership-queue")
+    page.set_viewport_size({"width": 375, "height": 812})
+    shot(page, f"{prefix}-leadership-queue-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
     row.get_by_role("link", name="审定").click()
     expect(page.locator("#case-name")).to_have_text("王建国")
     expect(page.locator("#case-id-number")).not_to_have_text(term_id_number_unmasked_pattern())
@@ -259,6 +267,7 @@ def _government_approves(page, base, approval, number: str, prefix: str, *, malf
             "批准文号格式不正确，应为“发文机关代字〔年份〕序号号”，如：威环政字〔2026〕12号。"
         )
         expect(page.locator(".error-summary a[href='#id_document_number']")).to_be_visible()
+        expect(form.locator(".files-again")).to_have_text("本次所选文件未保存，请重新选择后再提交。")
         assert RevocationCase.objects.filter(state=CaseState.APPROVED, kind=CaseKind.REVOKE).count() == 0
         shot(page, f"{prefix}-government-malformed")
     fill(number)
