@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from chieftech.accounts.roles import Role
+from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.certificates.models import Certificate
 from chieftech.core.dates import date_zh
@@ -112,7 +113,28 @@ def test_a_title_revoked_and_restored_through_the_pages(term, live_server, page,
     page.context.clear_cookies()
     _citizen_reads(page, base, certificate, "有效", None)
     shot(page, "revocation-14-public-restored")
+
+    # Each step the pages took is in the audit log under the user who took it.
+    assert _trail(case) == [
+        ("revocation.open", "olivia"),
+        ("revocation.statement", "hank"),
+        ("revocation.finding", "olivia"),
+        ("revocation.endorsed", "leo"),
+        ("revocation.approved", "gina"),
+        ("revocation.certificate_returned", "olivia"),
+    ]
+    assert _trail(annulment) == [
+        ("revocation.annulment_open", "olivia"),
+        ("revocation.annulment_finding", "olivia"),
+        ("revocation.annulment_endorsed", "leo"),
+        ("revocation.annulment_approved", "gina"),
+    ]
     assert watch.violations() == []
+
+
+def _trail(case) -> list[tuple[str, str]]:
+    records = AuditRecord.objects.filter(object_id=str(case.pk), action__startswith="revocation.")
+    return list(records.order_by("pk").values_list("action", "actor_username"))
 
 
 def _officer_opens_the_case(page, base, term, evidence, deadline) -> None:
@@ -136,6 +158,7 @@ def _officer_opens_the_case(page, base, term, evidence, deadline) -> None:
         "取消情形（第十七条）：请选择第十七条规定的取消情形（可多选）。"
     )
     expect(summary.locator("a[href='#id_facts']")).to_have_text("事实与依据：请写明事实与依据。")
+    expect(page.locator("#id_grounds_0")).to_be_visible()
     expect(page.locator("#field-grounds .errorlist")).to_have_text("请选择第十七条规定的取消情形（可多选）。")
     expect(page.locator("#field-facts .errorlist")).to_have_text("请写明事实与依据。")
     assert not RevocationCase.objects.exists()
