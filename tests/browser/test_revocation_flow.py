@@ -143,17 +143,12 @@ def _officer_opens_the_case(page, base, term, evidence, deadline) -> None:
     page.locator("#revocation-open").click()
     expect(page.locator("h1")).to_have_text("立案调查：王建国")
 
-    # Sent empty, nothing is opened: the box comes first, then the grounds and the facts, each at its field
-    # and listed at the top with a link to it.
+    # Sent empty, nothing is opened: every missing field at once, each at its field and listed at the top with
+    # a link to it.
     form = page.locator("#case-open-form")
     form.get_by_role("button", name="立案").click()
     summary = page.locator(".error-summary")
-    expect(summary.locator("li")).to_have_count(1)
-    expect(page.locator("#field-confirmed .errorlist")).to_contain_text("请确认：立案后将通知本人及所在单位")
-    shot(page, "revocation-1-open-unconfirmed")
-    page.locator("#id_confirmed").check()
-    form.get_by_role("button", name="立案").click()
-    expect(summary.locator("li")).to_have_count(2)
+    expect(summary.locator("li")).to_have_count(4)
     expect(summary.locator("a[href='#id_grounds_0']")).to_have_text(
         "取消情形（第十七条）：请选择第十七条规定的取消情形（可多选）。"
     )
@@ -161,6 +156,8 @@ def _officer_opens_the_case(page, base, term, evidence, deadline) -> None:
     expect(page.locator("#id_grounds_0")).to_be_visible()
     expect(page.locator("#field-grounds .errorlist")).to_have_text("请选择第十七条规定的取消情形（可多选）。")
     expect(page.locator("#field-facts .errorlist")).to_have_text("请写明事实与依据。")
+    expect(page.locator("#field-files .errorlist")).to_have_text("请上传证据材料（PDF、JPG或PNG）。")
+    expect(page.locator("#field-confirmed .errorlist")).to_have_text("请勾选确认后提交。")
     assert not RevocationCase.objects.exists()
     shot(page, "revocation-2-open-errors")
     summary.locator("a[href='#id_facts']").click()
@@ -169,7 +166,7 @@ def _officer_opens_the_case(page, base, term, evidence, deadline) -> None:
     page.get_by_label("第十七条（三）").check()
     page.get_by_label("事实与依据").fill(FACTS)
     page.locator("#id_files").set_input_files(str(evidence))
-    expect(page.locator("#id_confirmed")).to_be_checked()
+    page.locator("#id_confirmed").check()
     shot(page, "revocation-3-open-filled")
     form.get_by_role("button", name="立案").click()
 
@@ -217,8 +214,8 @@ def _holder_states(page, base, deadline) -> None:
 
 
 def _officer_finds(page, base, case, finding: str, prefix: str) -> None:
-    """The first outcome takes the case to the leadership: 拟取消资格 on a revocation, and on an annulment (whose
-    form still words it so) the undoing of the revocation."""
+    """The first outcome takes the case to the leadership: 拟取消资格 on a revocation, 拟撤销取消资格决定 on an
+    annulment."""
     log_in(page, base, "olivia")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="取消资格").click()
     rows = page.locator("#cases tbody tr")
@@ -226,13 +223,13 @@ def _officer_finds(page, base, case, finding: str, prefix: str) -> None:
     if case.kind == CaseKind.REVOKE:
         expect(page.locator("#step-statement")).to_contain_text(STATEMENT)
     form = page.locator("#finding-form")
-    form.locator("#field-outcome input[value=revoke]").check()
+    what = "取消资格" if case.kind == CaseKind.REVOKE else "撤销取消资格决定"
+    form.get_by_label(f"拟{what}，报领导小组审定").check()
     form.get_by_label("初步认定意见").fill(finding)
     form.locator("#id_confirmed").check()
     shot(page, f"{prefix}-officer-finding")
     form.get_by_role("button", name="提交初步认定").click()
-    if case.kind == CaseKind.REVOKE:
-        expect(page.locator(".messages")).to_have_text("已作出初步认定：拟取消资格，已报领导小组审定。")
+    expect(page.locator(".messages")).to_have_text(f"已作出初步认定：拟{what}，已报领导小组审定。")
     expect(page.locator("#case-state")).to_have_text("已初步认定，待领导小组审定")
     expect(page.locator("#step-finding")).to_contain_text(finding)
     shot(page, f"{prefix}b-officer-found")

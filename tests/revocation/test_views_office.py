@@ -64,7 +64,7 @@ def test_the_list_shows_each_case_with_its_grounds_state_and_next_step(olivia, t
             occupation,
             "取消资格",
             "第十七条（一）、第十七条（三）",
-            "已立案，待陈述申辩",
+            "已立案，待初步认定",
             "2026年3月2日",
             "陈述申辩期已届满，待初步认定",
         ],
@@ -129,9 +129,7 @@ def test_opening_asks_for_the_confirmation_first_and_saves_nothing_without_it(ol
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "confirmed": ["请确认：立案后将通知本人及所在单位，并给予陈述申辩期限。"]
-    }
+    assert response.context["form"].errors == {"confirmed": ["请勾选确认后提交。"]}
     assert not RevocationCase.objects.exists()
 
 

@@ -1,7 +1,7 @@
 """The office's steps on the case page (第十七条): the initial finding, the certificate's return, and the
 documents behind the page with who may download which."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -39,11 +39,7 @@ def test_the_finding_asks_for_the_confirmation_then_goes_to_the_leadership(olivi
     unconfirmed = client.post(url, data)
     assert (unconfirmed.status_code, unconfirmed.context["finding_form"].errors) == (
         200,
-        {
-            "confirmed": [
-                "请确认：初步认定作出后不能修改：拟取消的报领导小组审定，不予取消的即行结案并通知本人及所在单位。"
-            ]
-        },
+        {"confirmed": ["请勾选确认后提交。"]},
     )
     assert RevocationCase.objects.get(pk=case.pk).state == "open"
 
@@ -269,3 +265,46 @@ def test_a_finding_or_a_return_out_of_its_step_is_refused(olivia, tenure):
     assert (finding.status_code, returned.status_code) == (403, 403)
     case.refresh_from_db()
     assert (case.state, case.certificate_returned_on) == ("found", None)
+
+
+def test_the_finding_is_offered_only_once_the_holder_was_heard(olivia, tenure):
+    case = case_opened(tenure, olivia)
+    RevocationCase.objects.filter(pk=case.pk).update(
+        statement_deadline=timezone.localdate() + timedelta(days=3)
+    )
+    client = logged_in(olivia)
+    url = reverse("revocation:case_detail", args=[case.pk])
+
+    during = client.get(url)
+
+    assert "finding-form" not in during.content.decode()
+    assert text(during, "case-state") == "已立案，待陈述申辩"
+    refused = client.post(
+        reverse("revocation:finding", args=[case.pk]),
+        {"outcome": "revoke", "finding": "拟取消。", "confirmed": "yes"},
+    )
+    assert "本人提交陈述申辩或期限届满后方可初步认定" in refused.content.decode()
+    assert RevocationCase.objects.get(pk=case.pk).state == "open"
+
+
+def test_the_finding_of_an_annulment_speaks_of_undoing_the_revocation(olivia, leo, gina, tenure):
+    from chieftech.revocation.domain.cases import revocation_annulment_open
+    from tests.revocation.factories import EVIDENCE
+
+    annulment = revocation_annulment_open(
+        actor=olivia, case=case_approved(tenure, olivia, leo, gina), facts="复议撤销。", files=EVIDENCE
+    )
+    client = logged_in(olivia)
+
+    shown = client.get(reverse("revocation:case_detail", args=[annulment.pk]))
+    assert [label for _, label in shown.context["finding_form"].fields["outcome"].choices] == [
+        "拟撤销取消资格决定，报领导小组审定",
+        "不予撤销，结案",
+    ]
+    done = client.post(
+        reverse("revocation:finding", args=[annulment.pk]),
+        {"outcome": "revoke", "finding": "依复议决定应予撤销。", "confirmed": "yes"},
+        follow=True,
+    )
+    assert "已作出初步认定：拟撤销取消资格决定，已报领导小组审定。" in done.content.decode()
+    assert RevocationCase.objects.get(pk=annulment.pk).state == "found"

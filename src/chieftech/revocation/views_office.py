@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from chieftech.accounts.roles import authority_ids_for
 from chieftech.core.badges import BAD, NEUTRAL, OK, WARN, badge_css
-from chieftech.core.confirm import confirmation_page, confirmation_require
+from chieftech.core.confirm import confirmation_page, confirmation_require, is_confirmed
 from chieftech.core.dates import date_zh, datetime_zh
 from chieftech.core.downloads import upload_download
 from chieftech.core.errors import DomainError, NeedsConfirmation, add_domain_error
@@ -54,12 +54,34 @@ def ground_short(value: str) -> str:
     return f"第十七条{Ground(value).label[:3]}"
 
 
+CONFIRM_MISSING = "请勾选确认后提交。"
+
+
+def _confirmation_at_box(request, form) -> None:
+    """The confirmation is a box on the form (a confirmation page could not send the files again): unticked, it
+    is one more error beside the others, so an empty form shows everything that is missing at once."""
+    if request.method == "POST" and not is_confirmed(request):
+        form.add_error("confirmed", CONFIRM_MISSING)
+
+
+def _heard(case: RevocationCase, *, now) -> bool:
+    """The holder has stated their case or let the deadline pass (an annulment waits for no statement)."""
+    return (
+        case.statement_deadline is None
+        or case.statement_at is not None
+        or now > end_of_day(case.statement_deadline)
+    )
+
+
 def _badge(case: RevocationCase) -> dict:
     if case.state == S.APPROVED:
         css = BAD if case.kind == CaseKind.REVOKE else OK
     else:
         css = NEUTRAL if case.state == S.CLOSED else WARN
-    return {"label": case.get_state_display(), "css": css}
+    label = case.get_state_display()
+    if case.state == S.OPEN and _heard(case, now=timezone.now()):
+        label = "已立案，待初步认定"
+    return {"label": label, "css": css}
 
 
 def _annulments_of(case_ref):
@@ -173,6 +195,8 @@ def case_open_view(request, tenure_pk: int):
     if not refusal:
         posted = request.method == "POST"
         form = CaseOpenForm(request.POST, request.FILES) if posted else CaseOpenForm()
+        if posted:
+            _confirmation_at_box(request, form)
         if posted and form.is_valid():
             try:
                 confirmation_require(request, CaseOpenForm.question)
@@ -183,8 +207,8 @@ def case_open_view(request, tenure_pk: int):
                     facts=form.cleaned_data["facts"],
                     files=form.uploads(),
                 )
-            except NeedsConfirmation as exc:
-                form.add_error("confirmed", f"请确认：{exc.message}")
+            except NeedsConfirmation:
+                form.add_error("confirmed", CONFIRM_MISSING)
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -362,7 +386,8 @@ def _page(request, case: RevocationCase, *, finding_form=None, return_form=None,
         _annulments_of(case).only("pk", "kind", "state", "opened_at").order_by("opened_at", "pk")
     )
     approved_revoke = case.state == S.APPROVED and case.kind == CaseKind.REVOKE
-    can_find = case.state == S.OPEN and user.has_perm("revocation.finding", case)
+    # The finding waits for the holder to be heard (the next step says until when).
+    can_find = case.state == S.OPEN and _heard(case, now=now) and user.has_perm("revocation.finding", case)
     can_return = (
         approved_revoke
         and case.certificate_returned_on is None
@@ -387,13 +412,16 @@ def _page(request, case: RevocationCase, *, finding_form=None, return_form=None,
             }
             for a in annulments
         ],
-        "finding_form": (finding_form or FindingForm()) if can_find else None,
+        # A refused POST shows its form with the refusal, even where the form would not be offered.
+        "finding_form": finding_form
+        if finding_form is not None
+        else (FindingForm(kind=case.kind) if can_find else None),
         "return_form": (return_form or CertificateReturnForm()) if can_return else None,
         "annul_url": reverse("revocation:annulment_open", args=[case.pk])
         if approved_revoke
         # One annulment at a time, and none after one was approved; a refused one may be followed by another.
         and all(a.state == S.CLOSED for a in annulments)
-        and user.has_perm("revocation.case_open", tenure)
+        and user.has_perm("revocation.annulment_open", case)
         else "",
         "leadership_url": reverse("revocation:leadership", args=[case.pk])
         if case.state == S.FOUND and user.has_perm("revocation.leadership", case)
@@ -420,10 +448,11 @@ def finding_view(request, pk: int):
     case = _case_lookup(request, pk)
     require(request.user.has_perm("revocation.finding", case), "只有本机关的人社局经办人可以作出初步认定。")
     require(case.state == S.OPEN, f"该案件当前为“{case.get_state_display()}”，不能再作出初步认定。")
-    form = FindingForm(request.POST, request.FILES)
+    form = FindingForm(request.POST, request.FILES, kind=case.kind)
+    _confirmation_at_box(request, form)
     if form.is_valid():
         try:
-            confirmation_require(request, FindingForm.question)
+            confirmation_require(request, form.question)
             revocation_finding_record(
                 actor=request.user,
                 case=case,
@@ -431,15 +460,16 @@ def finding_view(request, pk: int):
                 finding=form.cleaned_data["finding"],
                 files=form.uploads(),
             )
-        except NeedsConfirmation as exc:
-            form.add_error("confirmed", f"请确认：{exc.message}")
+        except NeedsConfirmation:
+            form.add_error("confirmed", CONFIRM_MISSING)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            what = "撤销取消资格决定" if case.kind == CaseKind.ANNUL else "取消资格"
             if form.revoke:
-                messages.success(request, "已作出初步认定：拟取消资格，已报领导小组审定。")
+                messages.success(request, f"已作出初步认定：拟{what}，已报领导小组审定。")
             else:
-                messages.success(request, "已作出初步认定：不予取消资格，案件已结案，已通知本人及所在单位。")
+                messages.success(request, f"已作出初步认定：不予{what}，案件已结案，已通知本人及所在单位。")
             return redirect("revocation:case_detail", pk=case.pk)
     return _page(request, case, finding_form=form)
 
