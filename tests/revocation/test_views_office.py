@@ -178,10 +178,20 @@ def test_opening_a_case_tells_the_deadline_and_leads_to_the_case_page(olivia, te
     [
         (
             {"facts": " "},
-            {"grounds": ["请选择第十七条规定的取消情形（可多选）。"], "facts": ["请写明事实与依据。"]},
+            {
+                "grounds": ["请选择第十七条规定的取消情形（可多选）。"],
+                "facts": ["请写明事实与依据。"],
+                "files": ["请上传证据材料（PDF、JPG或PNG）。"],
+            },
         ),
         ({"grounds": ["2"], "facts": "拒不履行带徒职责。"}, {"files": ["请上传证据材料（PDF、JPG或PNG）。"]}),
-        ({"grounds": ["9"], "facts": "x"}, {"grounds": ["选择一个有效的选项。 9 不在可用的选项中。"]}),
+        (
+            {"grounds": ["9"], "facts": "x"},
+            {
+                "grounds": ["选择一个有效的选项。 9 不在可用的选项中。"],
+                "files": ["请上传证据材料（PDF、JPG或PNG）。"],
+            },
+        ),
     ],
 )
 def test_a_refused_opening_shows_its_errors_at_the_fields_and_saves_nothing(

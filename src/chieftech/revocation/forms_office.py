@@ -50,8 +50,15 @@ class CaseOpenForm(_UploadsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].required = True
-        self.fields["files"].error_messages["required"] = "请上传证据材料（PDF、JPG或PNG）。"
+        self.fields[
+            "files"
+        ].required = True  # marked as required; the field itself lets an empty list through
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if not files:
+            raise forms.ValidationError("请上传证据材料（PDF、JPG或PNG）。")
+        return files
 
 
 FINDING_CHOICES = {
