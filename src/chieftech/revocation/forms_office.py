@@ -16,7 +16,8 @@ REVOKE, KEEP = "revoke", "keep"
 
 
 def _confirmed_field(question: str) -> forms.BooleanField:
-    return confirmed_field(f"我已知悉：{question}", IRREVERSIBLE)
+    # The error summary writes "label：message": the label ends without its full stop.
+    return confirmed_field(f"我已知悉：{question.rstrip('。')}", IRREVERSIBLE)
 
 
 class _UploadsMixin:
@@ -97,7 +98,7 @@ class FindingForm(_UploadsMixin, forms.Form):
         self.question = FINDING_QUESTION[kind]
         self.fields["outcome"].choices = FINDING_CHOICES[kind]
         self.fields["finding"].help_text = FINDING_HELP[kind]
-        self.fields["confirmed"].label = f"我已知悉：{self.question}"
+        self.fields["confirmed"].label = f"我已知悉：{self.question.rstrip('。')}"
 
     @property
     def revoke(self) -> bool:
