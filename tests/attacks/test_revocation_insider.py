@@ -316,7 +316,7 @@ def _lead(**overrides) -> dict:
 
 
 def _govern(**overrides) -> dict:
-    return {
+    data = {
         "outcome": "approve",
         "document_number": DOCUMENT_NUMBER,
         "approved_on": "2026-03-18",
@@ -324,6 +324,7 @@ def _govern(**overrides) -> dict:
         "files": pdf("批复.pdf"),
         **overrides,
     }
+    return {k: v for k, v in data.items() if v is not None}
 
 
 FIND = {"outcome": "revoke", "finding": "证据确凿，拟取消资格。", "confirmed": "yes"}
