@@ -601,3 +601,17 @@ def test_a_holder_given_a_staff_role_anyway_acts_on_no_step_of_their_own_case(
     )
     assert response.status_code in (403, 404)
     assert snapshot() == before
+
+
+def test_the_holders_login_is_refused_a_staff_role_of_another_authority_too(tenure, sam):
+    """The holder's role is installation-wide: it meets the staff roles of every authority."""
+    holder = tenure.user
+    weihai = make_weihai()
+
+    with pytest.raises(DomainError) as refused:
+        user_set_roles(actor=sam, user=holder, roles={Role.TECHNICIAN, Role.OFFICER}, authority=weihai)
+
+    assert (refused.value.code, refused.value.field) == ("role_conflict", "roles")
+    assert list(RoleGrant.objects.filter(user=holder).values_list("role", "authority")) == [
+        (Role.TECHNICIAN, None)
+    ]
