@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chieftech.certificates.models import Certificate
+from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
 from chieftech.revocation.domain.cases import revocation_statement_submit
 from chieftech.revocation.models import CaseDocument, RevocationCase
@@ -353,3 +354,57 @@ def test_no_public_page_shows_the_grounds_facts_finding_or_statement(
         assert response.status_code == 200, url
         assert [s in body for s in secrets] == [False, False, False], url
         assert "弄虚作假" not in body and "违法违纪" not in body, url
+
+
+@pytest.mark.parametrize("upload", [fake_pdf, too_large], ids=["not-a-pdf", "too-large"])
+def test_the_annulments_decision_of_the_wrong_type_or_too_large_is_refused(tenure, olivia, leo, gina, upload):
+    revoked = case_approved(tenure, olivia, leo, gina)
+    before = snapshot()
+
+    response = logged_in(olivia).post(
+        reverse("revocation:annulment_open", args=[revoked.pk]),
+        {"facts": "复议决定撤销。", "files": upload(), "confirmed": "on"},
+    )
+
+    assert response.status_code == 400
+    assert len(summary(response)) == 1
+    assert snapshot() == before
+
+
+def test_the_holder_reaches_only_the_documents_told_to_them_and_no_statement_on_an_annulment(
+    tenure, olivia, leo, gina
+):
+    from chieftech.revocation.domain.cases import revocation_annulment_open
+    from tests.attacks.test_revocation_insider_steps import REOPENED
+    from tests.revocation.factories import EVIDENCE
+
+    revoked = case_approved(tenure, olivia, leo, gina)
+    CaseDocument.objects.create(
+        case=revoked,
+        step="finding",
+        file=CaseDocument.objects.filter(case=revoked).first().file,
+        file_name="内部认定.pdf",
+        file_size=10,
+        file_type="application/pdf",
+        uploaded_by=olivia,
+        uploaded_at=REOPENED,
+    )
+    internal = CaseDocument.objects.get(case=revoked, file_name="内部认定.pdf")
+    told = CaseDocument.objects.filter(case=revoked, step="government").first()
+    annulment = revocation_annulment_open(
+        actor=olivia, case=revoked, facts="复议决定撤销。", files=EVIDENCE, now=REOPENED
+    )
+    holder = logged_in(tenure.user)
+    before = snapshot()
+
+    assert holder.get(reverse("revocation:document", args=[revoked.pk, internal.pk])).status_code == 404
+    assert holder.get(reverse("revocation:document", args=[revoked.pk, told.pk])).status_code == 200
+    statement = reverse("revocation:statement", args=[annulment.pk])
+    assert (holder.get(statement).status_code, holder.post(statement, {"statement": "x"}).status_code) == (
+        404,
+        404,
+    )
+    with pytest.raises(DomainError) as refused:
+        revocation_statement_submit(actor=tenure.user, case=annulment, statement="x", files=[], now=REOPENED)
+    assert refused.value.message == "撤销取消资格决定的程序无需陈述申辩。"
+    assert snapshot() == before
