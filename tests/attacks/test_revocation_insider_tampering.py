@@ -408,3 +408,27 @@ def test_the_holder_reaches_only_the_documents_told_to_them_and_no_statement_on_
         revocation_statement_submit(actor=tenure.user, case=annulment, statement="x", files=[], now=REOPENED)
     assert refused.value.message == "撤销取消资格决定的程序无需陈述申辩。"
     assert snapshot() == before
+
+
+def test_markup_in_a_file_name_is_escaped_on_the_page_and_harmless_in_the_download(
+    tenure, olivia, calendar_known
+):
+    name = "<img src=x onerror=alert(1)>.pdf"
+    upload = SimpleUploadedFile(name, pdf().read(), content_type="application/pdf")
+    client = logged_in(olivia)
+    response = client.post(
+        reverse("revocation:case_open", args=[tenure.pk]),
+        {"grounds": ["3"], "facts": "伪造。", "files": upload, "confirmed": "yes"},
+    )
+    case = RevocationCase.objects.get()
+    document = CaseDocument.objects.get(case=case)
+
+    page = client.get(reverse("revocation:case_detail", args=[case.pk])).content.decode()
+    download = client.get(reverse("revocation:document", args=[case.pk, document.pk]))
+
+    assert response.status_code == 302
+    assert "<img src=x" not in page
+    assert download.status_code == 200
+    assert document.file_name == name
+    assert "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+    assert download["Content-Disposition"].startswith("attachment")
