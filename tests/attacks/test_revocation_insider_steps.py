@@ -26,6 +26,7 @@ from chieftech.tenure.models import TenureStatusEvent
 from tests.attacks.test_revocation_insider import FIND, MEETING, MINUTES, _govern, _lead, snapshot, tenure
 from tests.factories import SHANGHAI
 from tests.revocation.factories import (
+    AFTER_DEADLINE,
     APPROVED_AT,
     APPROVED_ON,
     DOCUMENT_NUMBER,
@@ -404,3 +405,63 @@ def test_an_annulment_opened_twice_is_opened_once(tenure, olivia, leo, gina):
     assert words(second, "annulment-refused") == "该决定已有撤销程序（已立案，待陈述申辩），不能重复发起。"
     assert snapshot() == after_first
     assert audits("revocation.annulment_open") == 1
+
+
+def _closed_at(step: str, tenure, olivia, leo, gina) -> RevocationCase:
+    if step == "finding":
+        return revocation_finding_record(
+            actor=olivia,
+            case=case_opened(tenure, olivia),
+            revoke=False,
+            finding="不予取消。",
+            files=[],
+            now=AFTER_DEADLINE,
+        )
+    if step == "leadership":
+        return revocation_leadership_decide(
+            actor=leo,
+            case=case_found(tenure, olivia),
+            approve=False,
+            meeting_on=MEETING,
+            minutes=MINUTES,
+            reason="证据不足。",
+            files=[],
+            now=ENDORSED_AT,
+        )
+    return revocation_government_decide(
+        actor=gina,
+        case=case_endorsed(tenure, olivia, leo),
+        approve=False,
+        document_number="",
+        approved_on=None,
+        reason="事实不清。",
+        files=[],
+        now=APPROVED_AT,
+    )
+
+
+@pytest.mark.parametrize("step", ["finding", "leadership", "government"])
+def test_every_page_of_a_closed_case_reads_and_refuses_every_step_in_words(tenure, olivia, leo, gina, step):
+    case = _closed_at(step, tenure, olivia, leo, gina)
+    before = snapshot()
+
+    reads = {
+        "case_detail": logged_in(olivia).get(reverse("revocation:case_detail", args=[case.pk])).status_code,
+        "leadership": logged_in(leo).get(reverse("revocation:leadership", args=[case.pk])).status_code,
+        "government": logged_in(gina).get(reverse("revocation:government", args=[case.pk])).status_code,
+        "statement": logged_in(tenure.user).get(reverse("revocation:statement", args=[case.pk])).status_code,
+    }
+    lead = logged_in(leo).post(reverse("revocation:leadership", args=[case.pk]), _lead())
+    govern = logged_in(gina).post(reverse("revocation:government", args=[case.pk]), _govern())
+    annul = logged_in(olivia).post(
+        reverse("revocation:annulment_open", args=[case.pk]),
+        {"facts": "复议。", "files": pdf(), "confirmed": "on"},
+    )
+
+    assert reads == {"case_detail": 200, "leadership": 200, "government": 200, "statement": 200}
+    assert (lead.status_code, govern.status_code, annul.status_code) == (400, 400, 200)
+    assert summary(lead) == [
+        "取消资格案件当前为“不予取消，已结案”，不能变更为“领导小组审定同意，待政府批准”。"
+    ]
+    assert summary(govern) == ["取消资格案件当前为“不予取消，已结案”，不能变更为“政府已批准”。"]
+    assert snapshot() == before
