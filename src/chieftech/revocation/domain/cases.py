@@ -435,7 +435,11 @@ def revocation_government_decide(
             errors["approved_on"] = "批准日期不能晚于今天。"
         elif number and int(DOCUMENT_NUMBER.fullmatch(number)["year"]) != approved_on.year:
             errors["document_number"] = f"文号的年份应与批准日期的年份（{approved_on.year}年）一致。"
-        elif number and RevocationCase.objects.filter(government_document_number=number).exists():
+        elif (
+            number
+            # The case's own number (a repeated approval) is refused by the transition, in the case's words.
+            and RevocationCase.objects.filter(government_document_number=number).exclude(pk=case.pk).exists()
+        ):
             errors["document_number"] = f"文号{number}已用于另一案件，请核对。"
     elif not reason:
         errors["reason"] = "不予批准的，请写明理由。"
@@ -578,6 +582,8 @@ def revocation_certificate_returned(
         locked = RevocationCase.objects.select_for_update().get(pk=case.pk)
         if locked.state != S.APPROVED or locked.kind != CaseKind.REVOKE:
             raise DomainError("取消资格经政府批准后方可登记证书收回。", code="not_approved")
+        if locked.annulments.filter(state=S.APPROVED).exists():
+            raise DomainError("该取消资格决定已经撤销，证书无需收回。", code="annulled")
         if locked.certificate_returned_on is not None:
             raise DomainError(
                 f"证书已于{date_zh(locked.certificate_returned_on)}登记收回。", code="already_returned"
