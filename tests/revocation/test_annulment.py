@@ -27,7 +27,7 @@ from chieftech.revocation.domain.cases import (
 from chieftech.revocation.models import RevocationCase
 from chieftech.subsidy.domain.build import payroll_batch_build
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
-from chieftech.subsidy.domain.recovery import recovery_refund
+from chieftech.subsidy.domain.recovery import recoveries_detect, recovery_refund
 from chieftech.subsidy.models import PayrollMonth, Recovery
 from chieftech.tenure.models import AnnualReview, Tenure, TenureStatusEvent
 from tests.factories import SHANGHAI, huancui, make_bank_account, make_payroll_batch, make_tenure
@@ -247,3 +247,27 @@ def test_verification_says_valid_again_on_the_next_request_after_the_annulment(
     response = client.get(url)
     assert response.context["status"].label == "有效"
     assert "取消资格" not in response.content.decode()
+
+
+def test_a_month_whose_recovery_was_cancelled_is_recovered_again_when_a_later_stop_takes_it(
+    tenure, revoked, olivia, leo, gina
+):
+    _annulled(revoked, olivia, leo, gina)
+    assert set(Recovery.objects.values_list("state", flat=True)) == {"cancelled"}
+
+    # A second revocation, effective before the months the first one stopped (a later-found fraud).
+    Tenure.objects.filter(pk=tenure.pk).update(status_since=date(2024, 12, 27))
+    TenureStatusEvent.objects.create(
+        tenure=tenure,
+        from_status="active",
+        status="revoked",
+        effective_on=date(2026, 3, 31),
+        recorded_at=RESTORED,
+    )
+    reopened = recoveries_detect(tenures=[tenure], now=RESTORED)
+
+    assert sorted((r.month, r.state) for r in reopened) == [
+        (date(2026, 4, 1), "open"),
+        (date(2026, 5, 1), "open"),
+    ]
+    assert Recovery.objects.filter(state="open").count() == 2 and Recovery.objects.count() == 2

@@ -52,7 +52,8 @@ def test_the_officer_opens_the_annulment_with_the_decision_and_the_box_ticked(
     # A second attempt while this one is live: the page says so and offers no form.
     again = client.get(url)
     assert "该决定已有撤销程序" in again.content.decode() and "annulment-form" not in again.content.decode()
-    client.post(url, {"facts": "再次。", "files": [_decision()], "confirmed": "on"})
+    repeated = client.post(url, {"facts": "再次。", "files": [_decision()], "confirmed": "on"})
+    assert "该决定已有撤销程序" in repeated.content.decode()
     assert RevocationCase.objects.filter(kind="annul").count() == 1
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 import chieftech.revocation.rules  # noqa: F401  (declares the rules asked here)
 from chieftech.accounts.roles import authority_ids_for
@@ -25,6 +26,7 @@ MANAGE = "tenure.manage_tenure"
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @capability_required(MANAGE)
 def annulment_open_view(request, pk: int):
     cases = RevocationCase.objects.filter(authority_id__in=authority_ids_for(request.user, MANAGE))
@@ -38,6 +40,7 @@ def annulment_open_view(request, pk: int):
     standing = case.kind == CaseKind.REVOKE and case.state == CaseState.APPROVED and live is None
     form = AnnulmentForm(request.POST or None, request.FILES or None)
     status = 200
+    # A POST where nothing can be opened gets the page with its refusal, as the GET does; nothing is saved.
     if request.method == "POST" and standing:
         if form.is_valid():
             try:

@@ -26,8 +26,9 @@ def recoveries_detect(
     *, tenures: Iterable[Tenure], now=None, authority_id: int | None = None
 ) -> list[Recovery]:
     """Create one Recovery for each month in a PAID line that the entitlement now says is stopped and that
-    has none yet. Returns the new ones. A fixed number of queries whatever the number of tenures; pass
-    `authority_id` when the tenures are all of one authority's (read by it, not by ten thousand ids)."""
+    has none yet (or only one an annulment cancelled, which is opened again). Returns the new ones. A fixed
+    number of queries whatever the number of tenures; pass `authority_id` when the tenures are all of one
+    authority's (read by it, not by ten thousand ids)."""
     now = now or timezone.now()
     given = {t.pk for t in tenures}
     if not given:
@@ -48,10 +49,13 @@ def recoveries_detect(
     )
     if not ids:
         return []
+    # A month whose recovery an annulment cancelled is looked at again: a later stop recovers it once more.
     paid = list(
         PayrollMonth.objects.filter(
-            tenure_id__in=ids, line__state=PayrollLineState.PAID, recovery__isnull=True
-        ).values_list("pk", "tenure_id", "month", "amount")
+            Q(recovery__isnull=True) | Q(recovery__state=RecoveryState.CANCELLED),
+            tenure_id__in=ids,
+            line__state=PayrollLineState.PAID,
+        ).values_list("pk", "tenure_id", "month", "amount", "recovery__pk")
     )
     if not paid:
         return []
@@ -70,17 +74,23 @@ def recoveries_detect(
     }
     found = [
         Recovery(
+            pk=recovery_pk,
             tenure_id=tenure_id,
             paid_month_id=pk,
             month=month,
             amount=amount,
             reason=stopped[(tenure_id, month)],
+            state=RecoveryState.OPEN,
             created_at=now,
+            settled_at=None,
         )
-        for pk, tenure_id, month, amount in paid
+        for pk, tenure_id, month, amount, recovery_pk in paid
         if (tenure_id, month) in stopped
     ]
-    return Recovery.objects.bulk_create(found)
+    reopened = [r for r in found if r.pk is not None]
+    if reopened:
+        Recovery.objects.bulk_update(reopened, ["reason", "state", "created_at", "settled_at"])
+    return [*Recovery.objects.bulk_create([r for r in found if r.pk is None]), *reopened]
 
 
 def recovery_refund(*, actor, recovery: Recovery, refunded_on: date, reference: str, now=None) -> Recovery:
