@@ -7,14 +7,12 @@ from datetime import date, datetime
 import pytest
 from django.db.models import Count
 
-from chieftech.certificates.domain import certificate_issue
 from chieftech.subsidy.domain.build import payroll_batch_build
 from chieftech.subsidy.domain.recovery import recoveries_detect, recoveries_reconcile, recovery_refund
 from chieftech.subsidy.models import PayrollMonth, Recovery
-from chieftech.tenure.models import AnnualReview, Tenure
-from tests.attacks.test_revocation_insider_steps import annulled
-from tests.factories import SHANGHAI, huancui, make_bank_account, make_payroll_batch, make_tenure
-from tests.revocation.factories import case_approved
+from chieftech.tenure.models import Tenure
+from tests.factories import SHANGHAI, huancui
+from tests.revocation.factories import case_annulled, case_approved, make_paid_tenure
 
 JUNE = datetime(2026, 6, 20, 10, 0, tzinfo=SHANGHAI)
 JULY = datetime(2026, 7, 20, 10, 0, tzinfo=SHANGHAI)
@@ -22,14 +20,8 @@ JULY = datetime(2026, 7, 20, 10, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture
 def tenure(alice, gina, olivia):
-    """The 2024 cohort's term, year 1 passed, paid through May 2026 (revoked below from 18 March 2026)."""
-    tenure = make_tenure(alice, gina, officer=olivia, starts_on=date(2024, 12, 27))
-    certificate_issue(actor=gina, tenure=tenure, issued_on=date(2024, 12, 27))
-    AnnualReview.objects.create(tenure=tenure, review_year=1, state=AnnualReview.State.PASSED)
-    make_bank_account(tenure, number="6222021603001234567")
-    months = [date(2025, m, 1) for m in range(1, 13)] + [date(2026, m, 1) for m in range(1, 6)]
-    make_payroll_batch(olivia, period=date(2026, 5, 1), lines=[(tenure, months)], state="completed")
-    return tenure
+    """Paid through May 2026 (revoked below from 18 March 2026)."""
+    return make_paid_tenure(alice, gina, olivia)
 
 
 def recovered() -> list[tuple[date, str]]:
@@ -79,7 +71,7 @@ def test_after_an_annulment_two_batches_in_a_row_pay_no_month_twice(tenure, oliv
         reference="非税缴款书0045678",
         now=datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI),
     )
-    annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
     term = Tenure.objects.get(pk=tenure.pk)
     # The reconciliation run again (a scheduled job started twice) changes nothing more.
     assert recoveries_reconcile(tenures=[term], now=JUNE) == (0, 0)

@@ -32,6 +32,7 @@ from tests.revocation.factories import (
     DOCUMENT_NUMBER,
     ENDORSED_AT,
     EVIDENCE,
+    case_annulled,
     case_approved,
     case_endorsed,
     case_found,
@@ -60,35 +61,6 @@ def words(response, element_id: str) -> str:
 
 def audits(action: str) -> int:
     return AuditRecord.objects.filter(action=action).count()
-
-
-def annulled(revoked, olivia, leo, gina, *, number: str = "威环政字〔2026〕30号") -> RevocationCase:
-    annulment = revocation_annulment_open(
-        actor=olivia, case=revoked, facts="复议决定撤销。", files=EVIDENCE, now=REOPENED
-    )
-    annulment = revocation_finding_record(
-        actor=olivia, case=annulment, revoke=True, finding="应予撤销。", files=[], now=REOPENED
-    )
-    annulment = revocation_leadership_decide(
-        actor=leo,
-        case=annulment,
-        approve=True,
-        meeting_on=date(2026, 6, 1),
-        minutes="第5次会议纪要",
-        reason="",
-        files=[],
-        now=REOPENED,
-    )
-    return revocation_government_decide(
-        actor=gina,
-        case=annulment,
-        approve=True,
-        document_number=number,
-        approved_on=date(2026, 6, 1),
-        reason="",
-        files=EVIDENCE,
-        now=REOPENED,
-    )
 
 
 # --- Skipped steps ----------------------------------------------------------------------------------------
@@ -161,7 +133,7 @@ def test_the_certificate_is_not_returned_before_the_approval(tenure, olivia, leo
 
 def test_the_certificate_of_an_annulled_revocation_is_not_returned(tenure, olivia, leo, gina):
     revoked = case_approved(tenure, olivia, leo, gina)
-    annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
     before = snapshot()
 
     with pytest.raises(DomainError) as refused:
@@ -225,7 +197,7 @@ def test_an_annulment_needs_an_approved_revocation_not_yet_annulled(tenure, oliv
         files=EVIDENCE,
         now=APPROVED_AT,
     )
-    annulment = annulled(revoked, olivia, leo, gina)
+    annulment = case_annulled(revoked, olivia, leo, gina)
     before = snapshot()
     with pytest.raises(DomainError, match="该取消资格决定已经撤销。"):
         revocation_annulment_open(actor=olivia, case=revoked, facts="再撤销。", files=EVIDENCE, now=REOPENED)

@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from chieftech.audit.models import AuditRecord
-from chieftech.certificates.domain import certificate_issue
 from chieftech.certificates.models import Certificate
 from chieftech.core.errors import DomainError
 from chieftech.core.models import Notification
@@ -20,74 +19,33 @@ from chieftech.revocation.domain.bar import fraud_bars
 from chieftech.revocation.domain.cases import (
     revocation_annulment_open,
     revocation_certificate_returned,
-    revocation_finding_record,
-    revocation_government_decide,
-    revocation_leadership_decide,
 )
 from chieftech.revocation.models import RevocationCase
 from chieftech.subsidy.domain.build import payroll_batch_build
 from chieftech.subsidy.domain.entitlement import MonthState, entitlements_compute
 from chieftech.subsidy.domain.recovery import recoveries_detect, recovery_refund
 from chieftech.subsidy.models import PayrollMonth, Recovery
-from chieftech.tenure.models import AnnualReview, Tenure, TenureStatusEvent
-from tests.factories import SHANGHAI, huancui, make_bank_account, make_payroll_batch, make_tenure
-from tests.revocation.factories import EVIDENCE, case_approved
-
-REOPENED = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)
-FOUND = datetime(2026, 6, 2, 9, 0, tzinfo=SHANGHAI)
-ENDORSED = datetime(2026, 6, 5, 10, 0, tzinfo=SHANGHAI)
-RESTORED = datetime(2026, 6, 10, 10, 0, tzinfo=SHANGHAI)
-DECISION = [EVIDENCE[0]]
+from chieftech.tenure.models import Tenure, TenureStatusEvent
+from tests.factories import SHANGHAI, huancui
+from tests.revocation.factories import (
+    EVIDENCE,
+    REOPENED,
+    RESTORED,
+    case_annulled,
+    case_approved,
+    make_paid_tenure,
+)
 
 
 @pytest.fixture
 def tenure(alice, gina, olivia):
-    """The 2024 cohort's term, year 1 passed, paid through May 2026, revoked from 18 March 2026."""
-    tenure = make_tenure(alice, gina, officer=olivia, starts_on=date(2024, 12, 27))
-    certificate_issue(actor=gina, tenure=tenure, issued_on=date(2024, 12, 27))
-    AnnualReview.objects.create(tenure=tenure, review_year=1, state=AnnualReview.State.PASSED)
-    make_bank_account(tenure, number="6222021603001234567")
-    months = [date(2025, m, 1) for m in range(1, 13)] + [date(2026, m, 1) for m in range(1, 6)]
-    make_payroll_batch(olivia, period=date(2026, 5, 1), lines=[(tenure, months)], state="completed")
-    return tenure
+    """Paid through May 2026, revoked below from 18 March 2026."""
+    return make_paid_tenure(alice, gina, olivia)
 
 
 @pytest.fixture
 def revoked(tenure, olivia, leo, gina):
     return case_approved(tenure, olivia, leo, gina)
-
-
-def _annulled(case, olivia, leo, gina, *, approve: bool = True) -> RevocationCase:
-    annulment = revocation_annulment_open(
-        actor=olivia,
-        case=case,
-        facts="威海市人民政府行政复议决定书（威政复决字〔2026〕8号）撤销该取消资格决定。",
-        files=DECISION,
-        now=REOPENED,
-    )
-    annulment = revocation_finding_record(
-        actor=olivia, case=annulment, revoke=True, finding="依复议决定，应予撤销。", files=[], now=FOUND
-    )
-    annulment = revocation_leadership_decide(
-        actor=leo,
-        case=annulment,
-        approve=True,
-        meeting_on=date(2026, 6, 4),
-        minutes="区委人才工作领导小组2026年第5次会议纪要",
-        reason="",
-        files=[],
-        now=ENDORSED,
-    )
-    return revocation_government_decide(
-        actor=gina,
-        case=annulment,
-        approve=approve,
-        document_number="威环政字〔2026〕30号" if approve else "",
-        approved_on=date(2026, 6, 9) if approve else None,
-        reason="" if approve else "复议决定尚未生效。",
-        files=DECISION if approve else [],
-        now=RESTORED,
-    )
 
 
 def test_the_revocation_stopped_april_and_may_and_they_became_recoveries(revoked):
@@ -100,7 +58,7 @@ def test_the_revocation_stopped_april_and_may_and_they_became_recoveries(revoked
 def test_an_approved_annulment_restores_the_term_the_certificate_and_tells_the_holder(
     tenure, revoked, olivia, leo, gina
 ):
-    annulment = _annulled(revoked, olivia, leo, gina)
+    annulment = case_annulled(revoked, olivia, leo, gina)
 
     assert (annulment.kind, annulment.state, annulment.annuls_id) == ("annul", "approved", revoked.pk)
     saved = Tenure.objects.get(pk=tenure.pk)
@@ -139,7 +97,7 @@ def test_the_months_owed_are_paid_again_as_arrears_and_a_recovery_not_taken_back
         now=datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI),
     )
 
-    _annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
 
     months = entitlements_compute(tenures=[Tenure.objects.select_related("policy").get(pk=tenure.pk)])[
         tenure.pk
@@ -169,40 +127,40 @@ def test_the_months_owed_are_paid_again_as_arrears_and_a_recovery_not_taken_back
 
 
 def test_an_annulment_refused_at_any_step_leaves_the_revocation_standing(tenure, revoked, olivia, leo, gina):
-    closed = _annulled(revoked, olivia, leo, gina, approve=False)
+    closed = case_annulled(revoked, olivia, leo, gina, approve=False)
 
     assert closed.state == "closed"
     assert Tenure.objects.get(pk=tenure.pk).status == "revoked"
     assert Recovery.objects.filter(state="open").count() == 2
     # A second attempt may follow (a court's judgment), and then restores the term.
-    _annulled_again = _annulled(revoked, olivia, leo, gina)
+    _annulled_again = case_annulled(revoked, olivia, leo, gina)
     assert Tenure.objects.get(pk=tenure.pk).status == "active"
     assert _annulled_again.pk != closed.pk
 
 
 def test_only_an_approved_revocation_is_annulled_once_by_the_office(tenure, revoked, olivia, leo, gina):
     with pytest.raises(PermissionDenied):
-        revocation_annulment_open(actor=leo, case=revoked, facts="复议。", files=DECISION, now=REOPENED)
+        revocation_annulment_open(actor=leo, case=revoked, facts="复议。", files=EVIDENCE, now=REOPENED)
     with pytest.raises(DomainError) as missing:
         revocation_annulment_open(actor=olivia, case=revoked, facts=" ", files=[], now=REOPENED)
     assert missing.value.message_dict == {"facts": ["请写明撤销的事实与依据（行政复议决定或判决）。"]}
 
-    annulment = _annulled(revoked, olivia, leo, gina)
+    annulment = case_annulled(revoked, olivia, leo, gina)
 
     with pytest.raises(DomainError, match="只有经政府批准的取消资格决定可以撤销"):
         revocation_annulment_open(
-            actor=olivia, case=annulment, facts="再撤销。", files=DECISION, now=RESTORED
+            actor=olivia, case=annulment, facts="再撤销。", files=EVIDENCE, now=RESTORED
         )
     with pytest.raises(DomainError, match="该取消资格决定已经撤销"):
         revocation_annulment_open(
-            actor=olivia, case=revoked, facts="再次撤销。", files=DECISION, now=RESTORED
+            actor=olivia, case=revoked, facts="再次撤销。", files=EVIDENCE, now=RESTORED
         )
     with pytest.raises(DomainError, match="经政府批准后方可登记证书收回"):
         revocation_certificate_returned(actor=olivia, case=annulment, returned_on=date(2026, 6, 10), note="")
 
 
 def test_two_live_annulments_of_one_revocation_are_refused_by_the_database(tenure, revoked, olivia):
-    revocation_annulment_open(actor=olivia, case=revoked, facts="复议。", files=DECISION, now=REOPENED)
+    revocation_annulment_open(actor=olivia, case=revoked, facts="复议。", files=EVIDENCE, now=REOPENED)
     with pytest.raises(IntegrityError), transaction.atomic():
         RevocationCase.objects.create(
             authority_id=revoked.authority_id,
@@ -224,7 +182,7 @@ def test_an_annulled_fraud_revocation_bars_nobody(tenure, revoked, olivia, leo, 
         "on": date(2026, 6, 1),
     }
     assert fraud_bars(**bars)
-    _annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
     assert not fraud_bars(**bars)
 
 
@@ -242,7 +200,7 @@ def test_verification_says_valid_again_on_the_next_request_after_the_annulment(
     revoked = case_approved(certificate.tenure, olivia, leo, gina)
     assert client.get(url).context["status"].label == "已取消资格"
 
-    _annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
 
     response = client.get(url)
     assert response.context["status"].label == "有效"
@@ -252,7 +210,7 @@ def test_verification_says_valid_again_on_the_next_request_after_the_annulment(
 def test_a_month_whose_recovery_was_cancelled_is_recovered_again_when_a_later_stop_takes_it(
     tenure, revoked, olivia, leo, gina
 ):
-    _annulled(revoked, olivia, leo, gina)
+    case_annulled(revoked, olivia, leo, gina)
     assert set(Recovery.objects.values_list("state", flat=True)) == {"cancelled"}
 
     # A second revocation, effective before the months the first one stopped (a later-found fraud).
