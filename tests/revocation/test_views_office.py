@@ -12,6 +12,7 @@ from chieftech.audit.models import AuditRecord
 from chieftech.certificates.domain import certificate_issue
 from chieftech.policy.calendar import library_covers, nth_working_day
 from chieftech.policy.models import CalendarDay, CalendarYear
+from chieftech.revocation.domain.cases import revocation_certificate_returned
 from chieftech.revocation.models import CaseDocument, RevocationCase
 from chieftech.revocation.views_office import next_step
 from tests.factories import PDF_BYTES
@@ -388,6 +389,23 @@ def test_the_officers_menu_and_home_lead_to_the_cases_awaiting_the_office(olivia
         for li in page(response).xpath('//li[a[contains(@href, "/revocation/?state=")]]')
     ]
     assert items == ["待初步认定的取消资格案件 1", "待登记证书收回 1"]
+
+
+def test_an_annulment_awaiting_its_finding_is_on_the_officers_home(olivia, tenure, leo, gina):
+    from chieftech.revocation.domain.cases import revocation_annulment_open
+    from tests.revocation.factories import EVIDENCE
+
+    revoked = case_approved(tenure, olivia, leo, gina)
+    revocation_certificate_returned(actor=olivia, case=revoked, returned_on=date(2026, 3, 25), note="")
+    revocation_annulment_open(actor=olivia, case=revoked, facts="复议撤销。", files=EVIDENCE)
+
+    response = logged_in(olivia).get(reverse("core:home"))
+
+    items = [
+        " ".join(li.text_content().split())
+        for li in page(response).xpath('//li[a[contains(@href, "/revocation/?state=")]]')
+    ]
+    assert items == ["待初步认定的取消资格案件 1"]
 
 
 def test_a_deadline_in_a_year_without_a_calendar_is_refused_at_the_top(olivia, tenure):

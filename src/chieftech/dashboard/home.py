@@ -112,7 +112,12 @@ def _revocation_items(authority_ids) -> list[dict]:
             finding=Count(
                 "pk",
                 filter=Q(state=CaseState.OPEN)
-                & (Q(statement_at__isnull=False) | Q(statement_deadline__lt=localdate())),
+                & (
+                    Q(statement_at__isnull=False)
+                    | Q(statement_deadline__lt=localdate())
+                    # An annulment waits for no statement.
+                    | Q(kind=CaseKind.ANNUL)
+                ),
             ),
             returns=Count(
                 "pk",
